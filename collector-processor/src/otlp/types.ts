@@ -1,0 +1,64 @@
+/**
+ * The OTLP logs data model as the processor holds it in memory (opentelemetry-proto
+ * `logs/v1`, `common/v1`, `resource/v1`). 64-bit integers stay exact as bigint so that a record
+ * leaves exactly as it came.
+ */
+export interface AnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: bigint;
+  doubleValue?: number;
+  arrayValue?: { values: AnyValue[] };
+  kvlistValue?: { values: KeyValue[] };
+  bytesValue?: Uint8Array;
+}
+
+export interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+export interface LogRecord {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string;
+  body?: AnyValue;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  flags: number;
+  /** 16 bytes, or empty when unset. */
+  traceId: Uint8Array;
+  /** 8 bytes, or empty when unset. */
+  spanId: Uint8Array;
+  eventName: string;
+}
+
+export interface InstrumentationScope {
+  name: string;
+  version: string;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+}
+
+export interface ScopeLogs {
+  scope?: InstrumentationScope;
+  logRecords: LogRecord[];
+  schemaUrl: string;
+}
+
+export interface Resource {
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+}
+
+export interface ResourceLogs {
+  resource?: Resource;
+  scopeLogs: ScopeLogs[];
+  schemaUrl: string;
+}
+
+/** Body of `ExportLogsServiceRequest`. */
+export interface LogsData {
+  resourceLogs: ResourceLogs[];
+}
