@@ -1,2 +1,4 @@
 export * from './attributes';
 export * from './config';
+export * from './metrics';
+export * from './api';

@@ -38,3 +38,5 @@ export function validateWithDefaults<S extends TSchema>(schema: S, input: unknow
 export function validateConfig(input: unknown): Validated<AnomalogConfig> {
   return validateWithDefaults(AnomalogConfig, input);
 }
+
+export * from './model';

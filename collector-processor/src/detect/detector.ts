@@ -1,0 +1,44 @@
+/**
+ * The one small interface every detector implements (Isolation Forest, One-Class SVM, LOF,
+ * Autoencoder, LSTM). Inputs are typed arrays; raw scores grow with abnormality. Mapping raw scores
+ * to 0..1 and choosing a threshold is done once, outside the detectors (see calibration).
+ */
+
+/** Dense row-major matrix. */
+export interface Matrix {
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Template-id sequences (one per session), for the sequence detectors. */
+export interface Sequences {
+  readonly seqs: readonly Int32Array[];
+  /** Number of distinct template ids; ids are 0..vocabSize-1. */
+  readonly vocabSize: number;
+}
+
+export interface Explanation {
+  /** One human-readable sentence. */
+  readonly reason: string;
+  /** Features ranked by their share in the score (tabular detectors). */
+  readonly features?: readonly { readonly index: number; readonly name?: string; readonly weight: number }[];
+  /** Expected next templates and their probabilities (sequence detectors). */
+  readonly expected?: readonly { readonly templateId: number; readonly probability: number }[];
+}
+
+export interface FitReport {
+  readonly fitMs: number;
+  readonly [metric: string]: number;
+}
+
+export interface Detector<Input = Matrix> {
+  /** Registry name, e.g. "isolation-forest". */
+  readonly name: string;
+  fit(train: Input): FitReport | Promise<FitReport>;
+  /** Raw anomaly score per row (or per sequence); higher is more anomalous. */
+  score(input: Input): Float64Array;
+  explain(input: Input, index: number, featureNames?: readonly string[]): Explanation;
+  /** Self-contained bytes: `load(serialize())` scores exactly like this detector. */
+  serialize(): Uint8Array;
+}

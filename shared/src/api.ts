@@ -1,0 +1,173 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DetectorName, ModelConfig } from './config/model';
+
+/**
+ * The processor's HTTP API contract (served under /api/v1, described at /openapi.json). The Grafana
+ * app is built against these schemas; the processor validates with them.
+ */
+export const API_PREFIX = '/api/v1';
+
+export const ModelStatus = Type.Union([
+  Type.Literal('learning'),
+  Type.Literal('training'),
+  Type.Literal('scoring'),
+  Type.Literal('error'),
+]);
+export type ModelStatus = Static<typeof ModelStatus>;
+
+export const ServiceSummary = Type.Object({
+  service: Type.String(),
+  status: ModelStatus,
+  recordsSeen: Type.Integer(),
+  templates: Type.Integer(),
+  anomalies: Type.Integer(),
+  activeVersion: Type.Optional(Type.Integer()),
+  learningProgress: Type.Number({ minimum: 0, maximum: 1 }),
+  lastError: Type.Optional(Type.String()),
+});
+export type ServiceSummary = Static<typeof ServiceSummary>;
+
+export const ModelVersion = Type.Object({
+  version: Type.Integer(),
+  service: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  trainedFrom: Type.String({ format: 'date-time' }),
+  trainedTo: Type.String({ format: 'date-time' }),
+  records: Type.Integer(),
+  detectors: Type.Array(DetectorName),
+  metrics: Type.Record(Type.String(), Type.Number()),
+  active: Type.Boolean(),
+});
+export type ModelVersion = Static<typeof ModelVersion>;
+
+export const TrainingJob = Type.Object({
+  id: Type.String(),
+  service: Type.String(),
+  state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  message: Type.Optional(Type.String()),
+  version: Type.Optional(Type.Integer()),
+});
+export type TrainingJob = Static<typeof TrainingJob>;
+
+export const Anomaly = Type.Object({
+  id: Type.String(),
+  time: Type.String({ format: 'date-time' }),
+  service: Type.String(),
+  templateId: Type.String(),
+  template: Type.String(),
+  message: Type.String(),
+  score: Type.Number(),
+  detector: Type.String(),
+  reason: Type.String(),
+  sessionId: Type.Optional(Type.String()),
+  severityText: Type.Optional(Type.String()),
+  suppressed: Type.Boolean(),
+});
+export type Anomaly = Static<typeof Anomaly>;
+
+export const ContextLine = Type.Object({
+  time: Type.String({ format: 'date-time' }),
+  templateId: Type.String(),
+  message: Type.String(),
+  isAnomaly: Type.Boolean(),
+});
+
+export const AnomalyDetail = Type.Composite([
+  Anomaly,
+  Type.Object({
+    attributes: Type.Record(Type.String(), Type.Unknown()),
+    context: Type.Array(ContextLine),
+    explanation: Type.Object({
+      reason: Type.String(),
+      features: Type.Optional(Type.Array(Type.Object({ name: Type.String(), weight: Type.Number() }))),
+      expected: Type.Optional(
+        Type.Array(Type.Object({ templateId: Type.String(), template: Type.String(), probability: Type.Number() })),
+      ),
+    }),
+  }),
+]);
+export type AnomalyDetail = Static<typeof AnomalyDetail>;
+
+export const AnomalyQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: 'ISO time or epoch ms' })),
+  to: Type.Optional(Type.String()),
+  service: Type.Optional(Type.String()),
+  detector: Type.Optional(Type.String()),
+  templateId: Type.Optional(Type.String()),
+  minScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  sort: Type.Optional(Type.Union([Type.Literal('time'), Type.Literal('score')])),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+export type AnomalyQuery = Static<typeof AnomalyQuery>;
+
+export const AnomalyPage = Type.Object({ total: Type.Integer(), items: Type.Array(Anomaly) });
+export type AnomalyPage = Static<typeof AnomalyPage>;
+
+export const TemplateInfo = Type.Object({
+  service: Type.String(),
+  templateId: Type.String(),
+  template: Type.String(),
+  count: Type.Integer(),
+  firstSeen: Type.String({ format: 'date-time' }),
+  lastSeen: Type.String({ format: 'date-time' }),
+  suppressed: Type.Boolean(),
+});
+export type TemplateInfo = Static<typeof TemplateInfo>;
+
+export const Feedback = Type.Object({
+  kind: Type.Union([Type.Literal('anomaly-normal'), Type.Literal('template-normal')]),
+  service: Type.String(),
+  anomalyId: Type.Optional(Type.String()),
+  templateId: Type.Optional(Type.String()),
+  comment: Type.Optional(Type.String()),
+});
+export type Feedback = Static<typeof Feedback>;
+
+export const BenchmarkRequest = Type.Object({
+  dataset: Type.String({ description: 'A named dataset (GET /benchmarks/datasets) or "upload"' }),
+  detectors: Type.Array(DetectorName, { minItems: 1 }),
+  upload: Type.Optional(
+    Type.Object({
+      log: Type.String({ description: 'Log file content' }),
+      lineFormat: Type.Optional(Type.String()),
+      sessionRegex: Type.Optional(Type.String()),
+      labels: Type.String({ description: 'CSV: session or line id, label (1/0 or Normal/Anomaly)' }),
+    }),
+  ),
+});
+export type BenchmarkRequest = Static<typeof BenchmarkRequest>;
+
+export const BenchmarkResult = Type.Object({
+  dataset: Type.String(),
+  detector: Type.String(),
+  precision: Type.Number(),
+  recall: Type.Number(),
+  f1: Type.Number(),
+  roc_auc: Type.Number(),
+  pr_auc: Type.Number(),
+  fpr: Type.Number(),
+  fit_s: Type.Number(),
+  records_per_s: Type.Number(),
+  roc: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.Number()]))),
+  pr: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.Number()]))),
+});
+export type BenchmarkResult = Static<typeof BenchmarkResult>;
+
+export const BenchmarkRun = Type.Object({
+  id: Type.String(),
+  dataset: Type.String(),
+  detectors: Type.Array(Type.String()),
+  state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  startedAt: Type.String({ format: 'date-time' }),
+  message: Type.Optional(Type.String()),
+  results: Type.Array(BenchmarkResult),
+});
+export type BenchmarkRun = Static<typeof BenchmarkRun>;
+
+export const Health = Type.Object({ status: Type.String(), version: Type.String(), uptimeS: Type.Number() });
+
+export { ModelConfig };

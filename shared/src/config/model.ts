@@ -1,0 +1,122 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * A service's model configuration: which detectors run on which features, their parameters and
+ * thresholds. The processor validates updates with it and the Grafana app renders its forms from it
+ * (titles, descriptions, bounds), so every field carries what a form needs.
+ */
+export const DetectorName = Type.Union(
+  [
+    Type.Literal('isolation-forest'),
+    Type.Literal('one-class-svm'),
+    Type.Literal('lof'),
+    Type.Literal('autoencoder'),
+    Type.Literal('lstm'),
+  ],
+  { title: 'Detector' },
+);
+export type DetectorName = Static<typeof DetectorName>;
+
+export const Threshold = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('contamination'), Type.Literal('fpr')], {
+      default: 'fpr',
+      title: 'Threshold from',
+      description: 'Expected share of anomalies in training data, or a target false-positive rate.',
+    }),
+    value: Type.Number({ default: 0.005, minimum: 0, maximum: 0.5, title: 'Rate' }),
+  },
+  { default: {}, title: 'Threshold' },
+);
+
+export const IsolationForestParams = Type.Object(
+  {
+    trees: Type.Integer({ default: 100, minimum: 1, maximum: 1000, title: 'Trees' }),
+    sampleSize: Type.Integer({ default: 256, minimum: 2, maximum: 65536, title: 'Sub-sample size' }),
+  },
+  { default: {} },
+);
+export const OneClassSvmParams = Type.Object(
+  {
+    nu: Type.Number({ default: 0.5, exclusiveMinimum: 0, maximum: 1, title: 'nu' }),
+    gamma: Type.Union([Type.Literal('scale'), Type.Number({ exclusiveMinimum: 0 })], {
+      default: 'scale',
+      title: 'gamma',
+    }),
+  },
+  { default: {} },
+);
+export const LofParams = Type.Object(
+  { neighbors: Type.Integer({ default: 20, minimum: 1, maximum: 500, title: 'Neighbours (k)' }) },
+  { default: {} },
+);
+export const AutoencoderParams = Type.Object(
+  {
+    hidden: Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), { default: [32, 8], title: 'Hidden layer sizes' }),
+    epochs: Type.Integer({ default: 50, minimum: 1, maximum: 1000, title: 'Max epochs' }),
+  },
+  { default: {} },
+);
+export const LstmParams = Type.Object(
+  {
+    window: Type.Integer({ default: 10, minimum: 1, maximum: 100, title: 'Window (h)' }),
+    topG: Type.Integer({ default: 9, minimum: 1, maximum: 100, title: 'Top-g candidates' }),
+    hidden: Type.Integer({ default: 64, minimum: 4, maximum: 512, title: 'Hidden units' }),
+    layers: Type.Integer({ default: 2, minimum: 1, maximum: 4, title: 'Layers' }),
+    epochs: Type.Integer({ default: 10, minimum: 1, maximum: 200, title: 'Epochs' }),
+  },
+  { default: {} },
+);
+
+export const DetectorSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, title: 'Enabled' }),
+    threshold: Threshold,
+  },
+  { default: {} },
+);
+
+export const ModelConfig = Type.Object(
+  {
+    sessionKey: Type.Object(
+      {
+        kind: Type.Union(
+          [Type.Literal('trace'), Type.Literal('attribute'), Type.Literal('regex'), Type.Literal('window')],
+          {
+            default: 'window',
+            title: 'Sessions by',
+          },
+        ),
+        attribute: Type.Optional(Type.String({ title: 'Attribute key' })),
+        regex: Type.Optional(Type.String({ title: 'Session id regex', description: 'e.g. blk_-?\\d+' })),
+        windowSeconds: Type.Integer({ default: 60, minimum: 1, title: 'Window length (s)' }),
+        inactivitySeconds: Type.Integer({ default: 300, minimum: 1, title: 'Close after inactivity (s)' }),
+      },
+      { default: {}, title: 'Sessions' },
+    ),
+    learning: Type.Object(
+      {
+        records: Type.Integer({ default: 10000, minimum: 100, title: 'Learn on first N records' }),
+        minutes: Type.Number({ default: 60, exclusiveMinimum: 0, title: 'or first T minutes' }),
+        retrainEveryMinutes: Type.Number({ default: 1440, minimum: 0, title: 'Retrain every (min, 0 = never)' }),
+      },
+      { default: {}, title: 'Learning' },
+    ),
+    detectors: Type.Object(
+      {
+        'isolation-forest': Type.Composite([DetectorSettings, Type.Object({ params: IsolationForestParams })], {
+          default: {},
+        }),
+        'one-class-svm': Type.Composite([DetectorSettings, Type.Object({ params: OneClassSvmParams })], {
+          default: {},
+        }),
+        lof: Type.Composite([DetectorSettings, Type.Object({ params: LofParams })], { default: {} }),
+        autoencoder: Type.Composite([DetectorSettings, Type.Object({ params: AutoencoderParams })], { default: {} }),
+        lstm: Type.Composite([DetectorSettings, Type.Object({ params: LstmParams })], { default: {} }),
+      },
+      { default: {}, title: 'Detectors' },
+    ),
+  },
+  { default: {}, title: 'Model configuration' },
+);
+export type ModelConfig = Static<typeof ModelConfig>;
