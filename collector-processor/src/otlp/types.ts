@@ -32,6 +32,8 @@ export interface LogRecord {
   /** 8 bytes, or empty when unset. */
   spanId: Uint8Array;
   eventName: string;
+  /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
+  unknownFields?: Uint8Array;
 }
 
 export interface InstrumentationScope {
@@ -39,23 +41,31 @@ export interface InstrumentationScope {
   version: string;
   attributes: KeyValue[];
   droppedAttributesCount: number;
+  /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
+  unknownFields?: Uint8Array;
 }
 
 export interface ScopeLogs {
   scope?: InstrumentationScope;
   logRecords: LogRecord[];
   schemaUrl: string;
+  /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
+  unknownFields?: Uint8Array;
 }
 
 export interface Resource {
   attributes: KeyValue[];
   droppedAttributesCount: number;
+  /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
+  unknownFields?: Uint8Array;
 }
 
 export interface ResourceLogs {
   resource?: Resource;
   scopeLogs: ScopeLogs[];
   schemaUrl: string;
+  /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
+  unknownFields?: Uint8Array;
 }
 
 /** Body of `ExportLogsServiceRequest`. */

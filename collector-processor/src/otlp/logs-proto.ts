@@ -1,0 +1,582 @@
+/**
+ * OTLP logs protobuf codec: `ExportLogsServiceRequest` (= LogsData: field 1, repeated ResourceLogs)
+ * to the in-memory model and back. Field numbers are those of opentelemetry-proto
+ * (logs/v1/logs.proto, common/v1/common.proto, resource/v1/resource.proto). Fields this build does
+ * not know are kept as raw bytes on the message that held them and written back out, so a newer
+ * sender's data passes through intact.
+ */
+import { DecodeError } from './errors';
+import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader';
+import { ProtoWriter, SizeCache, int64Size, utf8Length, varintSize } from './proto-writer';
+import type {
+  AnyValue,
+  InstrumentationScope,
+  KeyValue,
+  LogRecord,
+  LogsData,
+  Resource,
+  ResourceLogs,
+  ScopeLogs,
+} from './types';
+
+export interface DecodeOptions {
+  /** Deepest nesting of AnyValue (arrays / kvlists in values) accepted. */
+  maxValueDepth?: number;
+}
+
+export interface Decoded {
+  data: LogsData;
+  recordCount: number;
+}
+
+export const DEFAULT_MAX_VALUE_DEPTH = 32;
+
+const tag = (field: number, wire: number): number => (field << 3) | wire;
+// Tags of known fields (all field numbers < 16, so each tag is one byte).
+const T_LEN1 = tag(1, WIRE_LEN);
+const T_LEN2 = tag(2, WIRE_LEN);
+const T_LEN3 = tag(3, WIRE_LEN);
+
+class Decoder {
+  records = 0;
+  constructor(
+    private readonly r: ProtoReader,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** Records an unknown field's bytes [start, r.pos) into `acc` (allocated only when needed). */
+  private unknown(acc: number[] | undefined, start: number, t: number): number[] {
+    if (t >>> 3 === 0) throw new DecodeError(`invalid field number 0 at byte ${start}`);
+    this.r.skip(t & 7);
+    (acc ??= []).push(start, this.r.pos);
+    return acc;
+  }
+
+  private collect(acc: number[] | undefined): Uint8Array | undefined {
+    if (!acc) return undefined;
+    let n = 0;
+    for (let i = 0; i < acc.length; i += 2) n += acc[i + 1] - acc[i];
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (let i = 0; i < acc.length; i += 2) {
+      out.set(this.r.buf.subarray(acc[i], acc[i + 1]), o);
+      o += acc[i + 1] - acc[i];
+    }
+    return out;
+  }
+
+  logsData(end: number): LogsData {
+    const r = this.r;
+    const resourceLogs: ResourceLogs[] = [];
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) resourceLogs.push(this.resourceLogs(r.delimitedEnd()));
+      else this.unknown(undefined, start, t); // request-level unknowns: nothing to attach them to
+    }
+    return { resourceLogs };
+  }
+
+  private resourceLogs(end: number): ResourceLogs {
+    const r = this.r;
+    const out: ResourceLogs = { resource: undefined, scopeLogs: [], schemaUrl: '' };
+    let unknown: number[] | undefined;
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) out.resource = this.resource(r.delimitedEnd());
+      else if (t === T_LEN2) out.scopeLogs.push(this.scopeLogs(r.delimitedEnd()));
+      else if (t === T_LEN3) out.schemaUrl = r.string();
+      else unknown = this.unknown(unknown, start, t);
+    }
+    this.finish(end);
+    if (out.resource === undefined) delete out.resource;
+    if (unknown) out.unknownFields = this.collect(unknown);
+    return out;
+  }
+
+  private resource(end: number): Resource {
+    const r = this.r;
+    const out: Resource = { attributes: [], droppedAttributesCount: 0 };
+    let unknown: number[] | undefined;
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) out.attributes.push(this.keyValue(r.delimitedEnd(), 0));
+      else if (t === tag(2, WIRE_VARINT)) out.droppedAttributesCount = r.uint32();
+      else unknown = this.unknown(unknown, start, t);
+    }
+    this.finish(end);
+    if (unknown) out.unknownFields = this.collect(unknown);
+    return out;
+  }
+
+  private scopeLogs(end: number): ScopeLogs {
+    const r = this.r;
+    const out: ScopeLogs = { scope: undefined, logRecords: [], schemaUrl: '' };
+    let unknown: number[] | undefined;
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN2) out.logRecords.push(this.logRecord(r.delimitedEnd()));
+      else if (t === T_LEN1) out.scope = this.scope(r.delimitedEnd());
+      else if (t === T_LEN3) out.schemaUrl = r.string();
+      else unknown = this.unknown(unknown, start, t);
+    }
+    this.finish(end);
+    if (out.scope === undefined) delete out.scope;
+    if (unknown) out.unknownFields = this.collect(unknown);
+    return out;
+  }
+
+  private scope(end: number): InstrumentationScope {
+    const r = this.r;
+    const out: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+    let unknown: number[] | undefined;
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) out.name = r.string();
+      else if (t === T_LEN2) out.version = r.string();
+      else if (t === T_LEN3) out.attributes.push(this.keyValue(r.delimitedEnd(), 0));
+      else if (t === tag(4, WIRE_VARINT)) out.droppedAttributesCount = r.uint32();
+      else unknown = this.unknown(unknown, start, t);
+    }
+    this.finish(end);
+    if (unknown) out.unknownFields = this.collect(unknown);
+    return out;
+  }
+
+  private logRecord(end: number): LogRecord {
+    const r = this.r;
+    const out: LogRecord = {
+      timeUnixNano: 0n,
+      observedTimeUnixNano: 0n,
+      severityNumber: 0,
+      severityText: '',
+      body: undefined,
+      attributes: [],
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: EMPTY,
+      spanId: EMPTY,
+      eventName: '',
+    };
+    let unknown: number[] | undefined;
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      switch (t) {
+        case 0x09 /* field 1, i64 */:
+          out.timeUnixNano = r.fixed64();
+          break;
+        case 0x59 /* field 11, i64 */:
+          out.observedTimeUnixNano = r.fixed64();
+          break;
+        case 0x10 /* field 2, varint */:
+          out.severityNumber = r.uint32() | 0;
+          break;
+        case 0x1a /* field 3, len */:
+          out.severityText = r.string();
+          break;
+        case 0x2a /* field 5, len */:
+          out.body = this.anyValue(r.delimitedEnd(), 0);
+          break;
+        case 0x32 /* field 6, len */:
+          out.attributes.push(this.keyValue(r.delimitedEnd(), 0));
+          break;
+        case 0x38 /* field 7, varint */:
+          out.droppedAttributesCount = r.uint32();
+          break;
+        case 0x45 /* field 8, i32 */:
+          out.flags = r.fixed32();
+          break;
+        case 0x4a /* field 9, len */:
+          out.traceId = r.bytes();
+          break;
+        case 0x52 /* field 10, len */:
+          out.spanId = r.bytes();
+          break;
+        case 0x62 /* field 12, len */:
+          out.eventName = r.string();
+          break;
+        default:
+          unknown = this.unknown(unknown, start, t);
+      }
+    }
+    this.finish(end);
+    if (out.body === undefined) delete out.body;
+    if (unknown) out.unknownFields = this.collect(unknown);
+    this.records++;
+    return out;
+  }
+
+  private keyValue(end: number, depth: number): KeyValue {
+    const r = this.r;
+    let key = '';
+    let value: AnyValue = {};
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) key = r.string();
+      else if (t === T_LEN2) value = this.anyValue(r.delimitedEnd(), depth);
+      else this.unknown(undefined, start, t);
+    }
+    this.finish(end);
+    return { key, value };
+  }
+
+  private anyValue(end: number, depth: number): AnyValue {
+    if (depth > this.maxDepth) {
+      throw new DecodeError(`attribute value nested deeper than ${this.maxDepth} levels`, 'too-deep');
+    }
+    const r = this.r;
+    let out: AnyValue = {};
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      // A oneof: the last member on the wire wins.
+      switch (t) {
+        case 0x0a /* field 1, len */:
+          out = { stringValue: r.string() };
+          break;
+        case 0x10 /* field 2, varint */:
+          out = { boolValue: r.bool() };
+          break;
+        case 0x18 /* field 3, varint */:
+          out = { intValue: r.int64() };
+          break;
+        case 0x21 /* field 4, i64 */:
+          out = { doubleValue: r.double() };
+          break;
+        case 0x2a /* field 5, len */:
+          out = { arrayValue: { values: this.arrayValues(r.delimitedEnd(), depth + 1) } };
+          break;
+        case 0x32 /* field 6, len */:
+          out = { kvlistValue: { values: this.kvlistValues(r.delimitedEnd(), depth + 1) } };
+          break;
+        case 0x3a /* field 7, len */:
+          out = { bytesValue: r.bytes() };
+          break;
+        default:
+          this.unknown(undefined, start, t);
+      }
+    }
+    this.finish(end);
+    return out;
+  }
+
+  private arrayValues(end: number, depth: number): AnyValue[] {
+    const r = this.r;
+    const values: AnyValue[] = [];
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) values.push(this.anyValue(r.delimitedEnd(), depth));
+      else this.unknown(undefined, start, t);
+    }
+    this.finish(end);
+    return values;
+  }
+
+  private kvlistValues(end: number, depth: number): KeyValue[] {
+    const r = this.r;
+    const values: KeyValue[] = [];
+    while (r.pos < end) {
+      const start = r.pos;
+      const t = r.uint32();
+      if (t === T_LEN1) values.push(this.keyValue(r.delimitedEnd(), depth));
+      else this.unknown(undefined, start, t);
+    }
+    this.finish(end);
+    return values;
+  }
+
+  /** A nested message must end exactly at its declared length. */
+  private finish(end: number): void {
+    if (this.r.pos !== end) throw new DecodeError(`field overruns its enclosing message at byte ${this.r.pos}`);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Decode an ExportLogsServiceRequest. Byte fields are views onto `buf`. Throws DecodeError. */
+export function decodeLogsRequest(buf: Uint8Array, opts: DecodeOptions = {}): Decoded {
+  const r = new ProtoReader(buf);
+  const d = new Decoder(r, opts.maxValueDepth ?? DEFAULT_MAX_VALUE_DEPTH);
+  try {
+    const data = d.logsData(buf.length);
+    return { data, recordCount: d.records };
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    // Out-of-range reads on truncated input surface as RangeError from DataView and the like.
+    throw new DecodeError(`malformed protobuf: ${(e as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------- encode
+
+/** Encode LogsData as an ExportLogsServiceRequest. */
+export function encodeLogsRequest(data: LogsData): Buffer {
+  const c = new SizeCache();
+  let total = 0;
+  for (const rl of data.resourceLogs) total += nested(c, measureResourceLogs, rl);
+  const w = new ProtoWriter(total, c);
+  for (const rl of data.resourceLogs) {
+    w.tag(T_LEN1);
+    w.beginMessage();
+    writeResourceLogs(w, rl);
+  }
+  if (w.pos !== total) throw new Error(`encoder size mismatch: wrote ${w.pos} of ${total}`);
+  return w.buf;
+}
+
+/** Measure a nested message field (1-byte tag): reserves its length slot before its children. */
+function nested<T>(c: SizeCache, measure: (c: SizeCache, m: T) => number, m: T): number {
+  const slot = c.reserve();
+  const n = measure(c, m);
+  c.sizes[slot] = n;
+  return 1 + varintSize(n) + n;
+}
+
+function str(c: SizeCache, s: string): number {
+  const n = utf8Length(s);
+  c.push(n);
+  return 1 + varintSize(n) + n;
+}
+
+function measureResourceLogs(c: SizeCache, rl: ResourceLogs): number {
+  let n = 0;
+  if (rl.resource) n += nested(c, measureResource, rl.resource);
+  for (const sl of rl.scopeLogs) n += nested(c, measureScopeLogs, sl);
+  if (rl.schemaUrl) n += str(c, rl.schemaUrl);
+  return n + (rl.unknownFields?.length ?? 0);
+}
+
+function writeResourceLogs(w: ProtoWriter, rl: ResourceLogs): void {
+  if (rl.resource) {
+    w.tag(T_LEN1);
+    w.beginMessage();
+    writeResource(w, rl.resource);
+  }
+  for (const sl of rl.scopeLogs) {
+    w.tag(T_LEN2);
+    w.beginMessage();
+    writeScopeLogs(w, sl);
+  }
+  if (rl.schemaUrl) {
+    w.tag(T_LEN3);
+    w.string(rl.schemaUrl);
+  }
+  if (rl.unknownFields) w.raw(rl.unknownFields);
+}
+
+function measureResource(c: SizeCache, res: Resource): number {
+  let n = 0;
+  for (const kv of res.attributes) n += nested(c, measureKeyValue, kv);
+  if (res.droppedAttributesCount) n += 1 + varintSize(res.droppedAttributesCount);
+  return n + (res.unknownFields?.length ?? 0);
+}
+
+function writeResource(w: ProtoWriter, res: Resource): void {
+  writeKeyValues(w, T_LEN1, res.attributes);
+  if (res.droppedAttributesCount) {
+    w.tag(tag(2, WIRE_VARINT));
+    w.uint32(res.droppedAttributesCount);
+  }
+  if (res.unknownFields) w.raw(res.unknownFields);
+}
+
+function measureScopeLogs(c: SizeCache, sl: ScopeLogs): number {
+  let n = 0;
+  if (sl.scope) n += nested(c, measureScope, sl.scope);
+  for (const lr of sl.logRecords) n += nested(c, measureLogRecord, lr);
+  if (sl.schemaUrl) n += str(c, sl.schemaUrl);
+  return n + (sl.unknownFields?.length ?? 0);
+}
+
+function writeScopeLogs(w: ProtoWriter, sl: ScopeLogs): void {
+  if (sl.scope) {
+    w.tag(T_LEN1);
+    w.beginMessage();
+    writeScope(w, sl.scope);
+  }
+  for (const lr of sl.logRecords) {
+    w.tag(T_LEN2);
+    w.beginMessage();
+    writeLogRecord(w, lr);
+  }
+  if (sl.schemaUrl) {
+    w.tag(T_LEN3);
+    w.string(sl.schemaUrl);
+  }
+  if (sl.unknownFields) w.raw(sl.unknownFields);
+}
+
+function measureScope(c: SizeCache, s: InstrumentationScope): number {
+  let n = 0;
+  if (s.name) n += str(c, s.name);
+  if (s.version) n += str(c, s.version);
+  for (const kv of s.attributes) n += nested(c, measureKeyValue, kv);
+  if (s.droppedAttributesCount) n += 1 + varintSize(s.droppedAttributesCount);
+  return n + (s.unknownFields?.length ?? 0);
+}
+
+function writeScope(w: ProtoWriter, s: InstrumentationScope): void {
+  if (s.name) {
+    w.tag(T_LEN1);
+    w.string(s.name);
+  }
+  if (s.version) {
+    w.tag(T_LEN2);
+    w.string(s.version);
+  }
+  writeKeyValues(w, T_LEN3, s.attributes);
+  if (s.droppedAttributesCount) {
+    w.tag(tag(4, WIRE_VARINT));
+    w.uint32(s.droppedAttributesCount);
+  }
+  if (s.unknownFields) w.raw(s.unknownFields);
+}
+
+function enumSize(v: number): number {
+  return v < 0 ? 10 : varintSize(v);
+}
+
+function measureLogRecord(c: SizeCache, lr: LogRecord): number {
+  let n = 0;
+  if (lr.timeUnixNano) n += 9;
+  if (lr.severityNumber) n += 1 + enumSize(lr.severityNumber);
+  if (lr.severityText) n += str(c, lr.severityText);
+  if (lr.body) n += nested(c, measureAnyValue, lr.body);
+  for (const kv of lr.attributes) n += nested(c, measureKeyValue, kv);
+  if (lr.droppedAttributesCount) n += 1 + varintSize(lr.droppedAttributesCount);
+  if (lr.flags) n += 5;
+  if (lr.traceId.length) n += 1 + varintSize(lr.traceId.length) + lr.traceId.length;
+  if (lr.spanId.length) n += 1 + varintSize(lr.spanId.length) + lr.spanId.length;
+  if (lr.observedTimeUnixNano) n += 9;
+  if (lr.eventName) n += str(c, lr.eventName);
+  return n + (lr.unknownFields?.length ?? 0);
+}
+
+function writeLogRecord(w: ProtoWriter, lr: LogRecord): void {
+  if (lr.timeUnixNano) {
+    w.tag(tag(1, WIRE_I64));
+    w.fixed64(lr.timeUnixNano);
+  }
+  if (lr.severityNumber) {
+    w.tag(tag(2, WIRE_VARINT));
+    if (lr.severityNumber < 0) w.int64(BigInt(lr.severityNumber));
+    else w.uint32(lr.severityNumber);
+  }
+  if (lr.severityText) {
+    w.tag(tag(3, WIRE_LEN));
+    w.string(lr.severityText);
+  }
+  if (lr.body) {
+    w.tag(tag(5, WIRE_LEN));
+    w.beginMessage();
+    writeAnyValue(w, lr.body);
+  }
+  writeKeyValues(w, tag(6, WIRE_LEN), lr.attributes);
+  if (lr.droppedAttributesCount) {
+    w.tag(tag(7, WIRE_VARINT));
+    w.uint32(lr.droppedAttributesCount);
+  }
+  if (lr.flags) {
+    w.tag(tag(8, WIRE_I32));
+    w.fixed32(lr.flags);
+  }
+  if (lr.traceId.length) {
+    w.tag(tag(9, WIRE_LEN));
+    w.bytes(lr.traceId);
+  }
+  if (lr.spanId.length) {
+    w.tag(tag(10, WIRE_LEN));
+    w.bytes(lr.spanId);
+  }
+  if (lr.observedTimeUnixNano) {
+    w.tag(tag(11, WIRE_I64));
+    w.fixed64(lr.observedTimeUnixNano);
+  }
+  if (lr.eventName) {
+    w.tag(tag(12, WIRE_LEN));
+    w.string(lr.eventName);
+  }
+  if (lr.unknownFields) w.raw(lr.unknownFields);
+}
+
+function measureKeyValue(c: SizeCache, kv: KeyValue): number {
+  let n = 0;
+  if (kv.key) n += str(c, kv.key);
+  n += nested(c, measureAnyValue, kv.value);
+  return n;
+}
+
+function writeKeyValues(w: ProtoWriter, fieldTag: number, kvs: KeyValue[]): void {
+  for (const kv of kvs) {
+    w.tag(fieldTag);
+    w.beginMessage();
+    if (kv.key) {
+      w.tag(T_LEN1);
+      w.string(kv.key);
+    }
+    w.tag(T_LEN2);
+    w.beginMessage();
+    writeAnyValue(w, kv.value);
+  }
+}
+
+function measureAnyValue(c: SizeCache, v: AnyValue): number {
+  if (v.stringValue !== undefined) return str(c, v.stringValue);
+  if (v.boolValue !== undefined) return 2;
+  if (v.intValue !== undefined) return 1 + int64Size(v.intValue);
+  if (v.doubleValue !== undefined) return 9;
+  if (v.arrayValue) return nested(c, measureArray, v.arrayValue.values);
+  if (v.kvlistValue) return nested(c, measureKvlist, v.kvlistValue.values);
+  if (v.bytesValue) return 1 + varintSize(v.bytesValue.length) + v.bytesValue.length;
+  return 0;
+}
+
+function measureArray(c: SizeCache, values: AnyValue[]): number {
+  let n = 0;
+  for (const v of values) n += nested(c, measureAnyValue, v);
+  return n;
+}
+
+function measureKvlist(c: SizeCache, values: KeyValue[]): number {
+  let n = 0;
+  for (const kv of values) n += nested(c, measureKeyValue, kv);
+  return n;
+}
+
+function writeAnyValue(w: ProtoWriter, v: AnyValue): void {
+  if (v.stringValue !== undefined) {
+    w.tag(tag(1, WIRE_LEN));
+    w.string(v.stringValue);
+  } else if (v.boolValue !== undefined) {
+    w.tag(tag(2, WIRE_VARINT));
+    w.uint32(v.boolValue ? 1 : 0);
+  } else if (v.intValue !== undefined) {
+    w.tag(tag(3, WIRE_VARINT));
+    w.int64(v.intValue);
+  } else if (v.doubleValue !== undefined) {
+    w.tag(tag(4, WIRE_I64));
+    w.double(v.doubleValue);
+  } else if (v.arrayValue) {
+    w.tag(tag(5, WIRE_LEN));
+    w.beginMessage();
+    for (const x of v.arrayValue.values) {
+      w.tag(T_LEN1);
+      w.beginMessage();
+      writeAnyValue(w, x);
+    }
+  } else if (v.kvlistValue) {
+    w.tag(tag(6, WIRE_LEN));
+    w.beginMessage();
+    writeKeyValues(w, T_LEN1, v.kvlistValue.values);
+  } else if (v.bytesValue) {
+    w.tag(tag(7, WIRE_LEN));
+    w.bytes(v.bytesValue);
+  }
+}
