@@ -47,7 +47,8 @@ export function sampleLogsData(): LogsData {
     eventName: '',
   };
   const plain: LogRecord = { ...minimal, severityNumber: 9, severityText: 'INFO', body: { stringValue: 'hello' } };
-  return {
+  // normalise() deep-copies: records used twice above become independent objects (stages mutate them).
+  return normalise({
     resourceLogs: [
       {
         resource: {
@@ -80,7 +81,7 @@ export function sampleLogsData(): LogsData {
         schemaUrl: '',
       },
     ],
-  };
+  });
 }
 
 /** Normalise byte fields to plain Uint8Array copies so deep equality ignores Buffer vs Uint8Array views. */

@@ -5,26 +5,44 @@ export const ExporterConfig = Type.Object(
   {
     endpoint: Type.Optional(
       Type.String({
-        description: 'Downstream OTLP endpoint, e.g. "collector:4317" (gRPC) or "http://collector:4318" (HTTP).',
+        description:
+          'Downstream OTLP endpoint, e.g. "collector:4317" (gRPC) or "http://collector:4318" (HTTP; /v1/logs is appended unless a path is given). Unset: no downstream, requests are answered with success.',
       }),
     ),
-    protocol: Type.Union([Type.Literal('grpc'), Type.Literal('http/protobuf')], { default: 'grpc' }),
+    protocol: Type.Union([Type.Literal('grpc'), Type.Literal('http/protobuf')], {
+      default: 'grpc',
+      description: 'Wire protocol to the downstream.',
+    }),
     headers: Type.Record(Type.String(), Type.String(), {
       default: {},
       description: 'Extra request headers / gRPC metadata, e.g. an API key.',
     }),
-    timeoutMs: Type.Integer({ default: 10000, minimum: 1, description: 'Per-export deadline.' }),
-    compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], { default: 'none' }),
+    timeoutMs: Type.Integer({
+      default: 5000,
+      minimum: 1,
+      description:
+        "Per-export deadline. Keep it below the upstream exporter's timeout so a slow downstream is answered as retryable before upstream gives up.",
+    }),
+    compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], {
+      default: 'none',
+      description: 'Compression of requests to the downstream.',
+    }),
     tls: Type.Object(
       {
-        insecure: Type.Boolean({ default: true, description: 'Plaintext connection when true.' }),
-        caFile: Type.Optional(Type.String()),
-        certFile: Type.Optional(Type.String()),
-        keyFile: Type.Optional(Type.String()),
-        insecureSkipVerify: Type.Boolean({ default: false }),
+        insecure: Type.Boolean({
+          default: true,
+          description: 'Plaintext connection when true (an https:// endpoint always uses TLS).',
+        }),
+        caFile: Type.Optional(Type.String({ description: 'PEM CA bundle to verify the downstream certificate.' })),
+        certFile: Type.Optional(Type.String({ description: 'PEM client certificate (mutual TLS).' })),
+        keyFile: Type.Optional(Type.String({ description: 'PEM client key (mutual TLS).' })),
+        insecureSkipVerify: Type.Boolean({
+          default: false,
+          description: 'Accept any server certificate (testing only).',
+        }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false },
 );

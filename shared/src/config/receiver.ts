@@ -5,33 +5,52 @@ export const ReceiverConfig = Type.Object(
   {
     grpc: Type.Object(
       {
-        enabled: Type.Boolean({ default: true }),
-        endpoint: Type.String({ default: '0.0.0.0:4317', description: 'host:port for OTLP/gRPC' }),
+        enabled: Type.Boolean({ default: true, description: 'Serve OTLP/gRPC (LogsService/Export).' }),
+        endpoint: Type.String({
+          default: '0.0.0.0:4317',
+          description: 'host:port for OTLP/gRPC; port 0 picks a free port.',
+        }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     http: Type.Object(
       {
-        enabled: Type.Boolean({ default: true }),
-        endpoint: Type.String({ default: '0.0.0.0:4318', description: 'host:port for OTLP/HTTP (POST /v1/logs)' }),
+        enabled: Type.Boolean({ default: true, description: 'Serve OTLP/HTTP (POST /v1/logs, protobuf or JSON).' }),
+        endpoint: Type.String({
+          default: '0.0.0.0:4318',
+          description: 'host:port for OTLP/HTTP (POST /v1/logs); port 0 picks a free port.',
+        }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     maxRecvMsgSizeMiB: Type.Number({
       default: 4,
       exclusiveMinimum: 0,
-      description: 'Largest request accepted, after decompression (the Collector receiver default is 4 MiB).',
+      description:
+        'Largest request accepted, after decompression (the Collector receiver default is 4 MiB). Larger: a non-retryable error.',
     }),
     maxConcurrentRequests: Type.Integer({
       default: 64,
       minimum: 1,
-      description: 'Requests processed at once; more are answered with a retryable error.',
+      description: 'Requests processed at once; more are answered with a retryable error (gRPC UNAVAILABLE, HTTP 429).',
     }),
     maxInflightMiB: Type.Number({
       default: 256,
       exclusiveMinimum: 0,
       description: 'Bound on request bytes held in memory; over it new requests get a retryable error.',
     }),
+    maxValueDepth: Type.Integer({
+      default: 32,
+      minimum: 1,
+      maximum: 1000,
+      description:
+        'Deepest nesting of attribute/body values (arrays and maps inside values); deeper: a non-retryable error.',
+    }),
+    retryAfterSeconds: Type.Integer({
+      default: 1,
+      minimum: 0,
+      description: 'Retry-After sent with HTTP 429/503 answers.',
+    }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false },
 );

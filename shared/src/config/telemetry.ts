@@ -3,10 +3,13 @@ import { Type } from '@sinclair/typebox';
 /** The processor's own observability: Prometheus /metrics, /healthz, /readyz and its structured log. */
 export const TelemetryConfig = Type.Object(
   {
-    endpoint: Type.String({ default: '0.0.0.0:9464', description: 'host:port serving /metrics, /healthz, /readyz' }),
+    endpoint: Type.String({
+      default: '0.0.0.0:9464',
+      description: 'host:port serving /metrics, /healthz, /readyz; port 0 picks a free port.',
+    }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)),
-      { default: 'info' },
+      { default: 'info', description: "Level of the processor's own JSON log (stdout)." },
     ),
     shutdownTimeoutMs: Type.Integer({
       default: 10000,
@@ -14,5 +17,5 @@ export const TelemetryConfig = Type.Object(
       description: 'Bounded wait for in-flight exports on SIGTERM.',
     }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false },
 );

@@ -1,0 +1,9 @@
+import { createNullExporter, type LogsExporter } from './exporter';
+import { createGrpcExporter } from './grpc-exporter';
+import { createHttpExporter } from './http-exporter';
+import type { ExporterSettings } from './target';
+
+export function createExporter(cfg: ExporterSettings): LogsExporter {
+  if (!cfg.endpoint) return createNullExporter();
+  return cfg.protocol === 'grpc' ? createGrpcExporter(cfg) : createHttpExporter(cfg);
+}

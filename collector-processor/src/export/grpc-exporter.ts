@@ -1,0 +1,73 @@
+import * as grpc from '@grpc/grpc-js';
+import { ProcessingError } from '../otlp/errors';
+import { LOGS_EXPORT_PATH, decodeExportResponse, type ExportResponse } from '../otlp/service';
+import { RETRYABLE_GRPC } from '../receive/answers';
+import type { LogsExporter } from './exporter';
+import { tlsMaterial, type ExporterSettings } from './target';
+
+const identity = (b: Buffer): Buffer => b;
+
+/** OTLP/gRPC client for LogsService/Export over raw bytes. */
+export function createGrpcExporter(cfg: ExporterSettings): LogsExporter {
+  const address = (cfg.endpoint ?? '').replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const tls = tlsMaterial(cfg);
+  const credentials = tls
+    ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, {
+        rejectUnauthorized: tls.rejectUnauthorized,
+        ...(tls.rejectUnauthorized ? {} : { checkServerIdentity: () => undefined }),
+      })
+    : grpc.credentials.createInsecure();
+  const client = new grpc.Client(address, credentials, {
+    'grpc.max_send_message_length': -1,
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    // Reconnect soon after the downstream comes back, within the upstream's retry window.
+    'grpc.initial_reconnect_backoff_ms': 250,
+    'grpc.max_reconnect_backoff_ms': 2000,
+    ...(cfg.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
+  });
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(cfg.headers)) metadata.set(k.toLowerCase(), v);
+
+  return {
+    target: `${tls ? 'grpcs' : 'grpc'}://${address}`,
+    export(request: Buffer): Promise<ExportResponse> {
+      return new Promise((resolve, reject) => {
+        client.makeUnaryRequest<Buffer, Buffer>(
+          LOGS_EXPORT_PATH,
+          identity,
+          identity,
+          request,
+          metadata,
+          { deadline: Date.now() + cfg.timeoutMs },
+          (err, res) => {
+            if (!err) return resolve(res && res.length ? decodeExportResponse(res) : {});
+            reject(downstreamError(err));
+          },
+        );
+      });
+    },
+    close: () => {
+      client.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function downstreamError(err: grpc.ServiceError): ProcessingError {
+  const name = grpc.status[err.code] ?? String(err.code);
+  if (RETRYABLE_GRPC.has(err.code)) {
+    return new ProcessingError(
+      'downstream-unavailable',
+      `downstream unavailable (${name}): ${err.details}`,
+      `downstream-${name.toLowerCase()}`,
+    );
+  }
+  return new ProcessingError(
+    'downstream-rejected',
+    `downstream rejected the request (${name}): ${err.details}`,
+    'downstream-rejected',
+    {
+      grpcCode: err.code,
+    },
+  );
+}

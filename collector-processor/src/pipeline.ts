@@ -1,0 +1,57 @@
+import type { AnnotationStage, LogBatch } from './annotate/stage';
+import type { LogsExporter } from './export/exporter';
+import type { Decoded } from './otlp/logs-proto';
+import { encodeLogsRequest } from './otlp/logs-proto';
+import type { ExportResponse } from './otlp/service';
+import type { Logger } from './telemetry/logger';
+
+export interface Pipeline {
+  readonly stageNames: readonly string[];
+  /**
+   * Run the annotation chain on one request, then forward it. `raw` is the request as received
+   * in protobuf: with an empty chain it is forwarded byte for byte (nothing to add, no re-encode).
+   */
+  run(decoded: Decoded, raw: Buffer | undefined, receivedAtMs: number): Promise<ExportResponse>;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  stages: readonly AnnotationStage[];
+  exporter: LogsExporter;
+  logger: Logger;
+  /** Called when a stage throws; the batch still goes downstream (annotation is best-effort, data is not). */
+  onStageError?: (stage: string, err: unknown) => void;
+}
+
+export function createPipeline(opts: PipelineOptions): Pipeline {
+  const { stages, exporter, logger } = opts;
+  return {
+    stageNames: stages.map((s) => s.name),
+    async run(decoded, raw, receivedAtMs) {
+      if (stages.length === 0 && raw) return exporter.export(raw);
+      const batch: LogBatch = { data: decoded.data, recordCount: decoded.recordCount, receivedAtMs, facts: [] };
+      for (const stage of stages) {
+        try {
+          await stage.process(batch);
+        } catch (err) {
+          logger.warn(
+            { err, stage: stage.name },
+            'annotation stage failed; forwarding the batch without its annotations',
+          );
+          opts.onStageError?.(stage.name, err);
+        }
+      }
+      return exporter.export(encodeLogsRequest(batch.data));
+    },
+    async close() {
+      for (const stage of stages) {
+        try {
+          await stage.close?.();
+        } catch (err) {
+          logger.error({ err, stage: stage.name }, 'stage close failed');
+        }
+      }
+      await exporter.close();
+    },
+  };
+}

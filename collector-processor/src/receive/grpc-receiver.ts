@@ -1,0 +1,78 @@
+import * as grpc from '@grpc/grpc-js';
+import { LOGS_EXPORT_PATH, encodeExportResponse } from '../otlp/service';
+import { grpcCodeFor } from './answers';
+import type { ExportHandler } from './handler';
+import { formatHostPort, splitHostPort } from './listen';
+
+export interface GrpcReceiver {
+  address: string;
+  /** Stop accepting; resolves when in-flight calls finished or after timeoutMs (then cancels them). */
+  close(timeoutMs: number): Promise<void>;
+}
+
+const identity = (b: Buffer): Buffer => b;
+
+/** Raw-bytes service definition: no proto loading, the codec does the (de)serialization. */
+const LOGS_SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: LOGS_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+export async function startGrpcReceiver(
+  endpoint: string,
+  handler: ExportHandler,
+  maxMessageBytes: number,
+): Promise<GrpcReceiver> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+  });
+  server.addService(LOGS_SERVICE, {
+    Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      let release: () => void;
+      try {
+        release = handler.admit(call.request.length, 'grpc');
+      } catch (err) {
+        callback({ code: grpcCodeFor(err), details: (err as Error).message });
+        return;
+      }
+      handler.process(call.request, 'protobuf', 'grpc').then(
+        (res) => {
+          release();
+          callback(null, encodeExportResponse(res));
+        },
+        (err: Error) => {
+          release();
+          callback({ code: grpcCodeFor(err), details: err.message });
+        },
+      );
+    },
+  });
+  const { host, port } = splitHostPort(endpoint);
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(formatHostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return {
+    address: formatHostPort(host, bound),
+    close: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import { DecodeError, ProcessingError } from '../otlp/errors';
+import { decodeLogsRequest, type Decoded } from '../otlp/logs-proto';
+import { decodeLogsRequestJson } from '../otlp/logs-json';
+import type { ExportResponse } from '../otlp/service';
+import type { Pipeline } from '../pipeline';
+import type { ProcessorMetrics } from '../telemetry/metrics';
+import type { Logger } from '../telemetry/logger';
+import type { Admission } from './admission';
+
+export type Protocol = 'grpc' | 'http';
+export type Encoding = 'protobuf' | 'json';
+
+/**
+ * What both receivers do with one request body: admission, decode and validate, run the
+ * pipeline, count. Throws ProcessingError for every refusal; the receivers turn it into their
+ * protocol's answer.
+ */
+export class ExportHandler {
+  private readonly counted = new WeakSet<object>();
+
+  constructor(
+    private readonly admission: Admission,
+    private readonly pipeline: Pipeline,
+    private readonly metrics: ProcessorMetrics,
+    private readonly logger: Logger,
+    private readonly maxValueDepth: number,
+  ) {}
+
+  /** Reserve room for a request of `size` bytes; the returned function releases it. */
+  admit(size: number, protocol: Protocol): () => void {
+    try {
+      return this.admission.admit(size);
+    } catch (err) {
+      this.rejected(err, protocol);
+      throw err;
+    }
+  }
+
+  /** Count and log a refusal (also called by receivers for refusals found before `process`). */
+  rejected(err: unknown, protocol: Protocol): void {
+    // Idempotent per error object: receivers may report an error the handler already counted.
+    if (typeof err === 'object' && err !== null) {
+      if (this.counted.has(err)) return;
+      this.counted.add(err);
+    }
+    const reason = err instanceof ProcessingError ? err.reason : 'internal';
+    this.metrics.requestsRejected.inc({ protocol, reason });
+    if (err instanceof ProcessingError && err.refusal === 'bad-input') {
+      this.logger.debug({ protocol, reason, msg_detail: err.message }, 'request rejected');
+    } else if (!(err instanceof ProcessingError)) {
+      this.logger.error({ err, protocol }, 'request failed unexpectedly');
+    }
+  }
+
+  async process(body: Buffer, encoding: Encoding, protocol: Protocol): Promise<ExportResponse> {
+    const receivedAtMs = Date.now();
+    let decoded: Decoded;
+    try {
+      decoded =
+        encoding === 'protobuf'
+          ? decodeLogsRequest(body, { maxValueDepth: this.maxValueDepth })
+          : decodeLogsRequestJson(body, { maxValueDepth: this.maxValueDepth });
+      if (decoded.recordCount === 0) throw new DecodeError('request holds no log records', 'empty');
+    } catch (err) {
+      this.rejected(err, protocol);
+      throw err;
+    }
+    const count = decoded.recordCount;
+    this.metrics.recordsReceived.inc({ protocol }, count);
+    this.metrics.inflightRequests.inc();
+    try {
+      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs);
+      const rejected = Number(res.partialSuccess?.rejectedLogRecords ?? 0n);
+      this.metrics.recordsExported.inc(Math.max(0, count - rejected));
+      if (rejected > 0) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected);
+      this.metrics.exportLatency.observe((Date.now() - receivedAtMs) / 1000);
+      return res;
+    } catch (err) {
+      const reason = err instanceof ProcessingError ? err.reason : 'internal';
+      this.metrics.recordsFailed.inc({ reason }, count);
+      this.rejected(err, protocol);
+      if (err instanceof ProcessingError && err.refusal !== 'bad-input') {
+        this.logger.warn(
+          { protocol, records: count, reason, detail: err.message },
+          'export failed; upstream will retry',
+        );
+      }
+      throw err;
+    } finally {
+      this.metrics.inflightRequests.dec();
+    }
+  }
+}
