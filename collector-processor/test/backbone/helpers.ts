@@ -4,7 +4,7 @@ import pino from 'pino';
 import { validateConfig, type AnomalogConfig } from '@anomalog/shared';
 import { decodeLogsRequest } from '../../src/otlp/logs-proto';
 import { LOGS_EXPORT_PATH, encodeStatus } from '../../src/otlp/service';
-import type { LogRecord, LogsData } from '../../src/otlp/types';
+import type { InstrumentationScope, LogRecord, LogsData, Resource } from '../../src/otlp/types';
 import { startProcessor, type RunningProcessor } from '../../src/processor';
 import type { AnnotationStage } from '../../src/annotate/stage';
 import { normalise } from './fixtures';
@@ -100,8 +100,8 @@ export class Downstream {
   }
 
   /** Every record received so far, in arrival order, with its resource and scope. */
-  records(): { record: LogRecord; resource: unknown; scope: unknown }[] {
-    const out: { record: LogRecord; resource: unknown; scope: unknown }[] = [];
+  records(): { record: LogRecord; resource?: Resource; scope?: InstrumentationScope }[] {
+    const out: { record: LogRecord; resource?: Resource; scope?: InstrumentationScope }[] = [];
     for (const buf of this.requests) {
       for (const rl of decodeLogsRequest(buf).data.resourceLogs) {
         for (const sl of rl.scopeLogs) {

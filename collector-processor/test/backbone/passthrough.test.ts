@@ -7,6 +7,8 @@ import type { RunningProcessor } from '../../src/processor';
 import { Downstream, grpcExport, httpGet, httpPost, normaliseData, start } from './helpers';
 import { normalise, sampleLogsData } from './fixtures';
 
+jest.setTimeout(30000);
+
 describe('pass-through: every field arrives unchanged', () => {
   let downstream: Downstream;
   let proc: RunningProcessor;
