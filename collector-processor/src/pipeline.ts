@@ -1,17 +1,25 @@
 import type { AnnotationStage, LogBatch } from './annotate/stage';
 import type { LogsExporter } from './export/exporter';
-import type { Decoded } from './otlp/logs-proto';
+import type { LogsData } from './otlp/types';
 import { encodeLogsRequest } from './otlp/logs-proto';
 import type { ExportResponse } from './otlp/service';
 import type { Logger } from './telemetry/logger';
 
+/** A request after validation: the model only when the chain needs it. */
+export interface Received {
+  recordCount: number;
+  data?: LogsData;
+}
+
 export interface Pipeline {
   readonly stageNames: readonly string[];
+  /** False with an empty chain: protobuf requests are then validated without building the model. */
+  readonly needsModel: boolean;
   /**
    * Run the annotation chain on one request, then forward it. `raw` is the request as received
    * in protobuf: with an empty chain it is forwarded byte for byte (nothing to add, no re-encode).
    */
-  run(decoded: Decoded, raw: Buffer | undefined, receivedAtMs: number): Promise<ExportResponse>;
+  run(received: Received, raw: Buffer | undefined, receivedAtMs: number): Promise<ExportResponse>;
   close(): Promise<void>;
 }
 
@@ -27,9 +35,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const { stages, exporter, logger } = opts;
   return {
     stageNames: stages.map((s) => s.name),
-    async run(decoded, raw, receivedAtMs) {
+    needsModel: stages.length > 0,
+    async run(received, raw, receivedAtMs) {
       if (stages.length === 0 && raw) return exporter.export(raw);
-      const batch: LogBatch = { data: decoded.data, recordCount: decoded.recordCount, receivedAtMs, facts: [] };
+      if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
+      const batch: LogBatch = { data: received.data, recordCount: received.recordCount, receivedAtMs, facts: [] };
       for (const stage of stages) {
         try {
           await stage.process(batch);

@@ -1,8 +1,9 @@
 import { DecodeError, ProcessingError } from '../otlp/errors';
-import { decodeLogsRequest, type Decoded } from '../otlp/logs-proto';
+import { decodeLogsRequest } from '../otlp/logs-proto';
+import { scanLogsRequest } from '../otlp/logs-scan';
 import { decodeLogsRequestJson } from '../otlp/logs-json';
 import type { ExportResponse } from '../otlp/service';
-import type { Pipeline } from '../pipeline';
+import type { Pipeline, Received } from '../pipeline';
 import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
 import type { Admission } from './admission';
@@ -54,12 +55,11 @@ export class ExportHandler {
 
   async process(body: Buffer, encoding: Encoding, protocol: Protocol): Promise<ExportResponse> {
     const receivedAtMs = Date.now();
-    let decoded: Decoded;
+    let decoded: Received;
+    const opts = { maxValueDepth: this.maxValueDepth };
     try {
-      decoded =
-        encoding === 'protobuf'
-          ? decodeLogsRequest(body, { maxValueDepth: this.maxValueDepth })
-          : decodeLogsRequestJson(body, { maxValueDepth: this.maxValueDepth });
+      if (encoding === 'json') decoded = decodeLogsRequestJson(body, opts);
+      else decoded = this.pipeline.needsModel ? decodeLogsRequest(body, opts) : scanLogsRequest(body, opts);
       if (decoded.recordCount === 0) throw new DecodeError('request holds no log records', 'empty');
     } catch (err) {
       this.rejected(err, protocol);
