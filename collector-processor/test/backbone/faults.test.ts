@@ -6,6 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsJson } from '../../src/otlp/logs-json';
+import { decodeExportResponse } from '../../src/otlp/service';
 import type { LogsData } from '../../src/otlp/types';
 import { sampleLogsData } from './fixtures';
 import { Downstream, grpcExport, httpGet, httpPost, start, waitFor } from './helpers';
@@ -137,6 +139,31 @@ describe('downstream answers', () => {
       );
       expect(h.status).toBe(400);
       expect(JSON.parse(h.body.toString())).toEqual({ code: 3, message: expect.stringMatching(/downstream rejected/) });
+    } finally {
+      await proc.close();
+      await downstream.stop();
+    }
+  });
+
+  it('downstream partial success is passed up (gRPC and HTTP/JSON) and counted', async () => {
+    const downstream = new Downstream();
+    downstream.behaviour = 'partial';
+    const proc = await start({ exporter: { endpoint: await downstream.start() } });
+    try {
+      const g = await grpcExport(proc.grpcAddress, body);
+      expect(g.code).toBe(0);
+      expect(decodeExportResponse(g.response!)).toEqual({
+        partialSuccess: { rejectedLogRecords: 2n, errorMessage: 'two records too old' },
+      });
+      const json = Buffer.from(JSON.stringify(encodeLogsJson(sampleLogsData())));
+      const h = await httpPost(proc.httpAddress, '/v1/logs', json, { 'content-type': 'application/json' });
+      expect(h.status).toBe(200);
+      expect(JSON.parse(h.body.toString())).toEqual({
+        partialSuccess: { rejectedLogRecords: '2', errorMessage: 'two records too old' },
+      });
+      const metrics = (await httpGet(proc.telemetryAddress, '/metrics')).body.toString();
+      expect(metrics).toContain('anomalog_records_failed_total{reason="downstream-partial"} 4');
+      expect(metrics).toContain('anomalog_records_exported_total 6');
     } finally {
       await proc.close();
       await downstream.stop();

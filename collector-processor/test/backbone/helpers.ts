@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import pino from 'pino';
 import { validateConfig, type AnomalogConfig } from '@anomalog/shared';
 import { decodeLogsRequest } from '../../src/otlp/logs-proto';
-import { LOGS_EXPORT_PATH, encodeStatus } from '../../src/otlp/service';
+import { LOGS_EXPORT_PATH, encodeExportResponse, encodeStatus } from '../../src/otlp/service';
 import type { InstrumentationScope, LogRecord, LogsData, Resource } from '../../src/otlp/types';
 import { startProcessor, type RunningProcessor } from '../../src/processor';
 import type { AnnotationStage } from '../../src/annotate/stage';
@@ -43,7 +43,7 @@ export function start(
   return startProcessor(testConfig(overrides), { logger: silentLogger, stages });
 }
 
-export type DownstreamBehaviour = 'ok' | 'unavailable' | 'invalid' | { delayMs: number };
+export type DownstreamBehaviour = 'ok' | 'unavailable' | 'invalid' | 'partial' | { delayMs: number };
 
 /** A downstream OTLP/gRPC receiver for tests: records what arrives, can fail or stall on demand. */
 export class Downstream {
@@ -77,7 +77,14 @@ export class Downstream {
           const accept = () => {
             this.requests.push(call.request);
             this.metadata.push(call.metadata);
-            cb(null, Buffer.alloc(0));
+            cb(
+              null,
+              b === 'partial'
+                ? encodeExportResponse({
+                    partialSuccess: { rejectedLogRecords: 2n, errorMessage: 'two records too old' },
+                  })
+                : Buffer.alloc(0),
+            );
           };
           if (typeof b === 'object') setTimeout(accept, b.delayMs);
           else accept();
