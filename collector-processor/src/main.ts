@@ -5,12 +5,17 @@
  */
 import { ConfigError, loadConfig, USAGE } from './config/load';
 import { startProcessor, type ProcessorOptions, type RunningProcessor } from './processor';
-import { createLogger } from './telemetry/logger';
+import type { AnomalogConfig } from '@anomalog/shared';
+import { createLogger, type Logger } from './telemetry/logger';
+
+/** Options for startProcessor, fixed or built from the loaded configuration (e.g. stages that read it). */
+export type OptionsFor =
+  ProcessorOptions | ((config: AnomalogConfig, logger: Logger) => ProcessorOptions | Promise<ProcessorOptions>);
 
 export async function run(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  opts: ProcessorOptions = {},
+  options: OptionsFor = {},
 ): Promise<RunningProcessor | undefined> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
@@ -27,10 +32,12 @@ export async function run(
     }
     throw err;
   }
-  const logger = opts.logger ?? createLogger(loaded.config.telemetry.logLevel);
+  const fixed = typeof options === 'function' ? undefined : options;
+  const logger = fixed?.logger ?? createLogger(loaded.config.telemetry.logLevel);
   logger.info({ sources: loaded.sources }, 'configuration loaded');
   if (loaded.unknownEnv.length)
     logger.warn({ variables: loaded.unknownEnv }, 'ignoring ANOMALOG_* variables that match no key');
+  const opts = typeof options === 'function' ? await options(loaded.config, logger) : options;
   const proc = await startProcessor(loaded.config, { ...opts, logger });
   const stop = (signal: string) => {
     logger.info({ signal }, 'signal received');
