@@ -35,6 +35,8 @@ export async function startHttpReceiver(
     });
   });
   server.keepAliveTimeout = 65_000;
+  // A sender trickling a body holds an admission slot: bound how long a request may take to arrive.
+  server.requestTimeout = 60_000;
   const address = await listenHttp(server, endpoint);
   return {
     address,
