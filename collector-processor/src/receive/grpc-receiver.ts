@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { LOGS_EXPORT_PATH, encodeExportResponse } from '../otlp/service';
 import { grpcCodeFor } from './answers';
+import { oversize } from './limits';
 import type { ExportHandler } from './handler';
 import { formatHostPort, splitHostPort } from './listen';
 
@@ -31,15 +32,20 @@ export async function startGrpcReceiver(
   maxMessageBytes: number,
 ): Promise<GrpcReceiver> {
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': maxMessageBytes,
+    // grpc-js refuses messages over its limit itself (RESOURCE_EXHAUSTED, before we see them). Give it
+    // twice ours so that the usual over-size request gets our clear INVALID_ARGUMENT and is counted;
+    // only absurd sizes hit grpc-js's answer.
+    'grpc.max_receive_message_length': 2 * maxMessageBytes,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
   });
   server.addService(LOGS_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       let release: () => void;
       try {
+        if (call.request.length > maxMessageBytes) throw oversize(call.request.length, maxMessageBytes);
         release = handler.admit(call.request.length, 'grpc');
       } catch (err) {
+        handler.rejected(err, 'grpc');
         callback({ code: grpcCodeFor(err), details: (err as Error).message });
         return;
       }

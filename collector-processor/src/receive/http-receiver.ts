@@ -5,6 +5,7 @@ import { encodeExportResponse, encodeStatus, exportResponseJson } from '../otlp/
 import { grpcCodeFor, httpStatusFor } from './answers';
 import type { Encoding, ExportHandler } from './handler';
 import { listenHttp } from './listen';
+import { oversize } from './limits';
 
 export interface HttpReceiver {
   address: string;
@@ -96,13 +97,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ExportH
   } finally {
     release?.();
   }
-}
-
-function oversize(size: number, limit: number): DecodeError {
-  return new DecodeError(
-    `request of ${size} bytes exceeds the limit of ${limit} bytes (receiver.maxRecvMsgSizeMiB)`,
-    'oversize',
-  );
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -127,9 +127,16 @@ describe('bad input', () => {
 
   const huge = encodeLogsRequest(withBody({ stringValue: 'x'.repeat(Math.ceil(1.2 * MiB)) }));
 
-  it('oversize (a huge attribute value) over gRPC → refused, naming the size', async () => {
+  it('oversize (a huge attribute value) over gRPC → INVALID_ARGUMENT, naming size and limit', async () => {
     const a = await grpcExport(proc.grpcAddress, huge);
-    // grpc-js enforces the limit before our handler: RESOURCE_EXHAUSTED without RetryInfo, final per OTLP.
+    expect(a.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(a.details).toMatch(/request of \d+ bytes exceeds the limit of 1048576 bytes/);
+  });
+
+  it('absurdly oversize over gRPC (over twice the limit) → refused by grpc-js before reading it', async () => {
+    const absurd = encodeLogsRequest(withBody({ stringValue: 'z'.repeat(Math.ceil(2.5 * MiB)) }));
+    const a = await grpcExport(proc.grpcAddress, absurd);
+    // RESOURCE_EXHAUSTED without RetryInfo: final per the OTLP spec, like INVALID_ARGUMENT.
     expect(a.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(a.details).toMatch(/larger than max/);
   });
