@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProcessingError } from '../otlp/errors';
 import { LOGS_EXPORT_PATH, decodeExportResponse, type ExportResponse } from '../otlp/service';
-import { RETRYABLE_GRPC } from '../receive/answers';
+import { RETRYABLE_GRPC } from '../otlp/retryable';
 import type { LogsExporter } from './exporter';
 import { tlsMaterial, type ExporterSettings } from './target';
 

@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { ProcessingError } from '../otlp/errors';
 import { decodeExportResponse, decodeStatus, type ExportResponse } from '../otlp/service';
-import { RETRYABLE_HTTP } from '../receive/answers';
+import { RETRYABLE_HTTP } from '../otlp/retryable';
 import type { LogsExporter } from './exporter';
 import { tlsMaterial, type ExporterSettings } from './target';
 

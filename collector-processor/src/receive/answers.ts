@@ -46,17 +46,3 @@ function httpFromGrpc(code: number): number {
   if (code === GrpcStatus.UNIMPLEMENTED || code === GrpcStatus.NOT_FOUND) return 404;
   return 500;
 }
-
-/** gRPC codes an OTLP client may retry (OTLP spec); the rest are final. */
-export const RETRYABLE_GRPC = new Set<number>([
-  GrpcStatus.CANCELLED,
-  GrpcStatus.DEADLINE_EXCEEDED,
-  GrpcStatus.RESOURCE_EXHAUSTED,
-  GrpcStatus.ABORTED,
-  GrpcStatus.OUT_OF_RANGE,
-  GrpcStatus.UNAVAILABLE,
-  GrpcStatus.DATA_LOSS,
-]);
-
-/** HTTP statuses an OTLP client may retry (OTLP spec). */
-export const RETRYABLE_HTTP = new Set<number>([429, 502, 503, 504]);
