@@ -1,0 +1,217 @@
+import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
+import { createMasker, tokenize, WILDCARD, type Masker } from './masking';
+import { defaultMinerConfig, type MinerConfig } from './config';
+
+export interface MineResult {
+  templateId: string;
+  template: string;
+  params: string[];
+  isNew: boolean;
+}
+
+/** One template: its tokens (`<*>` for variables), stable id and how often / when it was seen. */
+export interface Cluster {
+  id: string;
+  service: string;
+  tokens: string[];
+  count: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+export const UNPARSED_TEMPLATE = '<unparsed>';
+
+/** FNV-1a 32-bit, twice with different seeds: a 16-hex-digit deterministic id. */
+function hashId(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** True when the text looks binary: NUL/control chars or U+FFFD replacement chars make up >10%. */
+function looksBinary(s: string): boolean {
+  let bad = 0;
+  const n = Math.min(s.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
+  }
+  return bad * 10 > n;
+}
+
+/**
+ * Streaming Drain-class template miner. Routing: (service, token count, first token unless it is a
+ * variable), then the most similar template in that group (positions equal or template wildcard)
+ * above the threshold, merged position-wise. Ids are fixed when a template is first created and never
+ * change when it generalises. Bounded by `maxTemplates` with least-recently-seen eviction.
+ */
+export class TemplateMiner {
+  readonly config: MinerConfig;
+  private readonly masker: Masker;
+  /** Every cluster by id, in least-recently-seen-first order (Map insertion order, re-inserted on use). */
+  private readonly byId = new Map<string, Cluster>();
+  private readonly groups = new Map<string, Cluster[]>();
+  /** Distinct first tokens per (service, length), to cap the fan-out like Drain's maxChildren. */
+  private readonly fanOut = new Map<string, Set<string>>();
+
+  constructor(config: Partial<MinerConfig> = {}) {
+    this.config = defaultMinerConfig(config);
+    this.masker = createMasker(this.config.masks.disable, this.config.masks.add);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  clusters(): Cluster[] {
+    return [...this.byId.values()];
+  }
+
+  add(service: string, message: string, nowMs: number = Date.now()): MineResult {
+    let text = message;
+    if (text.length > this.config.maxLineLength) text = text.slice(0, this.config.maxLineLength);
+    if (looksBinary(text)) return unparsed();
+    const raw = tokenize(text, this.config.maxTokens);
+    if (raw.length === 0) return unparsed();
+    const masked = raw.map((t) => this.masker.mask(t));
+    const key = this.groupKey(service, masked);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = []));
+    const best = this.bestMatch(group, masked);
+    if (best) {
+      mergeInto(best.tokens, masked);
+      return this.touch(best, raw, nowMs, false);
+    }
+    const cluster = this.create(service, masked, key, nowMs);
+    group.push(cluster);
+    return this.touch(cluster, raw, nowMs, true);
+  }
+
+  private groupKey(service: string, masked: string[]): string {
+    const head = `${service}\u0000${masked.length}`;
+    const depth = Math.min(this.config.depth - 1, masked.length);
+    let key = head;
+    for (let i = 0; i < depth; i++) {
+      const t = masked[i];
+      if (t === WILDCARD) {
+        key += '\u0000' + WILDCARD;
+        continue;
+      }
+      let seen = this.fanOut.get(key);
+      if (!seen) this.fanOut.set(key, (seen = new Set()));
+      if (!seen.has(t) && seen.size >= this.config.maxChildren) key += '\u0000' + WILDCARD;
+      else {
+        seen.add(t);
+        key += '\u0000' + t;
+      }
+    }
+    return key;
+  }
+
+  private bestMatch(group: Cluster[], masked: string[]): Cluster | undefined {
+    let best: Cluster | undefined;
+    let bestSim = -1;
+    const n = masked.length;
+    for (const c of group) {
+      let same = 0;
+      const tk = c.tokens;
+      for (let i = 0; i < n; i++) if (tk[i] === masked[i] || tk[i] === WILDCARD) same++;
+      const sim = same / n;
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = c;
+      }
+    }
+    return best && bestSim >= this.config.similarityThreshold ? best : undefined;
+  }
+
+  private create(service: string, masked: string[], key: string, nowMs: number): Cluster {
+    let id = hashId(`${service}\u0000${key}\u0000${masked.join(' ')}`);
+    while (this.byId.has(id) || id === UNPARSED_TEMPLATE_ID) id = hashId(id);
+    const cluster: Cluster = { id, service, tokens: masked.slice(), count: 0, firstSeenMs: nowMs, lastSeenMs: nowMs };
+    this.byId.set(id, cluster);
+    this.evict();
+    return cluster;
+  }
+
+  private evict(): void {
+    while (this.byId.size > this.config.maxTemplates) {
+      const oldest = this.byId.values().next().value as Cluster;
+      this.byId.delete(oldest.id);
+      for (const [key, group] of this.groups) {
+        const at = group.indexOf(oldest);
+        if (at >= 0) {
+          group.splice(at, 1);
+          if (group.length === 0) this.groups.delete(key);
+          break;
+        }
+      }
+    }
+  }
+
+  private touch(c: Cluster, raw: string[], nowMs: number, isNew: boolean): MineResult {
+    c.count++;
+    c.lastSeenMs = nowMs;
+    // re-insert so Map order stays least-recently-seen first
+    this.byId.delete(c.id);
+    this.byId.set(c.id, c);
+    const params: string[] = [];
+    for (let i = 0; i < c.tokens.length; i++) if (c.tokens[i] === WILDCARD) params.push(raw[i]);
+    return { templateId: c.id, template: c.tokens.join(' '), params, isNew };
+  }
+
+  /** Serialise every cluster (and the config fingerprint) to bytes. */
+  snapshot(): Uint8Array {
+    const state = {
+      version: 1,
+      clusters: this.clusters(),
+      groups: [...this.groups].map(([k, g]) => [k, g.map((c) => c.id)]),
+    };
+    return new TextEncoder().encode(JSON.stringify(state));
+  }
+
+  /** Replace the state with a snapshot; throws a clear error on a broken one (state left unchanged). */
+  restore(bytes: Uint8Array): void {
+    let state: { version: number; clusters: Cluster[]; groups: [string, string[]][] };
+    try {
+      state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (e) {
+      throw new Error(`miner snapshot is not valid JSON: ${(e as Error).message}`);
+    }
+    if (state?.version !== 1 || !Array.isArray(state.clusters) || !Array.isArray(state.groups))
+      throw new Error('miner snapshot has an unknown layout');
+    const byId = new Map<string, Cluster>();
+    for (const c of state.clusters) {
+      if (typeof c?.id !== 'string' || !Array.isArray(c.tokens)) throw new Error('miner snapshot: bad cluster');
+      byId.set(c.id, c);
+    }
+    this.byId.clear();
+    this.groups.clear();
+    this.fanOut.clear();
+    for (const [id, c] of byId) this.byId.set(id, c);
+    for (const [key, ids] of state.groups) {
+      const group = ids.map((id) => byId.get(id)).filter((c): c is Cluster => c !== undefined);
+      if (group.length > 0) this.groups.set(key, group);
+      const parts = key.split('\u0000');
+      for (let d = 2; d < parts.length; d++) {
+        const parent = parts.slice(0, d).join('\u0000');
+        let seen = this.fanOut.get(parent);
+        if (!seen) this.fanOut.set(parent, (seen = new Set()));
+        if (parts[d] !== WILDCARD) seen.add(parts[d]);
+      }
+    }
+  }
+}
+
+function mergeInto(template: string[], masked: string[]): void {
+  for (let i = 0; i < template.length; i++) if (template[i] !== masked[i]) template[i] = WILDCARD;
+}
+
+function unparsed(): MineResult {
+  return { templateId: UNPARSED_TEMPLATE_ID, template: UNPARSED_TEMPLATE, params: [], isNew: false };
+}

@@ -1,0 +1,75 @@
+import { TemplateMiner, UNPARSED_TEMPLATE } from '../../src/parse/miner';
+import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
+
+describe('TemplateMiner', () => {
+  it('groups lines that differ in variables and keeps the id when the template generalises', () => {
+    const m = new TemplateMiner();
+    const a = m.add('svc', 'Receiving block blk_1 src: /10.0.0.1:50010 dest: /10.0.0.2:50010');
+    const b = m.add('svc', 'Receiving block blk_2 src: /10.0.0.3:50010 dest: /10.0.0.4:50010');
+    expect(a.isNew).toBe(true);
+    expect(b.isNew).toBe(false);
+    expect(b.templateId).toBe(a.templateId);
+    expect(b.template).toBe('Receiving block <*> src: <*> dest: <*>');
+    expect(b.params).toEqual(['blk_2', '/10.0.0.3:50010', '/10.0.0.4:50010']);
+    const c = m.add('svc', 'Receiving block blk_3 from: x dest: /10.0.0.4:50010');
+    expect(c.templateId).toBe(a.templateId);
+    expect(c.template).toBe('Receiving block <*> <*> <*> dest: <*>');
+  });
+
+  it('keeps services apart', () => {
+    const m = new TemplateMiner();
+    expect(m.add('a', 'user login ok').templateId).not.toBe(m.add('b', 'user login ok').templateId);
+  });
+
+  it('counts and records first/last seen', () => {
+    const m = new TemplateMiner();
+    m.add('s', 'job 1 done', 10);
+    m.add('s', 'job 2 done', 20);
+    const [c] = m.clusters();
+    expect(c).toMatchObject({ count: 2, firstSeenMs: 10, lastSeenMs: 20 });
+  });
+
+  it('evicts the least recently seen template beyond maxTemplates', () => {
+    const m = new TemplateMiner({ maxTemplates: 2 });
+    const a = m.add('s', 'alpha beta gamma');
+    const b = m.add('s', 'delta epsilon zeta eta');
+    m.add('s', 'alpha beta gamma'); // a is now more recent than b
+    m.add('s', 'one two');
+    expect(m.size).toBe(2);
+    const ids = m.clusters().map((c) => c.id);
+    expect(ids).toContain(a.templateId);
+    expect(ids).not.toContain(b.templateId);
+  });
+
+  it('snapshots and restores with the same ids', () => {
+    const m = new TemplateMiner();
+    const a = m.add('s', 'connection from 10.0.0.1 closed');
+    const m2 = new TemplateMiner();
+    m2.restore(m.snapshot());
+    expect(m2.add('s', 'connection from 10.0.0.9 closed').templateId).toBe(a.templateId);
+    expect(() => m2.restore(new Uint8Array([0xff, 0x00]))).toThrow(/snapshot/);
+    expect(m2.size).toBe(1);
+  });
+
+  describe('bad input', () => {
+    const m = new TemplateMiner({ maxTokens: 100, maxLineLength: 10_000 });
+    it('empty and blank bodies are unparsed', () => {
+      expect(m.add('s', '')).toMatchObject({ templateId: UNPARSED_TEMPLATE_ID, template: UNPARSED_TEMPLATE });
+      expect(m.add('s', '   \t ').templateId).toBe(UNPARSED_TEMPLATE_ID);
+    });
+    it('binary junk and undecodable bytes are unparsed', () => {
+      const junk = String.fromCharCode(...Array.from({ length: 200 }, (_, i) => (i * 7) % 32));
+      expect(m.add('s', junk).templateId).toBe(UNPARSED_TEMPLATE_ID);
+      const bad = new TextDecoder().decode(new Uint8Array(Array.from({ length: 100 }, () => 0xc3 ^ 0x3c)));
+      expect(m.add('s', bad).templateId).toBe(UNPARSED_TEMPLATE_ID);
+    });
+    it('1 MB single lines are cut to the cap', () => {
+      const r = m.add('s', 'x'.repeat(1 << 20));
+      expect(r.template.length).toBeLessThanOrEqual(10_000);
+    });
+    it('10,000-token lines keep only maxTokens tokens', () => {
+      const r = m.add('s', Array.from({ length: 10_000 }, (_, i) => `w${i % 3 === 0 ? 'a' : 'b'}`).join(' '));
+      expect(r.template.split(' ')).toHaveLength(100);
+    });
+  });
+});
