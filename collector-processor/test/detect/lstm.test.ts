@@ -1,0 +1,76 @@
+import { initTf, tf, useBackend } from '../../src/detect/tf-backend';
+import { LstmDetector } from '../../src/detect/lstm';
+
+/** Tiny generated workflow: a loop then an end over 6 template ids (4 and 5 never normal). */
+function normalSessions(n: number, seed: number): Int32Array[] {
+  let r = seed;
+  const rand = (): number => (r = (Math.imul(r, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const out: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const loops = 1 + Math.floor(rand() * 3);
+    const s = [0];
+    for (let l = 0; l < loops; l++) s.push(1, 2);
+    s.push(3);
+    out.push(Int32Array.from(s));
+  }
+  return out;
+}
+
+const small = { window: 4, topG: 2, layers: 2, units: 8, epochs: 40, batchSize: 64, learningRate: 0.05 };
+
+describe('LSTM (DeepLog)', () => {
+  let det: LstmDetector;
+  beforeAll(async () => {
+    await initTf(() => undefined);
+    det = new LstmDetector(small);
+    await det.fit({ seqs: normalSessions(60, 1), vocabSize: 6 });
+  }, 60_000);
+
+  it('kernel matches tfjs windowed prediction within 1e-4', () => {
+    const pairs = det.windowPairs([...normalSessions(10, 7), Int32Array.from([0, 5, 3, 2, 1, 4, 0])]);
+    const tfProbs = det.predictTf(pairs.x, pairs.count);
+    const kernel = (det as unknown as { kernel: { predictWindow(w: Int32Array): Float32Array } }).kernel;
+    for (let i = 0; i < pairs.count; i++) {
+      const p = kernel.predictWindow(pairs.x.subarray(i * 4, (i + 1) * 4));
+      for (let j = 0; j < 6; j++) expect(Math.abs(p[j] - tfProbs[i * 6 + j])).toBeLessThan(1e-4);
+    }
+  });
+
+  it('passes normal sessions and flags a broken order and an unseen template', () => {
+    const scores = det.score({ seqs: normalSessions(20, 99), vocabSize: 6 });
+    for (const s of scores) expect(s).toBeLessThan(2);
+    expect(det.isAnomalous(Int32Array.from([0, 1, 3]))).toBe(true);
+    const unseen = det.explain({ seqs: [Int32Array.from([0, 1, 2, 9])], vocabSize: 10 }, 0);
+    expect(unseen.reason).toMatch(/^unseen template/);
+    const broken = det.explain({ seqs: [Int32Array.from([0, 1, 3])], vocabSize: 6 }, 0);
+    expect(broken.expected?.[0].templateId).toBe(2);
+  });
+
+  it('serialises and loads to identical scores; rejects broken files', () => {
+    const seqs = [...normalSessions(5, 3), Int32Array.from([0, 1, 3])];
+    const copy = LstmDetector.load(det.serialize());
+    expect(Array.from(copy.score({ seqs, vocabSize: 6 }))).toEqual(Array.from(det.score({ seqs, vocabSize: 6 })));
+    expect(() => LstmDetector.load(new TextEncoder().encode('{nope'))).toThrow(/not valid JSON/);
+  });
+
+  it('online update learns a sequence marked as false positive', async () => {
+    const fp = Int32Array.from([0, 1, 2, 5]);
+    const before = det.score({ seqs: [fp], vocabSize: 6 })[0];
+    expect(before).toBeGreaterThanOrEqual(2);
+    await det.update(
+      Array.from({ length: 20 }, () => fp),
+      15,
+    );
+    expect(det.score({ seqs: [fp], vocabSize: 6 })[0]).toBeLessThan(2);
+  }, 60_000);
+
+  it('gives the same predictions on wasm and cpu backends (float noise only)', async () => {
+    const pairs = det.windowPairs(normalSessions(5, 11));
+    const backend = tf.getBackend();
+    const a = det.predictTf(pairs.x, pairs.count);
+    await useBackend(backend === 'cpu' ? 'wasm' : 'cpu');
+    const b = det.predictTf(pairs.x, pairs.count);
+    await useBackend(backend as 'cpu' | 'wasm');
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
+  });
+});
