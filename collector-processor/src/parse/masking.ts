@@ -6,7 +6,26 @@
  */
 export const WILDCARD = '<*>';
 
-export const BUILTIN_MASKS = ['digits', 'hex', 'path', 'url', 'email'] as const;
+export const BUILTIN_MASKS = ['digits', 'units', 'hex', 'path', 'url', 'email'] as const;
+
+/** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
+const UNITS = new Set([
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'KB)',
+  'MB)',
+  'GB)',
+  'TB)',
+  'B)',
+  'kB',
+  'ms',
+  'sec',
+  'secs',
+  'sec)',
+  'ms)',
+]);
 export type BuiltinMask = (typeof BUILTIN_MASKS)[number];
 
 export interface MaskRule {
@@ -19,12 +38,27 @@ export interface Masker {
   mask(token: string): string;
 }
 
-function hasDigit(t: string): boolean {
+/** Index of the first ASCII digit, or -1. */
+function firstDigit(t: string): number {
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
+    if (c >= 48 && c <= 57) return i;
   }
-  return false;
+  return -1;
+}
+
+/**
+ * For `key=12` / `name:0x1f` keep the key: the prefix up to the last `=` or `:` before the first
+ * digit, when that prefix holds no `.` or `/` (so host:port and paths stay fully masked).
+ */
+function maskKeyedValue(t: string, digitAt: number): string {
+  let cut = -1;
+  for (let i = 0; i < digitAt; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 46 || c === 47) return WILDCARD;
+    if (c === 61 || c === 58) cut = i;
+  }
+  return cut > 0 ? t.slice(0, cut + 1) + WILDCARD : WILDCARD;
 }
 
 const HEX = /^(0x)?[0-9a-f]{8,}$/i;
@@ -43,6 +77,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   const path = on('path');
   const url = on('url');
   const email = on('email');
+  const units = on('units');
   const user = add.map((r) => {
     try {
       return new RegExp(`^(?:${r.regex})$`);
@@ -52,7 +87,11 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   });
   return {
     mask(t: string): string {
-      if (digits && hasDigit(t)) return WILDCARD;
+      if (digits) {
+        const at = firstDigit(t);
+        if (at >= 0) return maskKeyedValue(t, at);
+      }
+      if (units && UNITS.has(t)) return WILDCARD;
       if (url && t.includes('://')) return WILDCARD;
       if (path && isPath(t)) return WILDCARD;
       if (email && t.indexOf('@') > 0 && t.includes('.')) return WILDCARD;

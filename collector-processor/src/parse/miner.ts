@@ -58,6 +58,8 @@ export class TemplateMiner {
   private readonly groups = new Map<string, Cluster[]>();
   /** Distinct first tokens per (service, length), to cap the fan-out like Drain's maxChildren. */
   private readonly fanOut = new Map<string, Set<string>>();
+  /** (service, constant tokens in order) → cluster; stale entries of evicted clusters are skipped. */
+  private readonly skeletons = new Map<string, Cluster>();
 
   constructor(config: Partial<MinerConfig> = {}) {
     this.config = defaultMinerConfig(config);
@@ -78,18 +80,27 @@ export class TemplateMiner {
     if (looksBinary(text)) return unparsed();
     const raw = tokenize(text, this.config.maxTokens);
     if (raw.length === 0) return unparsed();
-    const masked = raw.map((t) => this.masker.mask(t));
+    const masked = collapseWildcards(
+      raw.map((t) => this.masker.mask(t)),
+      raw,
+    );
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
     const best = this.bestMatch(group, masked);
     if (best) {
       mergeInto(best.tokens, masked);
-      return this.touch(best, raw, nowMs, false);
+      this.indexSkeleton(best);
+      return this.touch(best, raw, masked, nowMs, false);
     }
+    // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
+    // vs "bytes (18.4 KB) sent"): the same event, which Drain's per-length tree splits apart.
+    const sameSkeleton = this.skeletons.get(skeletonKey(service, masked));
+    if (sameSkeleton && this.byId.has(sameSkeleton.id)) return this.touch(sameSkeleton, raw, masked, nowMs, false);
     const cluster = this.create(service, masked, key, nowMs);
     group.push(cluster);
-    return this.touch(cluster, raw, nowMs, true);
+    this.indexSkeleton(cluster);
+    return this.touch(cluster, raw, masked, nowMs, true);
   }
 
   private groupKey(service: string, masked: string[]): string {
@@ -120,8 +131,15 @@ export class TemplateMiner {
     for (const c of group) {
       let same = 0;
       const tk = c.tokens;
-      for (let i = 0; i < n; i++) if (tk[i] === masked[i] || tk[i] === WILDCARD) same++;
-      const sim = same / n;
+      // similarity over the line's constant tokens only: wildcards neither help nor hurt, so two
+      // messages that share a skeleton but differ in how many variables they hold still meet
+      let constants = 0;
+      for (let i = 0; i < n; i++) {
+        if (masked[i] === WILDCARD) continue;
+        constants++;
+        if (tk[i] === masked[i]) same++;
+      }
+      const sim = constants === 0 ? 1 : same / constants;
       if (sim > bestSim) {
         bestSim = sim;
         best = c;
@@ -143,6 +161,8 @@ export class TemplateMiner {
     while (this.byId.size > this.config.maxTemplates) {
       const oldest = this.byId.values().next().value as Cluster;
       this.byId.delete(oldest.id);
+      const sk = skeletonKey(oldest.service, oldest.tokens);
+      if (this.skeletons.get(sk) === oldest) this.skeletons.delete(sk);
       for (const [key, group] of this.groups) {
         const at = group.indexOf(oldest);
         if (at >= 0) {
@@ -154,14 +174,26 @@ export class TemplateMiner {
     }
   }
 
-  private touch(c: Cluster, raw: string[], nowMs: number, isNew: boolean): MineResult {
+  private indexSkeleton(c: Cluster): void {
+    const key = skeletonKey(c.service, c.tokens);
+    const had = this.skeletons.get(key);
+    if (!had || !this.byId.has(had.id)) this.skeletons.set(key, c);
+  }
+
+  private touch(c: Cluster, raw: string[], masked: string[], nowMs: number, isNew: boolean): MineResult {
     c.count++;
     c.lastSeenMs = nowMs;
     // re-insert so Map order stays least-recently-seen first
     this.byId.delete(c.id);
     this.byId.set(c.id, c);
+    // params come from the line's own variable positions (its length may differ from the template's)
+    const tokens = masked.length === c.tokens.length ? c.tokens : masked;
     const params: string[] = [];
-    for (let i = 0; i < c.tokens.length; i++) if (c.tokens[i] === WILDCARD) params.push(raw[i]);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t === WILDCARD) params.push(raw[i]);
+      else if (t.endsWith(WILDCARD)) params.push(raw[i].slice(t.length - WILDCARD.length));
+    }
     return { templateId: c.id, template: c.tokens.join(' '), params, isNew };
   }
 
@@ -193,7 +225,11 @@ export class TemplateMiner {
     this.byId.clear();
     this.groups.clear();
     this.fanOut.clear();
-    for (const [id, c] of byId) this.byId.set(id, c);
+    this.skeletons.clear();
+    for (const [id, c] of byId) {
+      this.byId.set(id, c);
+      this.indexSkeleton(c);
+    }
     for (const [key, ids] of state.groups) {
       const group = ids.map((id) => byId.get(id)).filter((c): c is Cluster => c !== undefined);
       if (group.length > 0) this.groups.set(key, group);
@@ -206,6 +242,32 @@ export class TemplateMiner {
       }
     }
   }
+}
+
+/**
+ * Runs of adjacent variable tokens become one `<*>` (their raw text joined as one param), so
+ * "(18.4 KB)" or "<1 sec" cost the same token count as "00:01". Edits `raw` in place to match.
+ */
+function collapseWildcards(masked: string[], raw: string[]): string[] {
+  let w = 0;
+  for (let r = 0; r < masked.length; r++) {
+    if (masked[r] === WILDCARD && w > 0 && masked[w - 1] === WILDCARD) {
+      raw[w - 1] += ' ' + raw[r];
+      continue;
+    }
+    masked[w] = masked[r];
+    raw[w] = raw[r];
+    w++;
+  }
+  masked.length = w;
+  raw.length = w;
+  return masked;
+}
+
+function skeletonKey(service: string, tokens: string[]): string {
+  let key = service;
+  for (const t of tokens) if (t !== WILDCARD) key += '\u0000' + t;
+  return key;
 }
 
 function mergeInto(template: string[], masked: string[]): void {

@@ -11,9 +11,9 @@ describe('TemplateMiner', () => {
     expect(b.templateId).toBe(a.templateId);
     expect(b.template).toBe('Receiving block <*> src: <*> dest: <*>');
     expect(b.params).toEqual(['blk_2', '/10.0.0.3:50010', '/10.0.0.4:50010']);
-    const c = m.add('svc', 'Receiving block blk_3 from: x dest: /10.0.0.4:50010');
+    const c = m.add('svc', 'Receiving block blk_3 src: /10.0.0.3:50010 target: /10.0.0.4:50010');
     expect(c.templateId).toBe(a.templateId);
-    expect(c.template).toBe('Receiving block <*> <*> <*> dest: <*>');
+    expect(c.template).toBe('Receiving block <*> src: <*> <*> <*>');
   });
 
   it('keeps services apart', () => {

@@ -13,8 +13,8 @@ export const ParserConfig = Type.Object(
       },
       { default: {} },
     ),
-    similarityThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.5 }),
-    depth: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
+    similarityThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.7 }),
+    depth: Type.Integer({ minimum: 1, maximum: 8, default: 3 }),
     maxChildren: Type.Integer({ minimum: 1, default: 100 }),
     /** Bound on templates kept per miner; the least recently seen is evicted first. */
     maxTemplates: Type.Integer({ minimum: 1, default: 50000 }),
