@@ -1,4 +1,4 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: ['<rootDir>/shared', '<rootDir>/collector-processor'],
+  projects: ['<rootDir>/shared', '<rootDir>/collector-processor', '<rootDir>/grafana-app'],
 };

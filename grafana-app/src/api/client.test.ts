@@ -1,0 +1,35 @@
+import { of, throwError } from 'rxjs';
+import { setBackendSrv, type BackendSrv } from '@grafana/runtime';
+import { api, ApiError } from './client';
+
+function backendAnswering(fetch: jest.Mock) {
+  setBackendSrv({ fetch } as unknown as BackendSrv);
+}
+
+describe('api client', () => {
+  test('calls the processor through the plugin proxy route with the query, dropping empty filters', async () => {
+    const fetch = jest.fn(() => of({ data: { total: 0, items: [] } }));
+    backendAnswering(fetch);
+    await api.anomalies({ service: 'checkout', detector: '', minScore: 0.8 });
+    expect(fetch).toHaveBeenCalledWith(
+      expect.objectContaining({
+        method: 'GET',
+        url: '/api/plugins/anomalog-app/resources/processor/api/v1/anomalies',
+        params: { service: 'checkout', minScore: 0.8 },
+      }),
+    );
+  });
+
+  test('turns 401 into an actionable unauthorised message', async () => {
+    backendAnswering(jest.fn(() => throwError(() => ({ status: 401 }))));
+    await expect(api.services()).rejects.toThrow(/unauthorised/);
+  });
+
+  test('turns a proxy failure into an unreachable message with the status', async () => {
+    backendAnswering(jest.fn(() => throwError(() => ({ status: 502 }))));
+    const failure = await api.services().catch((e: ApiError) => e);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(502);
+    expect((failure as ApiError).message).toMatch(/unreachable/);
+  });
+});

@@ -1,0 +1,69 @@
+import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import {
+  API_PREFIX,
+  type AnomalyDetail,
+  type AnomalyPage,
+  type AnomalyQuery,
+  type Feedback,
+  type ServiceSummary,
+  type TemplateInfo,
+} from '@anomalog/shared';
+import { PROXY_BASE } from '../constants';
+
+/** Why a call failed, in words a user can act on. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export function describeFailure(status: number, detail?: string): string {
+  if (status === 401 || status === 403) {
+    return 'The processor refused the API token (unauthorised). Check the token on the app configuration page.';
+  }
+  if (status === 0 || status === 502 || status === 503 || status === 504) {
+    return 'The processor is unreachable. Check the processor URL on the app configuration page and that it is running.';
+  }
+  if (status === 404) {
+    return 'The processor does not know this endpoint; is its API enabled and up to date?';
+  }
+  return `The processor answered ${status}${detail ? `: ${detail}` : ''}`;
+}
+
+async function call<T>(method: string, path: string, params?: object, data?: unknown): Promise<T> {
+  try {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<T>({
+        method,
+        url: `${PROXY_BASE}${API_PREFIX}${path}`,
+        params,
+        data,
+        showErrorAlert: false,
+      }),
+    );
+    return response.data;
+  } catch (err) {
+    const failure = err as { status?: number; data?: { message?: string } };
+    const status = failure.status ?? 0;
+    throw new ApiError(describeFailure(status, failure.data?.message), status);
+  }
+}
+
+function compact(query: object): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string | number
+  >;
+}
+
+export const api = {
+  services: () => call<ServiceSummary[]>('GET', '/services'),
+  anomalies: (query: AnomalyQuery) => call<AnomalyPage>('GET', '/anomalies', compact(query)),
+  anomaly: (id: string) => call<AnomalyDetail>('GET', `/anomalies/${encodeURIComponent(id)}`),
+  templates: (service: string) => call<TemplateInfo[]>('GET', `/services/${encodeURIComponent(service)}/templates`),
+  feedback: (feedback: Feedback) => call<unknown>('POST', '/feedback', undefined, feedback),
+};

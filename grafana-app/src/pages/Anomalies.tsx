@@ -1,0 +1,84 @@
+import React, { useEffect, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Drawer, Input, InteractiveTable, Button, Stack, useStyles2 } from '@grafana/ui';
+import type { Anomaly, AnomalyDetail } from '@anomalog/shared';
+import { api } from '../api/client';
+import { LoadState } from '../components/common/States';
+
+export function AnomaliesPage() {
+  const styles = useStyles2(getStyles);
+  const [service, setService] = useState('');
+  const [items, setItems] = useState<Anomaly[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<Error>();
+  const [detail, setDetail] = useState<AnomalyDetail>();
+
+  useEffect(() => {
+    setLoading(true);
+    api
+      .anomalies({ service, sort: 'time', order: 'desc', limit: 200 })
+      .then((page) => {
+        setItems(page.items);
+        setError(undefined);
+      })
+      .catch(setError)
+      .finally(() => setLoading(false));
+  }, [service]);
+
+  const columns = [
+    { id: 'time', header: 'Time', sortType: 'string' as const },
+    { id: 'service', header: 'Service', sortType: 'string' as const },
+    { id: 'template', header: 'Template' },
+    { id: 'score', header: 'Score', sortType: 'number' as const },
+    { id: 'detector', header: 'Detector' },
+    { id: 'reason', header: 'Reason' },
+  ];
+
+  return (
+    <div className={styles.page}>
+      <Stack>
+        <Input placeholder="Filter by service" value={service} onChange={(e) => setService(e.currentTarget.value)} />
+      </Stack>
+      <LoadState
+        loading={loading}
+        error={error}
+        empty={items.length === 0}
+        emptyText="No anomalies in this range. Widen the time range or check that the processor receives logs."
+      />
+      {!loading && !error && items.length > 0 && (
+        <InteractiveTable
+          columns={columns}
+          data={items}
+          getRowId={(a: Anomaly) => a.id}
+          renderExpandedRow={(a: Anomaly) => (
+            <Button size="sm" onClick={() => api.anomaly(a.id).then(setDetail).catch(setError)}>
+              Open details
+            </Button>
+          )}
+        />
+      )}
+      {detail && (
+        <Drawer title={`${detail.service}: ${detail.template}`} onClose={() => setDetail(undefined)}>
+          <pre>{detail.message}</pre>
+          <p>{detail.explanation.reason}</p>
+          {detail.context.map((line) => (
+            <div key={`${line.time}-${line.templateId}`} className={line.isAnomaly ? styles.hot : undefined}>
+              {line.time} {line.message}
+            </div>
+          ))}
+          <Button
+            onClick={() => api.feedback({ kind: 'anomaly-normal', service: detail.service, anomalyId: detail.id })}
+          >
+            Mark as normal
+          </Button>
+        </Drawer>
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  hot: css({ color: theme.colors.error.text }),
+});
