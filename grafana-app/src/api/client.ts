@@ -3,6 +3,11 @@ import { lastValueFrom } from 'rxjs';
 import {
   API_PREFIX,
   type AnomalyDetail,
+  type BenchmarkRequest,
+  type BenchmarkRun,
+  type ModelConfig,
+  type ModelVersion,
+  type TrainingJob,
   type AnomalyPage,
   type AnomalyQuery,
   type Feedback,
@@ -67,3 +72,24 @@ export const api = {
   templates: (service: string) => call<TemplateInfo[]>('GET', `/services/${encodeURIComponent(service)}/templates`),
   feedback: (feedback: Feedback) => call<unknown>('POST', '/feedback', undefined, feedback),
 };
+
+/** Endpoints the app expects beyond the read API (model management and benchmarks); see docs/grafana-app.md. */
+export const modelApi = {
+  config: (service: string) => call<ModelConfig>('GET', `/services/${encodeURIComponent(service)}/model`),
+  saveConfig: (service: string, config: ModelConfig) =>
+    call<ModelConfig>('PUT', `/services/${encodeURIComponent(service)}/model`, undefined, config),
+  train: (service: string) => call<TrainingJob>('POST', `/services/${encodeURIComponent(service)}/train`),
+  job: (id: string) => call<TrainingJob>('GET', `/jobs/${encodeURIComponent(id)}`),
+  versions: (service: string) => call<ModelVersion[]>('GET', `/services/${encodeURIComponent(service)}/versions`),
+  rollback: (service: string, version: number) =>
+    call<ModelVersion>('POST', `/services/${encodeURIComponent(service)}/versions/${version}/activate`),
+};
+
+export const benchmarkApi = {
+  datasets: () => call<string[]>('GET', '/benchmarks/datasets'),
+  runs: () => call<BenchmarkRun[]>('GET', '/benchmarks'),
+  start: (request: BenchmarkRequest) => call<BenchmarkRun>('POST', '/benchmarks', undefined, request),
+  run: (id: string) => call<BenchmarkRun>('GET', `/benchmarks/${encodeURIComponent(id)}`),
+};
+
+export const health = () => call<{ status: string; version: string }>('GET', '/health');

@@ -1,0 +1,89 @@
+import React from 'react';
+import { Field, FieldSet, Input, RadioButtonGroup, Switch } from '@grafana/ui';
+
+/** The parts of a JSON schema (as TypeBox emits them) the form understands. */
+export interface SchemaNode {
+  type?: string;
+  title?: string;
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  anyOf?: SchemaNode[];
+  const?: string | number | boolean;
+  minimum?: number;
+  maximum?: number;
+}
+
+type Value = Record<string, unknown>;
+
+interface Props {
+  schema: SchemaNode;
+  value: Value;
+  errors: Record<string, string>;
+  onChange: (value: Value) => void;
+  path?: string;
+}
+
+/** Renders fields for an object schema, recursively; error messages are keyed by JSON pointer. */
+export function SchemaForm({ schema, value, errors, onChange, path = '' }: Props) {
+  return (
+    <>
+      {Object.entries(schema.properties ?? {}).map(([key, node]) => {
+        const pointer = `${path}/${key}`;
+        const set = (v: unknown) => onChange({ ...value, [key]: v });
+        if (node.type === 'object') {
+          return (
+            <FieldSet key={key} label={node.title ?? key}>
+              <SchemaForm
+                schema={node}
+                value={(value[key] as Value) ?? {}}
+                errors={errors}
+                onChange={set}
+                path={pointer}
+              />
+            </FieldSet>
+          );
+        }
+        return (
+          <Field
+            key={key}
+            label={node.title ?? key}
+            description={node.description}
+            invalid={Boolean(errors[pointer])}
+            error={errors[pointer]}
+          >
+            {renderInput(node, value[key], set, pointer)}
+          </Field>
+        );
+      })}
+    </>
+  );
+}
+
+function renderInput(node: SchemaNode, current: unknown, set: (v: unknown) => void, id: string) {
+  const literals = node.anyOf?.filter((n) => n.const !== undefined).map((n) => String(n.const));
+  if (literals && literals.length === node.anyOf?.length) {
+    return (
+      <RadioButtonGroup
+        options={literals.map((l) => ({ label: l, value: l }))}
+        value={current as string}
+        onChange={set}
+      />
+    );
+  }
+  if (node.type === 'boolean') {
+    return <Switch id={id} value={Boolean(current)} onChange={(e) => set(e.currentTarget.checked)} />;
+  }
+  const numeric = node.type === 'integer' || node.type === 'number';
+  return (
+    <Input
+      id={id}
+      aria-label={node.title ?? id}
+      type={numeric ? 'number' : 'text'}
+      value={current === undefined ? '' : Array.isArray(current) ? current.join(',') : String(current)}
+      onChange={(e) => {
+        const text = e.currentTarget.value;
+        set(numeric && text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text);
+      }}
+    />
+  );
+}

@@ -1,0 +1,14 @@
+import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
+
+/** Validates a model config with the shared schema; messages keyed by JSON pointer for the form. */
+export function validateModelConfig(value: unknown): Record<string, string> {
+  const result = validateWithDefaults(ModelConfig, value);
+  if (result.ok) {
+    return {};
+  }
+  const byPath: Record<string, string> = {};
+  for (const error of result.errors) {
+    byPath[error.path] ??= error.message;
+  }
+  return byPath;
+}
