@@ -61,7 +61,14 @@ function maskKeyedValue(t: string, digitAt: number): string {
   return cut > 0 ? t.slice(0, cut + 1) + WILDCARD : WILDCARD;
 }
 
-const HEX = /^(0x)?[0-9a-f]{8,}$/i;
+/** Hex ids that happen to hold no digit (the digit rule catches the rest): 8+ chars of a-f only. */
+function isLetterHex(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i) | 32;
+    if (c < 97 || c > 102) return false;
+  }
+  return true;
+}
 
 function isPath(t: string): boolean {
   return t.charCodeAt(0) === 47 && t.indexOf('/', 1) > 0;
@@ -95,7 +102,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       if (url && t.includes('://')) return WILDCARD;
       if (path && isPath(t)) return WILDCARD;
       if (email && t.indexOf('@') > 0 && t.includes('.')) return WILDCARD;
-      if (hex && t.length >= 8 && HEX.test(t)) return WILDCARD;
+      if (hex && t.length >= 8 && isLetterHex(t)) return WILDCARD;
       for (const re of user) if (re.test(t)) return WILDCARD;
       return t;
     },

@@ -17,6 +17,8 @@ export interface Cluster {
   count: number;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** Miner-wide use counter at the last match: orders clusters for least-recently-seen eviction. */
+  lastUse: number;
 }
 
 export const UNPARSED_TEMPLATE = '<unparsed>';
@@ -53,13 +55,16 @@ function looksBinary(s: string): boolean {
 export class TemplateMiner {
   readonly config: MinerConfig;
   private readonly masker: Masker;
-  /** Every cluster by id, in least-recently-seen-first order (Map insertion order, re-inserted on use). */
+  /** Every cluster by id. */
   private readonly byId = new Map<string, Cluster>();
   private readonly groups = new Map<string, Cluster[]>();
   /** Distinct first tokens per (service, length), to cap the fan-out like Drain's maxChildren. */
   private readonly fanOut = new Map<string, Set<string>>();
   /** (service, constant tokens in order) → cluster; stale entries of evicted clusters are skipped. */
   private readonly skeletons = new Map<string, Cluster>();
+  /** Template text per cluster, rebuilt only when the template generalises (not per line). */
+  private readonly texts = new Map<Cluster, string>();
+  private useCounter = 0;
 
   constructor(config: Partial<MinerConfig> = {}) {
     this.config = defaultMinerConfig(config);
@@ -80,17 +85,18 @@ export class TemplateMiner {
     if (looksBinary(text)) return unparsed();
     const raw = tokenize(text, this.config.maxTokens);
     if (raw.length === 0) return unparsed();
-    const masked = collapseWildcards(
-      raw.map((t) => this.masker.mask(t)),
-      raw,
-    );
+    const masked = new Array<string>(raw.length);
+    for (let i = 0; i < raw.length; i++) masked[i] = this.masker.mask(raw[i]);
+    collapseWildcards(masked, raw);
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
     const best = this.bestMatch(group, masked);
     if (best) {
-      mergeInto(best.tokens, masked);
-      this.indexSkeleton(best);
+      if (mergeInto(best.tokens, masked)) {
+        this.texts.delete(best);
+        this.indexSkeleton(best);
+      }
       return this.touch(best, raw, masked, nowMs, false);
     }
     // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
@@ -151,26 +157,40 @@ export class TemplateMiner {
   private create(service: string, masked: string[], key: string, nowMs: number): Cluster {
     let id = hashId(`${service}\u0000${key}\u0000${masked.join(' ')}`);
     while (this.byId.has(id) || id === UNPARSED_TEMPLATE_ID) id = hashId(id);
-    const cluster: Cluster = { id, service, tokens: masked.slice(), count: 0, firstSeenMs: nowMs, lastSeenMs: nowMs };
+    const cluster: Cluster = {
+      id,
+      service,
+      tokens: masked.slice(),
+      count: 0,
+      firstSeenMs: nowMs,
+      lastSeenMs: nowMs,
+      lastUse: this.useCounter,
+    };
     this.byId.set(id, cluster);
     this.evict();
     return cluster;
   }
 
+  /**
+   * Over the bound, drop the least recently used 1% (at least one) in one sort, so a flood of
+   * unique lines costs an amortised O(100 log n) per new template instead of a scan each.
+   */
   private evict(): void {
-    while (this.byId.size > this.config.maxTemplates) {
-      const oldest = this.byId.values().next().value as Cluster;
-      this.byId.delete(oldest.id);
-      const sk = skeletonKey(oldest.service, oldest.tokens);
-      if (this.skeletons.get(sk) === oldest) this.skeletons.delete(sk);
-      for (const [key, group] of this.groups) {
-        const at = group.indexOf(oldest);
-        if (at >= 0) {
-          group.splice(at, 1);
-          if (group.length === 0) this.groups.delete(key);
-          break;
-        }
-      }
+    const max = this.config.maxTemplates;
+    if (this.byId.size <= max) return;
+    const byAge = [...this.byId.values()].sort((x, y) => x.lastUse - y.lastUse);
+    const drop = Math.max(this.byId.size - max, Math.ceil(max / 100));
+    const gone = new Set(byAge.slice(0, Math.min(drop, byAge.length - 1)));
+    for (const c of gone) {
+      this.byId.delete(c.id);
+      this.texts.delete(c);
+      const sk = skeletonKey(c.service, c.tokens);
+      if (this.skeletons.get(sk) === c) this.skeletons.delete(sk);
+    }
+    for (const [key, group] of this.groups) {
+      const kept = group.filter((c) => !gone.has(c));
+      if (kept.length === 0) this.groups.delete(key);
+      else if (kept.length !== group.length) this.groups.set(key, kept);
     }
   }
 
@@ -183,9 +203,7 @@ export class TemplateMiner {
   private touch(c: Cluster, raw: string[], masked: string[], nowMs: number, isNew: boolean): MineResult {
     c.count++;
     c.lastSeenMs = nowMs;
-    // re-insert so Map order stays least-recently-seen first
-    this.byId.delete(c.id);
-    this.byId.set(c.id, c);
+    c.lastUse = ++this.useCounter;
     // params come from the line's own variable positions (its length may differ from the template's)
     const tokens = masked.length === c.tokens.length ? c.tokens : masked;
     const params: string[] = [];
@@ -194,7 +212,9 @@ export class TemplateMiner {
       if (t === WILDCARD) params.push(raw[i]);
       else if (t.endsWith(WILDCARD)) params.push(raw[i].slice(t.length - WILDCARD.length));
     }
-    return { templateId: c.id, template: c.tokens.join(' '), params, isNew };
+    let text = this.texts.get(c);
+    if (text === undefined) this.texts.set(c, (text = c.tokens.join(' ')));
+    return { templateId: c.id, template: text, params, isNew };
   }
 
   /** Serialise every cluster (and the config fingerprint) to bytes. */
@@ -226,6 +246,8 @@ export class TemplateMiner {
     this.groups.clear();
     this.fanOut.clear();
     this.skeletons.clear();
+    this.texts.clear();
+    for (const c of byId.values()) this.useCounter = Math.max(this.useCounter, c.lastUse ?? 0);
     for (const [id, c] of byId) {
       this.byId.set(id, c);
       this.indexSkeleton(c);
@@ -270,8 +292,16 @@ function skeletonKey(service: string, tokens: string[]): string {
   return key;
 }
 
-function mergeInto(template: string[], masked: string[]): void {
-  for (let i = 0; i < template.length; i++) if (template[i] !== masked[i]) template[i] = WILDCARD;
+/** Turn differing positions into wildcards; true when the template changed. */
+function mergeInto(template: string[], masked: string[]): boolean {
+  let changed = false;
+  for (let i = 0; i < template.length; i++) {
+    if (template[i] !== masked[i] && template[i] !== WILDCARD) {
+      template[i] = WILDCARD;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 function unparsed(): MineResult {
