@@ -1,10 +1,23 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Drawer, Input, InteractiveTable, Button, Stack, useStyles2 } from '@grafana/ui';
+import { Drawer, Input, InteractiveTable, Button, LinkButton, Stack, useStyles2 } from '@grafana/ui';
 import type { Anomaly, AnomalyDetail } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
+
+const EXPLORE_MARGIN_MS = 5 * 60 * 1000;
+
+/** Explore (Loki) over the minutes around the anomaly, filtered to its service. */
+export function exploreUrl(anomaly: Anomaly): string {
+  const at = Date.parse(anomaly.time);
+  const pane = {
+    datasource: 'loki',
+    queries: [{ refId: 'A', expr: `{service_name="${anomaly.service}"}` }],
+    range: { from: String(at - EXPLORE_MARGIN_MS), to: String(at + EXPLORE_MARGIN_MS) },
+  };
+  return `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify({ a: pane }))}`;
+}
 
 export function AnomaliesPage() {
   const styles = useStyles2(getStyles);
@@ -67,11 +80,24 @@ export function AnomaliesPage() {
               {line.time} {line.message}
             </div>
           ))}
-          <Button
-            onClick={() => api.feedback({ kind: 'anomaly-normal', service: detail.service, anomalyId: detail.id })}
-          >
-            Mark as normal
-          </Button>
+          <Stack>
+            <Button
+              onClick={() => api.feedback({ kind: 'anomaly-normal', service: detail.service, anomalyId: detail.id })}
+            >
+              Mark as normal
+            </Button>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                api.feedback({ kind: 'template-normal', service: detail.service, templateId: detail.templateId })
+              }
+            >
+              Suppress template
+            </Button>
+            <LinkButton variant="secondary" icon="compass" href={exploreUrl(detail)}>
+              Open in Explore
+            </LinkButton>
+          </Stack>
         </Drawer>
       )}
     </div>

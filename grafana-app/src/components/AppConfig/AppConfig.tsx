@@ -5,6 +5,7 @@ import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from 
 import { getBackendSrv } from '@grafana/runtime';
 import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
 import { testIds } from '../testIds';
+import { TestConnection } from './TestConnection';
 
 export type AppSettings = {
   processorUrl?: string;
@@ -102,7 +103,8 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         <div className={s.marginTop}>
           <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
             Save API settings
-          </Button>
+          </Button>{' '}
+          <TestConnection />
         </div>
       </FieldSet>
     </form>

@@ -1,0 +1,24 @@
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { installFakeBackend } from '../../test-utils/fakeBackend';
+import { TestConnection } from './TestConnection';
+
+describe('Test connection', () => {
+  test('reports the processor version when the health call succeeds', async () => {
+    installFakeBackend({ 'GET /health': () => ({ status: 'ok', version: '0.1.0', uptimeS: 3 }) });
+    render(<TestConnection />);
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText('Connected to processor 0.1.0 (ok).')).toBeInTheDocument();
+  });
+
+  test('says the processor is unreachable when the proxy answers 502', async () => {
+    installFakeBackend({
+      'GET /health': () => {
+        throw { status: 502 };
+      },
+    });
+    render(<TestConnection />);
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText(/processor is unreachable/)).toBeInTheDocument();
+  });
+});
