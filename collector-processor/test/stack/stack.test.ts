@@ -180,3 +180,14 @@ describe('Grafana provisioning', () => {
     for (const p of alerting.flatMap((a) => a.policies ?? [])) expect(points).toContain(p.receiver);
   });
 });
+
+describe('demo service', () => {
+  test('runs the demo CLI towards the Collector receiver', () => {
+    const cmd = services.demo.command as string[];
+    const script = cmd.find((c) => c.endsWith('.ts'))!;
+    expect(existsSync(join(root, script))).toBe(true);
+    const endpoint = cmd.find((c) => c.startsWith('--endpoint='))!.slice('--endpoint='.length);
+    expect(hostPort(endpoint).host).toBe('collector');
+    expect(hostPort(collector.receivers.otlp.protocols.grpc.endpoint).port).toBe(hostPort(endpoint).port);
+  });
+});
