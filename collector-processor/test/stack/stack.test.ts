@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { METRIC } from '@anomalog/shared';
+import { loadConfig } from '../../src/config/load';
+import { startProcessor } from '../../src/processor';
+import pino from 'pino';
 
 /** Static checks of the deployable stack: compose, Collector configs and Grafana provisioning agree. */
 const root = resolve(__dirname, '../../..');
@@ -189,5 +192,45 @@ describe('demo service', () => {
     const endpoint = cmd.find((c) => c.startsWith('--endpoint='))!.slice('--endpoint='.length);
     expect(hostPort(endpoint).host).toBe('collector');
     expect(hostPort(collector.receivers.otlp.protocols.grpc.endpoint).port).toBe(hostPort(endpoint).port);
+  });
+});
+
+describe('the processor as compose configures it', () => {
+  test('every ANOMALOG_* variable in compose is a configuration key and the config loads', () => {
+    const loaded = loadConfig({ argv: [], env: services.anomalog.environment });
+    expect(loaded.unknownEnv).toEqual([]);
+    expect(loaded.config.exporter.endpoint).toBe(services.anomalog.environment.ANOMALOG_EXPORTER_ENDPOINT);
+  });
+
+  test('the self-telemetry metrics the dashboard uses are registered by a running processor', async () => {
+    const loaded = loadConfig({
+      argv: [],
+      env: {
+        ANOMALOG_RECEIVER_GRPC_ENDPOINT: '127.0.0.1:0',
+        ANOMALOG_RECEIVER_HTTP_ENDPOINT: '127.0.0.1:0',
+        ANOMALOG_TELEMETRY_ENDPOINT: '127.0.0.1:0',
+      },
+    });
+    const proc = await startProcessor(loaded.config, { logger: pino({ level: 'silent' }) });
+    try {
+      const text = await (await fetch(`http://${proc.telemetryAddress}/metrics`)).text();
+      const live = new Set([...text.matchAll(/^# TYPE (anomalog_[a-z_]+)/gm)].map((m) => m[1]));
+      const selfTelemetry = [
+        METRIC.recordsReceived,
+        METRIC.recordsExported,
+        METRIC.recordsFailed,
+        METRIC.exportLatency,
+      ];
+      for (const name of selfTelemetry) expect([name, live.has(name)]).toEqual([name, true]);
+      // Whatever detection metrics are registered are the declared ones (names the dashboard can rely on).
+      const declared = new Set<string>(Object.values(METRIC));
+      for (const name of live) {
+        if (name.startsWith('anomalog_anomal') || name.startsWith('anomalog_templates')) {
+          expect([name, declared.has(name)]).toEqual([name, true]);
+        }
+      }
+    } finally {
+      await proc.close();
+    }
   });
 });
