@@ -143,6 +143,17 @@ describe('Grafana provisioning', () => {
     expect(env[tokenVar]).toBeDefined();
   });
 
+  test('the provisioned keys are the ones the plugin proxy route reads', () => {
+    const plugin = readFileSync(join(root, 'grafana-app/src/plugin.json'), 'utf8');
+    const apps = provisioningFiles('plugins').flatMap((f) => readYaml(`provisioning/plugins/${f}`).apps);
+    const entry = apps.find((a: any) => a.type === pluginIds().app);
+    const json = [...plugin.matchAll(/\.JsonData\.(\w+)/g)].map((m) => m[1]);
+    const secure = [...plugin.matchAll(/\.SecureJsonData\.(\w+)/g)].map((m) => m[1]);
+    expect(json.length + secure.length).toBeGreaterThan(0);
+    for (const k of json) expect(Object.keys(entry.jsonData)).toContain(k);
+    for (const k of secure) expect(Object.keys(entry.secureJsonData)).toContain(k);
+  });
+
   test('the dashboard provider path is where the dashboards are mounted', () => {
     const prov = readYaml('provisioning/dashboards/dashboards.yaml').providers[0];
     expect(prov.options.path).toBe('/etc/grafana/provisioning/dashboards/json');
