@@ -1,5 +1,6 @@
-// Jest setup provided by Grafana scaffolding
-import './.config/jest-setup';
-
-// jsdom has no canvas; Grafana's Combobox measures option text with one.
-HTMLCanvasElement.prototype.getContext = () => ({ measureText: (text) => ({ width: text.length * 7 }) });
+// Jest setup provided by Grafana scaffolding, for the jsdom tests only (the browser test runs in node).
+if (typeof window !== 'undefined') {
+  require('./.config/jest-setup');
+  // jsdom has no canvas; Grafana's Combobox measures option text with one.
+  HTMLCanvasElement.prototype.getContext = () => ({ measureText: (text) => ({ width: text.length * 7 }) });
+}

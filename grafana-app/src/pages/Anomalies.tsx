@@ -42,7 +42,15 @@ export function AnomaliesPage() {
   const columns = [
     { id: 'time', header: 'Time', sortType: 'string' as const },
     { id: 'service', header: 'Service', sortType: 'string' as const },
-    { id: 'template', header: 'Template' },
+    {
+      id: 'template',
+      header: 'Template',
+      cell: ({ row }: { row: { original: Anomaly } }) => (
+        <Button size="sm" fill="text" onClick={() => api.anomaly(row.original.id).then(setDetail).catch(setError)}>
+          {row.original.template}
+        </Button>
+      ),
+    },
     { id: 'score', header: 'Score', sortType: 'number' as const },
     { id: 'detector', header: 'Detector' },
     { id: 'reason', header: 'Reason' },
@@ -60,16 +68,7 @@ export function AnomaliesPage() {
         emptyText="No anomalies in this range. Widen the time range or check that the processor receives logs."
       />
       {!loading && !error && items.length > 0 && (
-        <InteractiveTable
-          columns={columns}
-          data={items}
-          getRowId={(a: Anomaly) => a.id}
-          renderExpandedRow={(a: Anomaly) => (
-            <Button size="sm" onClick={() => api.anomaly(a.id).then(setDetail).catch(setError)}>
-              Open details
-            </Button>
-          )}
-        />
+        <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} />
       )}
       {detail && (
         <Drawer title={`${detail.service}: ${detail.template}`} onClose={() => setDetail(undefined)}>

@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { ModelConfig, validateWithDefaults, type Anomaly, type BenchmarkRun } from '@anomalog/shared';
+
+/** A small stand-in for the processor API (issue 6 not landed yet), answering with the shared schemas' shapes. */
+export function startFakeApi(): Promise<{ server: Server; origin: string; saved: () => unknown }> {
+  const now = Date.now();
+  const anomalies: Anomaly[] = Array.from({ length: 12 }, (_, i) => ({
+    id: `a${i}`,
+    time: new Date(now - i * 60_000).toISOString(),
+    service: i % 2 ? 'checkout' : 'payments',
+    templateId: `t${i % 3}`,
+    template: ['Connection to <*> refused', 'Timeout after <*> ms', 'User <*> logged in'][i % 3],
+    message: `line ${i}`,
+    score: 0.5 + i / 30,
+    detector: 'isolation-forest',
+    reason: 'rare template count vector',
+    suppressed: false,
+  }));
+  const defaults = validateWithDefaults(ModelConfig, {});
+  let model: unknown = defaults.ok ? defaults.value : {};
+  const run: BenchmarkRun = {
+    id: 'r1',
+    dataset: 'hdfs-mini',
+    detectors: ['isolation-forest'],
+    state: 'done',
+    progress: 1,
+    startedAt: new Date(now).toISOString(),
+    results: [
+      {
+        dataset: 'hdfs-mini',
+        detector: 'isolation-forest',
+        precision: 0.91,
+        recall: 0.84,
+        f1: 0.874,
+        roc_auc: 0.95,
+        pr_auc: 0.9,
+        fpr: 0.01,
+        fit_s: 0.4,
+        records_per_s: 50000,
+        roc: [
+          [0, 0],
+          [0.05, 0.7],
+          [0.2, 0.9],
+          [1, 1],
+        ],
+        pr: [
+          [0, 1],
+          [0.8, 0.9],
+          [1, 0.3],
+        ],
+      },
+    ],
+  };
+  const routes: Record<string, (body: unknown, url: URL) => unknown> = {
+    'GET /api/v1/services': () => [
+      { service: 'payments', status: 'scoring', recordsSeen: 9000, templates: 3, anomalies: 6, learningProgress: 1 },
+    ],
+    'GET /api/v1/anomalies': (_b, url) => {
+      const service = url.searchParams.get('service');
+      const items = anomalies.filter((a) => !service || a.service.includes(service));
+      return { total: items.length, items };
+    },
+    'GET /api/v1/anomalies/a0': () => ({
+      ...anomalies[0],
+      attributes: {},
+      context: [
+        { time: anomalies[1].time, templateId: 't1', message: 'before', isAnomaly: false },
+        { time: anomalies[0].time, templateId: 't0', message: 'line 0', isAnomaly: true },
+      ],
+      explanation: { reason: 'template t0 seen 40x more often than in training' },
+    }),
+    'GET /api/v1/services/payments/templates': () => [],
+    'GET /api/v1/services/payments/model': () => model,
+    'PUT /api/v1/services/payments/model': (body) => (model = body),
+    'GET /api/v1/services/payments/versions': () => [],
+    'GET /api/v1/benchmarks/datasets': () => ['hdfs-mini'],
+    'GET /api/v1/benchmarks': () => [],
+    'POST /api/v1/benchmarks': () => ({ ...run, state: 'running', progress: 0.3, results: [] }),
+    'GET /api/v1/benchmarks/r1': () => run,
+  };
+  const page = `<!doctype html><html><body><div id="root"></div><script src="/harness.js"></script></body></html>`;
+  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/harness.js') {
+      res.setHeader('content-type', 'text/javascript');
+      return res.end(readFileSync(path.join(__dirname, 'dist', 'harness.js')));
+    }
+    const route = routes[`${req.method} ${url.pathname}`];
+    if (route) {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(route(body ? JSON.parse(body) : undefined, url)));
+    }
+    if (url.pathname === '/') {
+      res.setHeader('content-type', 'text/html');
+      return res.end(page);
+    }
+    res.statusCode = 404;
+    res.end('{}');
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => handle(req, res, body));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, origin: `http://127.0.0.1:${port}`, saved: () => model });
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+// Browser harness: mounts the app's pages with Grafana runtime services (theme, BackendSrv) but no Grafana
+// server. The BackendSrv forwards the proxy-route URLs to the API origin given in ?api=.
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import { from } from 'rxjs';
+import { createTheme } from '@grafana/data';
+import { setBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
+import { ThemeContext } from '@grafana/ui';
+import { PROXY_BASE } from '../src/constants';
+import { AnomaliesPage } from '../src/pages/Anomalies';
+import { TemplatesPage } from '../src/pages/Templates';
+import { ModelsPage } from '../src/pages/Models';
+import { BenchmarksPage } from '../src/pages/Benchmarks';
+
+const query = new URLSearchParams(window.location.search);
+const apiOrigin = query.get('api') ?? window.location.origin;
+
+async function forward(request: BackendSrvRequest) {
+  const url = new URL(request.url.replace(PROXY_BASE, apiOrigin));
+  for (const [k, v] of Object.entries(request.params ?? {})) {
+    url.searchParams.set(k, String(v));
+  }
+  const response = await fetch(url, {
+    method: request.method ?? 'GET',
+    headers: { 'content-type': 'application/json' },
+    body: request.data === undefined ? undefined : JSON.stringify(request.data),
+  });
+  const data = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    throw { status: response.status, data };
+  }
+  return { data, status: response.status, ok: true };
+}
+
+setBackendSrv({ fetch: (r: BackendSrvRequest) => from(forward(r)) } as unknown as BackendSrv);
+
+const pages: Record<string, React.ComponentType> = {
+  anomalies: AnomaliesPage,
+  templates: TemplatesPage,
+  models: ModelsPage,
+  benchmarks: BenchmarksPage,
+};
+const Page = pages[query.get('page') ?? 'anomalies'] ?? AnomaliesPage;
+const theme = createTheme({ colors: { mode: query.get('theme') === 'light' ? 'light' : 'dark' } });
+document.body.style.background = theme.colors.background.primary;
+document.body.style.color = theme.colors.text.primary;
+document.body.style.fontFamily = theme.typography.fontFamily;
+
+createRoot(document.getElementById('root')!).render(
+  <ThemeContext.Provider value={theme}>
+    <div style={{ padding: 16 }}>
+      <Page />
+    </div>
+  </ThemeContext.Provider>,
+);
