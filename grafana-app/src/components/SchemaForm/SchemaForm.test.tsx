@@ -34,4 +34,14 @@ describe('SchemaForm over the shared ModelConfig schema', () => {
     fireEvent.change(field, { target: { value: '500' } });
     expect(screen.queryByText(/greater or equal to 100/)).not.toBeInTheDocument();
   });
+
+  test('edits a list parameter as comma-separated numbers and flags a bad entry', () => {
+    render(<Harness />);
+    const field = screen.getByLabelText('Hidden layer sizes');
+    expect(field).toHaveValue('32, 8');
+    fireEvent.change(field, { target: { value: '64, x' } });
+    expect(screen.getByText(/Expected array/)).toBeInTheDocument();
+    fireEvent.change(field, { target: { value: '64, 16' } });
+    expect(screen.queryByText(/Expected array/)).not.toBeInTheDocument();
+  });
 });

@@ -7,6 +7,7 @@ export interface SchemaNode {
   title?: string;
   description?: string;
   properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
   anyOf?: SchemaNode[];
   const?: string | number | boolean;
   minimum?: number;
@@ -73,13 +74,27 @@ function renderInput(node: SchemaNode, current: unknown, set: (v: unknown) => vo
   if (node.type === 'boolean') {
     return <Switch id={id} value={Boolean(current)} onChange={(e) => set(e.currentTarget.checked)} />;
   }
+  if (node.type === 'array') {
+    // Lists of numbers (layer sizes) are typed as "32, 8"; non-numbers stay text so validation reports them.
+    return (
+      <Input
+        id={id}
+        aria-label={node.title ?? id}
+        value={Array.isArray(current) ? current.join(', ') : String(current ?? '')}
+        onChange={(e) => {
+          const parts = e.currentTarget.value.split(',').map((p) => p.trim());
+          set(parts.every((p) => p !== '' && !Number.isNaN(Number(p))) ? parts.map(Number) : e.currentTarget.value);
+        }}
+      />
+    );
+  }
   const numeric = node.type === 'integer' || node.type === 'number';
   return (
     <Input
       id={id}
       aria-label={node.title ?? id}
       type={numeric ? 'number' : 'text'}
-      value={current === undefined ? '' : Array.isArray(current) ? current.join(',') : String(current)}
+      value={current === undefined ? '' : String(current)}
       onChange={(e) => {
         const text = e.currentTarget.value;
         set(numeric && text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text);
