@@ -4,8 +4,11 @@ import { ReceiverConfig } from './receiver';
 import { ExporterConfig } from './exporter';
 import { TelemetryConfig } from './telemetry';
 import { ParserConfig } from './parser';
+import { StoreConfig } from './store';
+import { ApiConfig } from './api-server';
+import { DetectionConfig } from './detection';
 
-export { ReceiverConfig, ExporterConfig, TelemetryConfig, ParserConfig };
+export { ReceiverConfig, ExporterConfig, TelemetryConfig, ParserConfig, StoreConfig, ApiConfig, DetectionConfig };
 
 /** The whole processor configuration: one schema, used by the processor and by the Grafana app's forms. */
 export const AnomalogConfig = Type.Object(
@@ -14,6 +17,9 @@ export const AnomalogConfig = Type.Object(
     exporter: ExporterConfig,
     telemetry: TelemetryConfig,
     parser: ParserConfig,
+    detection: DetectionConfig,
+    store: StoreConfig,
+    api: ApiConfig,
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+
+/** The processor's HTTP API (Grafana app, scripts): /api/v1/…, /openapi.json. */
+export const ApiConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    endpoint: Type.String({
+      default: '127.0.0.1:8080',
+      description: 'host:port of the HTTP API; port 0 picks a free port.',
+    }),
+    token: Type.String({
+      default: '',
+      description: 'Bearer token required on every API call except /api/v1/health. Set it with ANOMALOG_API_TOKEN.',
+    }),
+    auth: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+      default: 'auto',
+      description: 'auto: required when the endpoint is not loopback (start-up fails without a token there).',
+    }),
+    datasetsDir: Type.String({
+      default: '../shared/datasets',
+      description: 'Where named benchmark datasets are read from (see docs/benchmarks.md).',
+    }),
+  },
+  { default: {}, additionalProperties: false },
+);

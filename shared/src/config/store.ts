@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox';
+
+/**
+ * Where models, miner state, model configurations, anomalies and feedback live. SQLite under
+ * `dataDir` by default (nothing to run); PostgreSQL when several replicas share one store.
+ */
+export const StoreConfig = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], {
+      default: 'sqlite',
+      description: 'Embedded SQLite file under dataDir, or a PostgreSQL server (postgresUrl).',
+    }),
+    dataDir: Type.String({ default: './data', description: 'Directory of the SQLite database (kind sqlite).' }),
+    postgresUrl: Type.String({
+      default: '',
+      description:
+        'postgres://user:pass@host:5432/db (kind postgres). ANOMALOG_STORE_POSTGRES_URL keeps it out of files.',
+    }),
+    retention: Type.Object(
+      {
+        anomalyDays: Type.Number({
+          default: 14,
+          exclusiveMinimum: 0,
+          description: 'Anomalies older than this are deleted.',
+        }),
+        maxAnomalies: Type.Integer({ default: 1000000, minimum: 1000, description: 'Newest anomalies kept at most.' }),
+        modelVersions: Type.Integer({ default: 10, minimum: 1, description: 'Model versions kept per service.' }),
+        contextLines: Type.Integer({
+          default: 10,
+          minimum: 0,
+          maximum: 200,
+          description: 'Lines of the same session stored around each anomaly.',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { default: {}, additionalProperties: false },
+);
