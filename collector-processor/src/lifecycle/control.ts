@@ -19,3 +19,17 @@ export interface ModelControl {
   /** Mark an anomaly or a template as normal: suppressed from now on and fed back to training. */
   feedback(feedback: Feedback): Promise<void>;
 }
+
+/**
+ * What a ModelControl method throws when a request cannot be met; the HTTP API answers
+ * unknown-service/unknown-version with 404, busy (a training already running) with 409, invalid with 400.
+ */
+export class ControlError extends Error {
+  constructor(
+    readonly kind: 'unknown-service' | 'unknown-version' | 'busy' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
