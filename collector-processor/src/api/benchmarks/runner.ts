@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import type { Logger } from '../../telemetry/logger';
+import { HttpError } from '../errors';
+import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
+
+/** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
+export interface BenchmarkService {
+  datasets(): Promise<string[]>;
+  /** Newest first. */
+  runs(): BenchmarkRun[];
+  run(id: string): BenchmarkRun | undefined;
+  /** Check the request, queue the run and return it (state "queued" or "running"). */
+  start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /** Stop the running worker; unfinished runs end as failed. */
+  close(): Promise<void>;
+}
+
+export interface BenchmarkRunnerOptions {
+  datasetsDir: string;
+  /** Module with runBenchmark/listDatasets; default the framework in src/evaluate/run.ts. */
+  module?: string;
+  seed?: number;
+  /** Finished runs kept in memory (oldest dropped first). */
+  keepRuns?: number;
+  /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
+  maxWorkerHeapMb?: number;
+  logger?: Logger;
+}
+
+export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
+
+// The worker loads TypeScript through tsx's require hook, registered explicitly (execArgv is cleared
+// so a parent started under tsx or jest does not pass its own loaders on).
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+require(workerData.tsxApi).register();
+require(workerData.entry);`;
+
+/**
+ * Runs benchmarks one at a time, each in its own worker thread, in request order. Runs live in
+ * memory: the Store interface has no place for them, and results are also written by `npm run bench:*`.
+ */
+export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkService {
+  const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
+  const keep = opts.keepRuns ?? 100;
+  const runs = new Map<string, BenchmarkRun>();
+  const queue: { run: BenchmarkRun; request: BenchmarkRequest }[] = [];
+  let active: { run: BenchmarkRun; worker: Worker } | undefined;
+  let closed = false;
+
+  const loadModule = (): BenchmarkModule => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(modulePath) as BenchmarkModule;
+    } catch (err) {
+      throw new HttpError(503, `benchmark framework not available: ${(err as Error).message}`);
+    }
+  };
+
+  const datasets = async (): Promise<string[]> => {
+    try {
+      return [...(await loadModule().listDatasets(opts.datasetsDir))];
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(503, `cannot list datasets in ${opts.datasetsDir}: ${(err as Error).message}`);
+    }
+  };
+
+  const forgetOld = () => {
+    const finished = [...runs.values()].filter((r) => r.state === 'done' || r.state === 'failed');
+    for (const r of finished.slice(0, Math.max(0, runs.size - keep))) runs.delete(r.id);
+  };
+
+  const finish = (run: BenchmarkRun, state: 'done' | 'failed', message?: string) => {
+    if (run.state === 'done' || run.state === 'failed') return;
+    run.state = state;
+    if (state === 'done') run.progress = 1;
+    if (message !== undefined) run.message = message;
+    opts.logger?.info({ benchmark: run.id, state, message }, 'benchmark finished');
+  };
+
+  const pump = () => {
+    if (active || closed) return;
+    const next = queue.shift();
+    if (!next) return;
+    const { run, request } = next;
+    run.state = 'running';
+    const input: WorkerInput & { tsxApi: string; entry: string } = {
+      module: modulePath,
+      request,
+      datasetsDir: opts.datasetsDir,
+      seed: opts.seed ?? 42,
+      tsxApi: require.resolve('tsx/cjs/api'),
+      entry: join(__dirname, 'worker.ts'),
+    };
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: input,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
+      stdout: false,
+    });
+    active = { run, worker };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') {
+        run.progress = m.progress;
+        if (m.message) run.message = m.message;
+      } else if (m.type === 'done') {
+        run.results = m.results;
+        finish(run, 'done', `${m.results.length} result(s)`);
+      } else finish(run, 'failed', m.message);
+    });
+    worker.on('error', (err) => finish(run, 'failed', err.message));
+    worker.on('exit', (code) => {
+      finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
+      active = undefined;
+      forgetOld();
+      pump();
+    });
+  };
+
+  const validate = async (request: BenchmarkRequest) => {
+    if (request.dataset === 'upload') {
+      if (!request.upload) throw new HttpError(400, 'body/upload is required when dataset is "upload"');
+      if (!request.upload.log.trim()) throw new HttpError(400, 'body/upload/log is empty');
+      if (!request.upload.labels.trim()) throw new HttpError(400, 'body/upload/labels is empty');
+      return;
+    }
+    const known = await datasets();
+    if (!known.includes(request.dataset)) {
+      throw new HttpError(
+        400,
+        `body/dataset: unknown dataset "${request.dataset}" (known: ${known.join(', ') || 'none'}, or "upload")`,
+      );
+    }
+  };
+
+  return {
+    datasets,
+    runs: () => [...runs.values()].reverse(),
+    run: (id) => runs.get(id),
+    async start(request) {
+      if (closed) throw new HttpError(503, 'benchmarks are shutting down');
+      await validate(request);
+      const run: BenchmarkRun = {
+        id: randomUUID(),
+        dataset: request.dataset,
+        detectors: [...request.detectors],
+        state: 'queued',
+        progress: 0,
+        startedAt: new Date().toISOString(),
+        results: [],
+      };
+      runs.set(run.id, run);
+      queue.push({ run, request });
+      opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
+      pump();
+      return run;
+    },
+    async close() {
+      closed = true;
+      for (const { run } of queue.splice(0)) finish(run, 'failed', 'processor shut down before the run started');
+      if (active) {
+        finish(active.run, 'failed', 'processor shut down during the run');
+        await active.worker.terminate();
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Runs one benchmark inside a worker thread so the processor's event loop (OTLP receive, export,
+ * API) never waits for detector training. Loaded by runner.ts through tsx's CommonJS hook.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
+
+const input = workerData as WorkerInput;
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+
+async function main(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(input.module) as BenchmarkModule;
+  let last = -1;
+  const results = await mod.runBenchmark(input.request, {
+    datasetsDir: input.datasetsDir,
+    seed: input.seed,
+    onProgress: (progress, message) => {
+      // At most one message per percent: a detector loop may report far more often than anyone looks.
+      const p = Math.max(0, Math.min(1, progress));
+      if (Math.floor(p * 100) === last && !message) return;
+      last = Math.floor(p * 100);
+      post({ type: 'progress', progress: p, message });
+    },
+  });
+  post({ type: 'done', results });
+}
+
+main().catch((err: Error) => post({ type: 'failed', message: err?.message ?? String(err) }));

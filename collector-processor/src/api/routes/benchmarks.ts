@@ -1,0 +1,61 @@
+import { BenchmarkRequest, BenchmarkRun, type BenchmarkRequest as BenchmarkRequestT } from '@anomalog/shared';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../errors';
+import { errors, IdParams } from '../schemas';
+import type { ApiDeps } from '../deps';
+
+/** Run the benchmark framework on a named dataset or an uploaded labeled file, off the event loop. */
+export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, uploadLimitBytes: number): void {
+  app.get(
+    '/benchmarks/datasets',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary: 'Named labeled datasets available to POST /benchmarks',
+        response: { 200: Type.Array(Type.String()), ...errors(503) },
+      },
+    },
+    async () => benchmarks.datasets(),
+  );
+
+  app.get(
+    '/benchmarks',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary: 'Benchmark runs kept in memory, newest first',
+        response: { 200: Type.Array(BenchmarkRun), ...errors() },
+      },
+    },
+    async () => benchmarks.runs(),
+  );
+
+  app.post<{ Body: BenchmarkRequestT }>(
+    '/benchmarks',
+    {
+      bodyLimit: uploadLimitBytes,
+      schema: {
+        tags: ['benchmarks'],
+        summary: 'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
+        body: BenchmarkRequest,
+        response: { 202: BenchmarkRun, ...errors(413, 503) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await benchmarks.start(request.body)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/benchmarks/:id',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary: 'A benchmark run: state, progress and results',
+        params: IdParams,
+        response: { 200: BenchmarkRun, ...errors(404) },
+      },
+    },
+    async (request) =>
+      benchmarks.run(request.params.id) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
+  );
+}

@@ -1,0 +1,122 @@
+import swagger from '@fastify/swagger';
+import { API_PREFIX, type ApiConfig } from '@anomalog/shared';
+import type { Static } from '@sinclair/typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { formatHostPort, splitHostPort } from '../receive/listen';
+import { bearerAuthHook, resolveAuth } from './auth';
+import { errorHandler, HttpError, notFoundHandler } from './errors';
+import type { ApiDeps } from './deps';
+import { benchmarkRoutes } from './routes/benchmarks';
+import { modelRoutes } from './routes/models';
+import { observeRoutes } from './routes/observe';
+
+export type { ApiDeps };
+
+export interface RunningApi {
+  /** Bound "host:port". */
+  address: string;
+  /** Base URL, e.g. "http://127.0.0.1:8080". */
+  url: string;
+  /** Whether a bearer token is required. */
+  authRequired: boolean;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const MiB = 1024 * 1024;
+/** Everything but benchmark uploads: JSON bodies here are small (a feedback, a model configuration). */
+const DEFAULT_BODY_LIMIT = 1 * MiB;
+const DEFAULT_UPLOAD_LIMIT = 64 * MiB;
+
+/** JSON bodies without prototype keys; an empty body counts as none (POST …/train carries nothing). */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text, (key, value: unknown) =>
+      key === '__proto__' || key === 'constructor' ? undefined : value,
+    );
+  } catch (err) {
+    throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Build the app without listening (tests use `app.inject`). */
+export async function buildApi(
+  config: Static<typeof ApiConfig>,
+  deps: ApiDeps,
+  opts: { uploadLimitBytes?: number } = {},
+): Promise<{ app: FastifyInstance; authRequired: boolean }> {
+  const authRequired = resolveAuth(config.endpoint, config.auth, config.token);
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    ajv: { customOptions: { allErrors: true } },
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  app.setErrorHandler(errorHandler(deps.logger));
+  app.setNotFoundHandler(notFoundHandler);
+  if (authRequired) app.addHook('onRequest', bearerAuthHook(config.token));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Anomalog processor API',
+        version: deps.version,
+        description: 'Read and steer the live log anomaly models. See docs/api.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: authRequired ? [{ bearer: [] }] : [],
+    },
+  });
+  await app.register(
+    async (api) => {
+      observeRoutes(api, deps);
+      modelRoutes(api, deps);
+      benchmarkRoutes(api, deps, opts.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT);
+    },
+    { prefix: API_PREFIX },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return { app, authRequired };
+}
+
+/**
+ * The HTTP API for the Grafana app and scripts (docs/api.md). Refuses to start when a token is
+ * required (api.auth=on, or auto on a non-loopback endpoint) but api.token is empty.
+ */
+export async function startApiServer(
+  config: Static<typeof ApiConfig>,
+  deps: ApiDeps,
+  opts: { uploadLimitBytes?: number } = {},
+): Promise<RunningApi> {
+  const { app, authRequired } = await buildApi(config, deps, opts);
+  const { host, port } = splitHostPort(config.endpoint);
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw new Error(`API cannot listen on ${config.endpoint}: ${(err as Error).message}`);
+  }
+  const bound = formatHostPort(host, (app.server.address() as AddressInfo).port);
+  deps.logger.info({ api: bound, auth: authRequired ? 'bearer token' : 'off' }, 'API listening');
+  return {
+    address: bound,
+    url: `http://${bound}`,
+    authRequired,
+    app,
+    close: async () => {
+      await app.close();
+    },
+  };
+}
