@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   // Batch windowed prediction in tfjs, for comparison with the PyTorch anchor.
   const pairs = det.windowPairs(held.slice(0, 100));
   const t1 = performance.now();
-  det.predictTf(pairs.x, pairs.count);
-  const tfWps = pairs.count / ((performance.now() - t1) / 1000);
+  det.predictTf(pairs.x, pairs.n);
+  const tfWps = pairs.n / ((performance.now() - t1) / 1000);
   const cases = [
     {
       dataset: 'hdfs-deeplog',

@@ -1,17 +1,22 @@
 /**
  * DeepLog-style LSTM detector: learns next-template prediction on normal sessions (window h) and
  * flags a record whose template is not among the top-g predictions; a session is anomalous when any
- * record is. Sessions shorter than h are left-padded with a padding key, as DeepLog does. A template
- * id the model never saw in training is anomalous with reason "unseen template".
+ * record is. Windows before the session start are padded with a padding key, and the model also
+ * learns where sessions end (an end-of-session class after the last record): DeepLog pads short
+ * sessions with a key it never predicts, which flags every session that ends before h+1 records;
+ * predicting the end generalises that to "the session ended where no normal session ends". A
+ * template never seen in training is anomalous with reason "unseen template".
  *
- * Training runs in TensorFlow.js over deduplicated (window, next) pairs weighted by their count
- * (HDFS windows repeat massively). Scoring runs on LstmKernel over the exported Float32Array weights.
- * Windowed equivalence: every prediction is computed from the zero state over exactly the last h keys
- * (a ring of h keys per session), so streaming and batch predictions equal tfjs' windowed prediction.
+ * Training runs in TensorFlow.js over merged (window, next) pairs weighted by their count, which is
+ * the same objective as plain training over every window (HDFS windows repeat massively). Scoring
+ * runs on LstmKernel over exported Float32Array weights, memoised per window (lstm-stream.ts).
  */
 import { tf } from './tf-backend';
 import type { Detector, Explanation, FitReport, Sequences } from './detector';
-import { LstmKernel, rankOf, type LstmWeights } from './lstm-kernel';
+import { LstmKernel, type LstmWeights } from './lstm-kernel';
+import { windowPairs, type WindowPairs, type WindowSpec } from './lstm-windows';
+import { LstmSessions, LstmStream, type StreamModel } from './lstm-stream';
+import { decodeModel, encodeModel } from './model-bytes';
 
 export interface LstmOptions {
   readonly window: number;
@@ -21,6 +26,8 @@ export interface LstmOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** Learn an end-of-session class (session ends the model does not expect are anomalous). */
+  readonly endOfSession: boolean;
   readonly seed: number;
 }
 
@@ -30,24 +37,21 @@ export const LSTM_DEFAULTS: LstmOptions = {
   layers: 2,
   units: 64,
   epochs: 30,
-  batchSize: 256,
+  batchSize: 128,
   learningRate: 0.005,
+  endOfSession: true,
   seed: 42,
 };
 
-interface Pairs {
-  readonly x: Int32Array;
-  readonly y: Int32Array;
-  readonly w: Float32Array;
-  readonly count: number;
-}
+const FORMAT = 'anomalog-lstm/2';
 
 export class LstmDetector implements Detector<Sequences> {
   readonly name = 'lstm';
   readonly opts: LstmOptions;
   private vocab = 0;
+  private known = new Uint8Array(0);
   private model: tf.LayersModel | undefined;
-  private kernel: LstmKernel | undefined;
+  private sessions: LstmSessions | undefined;
 
   constructor(opts: Partial<LstmOptions> = {}) {
     this.opts = { ...LSTM_DEFAULTS, ...opts };
@@ -56,37 +60,22 @@ export class LstmDetector implements Detector<Sequences> {
   get vocabSize(): number {
     return this.vocab;
   }
-  private get pad(): number {
-    return this.vocab;
+  /** Output classes: the templates, plus "session end" when learned. */
+  get classes(): number {
+    return this.vocab + (this.opts.endOfSession ? 1 : 0);
+  }
+  get spec(): WindowSpec {
+    return {
+      h: this.opts.window,
+      pad: this.vocab,
+      end: this.opts.endOfSession ? this.vocab : -1,
+      vocab: this.vocab,
+      known: this.known,
+    };
   }
 
-  /** Dedupes (left-padded window, next key) pairs of all sessions, weight = count. */
-  windowPairs(seqs: readonly Int32Array[]): Pairs {
-    const h = this.opts.window;
-    const seen = new Map<string, number>();
-    const xs: number[] = [];
-    const ys: number[] = [];
-    const ws: number[] = [];
-    const win = new Int32Array(h);
-    for (const s of seqs) {
-      for (let i = 0; i < s.length; i++) {
-        if (s[i] >= this.vocab) continue;
-        for (let k = 0; k < h; k++) {
-          const at = i - h + k;
-          win[k] = at < 0 ? this.pad : Math.min(s[at], this.pad);
-        }
-        const key = `${win.join(',')}>${s[i]}`;
-        const idx = seen.get(key);
-        if (idx !== undefined) ws[idx]++;
-        else {
-          seen.set(key, ys.length);
-          for (let k = 0; k < h; k++) xs.push(win[k]);
-          ys.push(s[i]);
-          ws.push(1);
-        }
-      }
-    }
-    return { x: Int32Array.from(xs), y: Int32Array.from(ys), w: Float32Array.from(ws), count: ys.length };
+  windowPairs(seqs: readonly ArrayLike<number>[]): WindowPairs {
+    return windowPairs(seqs, this.spec);
   }
 
   private build(): tf.LayersModel {
@@ -106,83 +95,119 @@ export class LstmDetector implements Detector<Sequences> {
     }
     model.add(
       tf.layers.dense({
-        units: this.vocab,
+        units: this.classes,
         kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 99 }),
       }),
     );
     return model;
   }
 
-  async fit(train: Sequences): Promise<FitReport> {
+  async fit(train: Sequences, onEpoch?: (epoch: number, loss: number) => void): Promise<FitReport> {
     const t0 = performance.now();
     this.vocab = train.vocabSize;
+    this.known = new Uint8Array(this.vocab);
+    this.markKnown(train.seqs);
     this.model = this.build();
-    const report = await this.train(train.seqs, this.opts.epochs);
+    const report = await this.train(train.seqs, this.opts.epochs, this.opts.learningRate, onEpoch);
     return { fitMs: performance.now() - t0, ...report };
   }
 
-  /** DeepLog's online update: more epochs on new normal sessions / false positives, weights kept. */
-  async update(seqs: readonly Int32Array[], epochs = 3): Promise<FitReport> {
+  /**
+   * DeepLog's online update: further epochs on new normal sessions or on sessions a user marked as
+   * false positives, starting from the current weights (no retraining from scratch). Templates
+   * first seen here become known; ids ≥ the trained vocabulary cannot be learned without a refit.
+   */
+  async update(seqs: readonly Int32Array[], epochs = 5, learningRate = this.opts.learningRate): Promise<FitReport> {
     if (!this.model) throw new Error('lstm: update() before fit()');
     const t0 = performance.now();
-    const report = await this.train(seqs, epochs);
+    this.markKnown(seqs);
+    const report = await this.train(seqs, epochs, learningRate);
     return { fitMs: performance.now() - t0, ...report };
   }
 
-  private async train(seqs: readonly Int32Array[], epochs: number): Promise<Record<string, number>> {
+  private markKnown(seqs: readonly ArrayLike<number>[]): void {
+    for (const s of seqs)
+      for (let i = 0; i < s.length; i++) if (s[i] >= 0 && s[i] < this.vocab) this.known[s[i]] = 1;
+  }
+
+  private async train(
+    seqs: readonly ArrayLike<number>[],
+    epochs: number,
+    learningRate: number,
+    onEpoch?: (epoch: number, loss: number) => void,
+  ): Promise<Record<string, number>> {
     const model = this.model!;
     const pairs = this.windowPairs(seqs);
     const o = this.opts;
-    const optimizer = tf.train.adam(o.learningRate);
-    const order = Array.from({ length: pairs.count }, (_, i) => i);
+    const h = o.window;
+    const optimizer = tf.train.adam(learningRate);
+    // Weight = count / mean count: the expected batch loss equals plain training's mean over all
+    // (unmerged) windows, so merging changes the cost per epoch, not the objective.
+    const meanCount = pairs.total / Math.max(1, pairs.n);
+    const order = Int32Array.from({ length: pairs.n }, (_, i) => i);
     let rng = o.seed >>> 0 || 1;
     const rand = (): number => (rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     let lastLoss = NaN;
     const t0 = performance.now();
+    const bx = new Int32Array(o.batchSize * h);
+    const by = new Int32Array(o.batchSize);
+    const bw = new Float32Array(o.batchSize);
     for (let e = 0; e < epochs; e++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
       }
       let lossSum = 0;
       for (let b = 0; b < order.length; b += o.batchSize) {
-        const idx = order.slice(b, b + o.batchSize);
-        const bx = new Int32Array(idx.length * o.window);
-        const by = new Int32Array(idx.length);
-        const bw = new Float32Array(idx.length);
-        idx.forEach((p, r) => {
-          bx.set(pairs.x.subarray(p * o.window, (p + 1) * o.window), r * o.window);
+        const n = Math.min(o.batchSize, order.length - b);
+        for (let r = 0; r < n; r++) {
+          const p = order[b + r];
+          bx.set(pairs.x.subarray(p * h, (p + 1) * h), r * h);
           by[r] = pairs.y[p];
-          bw[r] = pairs.w[p];
-        });
-        const loss: tf.Scalar = tf.tidy((): tf.Scalar => {
-          const x = tf.oneHot(tf.tensor2d(bx, [idx.length, o.window], 'int32'), this.vocab + 1);
-          const y = tf.oneHot(tf.tensor1d(by, 'int32'), this.vocab);
-          const w = tf.tensor1d(bw);
-          // Weight = log(1+count): frequent windows matter more, without drowning rare normal paths.
-          const lw = tf.log1p(w);
+          bw[r] = pairs.count[p] / meanCount;
+        }
+        const loss = tf.tidy((): tf.Scalar => {
+          const x = tf.oneHot(tf.tensor2d(bx.subarray(0, n * h), [n, h], 'int32'), this.vocab + 1);
+          const y = tf.oneHot(tf.tensor1d(by.subarray(0, n), 'int32'), this.classes);
+          const w = tf.tensor1d(bw.subarray(0, n));
           return optimizer.minimize(() => {
             const logits = model.apply(x, { training: true }) as tf.Tensor;
             const ce = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE);
-            return tf.sum(tf.mul(ce, lw)).div(tf.sum(lw)) as tf.Scalar;
+            return tf.mean(tf.mul(ce, w)) as tf.Scalar;
           }, true)!;
         });
-        lossSum += (await loss.data())[0] * idx.length;
+        lossSum += (await loss.data())[0] * n;
         loss.dispose();
       }
-      lastLoss = lossSum / Math.max(1, pairs.count);
+      lastLoss = lossSum / Math.max(1, pairs.n);
+      onEpoch?.(e, lastLoss);
     }
     optimizer.dispose();
-    this.kernel = new LstmKernel(this.exportWeights());
+    this.refreshKernel();
     const secs = (performance.now() - t0) / 1000;
-    return { epochs, windows: pairs.count, loss: lastLoss, epochS: epochs ? secs / epochs : 0 };
+    return { epochs, windows: pairs.total, uniqueWindows: pairs.n, loss: lastLoss, epochS: epochs ? secs / epochs : 0 };
+  }
+
+  /** Rebuilds the scoring kernel from the current tfjs weights (done after every fit/update). */
+  refreshKernel(): void {
+    const m: StreamModel = {
+      kernel: new LstmKernel(this.exportWeights()),
+      h: this.opts.window,
+      pad: this.vocab,
+      vocab: this.vocab,
+      end: this.opts.endOfSession ? this.vocab : -1,
+      known: this.known,
+      topG: this.opts.topG,
+    };
+    this.sessions = new LstmSessions(m);
   }
 
   /** Float32 copies of the trained weights for the kernel. */
   exportWeights(): LstmWeights {
-    const model = this.model!;
     const o = this.opts;
-    const data = model.getWeights().map((t) => t.dataSync() as Float32Array);
+    const data = this.model!.getWeights().map((t) => t.dataSync() as Float32Array);
     let k = 0;
     // Inputs are one-hot keys: the kernel's embedding is the identity (zero entries are skipped).
     const d = this.vocab + 1;
@@ -204,11 +229,11 @@ export class LstmDetector implements Detector<Sequences> {
       layers,
       denseKernel: Float32Array.from(data[k++]),
       denseBias: Float32Array.from(data[k++]),
-      classes: this.vocab,
+      classes: this.classes,
     };
   }
 
-  /** tfjs windowed prediction (reference for the kernel; batch). */
+  /** tfjs windowed prediction (the reference the kernel must match; batch inference). */
   predictTf(windows: Int32Array, n: number): Float32Array {
     return tf.tidy(() => {
       const x = tf.oneHot(tf.tensor2d(windows, [n, this.opts.window], 'int32'), this.vocab + 1);
@@ -216,28 +241,43 @@ export class LstmDetector implements Detector<Sequences> {
     });
   }
 
-  private requireKernel(): LstmKernel {
-    if (!this.kernel) throw new Error('lstm: not fitted');
-    return this.kernel;
+  /** The shared streaming state: sessions as typed-array slots, predictions memoised per window. */
+  streams(): LstmSessions {
+    if (!this.sessions) throw new Error('lstm: not fitted');
+    return this.sessions;
   }
 
-  /** Per-record rank of the actual key (vocab = unseen template). */
-  recordRanks(seq: Int32Array): Int32Array {
-    const stream = this.stream();
-    const ranks = new Int32Array(seq.length);
-    for (let i = 0; i < seq.length; i++) ranks[i] = stream.next(seq[i]);
+  /** A single session's stream: `push(templateId)` → { anomalous, rank, unseen, expected }. */
+  createStream(): LstmStream {
+    return new LstmStream(this.streams());
+  }
+
+  /** Per-record rank of the actual key (the unseen rank for templates never trained), then the end's rank. */
+  recordRanks(seq: ArrayLike<number>): Int32Array {
+    const s = this.streams();
+    const slot = s.open();
+    const ranks = new Int32Array(seq.length + 1);
+    for (let i = 0; i < seq.length; i++) ranks[i] = s.push(slot, seq[i]);
+    ranks[seq.length] = s.end(slot);
     return ranks;
   }
 
-  /** Raw score = the worst rank in the session; anomalous when score >= topG. */
+  /** Raw score = the worst rank in the session (records and its end); anomalous when ≥ topG. */
   score(input: Sequences): Float64Array {
     const out = new Float64Array(input.seqs.length);
-    input.seqs.forEach((s, i) => {
-      const ranks = this.recordRanks(s);
+    const s = this.streams();
+    const slot = s.open();
+    input.seqs.forEach((seq, i) => {
       let worst = 0;
-      for (const r of ranks) if (r > worst) worst = r;
-      out[i] = worst;
+      for (let j = 0; j < seq.length; j++) {
+        const r = s.push(slot, seq[j]);
+        if (r > worst) worst = r;
+      }
+      const r = s.rankEnd(slot);
+      out[i] = r > worst ? r : worst;
+      s.reset(slot);
     });
+    s.close(slot);
     return out;
   }
 
@@ -247,111 +287,51 @@ export class LstmDetector implements Detector<Sequences> {
 
   explain(input: Sequences, index: number): Explanation {
     const seq = input.seqs[index];
-    const ranks = this.recordRanks(seq);
-    let at = -1;
-    for (let i = 0; i < ranks.length; i++)
-      if (ranks[i] >= this.opts.topG) {
-        at = i;
-        break;
+    const s = this.streams();
+    const slot = s.open();
+    const g = this.opts.topG;
+    try {
+      for (let i = 0; i < seq.length; i++) {
+        const rank = s.rankNext(slot, seq[i]);
+        if (rank >= g) {
+          const expected = s.expected(slot, g);
+          if (!s.isKnown(seq[i])) return { reason: `unseen template ${seq[i]} at record ${i}`, expected };
+          return { reason: `template ${seq[i]} at record ${i} was not among the top ${g} expected`, expected };
+        }
+        s.advance(slot, seq[i]);
       }
-    if (at < 0) return { reason: 'every template was among the expected candidates' };
-    const probs = this.windowProbs(seq, at);
-    const expected = Array.from(probs, (p, t) => ({ templateId: t, probability: p }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, this.opts.topG);
-    const reason =
-      seq[at] >= this.vocab
-        ? `unseen template ${seq[at]} at record ${at}`
-        : `template ${seq[at]} at record ${at} was not among the top ${this.opts.topG} expected`;
-    return { reason: seq[at] >= this.vocab ? `unseen template: ${reason}` : reason, expected };
-  }
-
-  private windowProbs(seq: Int32Array, at: number): Float32Array {
-    const h = this.opts.window;
-    const win = new Int32Array(h);
-    for (let k = 0; k < h; k++) {
-      const p = at - h + k;
-      win[k] = p < 0 ? this.pad : Math.min(seq[p], this.pad);
+      if (s.rankEnd(slot) >= g) {
+        return { reason: `the session ended after ${seq.length} records where no normal session ends`, expected: s.expected(slot, g) };
+      }
+      return { reason: 'every template was among the expected candidates' };
+    } finally {
+      s.close(slot);
     }
-    return Float32Array.from(this.requireKernel().predictWindow(win));
-  }
-
-  /** A per-session streaming scorer. */
-  stream(): LstmStream {
-    return new LstmStream(this.requireKernel(), this.opts.window, this.vocab);
   }
 
   serialize(): Uint8Array {
-    const w = this.exportWeights();
-    const arr = (a: Float32Array): number[] => Array.from(a);
-    const json = {
-      format: 'anomalog-lstm/1',
-      opts: this.opts,
-      vocab: this.vocab,
-      weights: this.model!.getWeights().map((t) => ({ shape: t.shape, data: arr(t.dataSync() as Float32Array) })),
-      check: w.denseBias.length,
-    };
-    return new TextEncoder().encode(JSON.stringify(json));
+    if (!this.model) throw new Error('lstm: serialize() before fit()');
+    const weights = this.model.getWeights().map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }));
+    return encodeModel({ format: FORMAT, opts: this.opts, vocab: this.vocab, known: Array.from(this.known) }, weights);
   }
 
   static load(bytes: Uint8Array): LstmDetector {
-    let json: {
-      format: string;
-      opts: LstmOptions;
-      vocab: number;
-      weights: { shape: number[]; data: number[] }[];
-    };
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) {
-      throw new Error(`lstm: model file is not valid JSON (${(e as Error).message})`);
-    }
-    if (json?.format !== 'anomalog-lstm/1') throw new Error('lstm: not an anomalog-lstm/1 model');
-    const d = new LstmDetector(json.opts);
-    d.vocab = json.vocab;
+    const { header, weights } = decodeModel(bytes, FORMAT, 'lstm');
+    const opts = header.opts as LstmOptions;
+    const d = new LstmDetector(opts);
+    d.vocab = Number(header.vocab);
+    d.known = Uint8Array.from(header.known as number[]);
+    if (!(d.vocab > 0) || d.known.length !== d.vocab) throw new Error('lstm: model file has a broken vocabulary');
     d.model = d.build();
     const expected = d.model.getWeights();
-    if (expected.length !== json.weights.length) throw new Error('lstm: model file has the wrong weight count');
+    if (expected.length !== weights.length) throw new Error('lstm: model file has the wrong weight count');
     d.model.setWeights(
-      json.weights.map((w, i) => {
+      weights.map((w, i) => {
         if (w.shape.join() !== expected[i].shape.join()) throw new Error(`lstm: weight ${i} has the wrong shape`);
-        return tf.tensor(w.data, w.shape);
+        return tf.tensor(w.data, [...w.shape]);
       }),
     );
-    d.kernel = new LstmKernel(d.exportWeights());
+    d.refreshKernel();
     return d;
-  }
-}
-
-/**
- * One session's streaming state: a ring of the last h keys. Each record costs one windowed kernel
- * prediction (h cell steps from the zero state) — exactly DeepLog's windowed semantics.
- */
-export class LstmStream {
-  private readonly ring: Int32Array;
-  private readonly win: Int32Array;
-  private seen = 0;
-
-  constructor(
-    private readonly kernel: LstmKernel,
-    private readonly h: number,
-    private readonly vocab: number,
-  ) {
-    this.ring = new Int32Array(h).fill(vocab);
-    this.win = new Int32Array(h);
-  }
-
-  /** Rank of `key` among the predictions from the previous h keys; vocab when unseen. */
-  next(key: number): number {
-    const h = this.h;
-    let rank: number;
-    if (key < 0 || key >= this.vocab) rank = this.vocab;
-    else {
-      for (let k = 0; k < h; k++) this.win[k] = this.ring[(this.seen + k) % h];
-      rank = rankOf(this.kernel.predictWindow(this.win), key);
-    }
-    this.ring[this.seen % h] = Math.min(Math.max(key, 0), this.vocab);
-    this.seen++;
-    return rank;
   }
 }

@@ -28,11 +28,11 @@ describe('LSTM (DeepLog)', () => {
 
   it('kernel matches tfjs windowed prediction within 1e-4', () => {
     const pairs = det.windowPairs([...normalSessions(10, 7), Int32Array.from([0, 5, 3, 2, 1, 4, 0])]);
-    const tfProbs = det.predictTf(pairs.x, pairs.count);
-    const kernel = (det as unknown as { kernel: { predictWindow(w: Int32Array): Float32Array } }).kernel;
-    for (let i = 0; i < pairs.count; i++) {
+    const tfProbs = det.predictTf(pairs.x, pairs.n);
+    const kernel = (det.streams() as unknown as { model: { kernel: { predictWindow(w: Int32Array): Float32Array } } }).model.kernel;
+    for (let i = 0; i < pairs.n; i++) {
       const p = kernel.predictWindow(pairs.x.subarray(i * 4, (i + 1) * 4));
-      for (let j = 0; j < 6; j++) expect(Math.abs(p[j] - tfProbs[i * 6 + j])).toBeLessThan(1e-4);
+      for (let j = 0; j < det.classes; j++) expect(Math.abs(p[j] - tfProbs[i * det.classes + j])).toBeLessThan(1e-4);
     }
   });
 
@@ -50,7 +50,12 @@ describe('LSTM (DeepLog)', () => {
     const seqs = [...normalSessions(5, 3), Int32Array.from([0, 1, 3])];
     const copy = LstmDetector.load(det.serialize());
     expect(Array.from(copy.score({ seqs, vocabSize: 6 }))).toEqual(Array.from(det.score({ seqs, vocabSize: 6 })));
-    expect(() => LstmDetector.load(new TextEncoder().encode('{nope'))).toThrow(/not valid JSON/);
+    expect(() => LstmDetector.load(new TextEncoder().encode('{nope'))).toThrow(/not an anomalog model/);
+    const bytes = det.serialize();
+    expect(() => LstmDetector.load(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
+    const badJson = bytes.slice();
+    badJson[4] = 0x7b + 1; // corrupt the header's opening brace
+    expect(() => LstmDetector.load(badJson)).toThrow(/not valid JSON/);
   });
 
   it('online update learns a sequence marked as false positive', async () => {
@@ -67,9 +72,9 @@ describe('LSTM (DeepLog)', () => {
   it('gives the same predictions on wasm and cpu backends (float noise only)', async () => {
     const pairs = det.windowPairs(normalSessions(5, 11));
     const backend = tf.getBackend();
-    const a = det.predictTf(pairs.x, pairs.count);
+    const a = det.predictTf(pairs.x, pairs.n);
     await useBackend(backend === 'cpu' ? 'wasm' : 'cpu');
-    const b = det.predictTf(pairs.x, pairs.count);
+    const b = det.predictTf(pairs.x, pairs.n);
     await useBackend(backend as 'cpu' | 'wasm');
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
   });
