@@ -59,7 +59,8 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     ],
     'GET /api/v1/anomalies': (_b, url) => {
       const service = url.searchParams.get('service');
-      const items = anomalies.filter((a) => !service || a.service.includes(service));
+      const minScore = Number(url.searchParams.get('minScore') ?? 0);
+      const items = anomalies.filter((a) => (!service || a.service === service) && a.score >= minScore);
       return { total: items.length, items };
     },
     'GET /api/v1/anomalies/a0': () => ({

@@ -44,8 +44,12 @@ const open = (name: string) => page.goto(`${origin}/?page=${name}`);
 test('anomalies: loads, filters by service and opens a drawer', async () => {
   await open('anomalies');
   await page.getByText('Connection to <*> refused').first().waitFor({ timeout: 10000 });
-  await page.getByPlaceholder('Filter by service').fill('checkout');
-  await page.waitForFunction(() => !document.body.innerText.includes('payments'), undefined, { timeout: 10000 });
+  await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
+  expect(await page.locator('tbody tr').count()).toBe(12);
+  await page.getByLabel('Min score').fill('0.8');
+  await page.getByLabel('Min score').press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3, undefined, { timeout: 10000 });
+  expect(new URL(page.url()).searchParams.get('var-minScore')).toBe('0.8');
   await page.screenshot({ path: path.join(SHOTS, 'anomalies.png') });
   await page.goto(`${origin}/?page=anomalies`);
   await page.getByRole('button', { name: 'Connection to <*> refused' }).first().click();

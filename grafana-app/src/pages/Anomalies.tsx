@@ -1,109 +1,152 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Drawer, Input, InteractiveTable, Button, LinkButton, Stack, useStyles2 } from '@grafana/ui';
-import type { Anomaly, AnomalyDetail } from '@anomalog/shared';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, InteractiveTable, LinkButton, Text, useStyles2 } from '@grafana/ui';
+import type { Anomaly, AnomalyDetail, ServiceSummary } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
+import { CountsChart } from '../components/charts/CountsChart';
+import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
+import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
+import { useUrlFilters } from '../state/anomalyFilters';
+import { toTimeRange } from '../state/timeRange';
+import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 
-const EXPLORE_MARGIN_MS = 5 * 60 * 1000;
+export { exploreUrl } from '../components/anomalies/explore';
 
-/** Explore (Loki) over the minutes around the anomaly, filtered to its service. */
-export function exploreUrl(anomaly: Anomaly): string {
-  const at = Date.parse(anomaly.time);
-  const pane = {
-    datasource: 'loki',
-    queries: [{ refId: 'A', expr: `{service_name="${anomaly.service}"}` }],
-    range: { from: String(at - EXPLORE_MARGIN_MS), to: String(at + EXPLORE_MARGIN_MS) },
-  };
-  return `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify({ a: pane }))}`;
-}
+/** The API's page limit; the chart and table show at most this many of the range's anomalies. */
+const LIMIT = 1000;
+
+type Cell = { row: { original: Anomaly } };
 
 export function AnomaliesPage() {
   const styles = useStyles2(getStyles);
-  const [service, setService] = useState('');
+  const [filters, setFilters] = useUrlFilters();
+  const [services, setServices] = useState<ServiceSummary[]>([]);
   const [items, setItems] = useState<Anomaly[]>([]);
+  const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error>();
   const [detail, setDetail] = useState<AnomalyDetail>();
+  const [reload, setReload] = useState(0);
+  // Resolve relative ranges ("now-6h") once per URL change or refresh, not on every render.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const range = useMemo(() => toTimeRange(filters.from, filters.to), [filters.from, filters.to, reload]);
+
+  useEffect(() => {
+    api
+      .services()
+      .then(setServices)
+      .catch(() => setServices([]));
+  }, [reload]);
 
   useEffect(() => {
     setLoading(true);
     api
-      .anomalies({ service, sort: 'time', order: 'desc', limit: 200 })
+      .anomalies({
+        from: String(range.from.valueOf()),
+        to: String(range.to.valueOf()),
+        service: filters.service || undefined,
+        detector: filters.detector || undefined,
+        minScore: filters.minScore || undefined,
+        sort: 'time',
+        order: 'desc',
+        limit: LIMIT,
+      })
       .then((page) => {
         setItems(page.items);
+        setTotal(page.total);
         setError(undefined);
       })
       .catch(setError)
       .finally(() => setLoading(false));
-  }, [service]);
+  }, [range, filters.service, filters.detector, filters.minScore]);
 
-  const columns = [
-    { id: 'time', header: 'Time', sortType: 'string' as const },
+  const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
+  const columns = useMemo(() => anomalyColumns(open), [open]);
+  const learning = services.filter((s) => s.status === 'learning');
+
+  return (
+    <div className={styles.page}>
+      <AnomalyFiltersBar
+        filters={filters}
+        range={range}
+        services={services.map((s) => s.service)}
+        onChange={setFilters}
+      />
+      {learning.length > 0 && <LearningNotice services={learning} />}
+      <LoadState
+        loading={loading}
+        error={error}
+        onRetry={() => setReload((n) => n + 1)}
+        empty={items.length === 0}
+        emptyText={emptyText(services)}
+      />
+      {!loading && !error && items.length > 0 && (
+        <>
+          <CountsChart items={items} from={range.from.valueOf()} to={range.to.valueOf()} />
+          {total > items.length && (
+            <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies; narrow the filters to see all.`}</Text>
+          )}
+          <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
+        </>
+      )}
+      {detail && <AnomalyDrawer detail={detail} onClose={() => setDetail(undefined)} />}
+    </div>
+  );
+}
+
+function anomalyColumns(open: (id: string) => void) {
+  return [
+    {
+      id: 'time',
+      header: 'Time',
+      sortType: 'string' as const,
+      cell: ({ row }: Cell) => dateTimeFormat(row.original.time, { format: 'YYYY-MM-DD HH:mm:ss' }),
+    },
     { id: 'service', header: 'Service', sortType: 'string' as const },
     {
       id: 'template',
       header: 'Template',
-      cell: ({ row }: { row: { original: Anomaly } }) => (
-        <Button size="sm" fill="text" onClick={() => api.anomaly(row.original.id).then(setDetail).catch(setError)}>
+      sortType: 'string' as const,
+      cell: ({ row }: Cell) => (
+        <Button size="sm" fill="text" onClick={() => open(row.original.id)} tooltip="Open details">
           {row.original.template}
         </Button>
       ),
     },
-    { id: 'score', header: 'Score', sortType: 'number' as const },
-    { id: 'detector', header: 'Detector' },
+    {
+      id: 'score',
+      header: 'Score',
+      sortType: 'number' as const,
+      cell: ({ row }: Cell) => row.original.score.toFixed(3),
+    },
+    { id: 'detector', header: 'Detector', sortType: 'string' as const },
     { id: 'reason', header: 'Reason' },
   ];
+}
 
+function emptyText(services: ServiceSummary[]): string {
+  if (services.length === 0) {
+    return 'The processor has not received logs yet. Point your OpenTelemetry Collector at it (see the docs) and come back.';
+  }
+  return 'No anomalies match in this time range. Widen the range, lower the min score or clear the service and detector filters.';
+}
+
+function LearningNotice({ services }: { services: ServiceSummary[] }) {
   return (
-    <div className={styles.page}>
-      <Stack>
-        <Input placeholder="Filter by service" value={service} onChange={(e) => setService(e.currentTarget.value)} />
-      </Stack>
-      <LoadState
-        loading={loading}
-        error={error}
-        empty={items.length === 0}
-        emptyText="No anomalies in this range. Widen the time range or check that the processor receives logs."
-      />
-      {!loading && !error && items.length > 0 && (
-        <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} />
-      )}
-      {detail && (
-        <Drawer title={`${detail.service}: ${detail.template}`} onClose={() => setDetail(undefined)}>
-          <pre>{detail.message}</pre>
-          <p>{detail.explanation.reason}</p>
-          {detail.context.map((line) => (
-            <div key={`${line.time}-${line.templateId}`} className={line.isAnomaly ? styles.hot : undefined}>
-              {line.time} {line.message}
-            </div>
-          ))}
-          <Stack>
-            <Button
-              onClick={() => api.feedback({ kind: 'anomaly-normal', service: detail.service, anomalyId: detail.id })}
-            >
-              Mark as normal
-            </Button>
-            <Button
-              variant="secondary"
-              onClick={() =>
-                api.feedback({ kind: 'template-normal', service: detail.service, templateId: detail.templateId })
-              }
-            >
-              Suppress template
-            </Button>
-            <LinkButton variant="secondary" icon="compass" href={exploreUrl(detail)}>
-              Open in Explore
-            </LinkButton>
-          </Stack>
-        </Drawer>
-      )}
-    </div>
+    <Alert severity="info" title="Model still learning">
+      {services
+        .map((s) => `${s.service}: ${Math.round(s.learningProgress * 100)} % of its learning window`)
+        .join('; ')}
+      . These services raise no anomalies until their model has learned what normal looks like.{' '}
+      <LinkButton size="sm" fill="text" href={`${PLUGIN_BASE_URL}/${ROUTES.Models}`}>
+        See models
+      </LinkButton>
+    </Alert>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
-  hot: css({ color: theme.colors.error.text }),
 });

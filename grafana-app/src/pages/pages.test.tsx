@@ -4,7 +4,6 @@ import { ModelConfig, validateWithDefaults, type BenchmarkRun } from '@anomalog/
 import { installFakeBackend } from '../test-utils/fakeBackend';
 import { ModelsPage } from './Models';
 import { BenchmarksPage } from './Benchmarks';
-import { AnomaliesPage } from './Anomalies';
 
 const defaults = validateWithDefaults(ModelConfig, {});
 const service = {
@@ -80,25 +79,5 @@ describe('Benchmarks page', () => {
     expect(await screen.findByText('Run running 50 %')).toBeInTheDocument();
     expect(await screen.findByText('0.847', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'ROC chart' })).toBeInTheDocument();
-  });
-});
-
-describe('Anomalies page', () => {
-  test('tells the user what to do when the token is refused', async () => {
-    installFakeBackend({
-      'GET /anomalies': () => {
-        throw { status: 401 };
-      },
-    });
-    render(<AnomaliesPage />);
-    expect(await screen.findByText(/refused the API token/)).toBeInTheDocument();
-  });
-
-  test('filters by service through the API query', async () => {
-    const calls = installFakeBackend({ 'GET /anomalies': () => ({ total: 0, items: [] }) });
-    render(<AnomaliesPage />);
-    expect(await screen.findByText('No data yet')).toBeInTheDocument();
-    fireEvent.change(screen.getByPlaceholderText('Filter by service'), { target: { value: 'checkout' } });
-    await waitFor(() => expect(calls.at(-1)?.params).toMatchObject({ service: 'checkout' }));
   });
 });

@@ -1,0 +1,155 @@
+import React, { useState } from 'react';
+import { css, cx } from '@emotion/css';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { Alert, Badge, Button, Drawer, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import type { AnomalyDetail } from '@anomalog/shared';
+import { api } from '../../api/client';
+import { exploreUrl } from './explore';
+
+type Action = 'anomaly-normal' | 'template-normal';
+const DONE_TEXT: Record<Action, string> = {
+  'anomaly-normal': 'Marked as normal: the detector learns from this feedback.',
+  'template-normal': 'Template suppressed: its records no longer raise anomalies.',
+};
+
+/** The anomaly's record, its session context, the detector's explanation and the feedback actions. */
+export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onClose: () => void }) {
+  const styles = useStyles2(getStyles);
+  const [done, setDone] = useState<Action[]>([]);
+  const [error, setError] = useState<Error>();
+  const send = (kind: Action) =>
+    api
+      .feedback(
+        kind === 'anomaly-normal'
+          ? { kind, service: detail.service, anomalyId: detail.id }
+          : { kind, service: detail.service, templateId: detail.templateId },
+      )
+      .then(() => setDone((list) => [...list, kind]))
+      .catch(setError);
+  const { explanation } = detail;
+  const maxWeight = Math.max(1e-9, ...(explanation.features ?? []).map((f) => Math.abs(f.weight)));
+
+  return (
+    <Drawer
+      title={detail.template}
+      subtitle={
+        <Stack gap={1} alignItems="center" wrap="wrap">
+          <Badge color="red" text={`score ${detail.score.toFixed(3)}`} />
+          <Badge color="blue" text={detail.detector} />
+          <Text color="secondary">
+            {detail.service} · {dateTimeFormat(detail.time, { format: 'YYYY-MM-DD HH:mm:ss' })}
+            {detail.sessionId ? ` · session ${detail.sessionId}` : ''}
+          </Text>
+        </Stack>
+      }
+      onClose={onClose}
+      size="md"
+    >
+      <Stack direction="column" gap={2}>
+        <section aria-label="Record">
+          <h4>Record</h4>
+          <pre className={styles.code}>{detail.message}</pre>
+        </section>
+        <section aria-label="Explanation">
+          <h4>Why it is anomalous</h4>
+          <p>{explanation.reason}</p>
+          {explanation.features?.map((f) => (
+            <div key={f.name} className={styles.feature}>
+              <span className={styles.featureName}>{f.name}</span>
+              <span className={styles.bar} style={{ width: `${(Math.abs(f.weight) / maxWeight) * 100}%` }} />
+              <span>{f.weight.toFixed(3)}</span>
+            </div>
+          ))}
+          {explanation.expected && explanation.expected.length > 0 && (
+            <>
+              <Text color="secondary">Expected next instead:</Text>
+              <ul>
+                {explanation.expected.map((e) => (
+                  <li key={e.templateId}>
+                    <code>{e.template}</code> ({(e.probability * 100).toFixed(1)} %)
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+        <section aria-label="Session context">
+          <h4>Lines around it{detail.sessionId ? ' in its session' : ''}</h4>
+          {detail.context.length === 0 && <Text color="secondary">No surrounding lines were stored.</Text>}
+          <div className={styles.context}>
+            {detail.context.map((line, i) => (
+              <div
+                key={`${line.time}-${i}`}
+                className={cx(styles.line, line.isAnomaly && styles.hot)}
+                data-anomalous={line.isAnomaly}
+              >
+                <span className={styles.time}>{dateTimeFormat(line.time, { format: 'HH:mm:ss.SSS' })}</span>
+                <span>{line.message}</span>
+              </div>
+            ))}
+          </div>
+        </section>
+        {error && (
+          <Alert severity="error" title="Feedback not saved">
+            {error.message}
+          </Alert>
+        )}
+        {done.map((kind) => (
+          <Alert key={kind} severity="success" title={DONE_TEXT[kind]} />
+        ))}
+        <Stack wrap="wrap">
+          <Button icon="check" onClick={() => send('anomaly-normal')} disabled={done.includes('anomaly-normal')}>
+            Mark as normal
+          </Button>
+          <Button
+            variant="secondary"
+            icon="eye-slash"
+            onClick={() => send('template-normal')}
+            disabled={done.includes('template-normal')}
+          >
+            Suppress template
+          </Button>
+          <LinkButton variant="secondary" icon="compass" href={exploreUrl(detail)}>
+            Open in Explore
+          </LinkButton>
+        </Stack>
+      </Stack>
+    </Drawer>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  code: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    fontSize: theme.typography.bodySmall.fontSize,
+    background: theme.colors.background.canvas,
+    border: `1px solid ${theme.colors.border.weak}`,
+    padding: theme.spacing(1),
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+  }),
+  context: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    fontSize: theme.typography.bodySmall.fontSize,
+    background: theme.colors.background.canvas,
+    border: `1px solid ${theme.colors.border.weak}`,
+    maxHeight: 320,
+    overflowY: 'auto',
+  }),
+  line: css({ padding: theme.spacing(0.25, 1), borderLeft: '3px solid transparent', whiteSpace: 'pre-wrap' }),
+  hot: css({
+    color: theme.colors.error.text,
+    background: theme.colors.error.transparent,
+    borderLeftColor: theme.colors.error.main,
+  }),
+  time: css({ color: theme.colors.text.secondary, marginRight: theme.spacing(1) }),
+  feature: css({
+    display: 'grid',
+    gridTemplateColumns: '40% 1fr auto',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  featureName: css({ fontFamily: theme.typography.fontFamilyMonospace, overflow: 'hidden', textOverflow: 'ellipsis' }),
+  bar: css({ height: 6, background: theme.colors.primary.main, borderRadius: 3 }),
+});

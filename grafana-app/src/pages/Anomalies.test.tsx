@@ -1,0 +1,126 @@
+import React from 'react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
+import type { Anomaly, AnomalyDetail, AnomalyQuery } from '@anomalog/shared';
+import { installFakeBackend } from '../test-utils/fakeBackend';
+import { AnomaliesPage } from './Anomalies';
+
+const now = Date.now();
+const anomaly = (i: number, service: string): Anomaly => ({
+  id: `a${i}`,
+  time: new Date(now - i * 60_000).toISOString(),
+  service,
+  templateId: `t${i}`,
+  template: `Connection to <*> refused ${i}`,
+  message: `Connection to db-${i} refused`,
+  score: 0.9 - i / 100,
+  detector: 'isolation-forest',
+  reason: 'rare template',
+  suppressed: false,
+});
+const detail: AnomalyDetail = {
+  ...anomaly(1, 'checkout'),
+  sessionId: 'blk_1',
+  attributes: {},
+  context: [
+    { time: new Date(now - 61_000).toISOString(), templateId: 't0', message: 'opening block', isAnomaly: false },
+    { time: new Date(now - 60_000).toISOString(), templateId: 't1', message: 'Connection to db-1 refused', isAnomaly: true },
+  ],
+  explanation: { reason: 'template t1 never seen in training', features: [{ name: 'count:t1', weight: 0.8 }] },
+};
+const services = [{ service: 'checkout', status: 'scoring', recordsSeen: 10, templates: 3, anomalies: 2, learningProgress: 1 }];
+
+beforeEach(() => act(() => locationService.push('/a/anomalog-app/anomalies')));
+
+test('time range and variables in the URL drive the query', async () => {
+  act(() => locationService.push('/a/anomalog-app/anomalies?from=now-1h&to=now&var-service=checkout&var-minScore=0.7'));
+  const calls = installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': () => ({ total: 0, items: [] }),
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText(/No anomalies match/)).toBeInTheDocument();
+  const query = calls.find((c) => c.url.endsWith('/anomalies'))!.params as AnomalyQuery;
+  expect(query).toMatchObject({ service: 'checkout', minScore: 0.7 });
+  expect(Math.abs(Number(query.to) - Number(query.from) - 3600_000)).toBeLessThan(1000);
+});
+
+test('changing the min score writes it to the URL and queries again', async () => {
+  const calls = installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': () => ({ total: 0, items: [] }),
+  });
+  render(<AnomaliesPage />);
+  const field = await screen.findByLabelText('Min score');
+  fireEvent.change(field, { target: { value: '0.8' } });
+  fireEvent.blur(field);
+  await waitFor(() => expect(locationService.getSearchObject()['var-minScore']).toBe('0.8'));
+  await waitFor(() => expect(calls.at(-1)?.params).toMatchObject({ minScore: 0.8 }));
+});
+
+test('shows the counts chart and table, opens the drawer and sends feedback', async () => {
+  const calls = installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': () => ({ total: 2, items: [anomaly(1, 'checkout'), anomaly(2, 'payments')] }),
+    'GET /anomalies/a1': () => detail,
+    'POST /feedback': () => ({ ok: true }),
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByRole('img', { name: 'Anomalies over time chart' })).toBeInTheDocument();
+  expect(screen.getByText('checkout (1)')).toBeInTheDocument();
+  expect(screen.getByText('payments (1)')).toBeInTheDocument();
+  fireEvent.click(screen.getByRole('button', { name: 'Connection to <*> refused 1' }));
+  const context = (await screen.findByText('opening block')).closest('section')!;
+  expect(context).toHaveAttribute('aria-label', 'Session context');
+  const hot = within(context).getByText('Connection to db-1 refused').closest('[data-anomalous]');
+  expect(hot).toHaveAttribute('data-anomalous', 'true');
+  expect(screen.getByText('template t1 never seen in training')).toBeInTheDocument();
+  const explore = screen.getByRole('link', { name: /Open in Explore/ });
+  expect(decodeURIComponent(explore.getAttribute('href')!)).toContain('"uid":"anomalog-loki"');
+  fireEvent.click(screen.getByRole('button', { name: /Mark as normal/ }));
+  expect(await screen.findByText(/Marked as normal/)).toBeInTheDocument();
+  expect(calls.find((c) => c.method === 'POST')?.data).toEqual({
+    kind: 'anomaly-normal',
+    service: 'checkout',
+    anomalyId: 'a1',
+  });
+});
+
+test('the unauthorised state names the cause and links to the configuration', async () => {
+  installFakeBackend({
+    'GET /anomalies': () => {
+      throw { status: 401 };
+    },
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText(/Unauthorised/)).toBeInTheDocument();
+  expect(screen.getByText(/Check the token on the app configuration page/)).toBeInTheDocument();
+  expect(screen.getByRole('link', { name: /Open app configuration/ })).toHaveAttribute('href', '/plugins/anomalog-app');
+});
+
+test('an unreachable processor is reported with a retry that queries again', async () => {
+  let down = true;
+  installFakeBackend({
+    'GET /anomalies': () => {
+      if (down) {
+        throw { status: 502 };
+      }
+      return { total: 0, items: [] };
+    },
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText('Processor unreachable')).toBeInTheDocument();
+  down = false;
+  fireEvent.click(screen.getByRole('button', { name: /Retry/ }));
+  expect(await screen.findByText(/has not received logs yet/)).toBeInTheDocument();
+});
+
+test('a learning model is announced with its progress', async () => {
+  installFakeBackend({
+    'GET /services': () => [{ ...services[0], status: 'learning', learningProgress: 0.4 }],
+    'GET /anomalies': () => ({ total: 0, items: [] }),
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText('Model still learning')).toBeInTheDocument();
+  expect(screen.getByText(/checkout: 40 %/)).toBeInTheDocument();
+});
