@@ -38,27 +38,59 @@ export interface Store {
   putModelConfig(service: string, config: ModelConfig): Promise<void>;
 
   // Model versions: numbered per service from 1; one is active. Old inactive ones beyond retention go.
-  saveModel(model: StoredModel): Promise<void>;
+  /**
+   * Store a new version. The store assigns the number (highest + 1 for the service, atomically, so
+   * replicas sharing PostgreSQL never collide): `info.version` is ignored, read the returned info.
+   * When `info.active` is true it becomes the one active version. Versions beyond
+   * `retention.modelVersions` (oldest first, never the active one) are deleted.
+   */
+  saveModel(model: StoredModel): Promise<ModelVersion>;
   listModels(service: string): Promise<ModelVersion[]>;
   /** The active version with its bytes, or undefined when the service has none. */
   loadActiveModel(service: string): Promise<StoredModel | undefined>;
   loadModel(service: string, version: number): Promise<StoredModel | undefined>;
   activateModel(service: string, version: number): Promise<ModelVersion | undefined>;
+  /** The number the next saveModel would get now (a preview: another replica may take it first). */
   nextModelVersion(service: string): Promise<number>;
 
   // Anomalies with their record, context and explanation.
-  insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<void>;
+  /**
+   * Insert a batch in one transaction; an id already stored is skipped (replays after a retry are
+   * harmless). Context is cut to `retention.contextLines` lines nearest the anomaly. A full disk does
+   * not throw: the oldest anomalies are trimmed and the batch retried once, else the batch is dropped,
+   * logged and counted in status(). Returns how many rows were inserted.
+   */
+  insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number>;
+  /** Throws StoreQueryError for a `from`/`to` that is neither ISO time nor epoch ms. */
   queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage>;
   getAnomaly(id: string): Promise<AnomalyRecord | undefined>;
-  /** Mark anomalies suppressed (feedback); returns how many changed. */
+  /** Mark anomalies suppressed (feedback); returns how many changed. An empty filter throws. */
   suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number>;
 
   // Feedback, kept so training can use it.
   insertFeedback(feedback: Feedback & { time: string }): Promise<void>;
   listFeedback(service: string): Promise<(Feedback & { time: string })[]>;
 
-  /** Apply retention (age, count); returns rows deleted. Called periodically by the processor. */
+  /**
+   * Apply retention: anomalies older than `anomalyDays`, beyond `maxAnomalies` (oldest first), and
+   * model versions beyond `modelVersions` per service (never the active one). Returns rows deleted.
+   * Called periodically by the processor (startRetention in retention.ts).
+   */
   enforceRetention(nowMs: number): Promise<number>;
+
+  /** What /health and the logs may say about the store (never throws). */
+  status(): StoreStatus;
+}
+
+export interface StoreStatus {
+  kind: 'sqlite' | 'postgres';
+  /** The database file, or the PostgreSQL URL without its password. */
+  location: string;
+  /** True after a write failed for lack of space, until a later write succeeds. */
+  diskFull: boolean;
+  /** Anomalies dropped because the disk (or the database's size limit) was full. */
+  droppedAnomalies: number;
+  lastError?: string;
 }
 
 export type { Anomaly };

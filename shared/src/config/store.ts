@@ -11,6 +11,11 @@ export const StoreConfig = Type.Object(
       description: 'Embedded SQLite file under dataDir, or a PostgreSQL server (postgresUrl).',
     }),
     dataDir: Type.String({ default: './data', description: 'Directory of the SQLite database (kind sqlite).' }),
+    sqliteSynchronous: Type.Union([Type.Literal('normal'), Type.Literal('full')], {
+      default: 'normal',
+      description:
+        'SQLite commit durability (WAL mode). normal: a killed process loses nothing committed, a power cut may lose the last commits; full: fsync on every commit, slower.',
+    }),
     postgresUrl: Type.String({
       default: '',
       description:

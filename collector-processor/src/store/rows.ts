@@ -1,0 +1,179 @@
+import type { AnomalyQuery, ModelVersion } from '@anomalog/shared';
+import type { Anomaly, AnomalyRecord } from './store';
+import { StoreQueryError } from './errors';
+
+/**
+ * Row shapes and SQL fragments shared by both backends. Anomalies keep their filterable fields in
+ * columns (indexed) and the rest (attributes, context, explanation) in one JSON document.
+ */
+
+export const ANOMALY_COLUMNS =
+  'id, time_ms, service, template_id, template, message, score, detector, reason, session_id, severity_text, suppressed';
+
+export interface AnomalyRow {
+  id: string;
+  time_ms: number;
+  service: string;
+  template_id: string;
+  template: string;
+  message: string;
+  score: number;
+  detector: string;
+  reason: string;
+  session_id: string | null;
+  severity_text: string | null;
+  suppressed: number | boolean;
+  detail?: string | object;
+}
+
+export interface AnomalyInsert {
+  id: string;
+  timeMs: number;
+  service: string;
+  templateId: string;
+  template: string;
+  message: string;
+  score: number;
+  detector: string;
+  reason: string;
+  sessionId: string | null;
+  severityText: string | null;
+  suppressed: boolean;
+  detail: string;
+}
+
+/** What insertAnomalies writes for one record; context cut to `contextLines` lines nearest the anomaly. */
+export function toInsert(a: AnomalyRecord, contextLines: number): AnomalyInsert {
+  const timeMs = Date.parse(a.time);
+  if (!Number.isFinite(timeMs)) throw new StoreQueryError(`anomaly ${a.id}: time "${a.time}" is not an ISO time`);
+  const detail = {
+    attributes: a.attributes,
+    context: nearestContext(a.context, timeMs, contextLines),
+    explanation: a.explanation,
+  };
+  return {
+    id: a.id,
+    timeMs,
+    service: a.service,
+    templateId: a.templateId,
+    template: a.template,
+    message: a.message,
+    score: a.score,
+    detector: a.detector,
+    reason: a.reason,
+    sessionId: a.sessionId ?? null,
+    severityText: a.severityText ?? null,
+    suppressed: a.suppressed,
+    detail: JSON.stringify(detail),
+  };
+}
+
+function nearestContext(context: AnomalyRecord['context'], timeMs: number, keep: number): AnomalyRecord['context'] {
+  if (context.length <= keep) return context;
+  const distance = (t: string) => Math.abs(Date.parse(t) - timeMs);
+  const indexed = context.map((line, i) => ({ line, i, d: distance(line.time) }));
+  indexed.sort((x, y) => x.d - y.d || x.i - y.i);
+  return indexed
+    .slice(0, keep)
+    .sort((x, y) => x.i - y.i)
+    .map((x) => x.line);
+}
+
+export function fromRow(row: AnomalyRow): Anomaly {
+  const a: Anomaly = {
+    id: row.id,
+    time: new Date(Number(row.time_ms)).toISOString(),
+    service: row.service,
+    templateId: row.template_id,
+    template: row.template,
+    message: row.message,
+    score: Number(row.score),
+    detector: row.detector,
+    reason: row.reason,
+    suppressed: row.suppressed === true || row.suppressed === 1,
+  };
+  if (row.session_id !== null) a.sessionId = row.session_id;
+  if (row.severity_text !== null) a.severityText = row.severity_text;
+  return a;
+}
+
+export function fromDetailRow(row: AnomalyRow): AnomalyRecord {
+  const detail = (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail) as Pick<
+    AnomalyRecord,
+    'attributes' | 'context' | 'explanation'
+  >;
+  return { ...fromRow(row), ...detail };
+}
+
+/** `from`/`to` of the API: ISO time or epoch milliseconds. */
+export function parseQueryTime(value: string, key: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new StoreQueryError(`${key} "${value}" is neither an ISO time nor epoch milliseconds`);
+  return ms;
+}
+
+/**
+ * WHERE and ORDER BY for an anomaly query. `param` registers a value and returns its placeholder
+ * (`?` for SQLite, `$n` for PostgreSQL). Ties are broken by id so paging is stable.
+ */
+export function anomalyFilter(q: AnomalyQuery, param: (v: unknown) => string): { where: string; order: string } {
+  const conds: string[] = [];
+  if (q.from !== undefined) conds.push(`time_ms >= ${param(parseQueryTime(q.from, 'from'))}`);
+  if (q.to !== undefined) conds.push(`time_ms <= ${param(parseQueryTime(q.to, 'to'))}`);
+  if (q.service !== undefined) conds.push(`service = ${param(q.service)}`);
+  if (q.detector !== undefined) conds.push(`detector = ${param(q.detector)}`);
+  if (q.templateId !== undefined) conds.push(`template_id = ${param(q.templateId)}`);
+  if (q.minScore !== undefined) conds.push(`score >= ${param(q.minScore)}`);
+  const column = q.sort === 'score' ? 'score' : 'time_ms';
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  return {
+    where: conds.length ? ` WHERE ${conds.join(' AND ')}` : '',
+    order: ` ORDER BY ${column} ${dir}, id ${dir}`,
+  };
+}
+
+export function pageOf(q: AnomalyQuery): { limit: number; offset: number } {
+  return { limit: Math.min(Math.max(q.limit ?? 100, 1), 1000), offset: Math.max(q.offset ?? 0, 0) };
+}
+
+/** suppressAnomalies filter → WHERE; an empty filter would suppress everything, so it throws. */
+export function suppressFilter(
+  filter: { id?: string; service?: string; templateId?: string },
+  param: (v: unknown) => string,
+): string {
+  const conds: string[] = [];
+  if (filter.id !== undefined) conds.push(`id = ${param(filter.id)}`);
+  if (filter.service !== undefined) conds.push(`service = ${param(filter.service)}`);
+  if (filter.templateId !== undefined) conds.push(`template_id = ${param(filter.templateId)}`);
+  if (!conds.length) throw new StoreQueryError('suppressAnomalies needs an id, a service or a templateId');
+  return conds.join(' AND ');
+}
+
+export interface ModelRow {
+  service: string;
+  version: number;
+  created_at: string;
+  trained_from: string;
+  trained_to: string;
+  records: number;
+  detectors: string | string[];
+  metrics: string | Record<string, number>;
+  active: number | boolean;
+}
+
+export const MODEL_COLUMNS = 'service, version, created_at, trained_from, trained_to, records, detectors, metrics, active';
+
+export function modelFromRow(row: ModelRow): ModelVersion {
+  const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+  return {
+    version: Number(row.version),
+    service: row.service,
+    createdAt: row.created_at,
+    trainedFrom: row.trained_from,
+    trainedTo: row.trained_to,
+    records: Number(row.records),
+    detectors: json(row.detectors) as ModelVersion['detectors'],
+    metrics: json(row.metrics),
+    active: row.active === true || row.active === 1,
+  };
+}
