@@ -1,0 +1,32 @@
+/**
+ * The built-in detectors, registered once. Each detector file exports its factory; adding one is
+ * an import and a line in the list below. Callers (lifecycle, benchmark framework, CLI) import this
+ * module for its side effect, then use detectorFactory(name) from registry.ts.
+ */
+import type { Sequences } from './detector';
+import { LstmDetector } from './lstm';
+import { registerDetector, type DetectorFactory } from './registry';
+
+const lstm: DetectorFactory<Sequences> = {
+  name: 'lstm',
+  input: 'sequences',
+  create(params, seed) {
+    const p = params as { window?: number; topG?: number; hidden?: number; layers?: number; epochs?: number };
+    const opts: Record<string, number> = { seed };
+    // Only the parameters given: undefined must not override the detector's defaults.
+    for (const [from, to] of [
+      ['window', 'window'],
+      ['topG', 'topG'],
+      ['hidden', 'units'],
+      ['layers', 'layers'],
+      ['epochs', 'epochs'],
+    ] as const)
+      if (typeof p[from] === 'number') opts[to] = p[from];
+    return new LstmDetector(opts);
+  },
+  load: (bytes) => LstmDetector.load(bytes),
+};
+
+const BUILTIN: DetectorFactory<never>[] = [lstm as DetectorFactory<never>];
+
+for (const factory of BUILTIN) registerDetector(factory);
