@@ -105,10 +105,17 @@ export function fromDetailRow(row: AnomalyRow): AnomalyRecord {
   return { ...fromRow(row), ...detail };
 }
 
-/** `from`/`to` of the API: ISO time or epoch milliseconds. */
+/** The range of a JavaScript Date (±100,000,000 days around 1970). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * `from`/`to` of the API: ISO time or epoch milliseconds. Values outside a Date's range are refused
+ * (PostgreSQL's BIGINT column would reject them with a less helpful error).
+ */
 export function parseQueryTime(value: string, key: string): number {
   const ms = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new StoreQueryError(`${key} "${value}" is neither an ISO time nor epoch milliseconds`);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS)
+    throw new StoreQueryError(`${key} "${value}" is neither an ISO time nor epoch milliseconds`);
   return ms;
 }
 
@@ -118,8 +125,10 @@ export function parseQueryTime(value: string, key: string): number {
  */
 export function anomalyFilter(q: AnomalyQuery, param: (v: unknown) => string): { where: string; order: string } {
   const conds: string[] = [];
-  if (q.from !== undefined) conds.push(`time_ms >= ${param(parseQueryTime(q.from, 'from'))}`);
-  if (q.to !== undefined) conds.push(`time_ms <= ${param(parseQueryTime(q.to, 'to'))}`);
+  // Stored times are whole milliseconds: a fractional bound rounds inwards (PostgreSQL compares
+  // BIGINT with an integer parameter only).
+  if (q.from !== undefined) conds.push(`time_ms >= ${param(Math.ceil(parseQueryTime(q.from, 'from')))}`);
+  if (q.to !== undefined) conds.push(`time_ms <= ${param(Math.floor(parseQueryTime(q.to, 'to')))}`);
   if (q.service !== undefined) conds.push(`service = ${param(q.service)}`);
   if (q.detector !== undefined) conds.push(`detector = ${param(q.detector)}`);
   if (q.templateId !== undefined) conds.push(`template_id = ${param(q.templateId)}`);

@@ -61,7 +61,10 @@ export interface Store {
    * logged and counted in status(). Returns how many rows were inserted.
    */
   insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number>;
-  /** Throws StoreQueryError for a `from`/`to` that is neither ISO time nor epoch ms. */
+  /**
+   * Both time bounds are inclusive. Throws StoreQueryError for a `from`/`to` that is neither ISO time
+   * nor epoch ms.
+   */
   queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage>;
   getAnomaly(id: string): Promise<AnomalyRecord | undefined>;
   /** Mark anomalies suppressed (feedback); returns how many changed. An empty filter throws. */
