@@ -3,7 +3,8 @@
  * an import and a line in the list below. Callers (lifecycle, benchmark framework, CLI) import this
  * module for its side effect, then use detectorFactory(name) from registry.ts.
  */
-import type { Sequences } from './detector';
+import type { Matrix, Sequences } from './detector';
+import { IsolationForestDetector } from './isolation-forest';
 import { LstmDetector } from './lstm';
 import { registerDetector, type DetectorFactory } from './registry';
 
@@ -27,6 +28,23 @@ const lstm: DetectorFactory<Sequences> = {
   load: (bytes) => LstmDetector.load(bytes),
 };
 
-const BUILTIN: DetectorFactory<never>[] = [lstm as DetectorFactory<never>];
+/** Copies the numeric params that are set: undefined must not override a detector's defaults. */
+function numbers(params: Record<string, unknown>, keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) if (typeof params[k] === 'number') out[k] = params[k] as number;
+  return out;
+}
+
+const isolationForest: DetectorFactory<Matrix> = {
+  name: 'isolation-forest',
+  input: 'matrix',
+  create: (params, seed) => new IsolationForestDetector({ ...numbers(params, ['trees', 'sampleSize']), seed }),
+  load: (bytes) => IsolationForestDetector.load(bytes),
+};
+
+const BUILTIN: DetectorFactory<never>[] = [
+  lstm as DetectorFactory<never>,
+  isolationForest as DetectorFactory<never>,
+];
 
 for (const factory of BUILTIN) registerDetector(factory);
