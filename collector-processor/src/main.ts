@@ -1,24 +1,21 @@
 /**
- * CLI entry: `anomalog [--config FILE] [--key=value …]` (npm start). Bad configuration: exit 2
- * with the key and reason. SIGTERM/SIGINT: stop accepting, finish in-flight exports within
- * telemetry.shutdownTimeoutMs, exit 0.
+ * CLI entry: `anomalog [--config FILE] [--key=value …]` (npm start) runs the whole service
+ * (startAnomalog); `anomalog score FILE …` scores a file in batch (cli/score.ts). Bad
+ * configuration: exit 2 with the key and reason. SIGTERM/SIGINT: stop accepting, finish in-flight
+ * exports within telemetry.shutdownTimeoutMs, persist state, exit 0.
  */
+import { startAnomalog, type RunningAnomalog } from './anomalog';
 import { ConfigError, loadConfig, USAGE } from './config/load';
-import { startProcessor, type ProcessorOptions, type RunningProcessor } from './processor';
-import type { AnomalogConfig } from '@anomalog/shared';
-import { createLogger, type Logger } from './telemetry/logger';
+import { createLogger } from './telemetry/logger';
+import { VERSION } from './version';
 
-/** Options for startProcessor, fixed or built from the loaded configuration (e.g. stages that read it). */
-export type OptionsFor =
-  ProcessorOptions | ((config: AnomalogConfig, logger: Logger) => ProcessorOptions | Promise<ProcessorOptions>);
-
-export async function run(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  options: OptionsFor = {},
-): Promise<RunningProcessor | undefined> {
+export async function run(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningAnomalog | undefined> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
+    return undefined;
+  }
+  if (argv.includes('--version')) {
+    console.log(VERSION);
     return undefined;
   }
   let loaded;
@@ -32,16 +29,14 @@ export async function run(
     }
     throw err;
   }
-  const fixed = typeof options === 'function' ? undefined : options;
-  const logger = fixed?.logger ?? createLogger(loaded.config.telemetry.logLevel);
-  logger.info({ sources: loaded.sources }, 'configuration loaded');
+  const logger = createLogger(loaded.config.telemetry.logLevel);
+  logger.info({ sources: loaded.sources, version: VERSION }, 'configuration loaded');
   if (loaded.unknownEnv.length)
     logger.warn({ variables: loaded.unknownEnv }, 'ignoring ANOMALOG_* variables that match no key');
-  const opts = typeof options === 'function' ? await options(loaded.config, logger) : options;
-  const proc = await startProcessor(loaded.config, { ...opts, logger });
+  const service = await startAnomalog(loaded.config, { logger });
   const stop = (signal: string) => {
     logger.info({ signal }, 'signal received');
-    proc.close().then(
+    service.close().then(
       () => process.exit(0),
       (err) => {
         logger.error({ err }, 'shutdown failed');
@@ -51,11 +46,21 @@ export async function run(
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  return proc;
+  return service;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (argv[0] === 'score') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { scoreCommand } = require('./cli/score') as typeof import('./cli/score');
+    process.exitCode = await scoreCommand(argv.slice(1));
+    return;
+  }
+  await run(argv, env);
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2), process.env).catch((err: Error) => {
+  main(process.argv.slice(2), process.env).catch((err: Error) => {
     console.error(`anomalog: failed to start: ${err.message}`);
     process.exit(1);
   });

@@ -12,6 +12,8 @@ export interface RecordFacts {
   templateId?: string;
   template?: string;
   params?: string[];
+  /** The miner created the template for this record. */
+  newTemplate?: boolean;
   sessionId?: string;
   score?: number;
   isAnomaly?: boolean;

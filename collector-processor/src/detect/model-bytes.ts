@@ -52,7 +52,8 @@ export function decodeModel(
   if (bytes.length - 4 - headerLen !== floats * 4)
     throw new Error(`${who}: model file is truncated (${bytes.length - 4 - headerLen} weight bytes, expected ${floats * 4})`);
   // Copy so the weights are 4-byte aligned whatever the caller's buffer offset.
-  const body = new Float32Array(bytes.slice(4 + headerLen).buffer);
+  // Uint8Array's slice (a copy): a Node Buffer's own slice is a view whose .buffer is the whole pool.
+  const body = new Float32Array(Uint8Array.prototype.slice.call(bytes, 4 + headerLen).buffer);
   let at = 0;
   const weights = (shapes as number[][]).map((shape, i) => {
     const data = body.slice(at, at + sizes[i]);

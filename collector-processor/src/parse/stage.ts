@@ -63,6 +63,7 @@ export function createTemplateStage(
           templateId: r.templateId,
           template: r.template,
           params: r.params,
+          newTemplate: r.isNew,
         };
       });
       if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)

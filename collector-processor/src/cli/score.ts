@@ -1,0 +1,179 @@
+/**
+ * `anomalog score FILE`: batch scoring through the stream's own stages (parse → detect). Pass 1
+ * learns on the first `--learn` lines (the service's learning phase, then training); pass 2 scores
+ * every line. Writes annotated JSON lines and a summary (top anomalies, counts by template).
+ */
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnomalogConfig } from '@anomalog/shared';
+import pino from 'pino';
+import type { LogBatch } from '../annotate/stage';
+import { loadConfig } from '../config/load';
+import { createDetectStage } from '../lifecycle/detect-stage';
+import { LifecycleManager } from '../lifecycle/manager';
+import { createTemplateStage } from '../parse/stage';
+import { createStore } from '../store/create';
+import { Progress } from './progress';
+import { readBatches, type SourceOptions } from './line-source';
+import { Summary, type ScoredLine } from './summary';
+
+export const SCORE_USAGE = `Usage: anomalog score FILE [options]
+  --format FMT        line format, e.g. '<Date> <Time> <Pid> <Level> <Component>: <Content>' (default: whole line)
+  --json              FILE holds JSON lines (message/msg/log field, level, …)
+  --service NAME      service name the lines belong to (default: the file name)
+  --learn N           learn on the first N lines before scoring (default: detection.defaultModel.learning.records)
+  --session-regex RE  group lines into sessions by the first match (e.g. 'blk_-?\\d+')
+  --out FILE          annotated JSON lines (default: stdout)
+  --summary FILE      summary JSON (default: printed to stderr)
+  --config FILE       YAML configuration (parser, detection.defaultModel)`;
+
+interface ScoreOptions {
+  file: string;
+  source: SourceOptions;
+  learn: number | undefined;
+  sessionRegex: string | undefined;
+  out: string | undefined;
+  summary: string | undefined;
+  config: string | undefined;
+}
+
+export function parseScoreArgs(argv: readonly string[]): ScoreOptions {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      service: { type: 'string' },
+      learn: { type: 'string' },
+      'session-regex': { type: 'string' },
+      out: { type: 'string' },
+      summary: { type: 'string' },
+      config: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new Error('give exactly one FILE to score');
+  const file = positionals[0];
+  const learn = values.learn === undefined ? undefined : Number(values.learn);
+  if (learn !== undefined && !(Number.isInteger(learn) && learn >= 100))
+    throw new Error(`--learn must be an integer ≥ 100 (got ${values.learn})`);
+  return {
+    file,
+    source: { format: values.format, json: values.json, service: values.service ?? basename(file), batchSize: 1000 },
+    learn,
+    sessionRegex: values['session-regex'],
+    out: values.out,
+    summary: values.summary,
+    config: values.config,
+  };
+}
+
+/** Returns the exit code: 0 done, 2 bad arguments or configuration, 1 failure. */
+export async function scoreCommand(argv: readonly string[]): Promise<number> {
+  let opts: ScoreOptions;
+  let config: AnomalogConfig;
+  try {
+    opts = parseScoreArgs(argv);
+    statSync(opts.file);
+    config = batchConfig(opts);
+  } catch (err) {
+    console.error(`anomalog score: ${(err as Error).message}\n\n${SCORE_USAGE}`);
+    return 2;
+  }
+  const summary = await scoreFile(opts, config);
+  const text = JSON.stringify(summary, null, 2);
+  if (opts.summary) writeFileSync(opts.summary, text + '\n');
+  else console.error(text);
+  return 0;
+}
+
+function batchConfig(opts: ScoreOptions): AnomalogConfig {
+  const argv = opts.config ? ['--config', opts.config] : [];
+  const { config } = loadConfig({ argv, env: {} });
+  const model = config.detection.defaultModel;
+  if (opts.learn !== undefined) model.learning.records = opts.learn;
+  model.learning.minutes = Number.MAX_SAFE_INTEGER; // a file has no wall-clock learning phase
+  model.learning.retrainEveryMinutes = 0;
+  if (opts.sessionRegex) model.sessionKey = { ...model.sessionKey, kind: 'regex', regex: opts.sessionRegex };
+  return config;
+}
+
+export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-score-'));
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const store = await createStore({ ...config.store, kind: 'sqlite', dataDir }, logger);
+  try {
+    const parse = createTemplateStage(config.parser);
+    const manager = new LifecycleManager({
+      store,
+      defaults: config.detection.defaultModel,
+      logger,
+      maxServices: config.detection.maxServices,
+      templatesOf: () => [],
+    });
+    const detect = createDetectStage({ manager, store, logger, contextLines: 0 });
+    const total = countLines(opts.file);
+    const learn = Math.min(total, config.detection.defaultModel.learning.records);
+
+    const learning = new Progress('learning', learn);
+    let done = 0;
+    for await (const b of readBatches(opts.file, { ...opts.source, limit: learn })) {
+      await runStages(b.data, [parse, detect]);
+      learning.update((done += b.lines.length));
+    }
+    learning.done();
+    await manager.idle();
+    for (const s of manager.services()) if (s.activeVersion === undefined) manager.train(s.service);
+    await manager.idle();
+
+    const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
+    const summary = new Summary();
+    const scoring = new Progress('scoring', total);
+    done = 0;
+    for await (const b of readBatches(opts.file, opts.source)) {
+      const facts = await runStages(b.data, [parse, detect]);
+      const chunk: string[] = [];
+      facts.forEach((f, i) => {
+        const line: ScoredLine = {
+          line: done + i + 1,
+          service: f.service,
+          message: f.message,
+          templateId: f.templateId,
+          template: f.template,
+          sessionId: f.sessionId,
+          score: f.score ?? null,
+          isAnomaly: f.isAnomaly ?? false,
+          detector: f.detector,
+          reason: f.reason,
+        };
+        summary.add(line);
+        chunk.push(JSON.stringify(line));
+      });
+      if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      scoring.update((done += b.lines.length));
+    }
+    scoring.done();
+    if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
+    await detect.flush();
+    return summary.result({ file: opts.file, learnedOn: learn, services: manager.services() });
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runStages(data: LogBatch['data'], stages: { process(b: LogBatch): void | Promise<void> }[]) {
+  const count = data.resourceLogs.reduce((n, rl) => n + rl.scopeLogs.reduce((m, sl) => m + sl.logRecords.length, 0), 0);
+  const batch: LogBatch = { data, recordCount: count, receivedAtMs: Date.now(), facts: [] };
+  for (const s of stages) await s.process(batch);
+  return batch.facts;
+}
+
+function countLines(file: string): number {
+  const buf = readFileSync(file);
+  let n = 0;
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 10) n++;
+  return buf.length > 0 && buf[buf.length - 1] !== 10 ? n + 1 : n;
+}

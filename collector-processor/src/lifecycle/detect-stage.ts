@@ -1,0 +1,184 @@
+/**
+ * The detect stage of the annotation chain: for every record the parse stage gave a template,
+ * its service's model scores it (or, while the service learns, it passes marked unscored); the
+ * verdict lands in the record's facts for the attributes stage, anomalies go to the Store with
+ * their context and explanation. Records are scored a service at a time, one matrix per batch.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnomalyDetail } from '@anomalog/shared';
+import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from '../annotate/stage';
+import type { KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
+import type { Store } from '../store/store';
+import type { DetectionMetrics } from '../telemetry/detection-metrics';
+import type { Logger } from '../telemetry/logger';
+import { ContextRing } from './context-ring';
+import type { LifecycleManager } from './manager';
+import { RECORD_DIMS, writeRecordVector } from './record-vector';
+import type { Verdict } from './service-model';
+import type { ServiceState } from './service-state';
+
+export interface DetectStageOptions {
+  manager: LifecycleManager;
+  store: Store;
+  logger: Logger;
+  metrics?: DetectionMetrics;
+  /** Lines kept before an anomaly as its context. */
+  contextLines: number;
+}
+
+export interface DetectStage extends AnnotationStage {
+  /** Resolves when every anomaly accepted so far is written to the store. */
+  flush(): Promise<void>;
+}
+
+interface Row {
+  index: number;
+  record: LogRecord;
+  resource: ResourceLogs;
+  timeMs: number;
+}
+
+export function createDetectStage(o: DetectStageOptions): DetectStage {
+  const contexts = new Map<string, ContextRing>();
+  let scratch = new Float64Array(1024 * RECORD_DIMS);
+  let writing: Promise<void> = Promise.resolve();
+  const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
+
+  const contextOf = (service: string): ContextRing => {
+    let c = contexts.get(service);
+    if (!c) contexts.set(service, (c = new ContextRing(o.contextLines)));
+    return c;
+  };
+
+  const scoreGroup = (s: ServiceState, rows: Row[], facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
+    const model = s.model!;
+    if (scratch.length < rows.length * RECORD_DIMS) scratch = new Float64Array(rows.length * RECORD_DIMS * 2);
+    const m = { data: scratch.subarray(0, rows.length * RECORD_DIMS), rows: rows.length, cols: RECORD_DIMS };
+    rows.forEach((row, r) => {
+      const f = facts[row.index];
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, f.message.length, tokenCount(f.message));
+    });
+    const scores = model.scoreMatrix(m);
+    const ctx = contextOf(s.name);
+    rows.forEach((row, r) => {
+      const f = facts[row.index];
+      model.decide(scores, rows.length, r, f.templateId!, verdict);
+      f.score = verdict.score;
+      f.isAnomaly = verdict.isAnomaly;
+      f.detector = verdict.detector;
+      o.metrics?.score.observe({ service: s.name }, verdict.score);
+      if (verdict.isAnomaly) {
+        f.reason = model.reason(m, r, f.templateId!, verdict);
+        s.anomalies++;
+        o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: f.templateId! });
+        anomalies.push(anomalyOf(row, f, ctx));
+      }
+      ctx.push(row.timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
+      o.manager.observe(s, bufferedOf(f, row.timeMs), verdict.isAnomaly);
+    });
+    o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
+  };
+
+  return {
+    name: 'detect',
+    process(batch: LogBatch): void {
+      const groups = new Map<ServiceState, Row[]>();
+      const facts = batch.facts;
+      forEachRecord(batch.data, (record, resource, _scope, index) => {
+        const f = facts[index];
+        if (!f || f.templateId === undefined) return;
+        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
+        const s = o.manager.state(f.service);
+        if (s) f.sessionId = s.sessionOf(record, resource, f.message);
+        const timeMs = recordTimeMs(record, batch.receivedAtMs);
+        if (!s || !s.model || s.ready) {
+          f.unscored = true;
+          o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
+          if (s) {
+            contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
+            o.manager.observe(s, bufferedOf(f, timeMs), false);
+          }
+          return;
+        }
+        let rows = groups.get(s);
+        if (!rows) groups.set(s, (rows = []));
+        rows.push({ index, record, resource, timeMs });
+      });
+      const anomalies: AnomalyDetail[] = [];
+      for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);
+      if (anomalies.length) writing = writing.then(() => save(o, anomalies));
+    },
+    flush: () => writing,
+    async close() {
+      await writing;
+      await o.manager.idle();
+    },
+  };
+}
+
+async function save(o: DetectStageOptions, anomalies: AnomalyDetail[]): Promise<void> {
+  try {
+    await o.store.insertAnomalies(anomalies);
+  } catch (err) {
+    // The records themselves went downstream annotated; only the stored copy is lost.
+    o.logger.error({ err: (err as Error).message, anomalies: anomalies.length }, 'anomalies not stored');
+  }
+}
+
+function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
+  return {
+    id: randomUUID(),
+    time: new Date(row.timeMs).toISOString(),
+    service: f.service,
+    templateId: f.templateId!,
+    template: f.template ?? '',
+    message: f.message,
+    score: f.score!,
+    detector: f.detector!,
+    reason: f.reason!,
+    sessionId: f.sessionId,
+    severityText: row.record.severityText || undefined,
+    suppressed: false,
+    attributes: attributesOf(row.record.attributes),
+    context: ctx.lines(f.sessionId),
+    explanation: { reason: f.reason! },
+  };
+}
+
+function bufferedOf(f: RecordFacts, timeMs: number) {
+  return {
+    templateId: f.templateId!,
+    severityNumber: f.severityNumber,
+    length: f.message.length,
+    tokens: tokenCount(f.message),
+    timeMs,
+  };
+}
+
+/** Whitespace-separated tokens, counted without splitting (no allocation). */
+export function tokenCount(s: string): number {
+  let n = 0;
+  let inToken = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 32 || c === 9 || c === 10 || c === 13;
+    if (!space && !inToken) n++;
+    inToken = !space;
+  }
+  return n;
+}
+
+/** Event time, else observed time, else when the request arrived. */
+function recordTimeMs(r: LogRecord, receivedAtMs: number): number {
+  const ns = r.timeUnixNano || r.observedTimeUnixNano;
+  return ns ? Number(ns / 1_000_000n) : receivedAtMs;
+}
+
+function attributesOf(attrs: readonly KeyValue[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of attrs) {
+    const v = kv.value;
+    out[kv.key] = v.stringValue ?? v.boolValue ?? v.doubleValue ?? (v.intValue !== undefined ? v.intValue.toString() : null);
+  }
+  return out;
+}

@@ -1,0 +1,277 @@
+/**
+ * The model lifecycle of every service: learning → training → scoring, retraining on a sliding
+ * window, versions in the Store, rollback and feedback. Implements ModelControl for the API; the
+ * detect stage asks it for each record's service state and reports what it saw.
+ */
+import type { Feedback, ModelConfig, ModelVersion, ServiceSummary, TemplateInfo, TrainingJob } from '@anomalog/shared';
+import type { Store } from '../store/store';
+import type { Logger } from '../telemetry/logger';
+import type { DetectionMetrics } from '../telemetry/detection-metrics';
+import { ControlError, type ModelControl } from './control';
+import type { BufferedRecord } from './record-buffer';
+import { RecordBuffer } from './record-buffer';
+import { ServiceModel } from './service-model';
+import { ServiceState } from './service-state';
+import { sessionKeyFn } from './session-key';
+import { trainServiceModel } from './train';
+
+export interface ManagerOptions {
+  store: Store;
+  defaults: ModelConfig;
+  logger: Logger;
+  metrics?: DetectionMetrics;
+  /** The miner's templates of a service (the parse stage owns them). */
+  templatesOf: (service: string) => Omit<TemplateInfo, 'suppressed'>[];
+  maxServices: number;
+  seed?: number;
+  now?: () => number;
+}
+
+const KEEP_JOBS = 200;
+
+export class LifecycleManager implements ModelControl {
+  private readonly states = new Map<string, ServiceState>();
+  private readonly jobs = new Map<string, TrainingJob>();
+  private jobSeq = 0;
+  /** One training at a time: the event loop keeps serving the stream between detector fits. */
+  private trainingChain: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly o: ManagerOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The service's state, created on its first record; undefined past maxServices (records pass unscored). */
+  state(service: string): ServiceState | undefined {
+    let s = this.states.get(service);
+    if (s) return s;
+    if (this.states.size >= this.o.maxServices) return undefined;
+    s = new ServiceState(service, this.o.defaults, this.now());
+    this.states.set(service, s);
+    s.ready = this.restore(s).finally(() => {
+      s.ready = undefined;
+      this.maybeTrain(s);
+    });
+    return s;
+  }
+
+  /** A record of a service went through the stage: buffer it and start training when due. */
+  observe(s: ServiceState, record: BufferedRecord, anomalous: boolean): void {
+    s.recordsSeen++;
+    if (!anomalous) s.buffer.push(record);
+    this.maybeTrain(s);
+  }
+
+  private maybeTrain(s: ServiceState): void {
+    if (s.ready || s.training) return;
+    const now = this.now();
+    const firstDue = !s.model && s.learningDone(now) && s.recordsSeen >= s.retryAtRecords;
+    if (firstDue || s.retrainDue(now)) this.startTraining(s);
+  }
+
+  /** Wait for running trainings (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.states.values()].map((s) => s.ready));
+      const chain = this.trainingChain;
+      await chain;
+      if (chain === this.trainingChain && [...this.states.values()].every((s) => !s.ready)) return;
+    }
+  }
+
+  // ---- ModelControl ----
+
+  services(): ServiceSummary[] {
+    const now = this.now();
+    return [...this.states.values()].map((s) => ({
+      service: s.name,
+      status: s.status,
+      recordsSeen: s.recordsSeen,
+      templates: this.o.templatesOf(s.name).length,
+      anomalies: s.anomalies,
+      activeVersion: s.activeVersion,
+      learningProgress: s.learningProgress(now),
+      lastError: s.lastError,
+    }));
+  }
+
+  templates(service: string): TemplateInfo[] {
+    const s = this.known(service);
+    return this.o.templatesOf(service).map((t) => ({ ...t, suppressed: s.normalTemplates.has(t.templateId) }));
+  }
+
+  async getConfig(service: string): Promise<ModelConfig> {
+    return this.states.get(service)?.config ?? (await this.o.store.getModelConfig(service)) ?? this.o.defaults;
+  }
+
+  async setConfig(service: string, config: ModelConfig): Promise<ModelConfig> {
+    try {
+      sessionKeyFn(config.sessionKey);
+    } catch (err) {
+      throw new ControlError('invalid', (err as Error).message);
+    }
+    await this.o.store.putModelConfig(service, config);
+    const s = this.states.get(service);
+    if (s) this.applyConfig(s, config);
+    return config;
+  }
+
+  train(service: string): TrainingJob {
+    const s = this.known(service);
+    if (s.training) throw new ControlError('busy', `a training of "${service}" is already running (job ${s.job!.id})`);
+    if (s.buffer.size === 0) throw new ControlError('invalid', `"${service}" has no records to train on yet`);
+    return this.startTraining(s);
+  }
+
+  job(id: string): TrainingJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  async versions(service: string): Promise<ModelVersion[]> {
+    this.known(service);
+    return this.o.store.listModels(service);
+  }
+
+  async activate(service: string, version: number): Promise<ModelVersion | undefined> {
+    const s = this.known(service);
+    const stored = await this.o.store.loadModel(service, version);
+    if (!stored) throw new ControlError('unknown-version', `"${service}" has no model version ${version}`);
+    let model: ServiceModel;
+    try {
+      model = ServiceModel.load(stored.bytes);
+    } catch (err) {
+      throw new ControlError('invalid', `model version ${version} of "${service}" cannot be loaded: ${(err as Error).message}`);
+    }
+    const info = await this.o.store.activateModel(service, version);
+    this.install(s, model, version);
+    this.o.logger.info({ service, version }, 'model version activated');
+    return info;
+  }
+
+  async feedback(f: Feedback): Promise<void> {
+    const s = this.states.get(f.service);
+    await this.o.store.insertFeedback({ ...f, time: new Date(this.now()).toISOString() });
+    if (f.kind === 'template-normal') {
+      if (!f.templateId) throw new ControlError('invalid', 'template-normal feedback needs templateId');
+      await this.o.store.suppressAnomalies({ service: f.service, templateId: f.templateId });
+      if (s) this.markTemplateNormal(s, f.templateId);
+      return;
+    }
+    if (!f.anomalyId) throw new ControlError('invalid', 'anomaly-normal feedback needs anomalyId');
+    const anomaly = await this.o.store.getAnomaly(f.anomalyId);
+    await this.o.store.suppressAnomalies({ id: f.anomalyId });
+    if (s && anomaly) s.trainAsNormal.add(anomaly.templateId);
+  }
+
+  // ---- internals ----
+
+  private known(service: string): ServiceState {
+    const s = this.states.get(service);
+    if (!s) throw new ControlError('unknown-service', `unknown service "${service}" (no record of it seen yet)`);
+    return s;
+  }
+
+  private applyConfig(s: ServiceState, config: ModelConfig): void {
+    s.config = config;
+    if (config.learning.records !== s.buffer.capacity) {
+      const next = new RecordBuffer(config.learning.records);
+      for (const r of s.buffer.rows())
+        next.push({
+          templateId: s.buffer.templateIds[s.buffer.template[r]],
+          severityNumber: s.buffer.severity[r],
+          length: s.buffer.length[r],
+          tokens: s.buffer.tokens[r],
+          timeMs: s.buffer.timeMs[r],
+        });
+      s.buffer = next;
+    }
+  }
+
+  private markTemplateNormal(s: ServiceState, templateId: string): void {
+    s.normalTemplates.add(templateId);
+    s.trainAsNormal.add(templateId);
+    if (s.model) s.model = s.model.withNormalTemplate(templateId);
+  }
+
+  private install(s: ServiceState, model: ServiceModel, version: number): void {
+    for (const t of s.normalTemplates) if (!model.normalTemplates.has(t)) model = model.withNormalTemplate(t);
+    s.model = model;
+    s.activeVersion = version;
+    s.status = 'scoring';
+  }
+
+  /** Config, feedback and the active model of a service seen before (a restart, another replica). */
+  private async restore(s: ServiceState): Promise<void> {
+    const { store, logger } = this.o;
+    try {
+      const config = await store.getModelConfig(s.name);
+      if (config) this.applyConfig(s, config);
+      for (const f of await store.listFeedback(s.name)) {
+        if (f.kind === 'template-normal' && f.templateId) s.normalTemplates.add(f.templateId);
+      }
+      const active = await store.loadActiveModel(s.name);
+      if (active) {
+        this.install(s, ServiceModel.load(active.bytes), active.info.version);
+        s.lastTrainMs = Date.parse(active.info.createdAt) || this.now();
+        logger.info({ service: s.name, version: active.info.version }, 'restored the active model; scoring');
+      }
+    } catch (err) {
+      s.lastError = `stored model not restored, learning again: ${(err as Error).message}`;
+      logger.error({ service: s.name, err: (err as Error).message }, 'stored model not restored; learning again');
+    }
+  }
+
+  private startTraining(s: ServiceState): TrainingJob {
+    const job: TrainingJob = { id: `train-${++this.jobSeq}`, service: s.name, state: 'queued', progress: 0 };
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > KEEP_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+    s.job = job;
+    if (!s.model) s.status = 'training';
+    this.trainingChain = this.trainingChain.then(() => this.runTraining(s, job));
+    return job;
+  }
+
+  private async runTraining(s: ServiceState, job: TrainingJob): Promise<void> {
+    const { store, logger, metrics } = this.o;
+    const t0 = performance.now();
+    job.state = 'running';
+    try {
+      const result = await trainServiceModel(s.buffer, s.config, {
+        seed: this.o.seed ?? 42,
+        normalTemplates: s.trainAsNormal,
+        onProgress: (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
+      });
+      const info = await store.saveModel({
+        info: {
+          version: 0,
+          service: s.name,
+          createdAt: new Date(this.now()).toISOString(),
+          trainedFrom: new Date(result.fromMs).toISOString(),
+          trainedTo: new Date(result.toMs).toISOString(),
+          records: result.records,
+          detectors: result.model.members.map((m) => m.name),
+          metrics: result.metrics,
+          active: true,
+        },
+        bytes: result.model.serialize(),
+      });
+      this.install(s, result.model, info.version);
+      s.lastTrainMs = this.now();
+      s.lastError = undefined;
+      const skipped = result.skipped.length ? `; not run live: ${result.skipped.join(', ')}` : '';
+      Object.assign(job, { state: 'done', progress: 1, version: info.version, message: `version ${info.version}${skipped}` });
+      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      logger.info({ service: s.name, version: info.version, records: result.records, skipped: result.skipped }, 'model trained');
+    } catch (err) {
+      const message = (err as Error).message;
+      s.lastError = `training failed: ${message}`;
+      if (!s.model) s.status = 'error';
+      s.retryAtRecords = s.recordsSeen + s.config.learning.records;
+      Object.assign(job, { state: 'failed', message });
+      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      logger.error({ service: s.name, err: message }, 'model training failed; records keep passing unscored');
+    } finally {
+      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+    }
+  }
+}

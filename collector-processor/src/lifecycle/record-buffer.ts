@@ -1,0 +1,73 @@
+/**
+ * The last `capacity` records of one service, as typed-array columns: what the service's models
+ * learn from (first training after the learning phase, then retraining on a sliding window).
+ * Template ids are interned per buffer so a row is a few numbers, not a string.
+ */
+export interface BufferedRecord {
+  templateId: string;
+  severityNumber: number;
+  length: number;
+  tokens: number;
+  timeMs: number;
+}
+
+export class RecordBuffer {
+  readonly template: Int32Array;
+  readonly severity: Uint8Array;
+  readonly length: Float32Array;
+  readonly tokens: Float32Array;
+  readonly timeMs: Float64Array;
+  /** Interned template ids: index → id. */
+  readonly templateIds: string[] = [];
+  private readonly index = new Map<string, number>();
+  private next = 0;
+  private filled = 0;
+
+  constructor(readonly capacity: number) {
+    this.template = new Int32Array(capacity);
+    this.severity = new Uint8Array(capacity);
+    this.length = new Float32Array(capacity);
+    this.tokens = new Float32Array(capacity);
+    this.timeMs = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.filled;
+  }
+
+  push(r: BufferedRecord): void {
+    const i = this.next;
+    this.template[i] = this.intern(r.templateId);
+    this.severity[i] = r.severityNumber;
+    this.length[i] = r.length;
+    this.tokens[i] = r.tokens;
+    this.timeMs[i] = r.timeMs;
+    this.next = (i + 1) % this.capacity;
+    if (this.filled < this.capacity) this.filled++;
+  }
+
+  /** Row positions oldest first. */
+  rows(): Int32Array {
+    const out = new Int32Array(this.filled);
+    const start = this.filled < this.capacity ? 0 : this.next;
+    for (let k = 0; k < this.filled; k++) out[k] = (start + k) % this.capacity;
+    return out;
+  }
+
+  /** Time span of the buffered records (ms), for the model version's trainedFrom/To. */
+  span(): { fromMs: number; toMs: number } {
+    const rows = this.rows();
+    if (rows.length === 0) return { fromMs: 0, toMs: 0 };
+    return { fromMs: this.timeMs[rows[0]], toMs: this.timeMs[rows[rows.length - 1]] };
+  }
+
+  private intern(id: string): number {
+    let k = this.index.get(id);
+    if (k === undefined) {
+      k = this.templateIds.length;
+      this.templateIds.push(id);
+      this.index.set(id, k);
+    }
+    return k;
+  }
+}

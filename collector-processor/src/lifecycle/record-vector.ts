@@ -1,0 +1,41 @@
+/**
+ * Per-record feature vector the live tabular detectors score: how rare the record's template was
+ * in training, its severity, and its size. Template frequencies are frozen at training so a burst
+ * of a rare template keeps scoring as rare until the next training sees it.
+ */
+export const RECORD_FEATURES = ['template rarity', 'severity', 'length', 'tokens'] as const;
+export const RECORD_DIMS = RECORD_FEATURES.length;
+
+export interface TemplateFrequencies {
+  readonly counts: ReadonlyMap<string, number>;
+  readonly total: number;
+}
+
+/** -log10 of the smoothed training frequency: 0 for a template that is every record, high for rare or unseen. */
+export function rarity(freq: TemplateFrequencies, templateId: string): number {
+  const c = freq.counts.get(templateId) ?? 0;
+  return -Math.log10((c + 0.5) / (freq.total + 1));
+}
+
+/** Writes one record's vector at `out[offset…offset+RECORD_DIMS)`. */
+export function writeRecordVector(
+  out: Float64Array,
+  offset: number,
+  freq: TemplateFrequencies,
+  templateId: string,
+  severityNumber: number,
+  length: number,
+  tokens: number,
+): void {
+  out[offset] = rarity(freq, templateId);
+  out[offset + 1] = severityNumber;
+  out[offset + 2] = Math.log2(1 + length);
+  out[offset + 3] = Math.log2(1 + tokens);
+}
+
+/** "1 in 40,000": how often a template was seen in training, for reasons a human reads. */
+export function oneIn(freq: TemplateFrequencies, templateId: string): string {
+  const c = freq.counts.get(templateId) ?? 0;
+  if (c === 0) return `never in ${freq.total.toLocaleString('en-US')} training records`;
+  return `1 in ${Math.round(freq.total / c).toLocaleString('en-US')}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * One service's trained model: the template frequencies of its training window and the tabular
+ * detectors fitted on the record vectors of that window, each with its calibration (raw score →
+ * 0..1 and a threshold). Scores a service's records of a batch in one matrix pass per detector.
+ */
+import type { DetectorName } from '@anomalog/shared';
+import type { Detector, Matrix } from '../detect/detector';
+import { detectorFactory } from '../detect/registry';
+import '../detect/detectors';
+import { Calibration } from '../detect/calibration';
+import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
+
+export interface ModelMember {
+  readonly name: DetectorName;
+  readonly detector: Detector<Matrix>;
+  readonly calibration: Calibration;
+}
+
+/** The verdict on one record; reused per record by the caller (no allocation per record). */
+export interface Verdict {
+  score: number;
+  isAnomaly: boolean;
+  detector: string;
+  reason: string;
+  /** Index of the member that decided (-1: the unseen-template rule). */
+  member: number;
+}
+
+export const UNSEEN_DETECTOR = 'unseen-template';
+const FORMAT = 'anomalog-service-model/1';
+
+export class ServiceModel {
+  constructor(
+    readonly freq: TemplateFrequencies,
+    readonly members: readonly ModelMember[],
+    /** Templates users marked as normal: never anomalous, whatever the detectors say. */
+    readonly normalTemplates: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** Raw scores of every member for the rows of `m`: member-major, `raw[k*rows + r]`. */
+  scoreMatrix(m: Matrix): Float64Array {
+    const out = new Float64Array(this.members.length * m.rows);
+    this.members.forEach((mem, k) => out.set(mem.detector.score(m), k * m.rows));
+    return out;
+  }
+
+  /**
+   * Combines the members' verdicts on row `r` into `v`: anomalous when any member's raw score is over
+   * its cut; the score is the highest calibrated (0..1) one, the detector the anomalous member with it.
+   */
+  decide(raw: Float64Array, rows: number, r: number, templateId: string, v: Verdict): void {
+    if (this.normalTemplates.has(templateId)) {
+      setVerdict(v, 0, false, 'feedback', 'template marked normal by a user', -1);
+      return;
+    }
+    if (!this.freq.counts.has(templateId)) {
+      setVerdict(v, 1, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
+      return;
+    }
+    let best = -1;
+    let score = 0;
+    let anomalous = false;
+    for (let k = 0; k < this.members.length; k++) {
+      const cal = this.members[k].calibration;
+      const x = raw[k * rows + r];
+      const s = cal.normalize(x);
+      const over = cal.isAnomalous(x);
+      if ((over && !anomalous) || (over === anomalous && s > score) || best < 0) best = k;
+      if (over) anomalous = true;
+      if (s > score) score = s;
+    }
+    if (best < 0) {
+      setVerdict(v, 0, false, 'none', 'no detector enabled', -1);
+      return;
+    }
+    setVerdict(v, score, anomalous, this.members[best].name, '', best);
+  }
+
+  /** The sentence for an anomalous record (only built for anomalies, which are rare). */
+  reason(m: Matrix, r: number, templateId: string, v: Verdict): string {
+    if (v.member < 0) return v.reason;
+    const mem = this.members[v.member];
+    const ex = mem.detector.explain(m, r, RECORD_FEATURES);
+    const top = ex.features?.[0];
+    if (top && top.index === 0) return `rare template (${oneIn(this.freq, templateId)})`;
+    const what = top ? `unusual ${RECORD_FEATURES[top.index] ?? 'features'}` : ex.reason;
+    return `${mem.name} score ${v.score.toFixed(3)} above its ${1 - mem.calibration.threshold.value} quantile: ${what}`;
+  }
+
+  serialize(): Uint8Array {
+    const header = {
+      format: FORMAT,
+      dims: RECORD_DIMS,
+      total: this.freq.total,
+      counts: [...this.freq.counts],
+      normalTemplates: [...this.normalTemplates],
+      members: this.members.map((m) => ({
+        name: m.name,
+        calibration: Buffer.from(m.calibration.serialize()).toString('base64'),
+        bytes: Buffer.from(m.detector.serialize()).toString('base64'),
+      })),
+    };
+    return new TextEncoder().encode(JSON.stringify(header));
+  }
+
+  static load(bytes: Uint8Array): ServiceModel {
+    let h: {
+      format?: string;
+      dims?: number;
+      total?: number;
+      counts?: [string, number][];
+      normalTemplates?: string[];
+      members?: { name: DetectorName; calibration: string; bytes: string }[];
+    };
+    try {
+      h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (e) {
+      throw new Error(`service model file is not valid JSON (${(e as Error).message})`);
+    }
+    if (h?.format !== FORMAT) throw new Error(`not an ${FORMAT} file (found ${String(h?.format)})`);
+    if (h.dims !== RECORD_DIMS) throw new Error(`service model has ${h.dims} features, this build uses ${RECORD_DIMS}`);
+    if (!Array.isArray(h.counts) || !Array.isArray(h.members) || typeof h.total !== 'number')
+      throw new Error('service model file lacks counts, total or members');
+    const members = h.members.map((m) => ({
+      name: m.name,
+      detector: detectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')) as Detector<Matrix>,
+      calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
+    }));
+    return new ServiceModel({ counts: new Map(h.counts), total: h.total }, members, new Set(h.normalTemplates ?? []));
+  }
+
+  /** A copy that also treats `templateId` as normal (feedback applies before the next training). */
+  withNormalTemplate(templateId: string): ServiceModel {
+    return new ServiceModel(this.freq, this.members, new Set([...this.normalTemplates, templateId]));
+  }
+}
+
+function setVerdict(v: Verdict, score: number, isAnomaly: boolean, detector: string, reason: string, member: number) {
+  v.score = score;
+  v.isAnomaly = isAnomaly;
+  v.detector = detector;
+  v.reason = reason;
+  v.member = member;
+}

@@ -1,0 +1,53 @@
+/**
+ * The session a record belongs to, from the service's session key: its trace id, an attribute
+ * (record first, then resource), or the first match of a regex on the message. Time windows are
+ * not sessions: records in `window` mode carry no session id.
+ */
+import type { ModelConfig } from '@anomalog/shared';
+import type { AnyValue, KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
+
+export type SessionKeyConfig = ModelConfig['sessionKey'];
+
+export type SessionOf = (record: LogRecord, resource: ResourceLogs, message: string) => string | undefined;
+
+export function sessionKeyFn(key: SessionKeyConfig): SessionOf {
+  switch (key.kind) {
+    case 'trace':
+      return (record) => (record.traceId.length ? Buffer.from(record.traceId).toString('hex') : undefined);
+    case 'attribute': {
+      const name = key.attribute ?? '';
+      return (record, resource) =>
+        scalar(find(record.attributes, name)) ?? scalar(find(resource.resource?.attributes ?? [], name));
+    }
+    case 'regex': {
+      const re = compileSessionRegex(key.regex ?? '');
+      return (_record, _resource, message) => re.exec(message)?.[0];
+    }
+    default:
+      return () => undefined;
+  }
+}
+
+/** Throws a message naming the bad pattern (config validation reports it to the user). */
+export function compileSessionRegex(pattern: string): RegExp {
+  if (!pattern) throw new Error('sessionKey.kind is regex but sessionKey.regex is empty');
+  try {
+    return new RegExp(pattern);
+  } catch (err) {
+    throw new Error(`sessionKey.regex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+function find(attrs: readonly KeyValue[], key: string): AnyValue | undefined {
+  for (const kv of attrs) if (kv.key === key) return kv.value;
+  return undefined;
+}
+
+function scalar(v: AnyValue | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return v.intValue.toString();
+  if (v.doubleValue !== undefined) return String(v.doubleValue);
+  if (v.boolValue !== undefined) return String(v.boolValue);
+  return undefined;
+}

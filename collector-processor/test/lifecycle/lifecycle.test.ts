@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ModelConfig, StoreConfig, validateWithDefaults, type ModelConfig as ModelConfigT } from '@anomalog/shared';
+import { createTemplateStage, type TemplateStage } from '../../src/parse/stage';
+import { createDetectStage, type DetectStage } from '../../src/lifecycle/detect-stage';
+import { LifecycleManager } from '../../src/lifecycle/manager';
+import { ControlError } from '../../src/lifecycle/control';
+import { SqliteStore } from '../../src/store/sqlite';
+import type { Store } from '../../src/store/store';
+import { batchOf, logRecord, normalLines } from './records';
+
+const logger = pino({ level: 'silent' });
+
+function modelConfig(overrides: Record<string, unknown> = {}): ModelConfigT {
+  const v = validateWithDefaults(ModelConfig, {
+    learning: { records: 500 },
+    detectors: { lof: { enabled: false }, 'one-class-svm': { enabled: false }, autoencoder: { enabled: false }, lstm: { enabled: false } },
+    ...overrides,
+  });
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.value;
+}
+
+interface Rig {
+  store: Store;
+  parse: TemplateStage;
+  manager: LifecycleManager;
+  detect: DetectStage;
+  send(service: string, messages: string[], severity?: number): Promise<ReturnType<typeof batchOf>['facts']>;
+}
+
+async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
+  const sc = validateWithDefaults(StoreConfig, { dataDir: dir });
+  if (!sc.ok) throw new Error('store config');
+  const store = new SqliteStore(sc.value, logger);
+  await store.open();
+  const parse = createTemplateStage();
+  const manager = new LifecycleManager({
+    store,
+    defaults,
+    logger,
+    maxServices: 10,
+    templatesOf: () => [],
+  });
+  const detect = createDetectStage({ manager, store, logger, contextLines: 3 });
+  return {
+    store,
+    parse,
+    manager,
+    detect,
+    async send(service, messages, severity = 9) {
+      const b = batchOf(service, messages.map((m) => logRecord(m, severity)));
+      parse.process(b);
+      detect.process(b);
+      return b.facts;
+    },
+  };
+}
+
+describe('model lifecycle through the detect stage', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'anomalog-lc-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('learns on the first N records unscored, then scores: normal passes, unseen and rare templates are flagged', async () => {
+    const r = await rig(dir);
+    const learning = await r.send('web', normalLines(500));
+    expect(learning.every((f) => f.unscored && f.score === undefined)).toBe(true);
+    await r.manager.idle();
+    const [summary] = r.manager.services();
+    expect(summary).toMatchObject({ service: 'web', status: 'scoring', activeVersion: 1, recordsSeen: 500 });
+
+    const normal = await r.send('web', normalLines(2000, 7));
+    const flagged = normal.filter((f) => f.isAnomaly).length / normal.length;
+    expect(normal.every((f) => !f.unscored && f.score! >= 0 && f.score! <= 1)).toBe(true);
+    expect(flagged).toBeLessThan(0.03);
+
+    const [unseen] = await r.send('web', ['kernel panic: segfault in worker 17 at 0xdeadbeef']);
+    expect(unseen).toMatchObject({ isAnomaly: true, score: 1, detector: 'unseen-template' });
+    expect(unseen.reason).toMatch(/^unseen template/);
+
+    await r.detect.flush();
+    const page = await r.store.queryAnomalies({ service: 'web', limit: 1000 });
+    expect(page.items.map((a) => a.reason)).toContain(unseen.reason);
+    const stored = await r.store.getAnomaly(page.items.find((a) => a.reason === unseen.reason)!.id);
+    expect(stored!.context.length).toBe(3);
+    await r.store.close();
+  });
+
+  test('versions, rollback, feedback and restart from the store', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(500));
+    await r.manager.idle();
+    const job = r.manager.train('web');
+    expect(() => r.manager.train('web')).toThrow(ControlError);
+    await r.manager.idle();
+    expect(r.manager.job(job.id)).toMatchObject({ state: 'done', version: 2 });
+    const versions = await r.manager.versions('web');
+    expect(versions.map((v) => [v.version, v.active])).toEqual(expect.arrayContaining([[1, false], [2, true]]));
+    await r.manager.activate('web', 1);
+    expect(r.manager.services()[0].activeVersion).toBe(1);
+    await expect(r.manager.activate('web', 99)).rejects.toThrow(/no model version 99/);
+
+    // A template marked normal is never anomalous again.
+    const [f] = await r.send('web', ['disk quota exceeded for user 42']);
+    expect(f.isAnomaly).toBe(true);
+    await r.manager.feedback({ kind: 'template-normal', service: 'web', templateId: f.templateId! });
+    const [again] = await r.send('web', ['disk quota exceeded for user 43']);
+    expect(again).toMatchObject({ templateId: f.templateId, isAnomaly: false });
+    await r.detect.flush();
+    const suppressed = await r.store.queryAnomalies({ service: 'web', templateId: f.templateId });
+    expect(suppressed.items.every((a) => a.suppressed)).toBe(true);
+    await r.store.close();
+
+    // A new process on the same store scores from its first record with the active version.
+    const r2 = await rig(dir);
+    const first = await r2.send('web', normalLines(1, 3));
+    expect(first[0].unscored).toBe(true); // restoring: the very first batch passes unscored
+    await r2.manager.idle();
+    expect(r2.manager.services()[0]).toMatchObject({ status: 'scoring', activeVersion: 1 });
+    const later = await r2.send('web', ['disk quota exceeded for user 44']);
+    expect(later[0]).toMatchObject({ isAnomaly: false, score: 0 });
+    await r2.store.close();
+  });
+
+  test('a broken stored model: the service learns again and says why', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(500));
+    await r.manager.idle();
+    await r.store.saveModel({
+      info: { ...(await r.store.listModels('web'))[0], service: 'web', version: 0, active: true },
+      bytes: new TextEncoder().encode('{"format":"nope"}'),
+    });
+    await r.store.close();
+    const r2 = await rig(dir);
+    await r2.send('web', normalLines(10));
+    await r2.manager.idle();
+    const [s] = r2.manager.services();
+    expect(s.status).toBe('learning');
+    expect(s.lastError).toMatch(/stored model not restored.*not an anomalog-service-model/);
+    await expect(r2.manager.activate('web', 2)).rejects.toThrow(/cannot be loaded/);
+    await r2.store.close();
+  });
+
+  test('a bad session regex in a configuration update is refused with the reason', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(5));
+    const bad = modelConfig({ sessionKey: { kind: 'regex', regex: 'blk_(' } });
+    await expect(r.manager.setConfig('web', bad)).rejects.toThrow(/not a valid regular expression/);
+    const good = modelConfig({ sessionKey: { kind: 'regex', regex: 'item-\\d+' } });
+    await r.manager.setConfig('web', good);
+    const [f] = await r.send('web', ['cache hit for key item-77']);
+    expect(f.sessionId).toBe('item-77');
+    await r.store.close();
+  });
+});
