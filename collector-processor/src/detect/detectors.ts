@@ -5,6 +5,7 @@
  */
 import type { Matrix, Sequences } from './detector';
 import { IsolationForestDetector } from './isolation-forest';
+import { LofDetector } from './lof';
 import { LstmDetector } from './lstm';
 import { registerDetector, type DetectorFactory } from './registry';
 
@@ -42,9 +43,17 @@ const isolationForest: DetectorFactory<Matrix> = {
   load: (bytes) => IsolationForestDetector.load(bytes),
 };
 
+const lof: DetectorFactory<Matrix> = {
+  name: 'lof',
+  input: 'matrix',
+  create: (params, seed) => new LofDetector({ ...numbers(params, ['neighbors']), seed }),
+  load: (bytes) => LofDetector.load(bytes),
+};
+
 const BUILTIN: DetectorFactory<never>[] = [
   lstm as DetectorFactory<never>,
   isolationForest as DetectorFactory<never>,
+  lof as DetectorFactory<never>,
 ];
 
 for (const factory of BUILTIN) registerDetector(factory);
