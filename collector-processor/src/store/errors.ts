@@ -16,7 +16,8 @@ export class StoreFullError extends StoreError {
   override readonly name = 'StoreFullError';
 }
 
-const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', '53100', '53200']);
+// 53100 is PostgreSQL's disk_full (53200 is out_of_memory: trimming anomalies would not help).
+const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', '53100']);
 
 /** True when `err` says the disk (or the database's size limit) is full. */
 export function isDiskFull(err: unknown): boolean {

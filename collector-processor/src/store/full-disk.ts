@@ -35,7 +35,10 @@ export class FullDiskGuard {
     }
     try {
       const trimmed = await trimOldest();
-      this.logger.warn({ trimmed, store: this.state.location }, 'store full: deleted the oldest anomalies to make room');
+      this.logger.warn(
+        { trimmed, store: this.state.location },
+        'store full: deleted the oldest anomalies to make room',
+      );
       return this.succeeded(await write());
     } catch (err) {
       if (!isDiskFull(err)) throw err;
@@ -65,7 +68,12 @@ export class FullDiskGuard {
     if (now - this.lastLogMs < LOG_EVERY_MS) return;
     this.lastLogMs = now;
     this.logger.error(
-      { store: this.state.location, dropped: count, droppedTotal: this.state.droppedAnomalies, err: this.state.lastError },
+      {
+        store: this.state.location,
+        dropped: count,
+        droppedTotal: this.state.droppedAnomalies,
+        err: this.state.lastError,
+      },
       'store full: anomalies dropped (records still flow downstream); free disk space or lower store.retention limits',
     );
   }

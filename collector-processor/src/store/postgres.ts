@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { AnomalogConfig, AnomalyPage, AnomalyQuery, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
 import type { Logger } from '../telemetry/logger';
 import { errorMessage, isDiskFull, StoreError, StoreFullError } from './errors';
@@ -69,7 +69,9 @@ export class PostgresStore implements Store {
       application_name: 'anomalog',
     });
     // An idle connection dropped by the server must not crash the process; the pool reconnects.
-    pool.on('error', (err) => this.logger.warn({ err: errorMessage(err), store: this.location }, 'PostgreSQL connection lost'));
+    pool.on('error', (err) =>
+      this.logger.warn({ err: errorMessage(err), store: this.location }, 'PostgreSQL connection lost'),
+    );
     let client: PoolClient | undefined;
     try {
       client = await pool.connect();
@@ -115,29 +117,47 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * One idempotent statement (a read, an upsert, an insert that skips known ids), retried once when
+   * the connection was lost: after a server restart or failover the pool may still hand out a
+   * connection whose end it has not yet seen, and the stream's batch should not be lost for that.
+   * Not for saveModel (a lost COMMIT reply would make a retry take a second number) or feedback.
+   */
+  private async query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    try {
+      return await this.db.query<R>(sql, params);
+    } catch (err) {
+      if (!isConnectionLost(err)) throw err;
+      this.logger.warn({ err: errorMessage(err), store: this.location }, 'PostgreSQL connection lost; retrying once');
+      return this.db.query<R>(sql, params);
+    }
+  }
+
   private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.db.connect();
+    // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => (broken = true));
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   async loadMinerState(key: string): Promise<Uint8Array | undefined> {
-    const { rows } = await this.db.query<{ bytes: Buffer }>('SELECT bytes FROM miner_state WHERE key = $1', [key]);
+    const { rows } = await this.query<{ bytes: Buffer }>('SELECT bytes FROM miner_state WHERE key = $1', [key]);
     return rows[0] ? bytesOf(rows[0].bytes) : undefined;
   }
 
   async saveMinerState(key: string, bytes: Uint8Array): Promise<void> {
     await this.write(`miner state ${key}`, () =>
-      this.db.query(
+      this.query(
         'INSERT INTO miner_state (key, bytes, updated_at) VALUES ($1, $2, now()) ' +
           'ON CONFLICT (key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at',
         [key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
@@ -146,16 +166,15 @@ export class PostgresStore implements Store {
   }
 
   async getModelConfig(service: string): Promise<ModelConfig | undefined> {
-    const { rows } = await this.db.query<{ config: ModelConfig }>(
-      'SELECT config FROM model_config WHERE service = $1',
-      [service],
-    );
+    const { rows } = await this.query<{ config: ModelConfig }>('SELECT config FROM model_config WHERE service = $1', [
+      service,
+    ]);
     return rows[0]?.config;
   }
 
   async putModelConfig(service: string, config: ModelConfig): Promise<void> {
     await this.write(`model config of ${service}`, () =>
-      this.db.query(
+      this.query(
         'INSERT INTO model_config (service, config, updated_at) VALUES ($1, $2, now()) ' +
           'ON CONFLICT (service) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at',
         [service, JSON.stringify(config)],
@@ -168,26 +187,25 @@ export class PostgresStore implements Store {
     return this.write(`model of ${info.service}`, () =>
       this.transaction(async (c) => {
         await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_MODELS_CLASS, info.service]);
-        const { rows } = await c.query<{ v: number | null }>('SELECT max(version) AS v FROM models WHERE service = $1', [
-          info.service,
-        ]);
-        const stored: ModelVersion = { ...info, version: (rows[0].v ?? 0) + 1 };
-        if (stored.active) await c.query('UPDATE models SET active = false WHERE service = $1 AND active', [info.service]);
-        await c.query(
-          `INSERT INTO models (${MODEL_COLUMNS}, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            stored.service,
-            stored.version,
-            stored.createdAt,
-            stored.trainedFrom,
-            stored.trainedTo,
-            stored.records,
-            JSON.stringify(stored.detectors),
-            JSON.stringify(stored.metrics),
-            stored.active,
-            Buffer.from(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength),
-          ],
+        const { rows } = await c.query<{ v: number | null }>(
+          'SELECT max(version) AS v FROM models WHERE service = $1',
+          [info.service],
         );
+        const stored: ModelVersion = { ...info, version: (rows[0].v ?? 0) + 1 };
+        if (stored.active)
+          await c.query('UPDATE models SET active = false WHERE service = $1 AND active', [info.service]);
+        await c.query(`INSERT INTO models (${MODEL_COLUMNS}, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+          stored.service,
+          stored.version,
+          stored.createdAt,
+          stored.trainedFrom,
+          stored.trainedTo,
+          stored.records,
+          JSON.stringify(stored.detectors),
+          JSON.stringify(stored.metrics),
+          stored.active,
+          Buffer.from(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength),
+        ]);
         await pruneModels(c, info.service, this.settings.retention.modelVersions);
         return stored;
       }),
@@ -195,7 +213,7 @@ export class PostgresStore implements Store {
   }
 
   async listModels(service: string): Promise<ModelVersion[]> {
-    const { rows } = await this.db.query<ModelRow>(
+    const { rows } = await this.query<ModelRow>(
       `SELECT ${MODEL_COLUMNS} FROM models WHERE service = $1 ORDER BY version DESC`,
       [service],
     );
@@ -203,7 +221,7 @@ export class PostgresStore implements Store {
   }
 
   async loadActiveModel(service: string): Promise<StoredModel | undefined> {
-    const { rows } = await this.db.query<ModelRow & { bytes: Buffer }>(
+    const { rows } = await this.query<ModelRow & { bytes: Buffer }>(
       `SELECT ${MODEL_COLUMNS}, bytes FROM models WHERE service = $1 AND active`,
       [service],
     );
@@ -211,7 +229,7 @@ export class PostgresStore implements Store {
   }
 
   async loadModel(service: string, version: number): Promise<StoredModel | undefined> {
-    const { rows } = await this.db.query<ModelRow & { bytes: Buffer }>(
+    const { rows } = await this.query<ModelRow & { bytes: Buffer }>(
       `SELECT ${MODEL_COLUMNS}, bytes FROM models WHERE service = $1 AND version = $2`,
       [service, version],
     );
@@ -235,7 +253,7 @@ export class PostgresStore implements Store {
   }
 
   async nextModelVersion(service: string): Promise<number> {
-    const { rows } = await this.db.query<{ v: number | null }>('SELECT max(version) AS v FROM models WHERE service = $1', [
+    const { rows } = await this.query<{ v: number | null }>('SELECT max(version) AS v FROM models WHERE service = $1', [
       service,
     ]);
     return (rows[0].v ?? 0) + 1;
@@ -266,14 +284,14 @@ export class PostgresStore implements Store {
       '$11::text[], $12::bool[], $13::jsonb[]) ON CONFLICT (id) DO NOTHING';
     return this.guard.insert(
       rows.length,
-      async () => (await this.db.query(sql, columns)).rowCount ?? 0,
+      async () => (await this.query(sql, columns)).rowCount ?? 0,
       () => this.trimOldest(),
     );
   }
 
   private async trimOldest(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM anomalies');
-    const res = await this.db.query(
+    const { rows } = await this.query<{ n: number }>('SELECT count(*)::int AS n FROM anomalies');
+    const res = await this.query(
       'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY time_ms ASC, id ASC LIMIT $1)',
       [Math.max(1, Math.ceil(rows[0].n / 10))],
     );
@@ -284,8 +302,8 @@ export class PostgresStore implements Store {
     const params: unknown[] = [];
     const { where, order } = anomalyFilter(query, (v) => `$${params.push(v)}`);
     const { limit, offset } = pageOf(query);
-    const count = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM anomalies${where}`, params);
-    const page = await this.db.query<AnomalyRow>(
+    const count = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM anomalies${where}`, params);
+    const page = await this.query<AnomalyRow>(
       `SELECT ${ANOMALY_COLUMNS} FROM anomalies${where}${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
@@ -293,7 +311,7 @@ export class PostgresStore implements Store {
   }
 
   async getAnomaly(id: string): Promise<AnomalyRecord | undefined> {
-    const { rows } = await this.db.query<AnomalyRow>(`SELECT ${ANOMALY_COLUMNS}, detail FROM anomalies WHERE id = $1`, [
+    const { rows } = await this.query<AnomalyRow>(`SELECT ${ANOMALY_COLUMNS}, detail FROM anomalies WHERE id = $1`, [
       id,
     ]);
     return rows[0] ? fromDetailRow(rows[0]) : undefined;
@@ -303,7 +321,7 @@ export class PostgresStore implements Store {
     const params: unknown[] = [];
     const where = suppressFilter(filter, (v) => `$${params.push(v)}`);
     const res = await this.write('suppression', () =>
-      this.db.query(`UPDATE anomalies SET suppressed = true WHERE NOT suppressed AND ${where}`, params),
+      this.query(`UPDATE anomalies SET suppressed = true WHERE NOT suppressed AND ${where}`, params),
     );
     return res.rowCount ?? 0;
   }
@@ -318,7 +336,7 @@ export class PostgresStore implements Store {
   }
 
   async listFeedback(service: string): Promise<FeedbackRow[]> {
-    const { rows } = await this.db.query<{
+    const { rows } = await this.query<{
       time: string;
       service: string;
       kind: Feedback['kind'];
@@ -389,6 +407,19 @@ export class PostgresStore implements Store {
     for (const { service } of services.rows) deleted += await pruneModels(c, service, modelVersions);
     return deleted;
   }
+}
+
+/** Errors that mean the connection, not the statement, failed (class 08, server shutdown, socket). */
+function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || /^57P0[123]$/.test(code) || code === 'ECONNRESET' || code === 'EPIPE')
+  )
+    return true;
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error/i.test(
+    errorMessage(err),
+  );
 }
 
 /** Keep the newest `keep` versions of a service, and the active one wherever it is. */

@@ -170,7 +170,8 @@ export interface ModelRow {
   active: number | boolean;
 }
 
-export const MODEL_COLUMNS = 'service, version, created_at, trained_from, trained_to, records, detectors, metrics, active';
+export const MODEL_COLUMNS =
+  'service, version, created_at, trained_from, trained_to, records, detectors, metrics, active';
 
 export function modelFromRow(row: ModelRow): ModelVersion {
   const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);

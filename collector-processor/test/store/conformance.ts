@@ -372,4 +372,3 @@ export function storeConformance(backend: Backend): void {
     });
   });
 }
-

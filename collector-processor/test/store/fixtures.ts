@@ -8,7 +8,10 @@ export type StoreSettings = AnomalogConfig['store'];
 export type Retention = StoreSettings['retention'];
 
 /** Store settings with the schema's defaults, then `over` (retention merged, not validated: tests go below the minimums). */
-export function settingsWith(over: Partial<Omit<StoreSettings, 'retention'>>, retention: Partial<Retention> = {}): StoreSettings {
+export function settingsWith(
+  over: Partial<Omit<StoreSettings, 'retention'>>,
+  retention: Partial<Retention> = {},
+): StoreSettings {
   const base = validateWithDefaults(StoreConfig, {});
   if (!base.ok) throw new Error('store defaults do not validate');
   return { ...base.value, ...over, retention: { ...base.value.retention, ...retention } };

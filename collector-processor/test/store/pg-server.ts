@@ -16,6 +16,8 @@ export interface PgServer {
   url(database?: string): string;
   /** A fresh empty database; returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stop the server abruptly (-m immediate: like a crash) and start it again on the same port. */
+  restart(): void;
   stop(): void;
 }
 
@@ -64,7 +66,8 @@ function runPg(bin: string, args: string[]): void {
 
 export async function startPgServer(): Promise<PgServer> {
   const bin = findPgBin();
-  const dir = mkdtempSync(join(tmpdir(), 'anomalog-pg-'));
+  // As root the server runs as `postgres`, which must reach the dir: /tmp, not a private $TMPDIR.
+  const dir = mkdtempSync(join(isRoot() ? '/tmp' : tmpdir(), 'anomalog-pg-'));
   if (isRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -75,12 +78,14 @@ export async function startPgServer(): Promise<PgServer> {
   runPg(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   // A port taken between freePort() and the server's bind makes pg_ctl fail: try a few ports.
   let port = 0;
+  // fsync off: the tests check transactional behaviour, not the host's disk; it keeps them fast.
+  const opts = () => `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const start = () => runPg(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', opts(), 'start']);
+  const stopNow = () => runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    // fsync off: the tests check transactional behaviour, not the host's disk; it keeps them fast.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
     try {
-      runPg(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', opts, 'start']);
+      start();
       break;
     } catch (err) {
       if (attempt >= 2) {
@@ -104,9 +109,13 @@ export async function startPgServer(): Promise<PgServer> {
       }
       return url(name);
     },
+    restart() {
+      stopNow();
+      start();
+    },
     stop() {
       try {
-        runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        stopNow();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,4 +1,5 @@
 import { PostgresStore, redactUrl } from '../../src/store/postgres';
+import { createStore } from '../../src/store/create';
 import { StoreError } from '../../src/store/errors';
 import { storeConformance } from './conformance';
 import { anomaly, iso, model, settingsWith, silentLogger, T0 } from './fixtures';
@@ -62,7 +63,7 @@ describe('PostgresStore with several replicas', () => {
     expect((await b.queryAnomalies({})).total).toBe(10);
   });
 
-  it('sees another replica\'s model activation and configuration at once', async () => {
+  it("sees another replica's model activation and configuration at once", async () => {
     const settings = await freshSettings();
     const [a, b] = [replica(settings), replica(settings)];
     await Promise.all([a.open(), b.open()]);
@@ -91,5 +92,37 @@ describe('PostgresStore errors', () => {
     expect((err as Error).message).not.toContain('s3cret');
     expect(store.status().location).toBe(redactUrl(url));
     expect(redactUrl(url)).not.toContain('s3cret');
+  });
+});
+
+describe('PostgresStore across a server restart', () => {
+  it('keeps committed writes and reconnects without being reopened or losing the next batch', async () => {
+    const settings = await freshSettings();
+    const store = new PostgresStore(settings, silentLogger);
+    await store.open();
+    try {
+      await store.insertAnomalies([anomaly('before')]);
+      await store.saveModel(model('web', { active: true }));
+      // Pooled idle connections die with the server; the pool's error handler must keep the process up.
+      server.restart();
+      // The pool may still hold a connection whose end it has not seen: the store retries once.
+      expect(await store.insertAnomalies([anomaly('after')])).toBe(1);
+      expect((await store.queryAnomalies({})).items.map((a) => a.id).sort()).toEqual(['after', 'before']);
+      expect((await store.loadActiveModel('web'))!.info.version).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('createStore', () => {
+  it('opens a PostgresStore for kind postgres', async () => {
+    const store = await createStore(await freshSettings(), silentLogger);
+    try {
+      expect(store).toBeInstanceOf(PostgresStore);
+      expect(store.status().kind).toBe('postgres');
+    } finally {
+      await store.close();
+    }
   });
 });

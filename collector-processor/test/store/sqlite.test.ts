@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../src/store/sqlite';
+import { createStore } from '../../src/store/create';
+import { StoreError } from '../../src/store/errors';
+import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite';
 import { storeConformance } from './conformance';
-import { settingsWith, silentLogger } from './fixtures';
+import { anomaly, settingsWith, silentLogger } from './fixtures';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -21,5 +23,68 @@ describe('SqliteStore conformance', () => {
     kind: 'sqlite',
     fresh: async (retention) => settingsWith({ kind: 'sqlite', dataDir: tempDir() }, retention),
     create: (settings, logger = silentLogger) => new SqliteStore(settings, logger),
+  });
+});
+
+describe('SqliteStore open', () => {
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+  function store(dataDir: string, sync: 'normal' | 'full' = 'normal'): SqliteStore {
+    const s = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir, sqliteSynchronous: sync }), silentLogger);
+    stores.push(s);
+    return s;
+  }
+
+  it('creates the data directory and anomalog.db in WAL mode with the configured synchronous level', async () => {
+    const dataDir = join(tempDir(), 'nested', 'data');
+    const normal = store(dataDir);
+    await normal.open();
+    expect(normal.file).toBe(join(dataDir, SQLITE_FILE_NAME));
+    expect(existsSync(normal.file)).toBe(true);
+    expect(normal.status()).toMatchObject({ kind: 'sqlite', location: normal.file });
+    expect(normal.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
+    const full = store(tempDir(), 'full');
+    await full.open();
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('refuses a data directory that is a file, saying which setting to change', async () => {
+    const file = join(tempDir(), 'plain-file');
+    writeFileSync(file, 'x');
+    await expect(store(file).open()).rejects.toThrow(
+      /store\.dataDir .*plain-file is not a writable directory.*ANOMALOG_STORE_DATA_DIR/,
+    );
+  });
+
+  it('refuses a damaged database file with a way out', async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, SQLITE_FILE_NAME), Buffer.alloc(8192, 0x41));
+    const err = await store(dataDir)
+      .open()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(/damaged or not an SQLite file.*mv .*anomalog\.db .*anomalog\.db\.broken/);
+  });
+
+  it('refuses a database written by a newer schema version', async () => {
+    const dataDir = tempDir();
+    const first = store(dataDir);
+    await first.open();
+    first.db.prepare('INSERT INTO anomalog_schema (version, applied_at) VALUES (?, ?)').run(99, 'later');
+    await first.close();
+    await expect(store(dataDir).open()).rejects.toThrow(/schema version 99, newer than this Anomalog knows/);
+  });
+
+  it('is what createStore opens for kind sqlite', async () => {
+    const created = await createStore(settingsWith({ kind: 'sqlite', dataDir: tempDir() }), silentLogger);
+    stores.push(created as SqliteStore);
+    expect(created).toBeInstanceOf(SqliteStore);
+    expect(await created.insertAnomalies([anomaly('a')])).toBe(1);
   });
 });
