@@ -1,0 +1,55 @@
+/**
+ * Turns a benchmark dataset into what a detector takes: count vectors for the tabular detectors on
+ * session datasets, standardised record features on line datasets, template sequences for the
+ * sequence detectors. One default configuration for every dataset (documented in docs/features.md).
+ */
+import type { Matrix, Sequences } from '../detect/detector';
+import { CountVectorizer, type CountOptions } from '../features/counts';
+import { Standardizer } from '../features/scale';
+import type { Dataset } from './dataset';
+
+export interface FeatureConfig {
+  counts: CountOptions;
+  /** Standardise matrix columns on the training rows (record features mix units). */
+  standardizeRecords: boolean;
+}
+
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
+  counts: { tf: 'count', idf: false, norm: 'none', unseenColumn: true },
+  standardizeRecords: true,
+};
+
+export interface MatrixInputs {
+  train: Matrix;
+  test: Matrix;
+  featureNames: readonly string[];
+  mode: string;
+}
+
+export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): MatrixInputs {
+  if (ds.kind === 'records') {
+    if (!cfg.standardizeRecords) return { train: ds.train, test: ds.test, featureNames: ds.featureNames, mode: 'record features' };
+    const s = new Standardizer().fit(ds.train);
+    return { train: s.transform(ds.train), test: s.transform(ds.test), featureNames: ds.featureNames, mode: 'record features' };
+  }
+  const v = new CountVectorizer(ds.trainVocab, cfg.counts).fit(ds.train);
+  return {
+    train: v.transform(ds.train),
+    test: v.transform(ds.test),
+    featureNames: v.featureNames(ds.templateNames),
+    mode: describeCounts(cfg.counts),
+  };
+}
+
+export function sequenceInputs(ds: Dataset): { train: Sequences; test: Sequences } {
+  if (ds.kind !== 'sessions')
+    throw new Error(`${ds.name} is scored line by line: sequence detectors need a session dataset`);
+  return { train: { seqs: ds.train, vocabSize: ds.vocabSize }, test: { seqs: ds.test, vocabSize: ds.vocabSize } };
+}
+
+function describeCounts(c: CountOptions): string {
+  const parts = [c.tf === 'count' ? 'counts' : c.tf === 'log' ? 'log counts' : 'presence'];
+  if (c.idf) parts.push('idf');
+  if (c.norm === 'l2') parts.push('l2');
+  return parts.join('+');
+}

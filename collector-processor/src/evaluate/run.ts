@@ -1,0 +1,150 @@
+/**
+ * The benchmark framework's entry points (contract: src/api/benchmarks/protocol.ts). Loaded by path
+ * by the API's worker thread and imported by `npm run bench:detect`, so it imports nothing of the
+ * server. For each requested detector: build its inputs, fit on the training part, calibrate the
+ * threshold on the training scores (the shared default: FPR 0.5 %, i.e. the 99.5th percentile),
+ * score the test part, and measure.
+ */
+import { ModelConfig, validateWithDefaults, type BenchmarkRequest, type BenchmarkResult, type DetectorName } from '@anomalog/shared';
+import '../detect/detectors';
+import { detectorFactory } from '../detect/registry';
+import { Calibration, type Threshold } from '../detect/calibration';
+import { initTf } from '../detect/tf-backend';
+import type { Detector, Matrix, Sequences } from '../detect/detector';
+import { availableDatasets, loadDataset } from './datasets';
+import { loadGeneric } from './generic';
+import type { Dataset } from './dataset';
+import { DEFAULT_FEATURE_CONFIG, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
+import { averagePrecision, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
+
+export interface RunOptions {
+  datasetsDir: string;
+  seed: number;
+  onProgress?: (progress: number, message?: string) => void;
+  /** Feature options (default: DEFAULT_FEATURE_CONFIG, the one documented configuration). */
+  features?: FeatureConfig;
+  /** Sequence-detector epochs override (the LSTM is slow on wasm; the CLI asks for few). */
+  epochs?: number;
+}
+
+/** A result with the extras the CLI records (feature mode, threshold) next to the API's fields. */
+export type DetailedResult = BenchmarkResult & { mode: string; threshold: number; test_rows: number };
+
+export async function runBenchmark(request: BenchmarkRequest, options: RunOptions): Promise<DetailedResult[]> {
+  const progress = options.onProgress ?? (() => {});
+  progress(0, `loading ${request.dataset}`);
+  const ds = loadRequested(request, options);
+  const config = modelConfig();
+  const results: DetailedResult[] = [];
+  for (let i = 0; i < request.detectors.length; i++) {
+    const name = request.detectors[i];
+    progress(i / request.detectors.length, `${name} on ${ds.name}`);
+    results.push(await runOne(ds, name, config, options));
+  }
+  progress(1, 'done');
+  return results;
+}
+
+export function listDatasets(dir: string): string[] {
+  return availableDatasets(dir);
+}
+
+function loadRequested(request: BenchmarkRequest, options: RunOptions): Dataset {
+  if (request.dataset !== 'upload') return loadDataset(request.dataset, options.datasetsDir, options.seed);
+  const u = request.upload;
+  if (!u) throw new Error('dataset "upload" needs an upload (log, labels, optional lineFormat and sessionRegex)');
+  return loadGeneric({ name: 'upload', log: u.log, labels: u.labels, lineFormat: u.lineFormat, sessionRegex: u.sessionRegex, seed: options.seed });
+}
+
+function modelConfig(): ModelConfig {
+  const checked = validateWithDefaults(ModelConfig, {});
+  if (!checked.ok) throw new Error('default model config does not validate');
+  return checked.value;
+}
+
+async function runOne(ds: Dataset, name: DetectorName, config: ModelConfig, options: RunOptions): Promise<DetailedResult> {
+  const factory = detectorFactory(name);
+  const settings = config.detectors[name];
+  const params: Record<string, unknown> = { ...settings.params };
+  if (options.epochs !== undefined && factory.input === 'sequences') params.epochs = options.epochs;
+  const detector = factory.create(params, options.seed) as Detector<Matrix | Sequences>;
+  let train: Matrix | Sequences;
+  let test: Matrix | Sequences;
+  let mode: string;
+  if (factory.input === 'sequences') {
+    ({ train, test } = sequenceInputs(ds));
+    mode = 'sequences';
+    await initTf();
+  } else {
+    const m = matrixInputs(ds, options.features ?? DEFAULT_FEATURE_CONFIG);
+    ({ train, test, mode } = m);
+  }
+  const t0 = performance.now();
+  await detector.fit(train);
+  const fitS = (performance.now() - t0) / 1000;
+  const cut = thresholdOf(detector, train, settings.threshold);
+  const t1 = performance.now();
+  const scores = detector.score(test);
+  const scoreS = (performance.now() - t1) / 1000;
+  return {
+    dataset: ds.name,
+    detector: name,
+    mode,
+    ...measure(ds, scores, cut),
+    fit_s: round(fitS, 3),
+    records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
+    threshold: cut,
+    test_rows: ds.testLabels.length,
+  };
+}
+
+/**
+ * The LSTM decides by its own rule (the actual next template outside the top g: rank ≥ g); the
+ * tabular detectors cut at the calibrated quantile of their training scores.
+ */
+function thresholdOf(detector: Detector<Matrix | Sequences>, train: Matrix | Sequences, threshold: Threshold): number {
+  const topG = (detector as { opts?: { topG?: number } }).opts?.topG;
+  if (detector.name === 'lstm' && topG !== undefined) return topG - 0.5;
+  return Calibration.fit(detector.score(train), threshold).cut;
+}
+
+function measure(ds: Dataset, scores: Float64Array, cut: number) {
+  const labels = ds.testLabels;
+  const t = thresholdMetrics(scores, labels, cut);
+  let { precision, f1 } = t;
+  let weights: Float64Array | undefined;
+  const est = ds.kind === 'sessions' ? ds.estimateAt : undefined;
+  if (est) {
+    // precision and PR-AUC at the reference class ratio (the README's hdfs-deeplog protocol)
+    const pos = labels.reduce((n, l) => n + l, 0);
+    const neg = labels.length - pos;
+    weights = Float64Array.from(labels, (l) => (l ? est.anomalies / pos : est.normals / neg));
+    const a = t.recall * est.anomalies;
+    precision = a + t.fpr * est.normals > 0 ? a / (a + t.fpr * est.normals) : 0;
+    f1 = f1Of(precision, t.recall);
+  }
+  return {
+    precision: round(precision),
+    recall: round(t.recall),
+    f1: round(f1),
+    roc_auc: round(rocAuc(scores, labels)),
+    pr_auc: round(averagePrecision(scores, labels, weights)),
+    fpr: round(t.fpr, 6),
+    roc: thin(rocCurve(scores, labels)),
+    pr: thin(prCurve(scores, labels, weights)),
+  };
+}
+
+/** Log records behind the test rows: session lengths summed, or one per line. */
+function recordsIn(ds: Dataset): number {
+  if (ds.kind === 'records') return ds.test.rows;
+  let n = 0;
+  for (const s of ds.test) n += s.length;
+  return n;
+}
+
+function round(x: number, digits = 4): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,40 @@
+import type { Matrix } from '../detect/detector';
+
+/**
+ * Column standardisation learnt on training rows: (x − mean) / std, constant columns left at 0.
+ * Record features mix units (rarity in decades, severity 1..24, log lengths), which distance-based
+ * detectors (LOF, One-Class SVM) would otherwise weigh by their raw ranges.
+ */
+export class Standardizer {
+  private mean = new Float64Array(0);
+  private scale = new Float64Array(0);
+
+  fit(m: Matrix): this {
+    const { rows, cols, data } = m;
+    this.mean = new Float64Array(cols);
+    const sq = new Float64Array(cols);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        const v = data[r * cols + c];
+        this.mean[c] += v;
+        sq[c] += v * v;
+      }
+    this.scale = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      const mean = rows > 0 ? this.mean[c] / rows : 0;
+      this.mean[c] = mean;
+      const sd = rows > 0 ? Math.sqrt(Math.max(0, sq[c] / rows - mean * mean)) : 0;
+      this.scale[c] = sd > 1e-12 ? 1 / sd : 0;
+    }
+    return this;
+  }
+
+  transform(m: Matrix): Matrix {
+    const { rows, cols, data } = m;
+    if (cols !== this.mean.length) throw new Error(`Standardizer: fitted on ${this.mean.length} columns, got ${cols}`);
+    const out = new Float64Array(data.length);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) out[r * cols + c] = (data[r * cols + c] - this.mean[c]) * this.scale[c];
+    return { data: out, rows, cols };
+  }
+}
