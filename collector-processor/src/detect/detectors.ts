@@ -7,6 +7,7 @@ import type { Matrix, Sequences } from './detector';
 import { IsolationForestDetector } from './isolation-forest';
 import { LofDetector } from './lof';
 import { LstmDetector } from './lstm';
+import { OneClassSvmDetector } from './one-class-svm';
 import { registerDetector, type DetectorFactory } from './registry';
 
 const lstm: DetectorFactory<Sequences> = {
@@ -50,10 +51,22 @@ const lof: DetectorFactory<Matrix> = {
   load: (bytes) => LofDetector.load(bytes),
 };
 
+const oneClassSvm: DetectorFactory<Matrix> = {
+  name: 'one-class-svm',
+  input: 'matrix',
+  create(params, seed) {
+    const g = params.gamma;
+    const gamma: { gamma?: number | 'scale' } = g === 'scale' ? { gamma: g } : typeof g === 'number' ? { gamma: g } : {};
+    return new OneClassSvmDetector({ ...numbers(params, ['nu']), ...gamma, seed });
+  },
+  load: (bytes) => OneClassSvmDetector.load(bytes),
+};
+
 const BUILTIN: DetectorFactory<never>[] = [
   lstm as DetectorFactory<never>,
   isolationForest as DetectorFactory<never>,
   lof as DetectorFactory<never>,
+  oneClassSvm as DetectorFactory<never>,
 ];
 
 for (const factory of BUILTIN) registerDetector(factory);
