@@ -26,7 +26,16 @@ export class FullDiskGuard {
     return { ...this.state };
   }
 
-  async insert(count: number, write: () => Promise<number>, trimOldest: () => Promise<number>): Promise<number> {
+  /**
+   * `trimOldest(atLeast)` deletes the oldest anomalies, at least `atLeast` (the batch size) and a
+   * tenth of the table: freeing fewer rows than the batch would, once the store is steadily full,
+   * drop every new batch while keeping the old anomalies.
+   */
+  async insert(
+    count: number,
+    write: () => Promise<number>,
+    trimOldest: (atLeast: number) => Promise<number>,
+  ): Promise<number> {
     try {
       return this.succeeded(await write());
     } catch (err) {
@@ -34,7 +43,7 @@ export class FullDiskGuard {
       this.full(err);
     }
     try {
-      const trimmed = await trimOldest();
+      const trimmed = await trimOldest(count);
       this.logger.warn(
         { trimmed, store: this.state.location },
         'store full: deleted the oldest anomalies to make room',

@@ -285,15 +285,16 @@ export class PostgresStore implements Store {
     return this.guard.insert(
       rows.length,
       async () => (await this.query(sql, columns)).rowCount ?? 0,
-      () => this.trimOldest(),
+      (atLeast) => this.trimOldest(atLeast),
     );
   }
 
-  private async trimOldest(): Promise<number> {
+  /** Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast`. */
+  private async trimOldest(atLeast: number): Promise<number> {
     const { rows } = await this.query<{ n: number }>('SELECT count(*)::int AS n FROM anomalies');
     const res = await this.query(
       'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY time_ms ASC, id ASC LIMIT $1)',
-      [Math.max(1, Math.ceil(rows[0].n / 10))],
+      [Math.max(1, atLeast, Math.ceil(rows[0].n / 10))],
     );
     return res.rowCount ?? 0;
   }

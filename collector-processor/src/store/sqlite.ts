@@ -222,14 +222,14 @@ export class SqliteStore implements Store {
     return this.guard.insert(
       rows.length,
       async () => insertAll.immediate(),
-      async () => this.trimOldest(),
+      async (atLeast) => this.trimOldest(atLeast),
     );
   }
 
-  /** Make room on a full disk: delete the oldest tenth of the anomalies (freed pages are reused). */
-  private trimOldest(): number {
+  /** Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast` (freed pages are reused). */
+  private trimOldest(atLeast: number): number {
     const { n } = this.stmts.anomalyCount.get() as { n: number };
-    return this.stmts.deleteOldest.run(Math.max(1, Math.ceil(n / 10))).changes;
+    return this.stmts.deleteOldest.run(Math.max(1, atLeast, Math.ceil(n / 10))).changes;
   }
 
   async queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage> {

@@ -1,24 +1,20 @@
 /**
- * Child process of crash.test.ts: writes to an SQLite store in a loop until killed. After each
+ * Child process of crash.test.ts: writes to a store (SQLite or PostgreSQL) in a loop until killed. After each
  * write resolves it prints one line on stdout (a synchronous write on a Linux pipe, so a line the
  * parent read was printed after the commit):
  *   batch <n>          anomalies b<n>-0 … b<n>-<size-1> committed
  *   model <version>    saveModel resolved
  *   miner <n>          miner state "web" now holds bytes seeded with n
- * Usage: node --import tsx crash-writer.ts <dataDir> <normal|full> <firstBatch> <batchSize>
+ * Usage: node --import tsx crash-writer.ts <store settings as JSON> <firstBatch> <batchSize>
  */
 import { writeSync } from 'node:fs';
-import { SqliteStore } from '../../src/store/sqlite';
-import { anomaly, iso, model, modelBytes, settingsWith, silentLogger, T0 } from './fixtures';
+import { createStore } from '../../src/store/create';
+import { anomaly, iso, model, modelBytes, silentLogger, T0, type StoreSettings } from './fixtures';
 
 async function main(): Promise<void> {
-  const [dataDir, sync, first, size] = process.argv.slice(2);
+  const [settings, first, size] = process.argv.slice(2);
   const batchSize = Number(size);
-  const store = new SqliteStore(
-    settingsWith({ kind: 'sqlite', dataDir, sqliteSynchronous: sync === 'full' ? 'full' : 'normal' }),
-    silentLogger,
-  );
-  await store.open();
+  const store = await createStore(JSON.parse(settings) as StoreSettings, silentLogger);
   writeSync(1, 'open\n');
   for (let n = Number(first); ; n++) {
     const batch = Array.from({ length: batchSize }, (_, j) =>

@@ -50,6 +50,16 @@ describe('SqliteStore on a full disk', () => {
     await store.close();
   });
 
+  it('makes room for batches larger than a tenth of what fits (no drops once steadily full)', async () => {
+    const { store } = await smallStore(100);
+    let inserted = 0;
+    for (let n = 0; n < 40; n++) inserted += await store.insertAnomalies(batch(n, 80));
+    expect(store.status().droppedAnomalies).toBe(0);
+    expect(inserted).toBe(40 * 80);
+    expect((await store.queryAnomalies({ limit: 1 })).items[0].id).toBe('b39-79');
+    await store.close();
+  });
+
   it('drops and counts a batch that cannot fit even after trimming, and says so in the log', async () => {
     const { store, lines } = await smallStore(30);
     await store.insertAnomalies(batch(0, 10));

@@ -1,8 +1,9 @@
 import { PostgresStore, redactUrl } from '../../src/store/postgres';
 import { createStore } from '../../src/store/create';
-import { StoreError } from '../../src/store/errors';
+import { StoreError, StoreFullError } from '../../src/store/errors';
 import { storeConformance } from './conformance';
-import { anomaly, iso, model, settingsWith, silentLogger, T0 } from './fixtures';
+import { Client } from 'pg';
+import { anomaly, captureLogger, iso, model, modelBytes, settingsWith, silentLogger, T0 } from './fixtures';
 import { startPgServer, type PgServer } from './pg-server';
 
 // A real PostgreSQL server (initdb + pg_ctl in a temp dir); fails with install instructions when the
@@ -121,6 +122,71 @@ describe('createStore', () => {
     try {
       expect(store).toBeInstanceOf(PostgresStore);
       expect(store.status().kind).toBe('postgres');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PostgresStore on a full disk (SQLSTATE 53100 raised by a trigger)', () => {
+  // PostgreSQL cannot be made to run out of space portably in a test; a trigger raising disk_full
+  // (what the server raises on ENOSPC) beyond a row capacity exercises the store's handling.
+  const CAPACITY = 100;
+  async function fullAt(url: string): Promise<void> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE FUNCTION test_full_anomalies() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT count(*) FROM anomalies) >= ${CAPACITY} THEN
+            RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE FUNCTION test_full_models() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF length(NEW.bytes) > 100000 THEN
+            RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER full_anomalies BEFORE INSERT ON anomalies FOR EACH ROW EXECUTE FUNCTION test_full_anomalies();
+        CREATE TRIGGER full_models BEFORE INSERT ON models FOR EACH ROW EXECUTE FUNCTION test_full_models();`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('trims the oldest anomalies, drops and counts what cannot fit, fails model saves with StoreFullError', async () => {
+    const settings = await freshSettings();
+    const { logger, lines } = captureLogger();
+    const store = new PostgresStore(settings, logger);
+    await store.open();
+    try {
+      await fullAt(settings.postgresUrl);
+      let inserted = 0;
+      for (let n = 0; n < 30; n++)
+        inserted += await store.insertAnomalies(
+          Array.from({ length: 20 }, (_, j) => anomaly(`b${n}-${j}`, { time: iso(T0 + n * 1000 + j) })),
+        );
+      expect(inserted + store.status().droppedAnomalies).toBe(600);
+      expect((await store.queryAnomalies({})).total).toBeLessThanOrEqual(CAPACITY);
+      expect((await store.queryAnomalies({ limit: 1 })).items[0].id).toBe('b29-19');
+      expect(lines().some((l) => l.msg === 'store full: deleted the oldest anomalies to make room')).toBe(true);
+
+      const dropped = store.status().droppedAnomalies;
+      const huge = Array.from({ length: CAPACITY * 2 }, (_, j) => anomaly(`h${j}`, { time: iso(T0 + 99_000 + j) }));
+      expect(await store.insertAnomalies(huge)).toBe(0);
+      expect(store.status()).toMatchObject({ diskFull: true, droppedAnomalies: dropped + CAPACITY * 2 });
+      expect(store.status().lastError).toMatch(/No space left/);
+
+      await expect(store.saveModel(model('web', { active: true }, modelBytes(200_000)))).rejects.toBeInstanceOf(
+        StoreFullError,
+      );
+      expect(await store.listModels('web')).toEqual([]);
+      expect((await store.saveModel(model('web', { active: true }))).version).toBe(1);
+      expect(store.status().diskFull).toBe(false);
     } finally {
       await store.close();
     }
