@@ -8,16 +8,18 @@ import { LOCK_MODELS_CLASS, LOCK_RETENTION, migratePostgres } from './postgres-s
 import {
   ANOMALY_COLUMNS,
   anomalyFilter,
+  feedbackParams,
   fromDetailRow,
   fromRow,
   MODEL_COLUMNS,
   modelFromRow,
   pageOf,
   suppressFilter,
-  toInsert,
+  toInserts,
   type AnomalyRow,
   type ModelRow,
 } from './rows';
+import { cleanText } from './sanitize';
 import type { AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
 
 type StoreSettings = AnomalogConfig['store'];
@@ -261,7 +263,8 @@ export class PostgresStore implements Store {
 
   async insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number> {
     if (!anomalies.length) return 0;
-    const rows = anomalies.map((a) => toInsert(a, this.settings.retention.contextLines));
+    const rows = toInserts(anomalies, this.settings.retention.contextLines, this.logger);
+    if (!rows.length) return 0;
     // One statement for the whole batch: column arrays unnested into rows.
     const columns = [
       rows.map((r) => r.id),
@@ -313,7 +316,7 @@ export class PostgresStore implements Store {
 
   async getAnomaly(id: string): Promise<AnomalyRecord | undefined> {
     const { rows } = await this.query<AnomalyRow>(`SELECT ${ANOMALY_COLUMNS}, detail FROM anomalies WHERE id = $1`, [
-      id,
+      cleanText(id),
     ]);
     return rows[0] ? fromDetailRow(rows[0]) : undefined;
   }
@@ -331,7 +334,7 @@ export class PostgresStore implements Store {
     await this.write('feedback', () =>
       this.db.query(
         'INSERT INTO feedback (time, service, kind, anomaly_id, template_id, comment) VALUES ($1, $2, $3, $4, $5, $6)',
-        [f.time, f.service, f.kind, f.anomalyId ?? null, f.templateId ?? null, f.comment ?? null],
+        feedbackParams(f),
       ),
     );
   }

@@ -1,6 +1,8 @@
-import type { AnomalyQuery, ModelVersion } from '@anomalog/shared';
+import type { AnomalyQuery, Feedback, ModelVersion } from '@anomalog/shared';
 import type { Anomaly, AnomalyRecord } from './store';
+import type { Logger } from '../telemetry/logger';
 import { StoreQueryError } from './errors';
+import { cleanJson, cleanText } from './sanitize';
 
 /**
  * Row shapes and SQL fragments shared by both backends. Anomalies keep their filterable fields in
@@ -42,35 +44,73 @@ export interface AnomalyInsert {
   detail: string;
 }
 
-/** What insertAnomalies writes for one record; context cut to `contextLines` lines nearest the anomaly. */
+const REQUIRED_TEXT = ['id', 'service', 'templateId', 'template', 'message', 'detector', 'reason'] as const;
+
+/**
+ * What insertAnomalies writes for one record; context cut to `contextLines` lines nearest the
+ * anomaly, text cleaned (sanitize.ts). Throws StoreQueryError for a record no backend can store
+ * (time not ISO, score not finite, a required text field missing): SQLite's INSERT OR IGNORE would
+ * skip it silently and PostgreSQL would fail the whole batch.
+ */
 export function toInsert(a: AnomalyRecord, contextLines: number): AnomalyInsert {
+  for (const key of REQUIRED_TEXT)
+    if (typeof a[key] !== 'string') throw new StoreQueryError(`anomaly ${String(a.id)}: ${key} is not a string`);
   const timeMs = Date.parse(a.time);
   if (!Number.isFinite(timeMs)) throw new StoreQueryError(`anomaly ${a.id}: time "${a.time}" is not an ISO time`);
-  const detail = {
-    attributes: a.attributes,
-    context: nearestContext(a.context, timeMs, contextLines),
-    explanation: a.explanation,
-  };
+  if (typeof a.score !== 'number' || !Number.isFinite(a.score))
+    throw new StoreQueryError(`anomaly ${a.id}: score ${String(a.score)} is not a finite number`);
+  const detail = cleanJson({
+    attributes: a.attributes ?? {},
+    context: nearestContext(a.context ?? [], timeMs, contextLines),
+    explanation: a.explanation ?? { reason: a.reason },
+  });
   return {
-    id: a.id,
+    id: cleanText(a.id),
     timeMs,
-    service: a.service,
-    templateId: a.templateId,
-    template: a.template,
-    message: a.message,
+    service: cleanText(a.service),
+    templateId: cleanText(a.templateId),
+    template: cleanText(a.template),
+    message: cleanText(a.message),
     score: a.score,
-    detector: a.detector,
-    reason: a.reason,
-    sessionId: a.sessionId ?? null,
-    severityText: a.severityText ?? null,
-    suppressed: a.suppressed,
+    detector: cleanText(a.detector),
+    reason: cleanText(a.reason),
+    sessionId: typeof a.sessionId === 'string' ? cleanText(a.sessionId) : null,
+    severityText: typeof a.severityText === 'string' ? cleanText(a.severityText) : null,
+    suppressed: a.suppressed === true,
     detail: JSON.stringify(detail),
   };
 }
 
+/**
+ * The rows of a batch that can be stored; the others are logged (ids and why) and left out, so one
+ * malformed record does not cost the batch.
+ */
+export function toInserts(anomalies: readonly AnomalyRecord[], contextLines: number, logger: Logger): AnomalyInsert[] {
+  const rows: AnomalyInsert[] = [];
+  const rejected: string[] = [];
+  for (const a of anomalies) {
+    try {
+      rows.push(toInsert(a, contextLines));
+    } catch (err) {
+      if (!(err instanceof StoreQueryError)) throw err;
+      rejected.push(err.message);
+    }
+  }
+  if (rejected.length)
+    logger.warn(
+      { rejected: rejected.length, examples: rejected.slice(0, 5) },
+      'store: anomalies left out of the batch because they cannot be stored',
+    );
+  return rows;
+}
+
 function nearestContext(context: AnomalyRecord['context'], timeMs: number, keep: number): AnomalyRecord['context'] {
   if (context.length <= keep) return context;
-  const distance = (t: string) => Math.abs(Date.parse(t) - timeMs);
+  // A line without a valid time ranks last rather than making the sort inconsistent.
+  const distance = (t: string) => {
+    const d = Math.abs(Date.parse(t) - timeMs);
+    return Number.isNaN(d) ? Infinity : d;
+  };
   const indexed = context.map((line, i) => ({ line, i, d: distance(line.time) }));
   indexed.sort((x, y) => x.d - y.d || x.i - y.i);
   return indexed
@@ -129,9 +169,9 @@ export function anomalyFilter(q: AnomalyQuery, param: (v: unknown) => string): {
   // BIGINT with an integer parameter only).
   if (q.from !== undefined) conds.push(`time_ms >= ${param(Math.ceil(parseQueryTime(q.from, 'from')))}`);
   if (q.to !== undefined) conds.push(`time_ms <= ${param(Math.floor(parseQueryTime(q.to, 'to')))}`);
-  if (q.service !== undefined) conds.push(`service = ${param(q.service)}`);
-  if (q.detector !== undefined) conds.push(`detector = ${param(q.detector)}`);
-  if (q.templateId !== undefined) conds.push(`template_id = ${param(q.templateId)}`);
+  if (q.service !== undefined) conds.push(`service = ${param(cleanText(q.service))}`);
+  if (q.detector !== undefined) conds.push(`detector = ${param(cleanText(q.detector))}`);
+  if (q.templateId !== undefined) conds.push(`template_id = ${param(cleanText(q.templateId))}`);
   if (q.minScore !== undefined) conds.push(`score >= ${param(q.minScore)}`);
   const column = q.sort === 'score' ? 'score' : 'time_ms';
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
@@ -151,9 +191,9 @@ export function suppressFilter(
   param: (v: unknown) => string,
 ): string {
   const conds: string[] = [];
-  if (filter.id !== undefined) conds.push(`id = ${param(filter.id)}`);
-  if (filter.service !== undefined) conds.push(`service = ${param(filter.service)}`);
-  if (filter.templateId !== undefined) conds.push(`template_id = ${param(filter.templateId)}`);
+  if (filter.id !== undefined) conds.push(`id = ${param(cleanText(filter.id))}`);
+  if (filter.service !== undefined) conds.push(`service = ${param(cleanText(filter.service))}`);
+  if (filter.templateId !== undefined) conds.push(`template_id = ${param(cleanText(filter.templateId))}`);
   if (!conds.length) throw new StoreQueryError('suppressAnomalies needs an id, a service or a templateId');
   return conds.join(' AND ');
 }
@@ -186,4 +226,10 @@ export function modelFromRow(row: ModelRow): ModelVersion {
     metrics: json(row.metrics),
     active: row.active === true || row.active === 1,
   };
+}
+
+/** Feedback as stored: text cleaned like anomalies (a NUL in a comment must not fail on PostgreSQL). */
+export function feedbackParams(f: Feedback & { time: string }): (string | null)[] {
+  const opt = (v: string | undefined) => (v === undefined ? null : cleanText(v));
+  return [cleanText(f.time), cleanText(f.service), f.kind, opt(f.anomalyId), opt(f.templateId), opt(f.comment)];
 }

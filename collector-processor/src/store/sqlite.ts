@@ -9,16 +9,18 @@ import { FullDiskGuard } from './full-disk';
 import {
   ANOMALY_COLUMNS,
   anomalyFilter,
+  feedbackParams,
   fromDetailRow,
   fromRow,
   MODEL_COLUMNS,
   modelFromRow,
   pageOf,
   suppressFilter,
-  toInsert,
+  toInserts,
   type AnomalyRow,
   type ModelRow,
 } from './rows';
+import { cleanText } from './sanitize';
 import { migrateSqlite } from './sqlite-schema';
 import type { AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
 
@@ -198,7 +200,8 @@ export class SqliteStore implements Store {
 
   async insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number> {
     if (!anomalies.length) return 0;
-    const rows = anomalies.map((a) => toInsert(a, this.settings.retention.contextLines));
+    const rows = toInserts(anomalies, this.settings.retention.contextLines, this.logger);
+    if (!rows.length) return 0;
     const insertAll = this.db.transaction(() => {
       let inserted = 0;
       for (const r of rows)
@@ -252,7 +255,7 @@ export class SqliteStore implements Store {
   }
 
   async getAnomaly(id: string): Promise<AnomalyRecord | undefined> {
-    const row = this.stmts.anomalyGet.get(id) as AnomalyRow | undefined;
+    const row = this.stmts.anomalyGet.get(cleanText(id)) as AnomalyRow | undefined;
     return row ? fromDetailRow(row) : undefined;
   }
 
@@ -264,17 +267,7 @@ export class SqliteStore implements Store {
   }
 
   async insertFeedback(feedback: FeedbackRow): Promise<void> {
-    const f = feedback;
-    this.write('feedback', () =>
-      this.stmts.feedbackInsert.run(
-        f.time,
-        f.service,
-        f.kind,
-        f.anomalyId ?? null,
-        f.templateId ?? null,
-        f.comment ?? null,
-      ),
-    );
+    this.write('feedback', () => this.stmts.feedbackInsert.run(...feedbackParams(feedback)));
   }
 
   async listFeedback(service: string): Promise<FeedbackRow[]> {

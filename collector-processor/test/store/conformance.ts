@@ -190,6 +190,49 @@ export function storeConformance(backend: Backend): void {
       expect((await store.getAnomaly('b'))!.score).toBe(0.9);
     });
 
+    it('stores NUL and lone surrogates as U+FFFD, the same on every backend, without failing the batch', async () => {
+      const { store } = await fresh();
+      const odd = anomaly('o1', {
+        message: 'a\u0000b cut emoji \ud83d',
+        sessionId: 'blk\u0000',
+        attributes: { 'k\u0000': 'v\udc00w', ok: '😀', list: ['\u0000'] },
+        context: [{ time: iso(T0), templateId: 't0', message: '\ud83d\u0000', isAnomaly: false }],
+      });
+      expect(await store.insertAnomalies([odd, anomaly('o2')])).toBe(2);
+      const got = await store.getAnomaly('o1');
+      expect(got!.message).toBe('a\ufffdb cut emoji \ufffd');
+      expect(got!.sessionId).toBe('blk\ufffd');
+      expect(got!.attributes).toEqual({ 'k\ufffd': 'v\ufffdw', ok: '😀', list: ['\ufffd'] });
+      expect(got!.context[0].message).toBe('\ufffd\ufffd');
+    });
+
+    it('answers lookups and filters holding NUL like any other value (no backend error)', async () => {
+      const { store } = await fresh();
+      await store.insertAnomalies([anomaly('n\u0000', { service: 's\u0000' })]);
+      expect((await store.getAnomaly('n\u0000'))!.id).toBe('n\ufffd');
+      expect((await store.queryAnomalies({ service: 's\u0000', detector: '\u0000' })).total).toBe(0);
+      expect((await store.queryAnomalies({ service: 's\u0000' })).total).toBe(1);
+      expect(await store.suppressAnomalies({ id: 'n\u0000', templateId: 't1' })).toBe(1);
+      await store.insertFeedback({ kind: 'anomaly-normal', service: 's\u0000', comment: 'x\u0000', time: iso(T0) });
+      expect((await store.listFeedback('s\ufffd'))[0].comment).toBe('x\ufffd');
+    });
+
+    it('leaves out records no backend can store and inserts the rest of the batch', async () => {
+      const { store } = await fresh();
+      const batch = [
+        anomaly('ok1'),
+        anomaly('nan', { score: NaN }),
+        anomaly('badtime', { time: 'yesterday' }),
+        { ...anomaly('notext'), templateId: undefined } as unknown as AnomalyRecord,
+        anomaly('ok2', { context: [{ time: 'garbage', templateId: 't0', message: 'm', isAnomaly: false }] }),
+      ];
+      expect(await store.insertAnomalies(batch)).toBe(2);
+      expect((await store.queryAnomalies({ sort: 'time', order: 'asc' })).items.map((a) => a.id).sort()).toEqual([
+        'ok1',
+        'ok2',
+      ]);
+    });
+
     it('returns one anomaly with its record, context and explanation', async () => {
       const { store } = await fresh({ contextLines: 3 });
       const at = T0 + 10 * MINUTE;
