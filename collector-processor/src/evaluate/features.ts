@@ -14,8 +14,14 @@ export interface FeatureConfig {
   standardizeRecords: boolean;
 }
 
+/**
+ * log term weight + idf + L2: Isolation Forest never splits on a column that is constant in training
+ * (templates training never saw, the unseen column), so the unseen mass has to show in the columns it
+ * can split on — L2 normalisation shrinks them, idf makes rare templates weigh more — and log damps long
+ * repetitive sessions. Chosen once over hdfs-deeplog and hdfs-100k for all detectors (docs/features.md).
+ */
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
-  counts: { tf: 'count', idf: false, norm: 'none', unseenColumn: true },
+  counts: { tf: 'log', idf: true, norm: 'l2', unseenColumn: true },
   standardizeRecords: true,
 };
 

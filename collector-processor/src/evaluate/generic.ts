@@ -7,7 +7,7 @@
 import type { Matrix } from '../detect/detector';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
 import { RecordFeaturizer, RECORD_FEATURE_DIMS, RECORD_FEATURE_NAMES } from '../features/record-features';
-import { parseLog, type ParsedLog } from './raw-logs';
+import { parseLog, type ParsedLine, type ParsedLog } from './raw-logs';
 import { parseLabels } from './csv';
 import { shuffle, trainFirst, type RecordDataset, type SessionDataset } from './dataset';
 
@@ -82,50 +82,47 @@ export function trackSessions(parsed: ParsedLog, regex: string, inactivityMs: nu
 }
 
 /**
- * Lines: unsupervised, as a fresh service would be: record statistics (template frequencies,
- * parameter ranges) are learnt over every line, the detectors are fitted on every line without
- * labels, and every labeled line is scored. Labels are only read to measure.
+ * Lines, with the sessions' protocol: labeled lines shuffled with the seed, the first half's normal
+ * lines are the training data (template frequencies and parameter ranges are learnt from them only,
+ * and the detectors fit on them), the second half is scored. Templates themselves are mined over the
+ * whole log in order, as the streaming miner would see it; the miner never sees a label.
  */
 export function loadGenericLines(src: GenericSource): RecordDataset {
   const parsed = parseLog(src.log, src.lineFormat, src.name);
   const labels = parseLabels(src.labels, src.labelColumns?.id, src.labelColumns?.label);
-  const featurizer = new RecordFeaturizer();
-  for (const l of parsed.lines) featurizer.observe(l);
-  const all = featureMatrix(parsed, featurizer);
-  const keep: number[] = [];
-  const y: number[] = [];
-  parsed.lines.forEach((l, i) => {
+  const rows: { line: ParsedLine; label: 0 | 1 }[] = [];
+  for (const l of parsed.lines) {
     const label = labels.get(String(l.line));
-    if (label !== undefined) {
-      keep.push(i);
-      y.push(label);
-    }
-  });
-  if (keep.length < 4) throw new Error(`${src.name}: only ${keep.length} labeled lines (need 4 or more)`);
+    if (label !== undefined) rows.push({ line: l, label });
+  }
+  if (rows.length < 4) throw new Error(`${src.name}: only ${rows.length} labeled lines (need 4 or more)`);
+  shuffle(rows, src.seed);
+  const half = Math.floor(rows.length / 2);
+  const train = rows.slice(0, half).filter((r) => r.label === 0).map((r) => r.line);
+  const test = rows.slice(half);
+  const featurizer = new RecordFeaturizer();
+  for (const l of train) featurizer.observe(l);
   return {
     kind: 'records',
     name: src.name,
-    train: all,
-    test: selectRows(all, keep),
-    testLabels: Uint8Array.from(y),
+    train: featureMatrix(train, featurizer),
+    test: featureMatrix(
+      test.map((r) => r.line),
+      featurizer,
+    ),
+    testLabels: Uint8Array.from(test, (r) => r.label),
     featureNames: RECORD_FEATURE_NAMES,
     notes:
-      `${parsed.lines.length} lines (${parsed.unmatched} not matching the line format), ` +
-      `${parsed.vocabulary.size} templates; unsupervised: fitted on all lines, labeled lines scored`,
+      `${parsed.lines.length} lines (${parsed.unmatched} not matching the line format), ${parsed.vocabulary.size} templates; ` +
+      `seeded 50/50 split of labeled lines, normal lines of the first half train`,
   };
 }
 
-function featureMatrix(parsed: ParsedLog, f: RecordFeaturizer): Matrix {
+function featureMatrix(lines: readonly ParsedLine[], f: RecordFeaturizer): Matrix {
   const cols = RECORD_FEATURE_DIMS;
-  const data = new Float64Array(parsed.lines.length * cols);
-  parsed.lines.forEach((l, i) => f.write(l, data, i * cols));
-  return { data, rows: parsed.lines.length, cols };
-}
-
-function selectRows(m: Matrix, rows: number[]): Matrix {
-  const data = new Float64Array(rows.length * m.cols);
-  rows.forEach((r, i) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
-  return { data, rows: rows.length, cols: m.cols };
+  const data = new Float64Array(lines.length * cols);
+  lines.forEach((l, i) => f.write(l, data, i * cols));
+  return { data, rows: lines.length, cols };
 }
 
 export function loadGeneric(src: GenericSource): SessionDataset | RecordDataset {

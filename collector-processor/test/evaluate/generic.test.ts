@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv, parseLabels } from '../../src/evaluate/csv';
+import { loadGeneric, loadGenericLines, loadGenericSessions, trackSessions } from '../../src/evaluate/generic';
+import { loadGenericFiles, HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets';
+import { parseLog } from '../../src/evaluate/raw-logs';
+import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
+
+const synthetic = generateSyntheticHdfs();
+
+describe('labels CSV', () => {
+  test('quoted fields, header detection, label words', () => {
+    expect(parseCsv('a,"b,c",d\n"x ""y""",2\r\n')).toEqual([
+      ['a', 'b,c', 'd'],
+      ['x "y"', '2'],
+    ]);
+    const m = parseLabels('BlockId,Label\nblk_1,Normal\nblk_2,Anomaly\nblk_3,1\nblk_4,0\n');
+    expect([...m]).toEqual([
+      ['blk_1', 0],
+      ['blk_2', 1],
+      ['blk_3', 1],
+      ['blk_4', 0],
+    ]);
+    const wide = parseLabels('LineId,Label,Content\n1,-,"a, b"\n2,KERNDTLB,c\n', 'LineId', 'Label');
+    expect([...wide]).toEqual([
+      ['1', 0],
+      ['2', 1],
+    ]);
+    expect(() => parseLabels('id,label\n', 'nope', 'label')).toThrow(/columns/);
+  });
+});
+
+describe('raw logs through the project parser', () => {
+  test('line format, miner templates, severity and time from the header', () => {
+    const p = parseLog(synthetic.log, HDFS_LINE_FORMAT, 'hdfs');
+    expect(p.unmatched).toBe(0);
+    expect(p.lines).toHaveLength(synthetic.log.trim().split('\n').length);
+    // allocate, receiving, responder, received, addStoredBlock, verified, delete, deleting, and the
+    // two exception templates
+    expect(p.vocabulary.size).toBe(10);
+    expect(p.templates.some((t) => t.startsWith('Receiving block <*>'))).toBe(true);
+    expect(p.lines.find((l) => l.message.includes('Got exception'))!.severityNumber).toBe(13);
+    expect(p.lines[0].severityNumber).toBe(9);
+    for (let i = 1; i < p.lines.length; i++) expect(p.lines[i].timeMs).toBeGreaterThanOrEqual(p.lines[i - 1].timeMs);
+  });
+
+  test('block sessions come from the SessionTracker, one per block id', () => {
+    const p = parseLog(synthetic.log, HDFS_LINE_FORMAT, 'hdfs');
+    const sessions = trackSessions(p, HDFS_BLOCK_REGEX, 300_000);
+    expect(sessions).toHaveLength(synthetic.blocks);
+    // normal: allocate + 3 × (receiving, responder, received, stored) = 13, maybe verified or deleted
+    expect(new Set(sessions.map((s) => s.templates.length)).has(13)).toBe(true);
+    expect(Math.min(...sessions.map((s) => s.templates.length))).toBe(4); // truncated after receiving
+  });
+});
+
+describe('generic loader', () => {
+  test('sessions: seeded half split, normal sessions of the first half train, labels joined by key', () => {
+    const ds = loadGenericSessions({ name: 'syn', log: synthetic.log, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, labels: synthetic.labels, seed: 1 });
+    expect(ds.train.length + ds.test.length).toBeLessThanOrEqual(synthetic.blocks);
+    expect(ds.test).toHaveLength(synthetic.blocks / 2);
+    const anomalies = ds.testLabels.reduce((a, b) => a + b, 0);
+    expect(anomalies).toBeGreaterThan(5);
+    expect(ds.train.length).toBe(synthetic.blocks / 2 - (synthetic.anomalies - anomalies));
+    // training templates come first: every training index is below trainVocab
+    for (const s of ds.train) for (const t of s) expect(t).toBeLessThan(ds.trainVocab);
+    const again = loadGenericSessions({ name: 'syn', log: synthetic.log, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, labels: synthetic.labels, seed: 1 });
+    expect(again.testLabels).toEqual(ds.testLabels);
+  });
+
+  test('lines: labels by line number, features learnt from the training lines only', () => {
+    const log = ['INFO ok 1', 'INFO ok 2', 'INFO ok 3', 'INFO ok 4', 'FATAL disk gone', 'INFO ok 5', 'INFO ok 6', 'FATAL disk gone'].join('\n');
+    const labels = 'LineId,Label\n' + [0, 0, 0, 0, 1, 0, 0, 1].map((l, i) => `${i + 1},${l}`).join('\n');
+    const ds = loadGenericLines({ name: 'tiny', log, lineFormat: '<Level> <Content>', labels, seed: 3 });
+    expect(ds.test.rows).toBe(4);
+    expect(ds.train.cols).toBe(ds.featureNames.length);
+    expect(ds.train.rows).toBeLessThanOrEqual(4);
+    expect(loadGeneric({ name: 'tiny', log, labels, seed: 3 }).kind).toBe('records');
+  });
+
+  test('from files, as a user benchmarks their own labeled log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-generic-'));
+    writeFileSync(join(dir, 'app.log'), synthetic.log);
+    writeFileSync(join(dir, 'labels.csv'), synthetic.labels);
+    const ds = loadGenericFiles({ name: 'mine', logFile: join(dir, 'app.log'), labelsFile: join(dir, 'labels.csv'), lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, seed: 5 });
+    expect(ds.kind).toBe('sessions');
+  });
+
+  test('too few labeled sessions is a clear error', () => {
+    expect(() =>
+      loadGenericSessions({ name: 'x', log: 'blk_1 a\nblk_2 b', sessionRegex: HDFS_BLOCK_REGEX, labels: 'blk_1,0\n', seed: 1 }),
+    ).toThrow(/labeled sessions/);
+  });
+});
