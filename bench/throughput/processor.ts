@@ -1,7 +1,13 @@
 /**
  * The processor under test, in its own process so its CPU and memory are measured alone.
- * argv: SINK_ADDRESS MODE (pass-through | chain). Answers 'usage' messages with its CPU and RSS.
+ * argv: SINK_ADDRESS MODE (pass-through | chain | mining+if). Answers 'usage' messages with its CPU and RSS.
+ * `mining+if` is the service as `npm start` runs it (startAnomalog: template mining, Isolation
+ * Forest scoring after the learning phase, anomalies to SQLite), with the other detectors off.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAnomalog } from '../../collector-processor/src/anomalog';
 import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/annotate/stage';
 import { startProcessor } from '../../collector-processor/src/processor';
 import { validateConfig } from '@anomalog/shared';
@@ -19,6 +25,22 @@ const oneFactStage: AnnotationStage = {
   },
 };
 
+function detectConfig() {
+  const off = { enabled: false };
+  const v = validateConfig({
+    receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { enabled: false }, maxConcurrentRequests: 256 },
+    exporter: { endpoint: sink },
+    telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn' },
+    store: { dataDir: mkdtempSync(join(tmpdir(), 'anomalog-bench-')) },
+    api: { enabled: false },
+    detection: {
+      defaultModel: { detectors: { 'one-class-svm': off, lof: off, autoencoder: off, lstm: off } },
+    },
+  });
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.value;
+}
+
 async function main(): Promise<void> {
   const v = validateConfig({
     receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { enabled: false }, maxConcurrentRequests: 256 },
@@ -26,10 +48,10 @@ async function main(): Promise<void> {
     telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn' },
   });
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
-  const proc = await startProcessor(v.value, {
-    logger: pino({ level: 'warn' }),
-    stages: mode === 'chain' ? [oneFactStage] : [],
-  });
+  const proc =
+    mode === 'mining+if'
+      ? (await startAnomalog(detectConfig(), { logger: pino({ level: 'warn' }) })).processor
+      : await startProcessor(v.value, { logger: pino({ level: 'warn' }), stages: mode === 'chain' ? [oneFactStage] : [] });
   process.send?.({ type: 'ready', address: proc.grpcAddress });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'usage') {

@@ -12,6 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { ATTR, METRIC } from '@anomalog/shared';
 import { startAnomalog, type RunningAnomalog } from '../../src/anomalog';
+import type { LogRecord } from '../../src/otlp/types';
 import { Downstream, httpGet, silentLogger, testConfig, waitFor } from '../backbone/helpers';
 import { normalLines } from './records';
 
@@ -58,8 +59,7 @@ describe('startAnomalog end to end', () => {
   const api = async (path: string) => JSON.parse((await httpGet(service.api!.address, `/api/v1${path}`)).body.toString());
   const forwarded = () =>
     downstream.data().flatMap((d) => d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
-  const attr = (r: { attributes: { key: string; value: Record<string, unknown> }[] }, key: string) =>
-    r.attributes.find((a) => a.key === key)?.value;
+  const attr = (r: LogRecord, key: string) => r.attributes.find((a) => a.key === key)?.value;
 
   test('learns, then annotates downstream records, stores anomalies and counts them', async () => {
     const logger = provider.getLogger('shop');
