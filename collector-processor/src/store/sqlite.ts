@@ -28,6 +28,11 @@ export const SQLITE_FILE_NAME = 'anomalog.db';
 /** Rows deleted per transaction by retention, so the event loop (and the stream) never waits long. */
 const DELETE_CHUNK = 5000;
 const DAY_MS = 86_400_000;
+/**
+ * The WAL keeps its largest size after a checkpoint unless limited: one big model save would hold
+ * that much disk for good. After each checkpoint it is cut back to this.
+ */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 type StoreSettings = AnomalogConfig['store'];
 type FeedbackRow = Feedback & { time: string };
@@ -79,6 +84,7 @@ export class SqliteStore implements Store {
       if (mode !== 'wal') this.logger.warn({ file: this.file, mode }, 'SQLite could not use WAL; writes are slower');
       db.pragma(`synchronous = ${this.settings.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('busy_timeout = 5000');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       db.pragma('foreign_keys = ON');
       migrateSqlite(db, this.file);
       this.stmts = prepareStatements(db);

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/create';
 import { StoreError } from '../../src/store/errors';
-import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite';
+import { SQLITE_FILE_NAME, SqliteStore, WAL_SIZE_LIMIT } from '../../src/store/sqlite';
 import { storeConformance } from './conformance';
-import { anomaly, settingsWith, silentLogger } from './fixtures';
+import { anomaly, model, settingsWith, silentLogger } from './fixtures';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -49,6 +49,19 @@ describe('SqliteStore open', () => {
     const full = store(tempDir(), 'full');
     await full.open();
     expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('cuts the WAL back to WAL_SIZE_LIMIT after a write larger than that', async () => {
+    const s = store(tempDir());
+    await s.open();
+    const big = Buffer.alloc(WAL_SIZE_LIMIT + 8 * 1024 * 1024, 7);
+    await s.saveModel(model('web', { active: true }, big));
+    const wal = `${s.file}-wal`;
+    expect(statSync(wal).size).toBeGreaterThan(WAL_SIZE_LIMIT);
+    // The next commits after the automatic checkpoint restart the WAL and truncate it.
+    for (let i = 0; i < 5; i++) await s.saveMinerState('web', Uint8Array.of(i));
+    expect(statSync(wal).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
+    expect((await s.loadActiveModel('web'))!.bytes.byteLength).toBe(big.byteLength);
   });
 
   it('refuses a data directory that is a file, saying which setting to change', async () => {
