@@ -64,7 +64,8 @@ function runPg(bin: string, args: string[]): void {
     throw new Error(`${[cmd, ...argv].join(' ')} failed (${res.status ?? res.signal}): ${res.stderr || res.stdout}`);
 }
 
-export async function startPgServer(): Promise<PgServer> {
+/** `fsync: true` for measurements; tests leave it off (they check transactions, not the host's disk). */
+export async function startPgServer(options: { fsync?: boolean } = {}): Promise<PgServer> {
   const bin = findPgBin();
   // As root the server runs as `postgres`, which must reach the dir: /tmp, not a private $TMPDIR.
   const dir = mkdtempSync(join(isRoot() ? '/tmp' : tmpdir(), 'anomalog-pg-'));
@@ -78,8 +79,8 @@ export async function startPgServer(): Promise<PgServer> {
   runPg(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   // A port taken between freePort() and the server's bind makes pg_ctl fail: try a few ports.
   let port = 0;
-  // fsync off: the tests check transactional behaviour, not the host's disk; it keeps them fast.
-  const opts = () => `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const fsync = options.fsync ? 'on' : 'off';
+  const opts = () => `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync} -c max_connections=50`;
   const start = () => runPg(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', opts(), 'start']);
   const stopNow = () => runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
   for (let attempt = 0; ; attempt++) {

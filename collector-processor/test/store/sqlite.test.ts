@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/create';
@@ -62,6 +62,22 @@ describe('SqliteStore open', () => {
     for (let i = 0; i < 5; i++) await s.saveMinerState('web', Uint8Array.of(i));
     expect(statSync(wal).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
     expect((await s.loadActiveModel('web'))!.bytes.byteLength).toBe(big.byteLength);
+  });
+
+  it('leaves one self-contained anomalog.db after close: a copy of it opens with the same data', async () => {
+    const dataDir = tempDir();
+    const s = store(dataDir);
+    await s.open();
+    await s.insertAnomalies([anomaly('kept')]);
+    await s.saveModel(model('web', { active: true }));
+    await s.close();
+    expect(existsSync(`${s.file}-wal`)).toBe(false);
+    const copyDir = tempDir();
+    copyFileSync(s.file, join(copyDir, SQLITE_FILE_NAME));
+    const copy = store(copyDir);
+    await copy.open();
+    expect((await copy.getAnomaly('kept'))!.id).toBe('kept');
+    expect((await copy.loadActiveModel('web'))!.info.version).toBe(1);
   });
 
   it('refuses a data directory that is a file, saying which setting to change', async () => {
