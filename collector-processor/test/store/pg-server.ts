@@ -24,21 +24,20 @@ export interface PgServer {
 const SEARCH_ROOT = '/usr/lib/postgresql';
 
 /** The bin directory with initdb and pg_ctl: $PG_BIN, else the newest /usr/lib/postgresql/N/bin. */
-export function findPgBin(): string {
-  const fromEnv = process.env.PG_BIN;
+export function findPgBin(root = SEARCH_ROOT, fromEnv = process.env.PG_BIN): string {
   if (fromEnv && existsSync(join(fromEnv, 'initdb'))) return fromEnv;
-  const versions = existsSync(SEARCH_ROOT)
-    ? readdirSync(SEARCH_ROOT)
-        .filter((v) => existsSync(join(SEARCH_ROOT, v, 'bin', 'initdb')))
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (!versions.length)
     throw new Error(
-      'PostgreSQL server binaries not found (no initdb under /usr/lib/postgresql/*/bin and PG_BIN unset). ' +
+      `PostgreSQL server binaries not found (no initdb under ${root}/*/bin, nor in PG_BIN). ` +
         'The PostgreSQL store tests need a real server: `apt-get install -y postgresql` (Debian/Ubuntu; .ci/run ' +
         'does this), or set PG_BIN to the directory holding initdb, pg_ctl and postgres.',
     );
-  return join(SEARCH_ROOT, versions[0], 'bin');
+  return join(root, versions[0], 'bin');
 }
 
 async function freePort(): Promise<number> {

@@ -4,7 +4,7 @@ import { StoreError, StoreFullError } from '../../src/store/errors';
 import { storeConformance } from './conformance';
 import { Client } from 'pg';
 import { anomaly, captureLogger, iso, model, modelBytes, settingsWith, silentLogger, T0 } from './fixtures';
-import { startPgServer, type PgServer } from './pg-server';
+import { findPgBin, startPgServer, type PgServer } from './pg-server';
 
 // A real PostgreSQL server (initdb + pg_ctl in a temp dir); fails with install instructions when the
 // server binaries are missing.
@@ -190,5 +190,14 @@ describe('PostgresStore on a full disk (SQLSTATE 53100 raised by a trigger)', ()
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the test server harness', () => {
+  it('fails with install instructions when no PostgreSQL server binaries are found', () => {
+    expect(() => findPgBin('/nonexistent/postgresql', undefined)).toThrow(
+      /PostgreSQL server binaries not found.*apt-get install -y postgresql.*PG_BIN/,
+    );
+    expect(findPgBin()).toMatch(/bin$/);
   });
 });
