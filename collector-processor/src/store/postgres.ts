@@ -9,6 +9,7 @@ import {
   ANOMALY_COLUMNS,
   anomalyFilter,
   feedbackParams,
+  finiteMetrics,
   fromDetailRow,
   fromRow,
   MODEL_COLUMNS,
@@ -193,7 +194,7 @@ export class PostgresStore implements Store {
           'SELECT max(version) AS v FROM models WHERE service = $1',
           [info.service],
         );
-        const stored: ModelVersion = { ...info, version: (rows[0].v ?? 0) + 1 };
+        const stored: ModelVersion = { ...info, metrics: finiteMetrics(info.metrics), version: (rows[0].v ?? 0) + 1 };
         if (stored.active)
           await c.query('UPDATE models SET active = false WHERE service = $1 AND active', [info.service]);
         await c.query(`INSERT INTO models (${MODEL_COLUMNS}, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [

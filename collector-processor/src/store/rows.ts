@@ -233,3 +233,14 @@ export function feedbackParams(f: Feedback & { time: string }): (string | null)[
   const opt = (v: string | undefined) => (v === undefined ? null : cleanText(v));
   return [cleanText(f.time), cleanText(f.service), f.kind, opt(f.anomalyId), opt(f.templateId), opt(f.comment)];
 }
+
+/**
+ * Model metrics as stored: JSON has no NaN or Infinity (they would come back as null, which the API
+ * schema refuses), and a metric like precision is NaN when a validation set has no positives. Those
+ * entries are left out, in what is stored and in what saveModel returns.
+ */
+export function finiteMetrics(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(metrics ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+  );
+}

@@ -10,6 +10,7 @@ import {
   ANOMALY_COLUMNS,
   anomalyFilter,
   feedbackParams,
+  finiteMetrics,
   fromDetailRow,
   fromRow,
   MODEL_COLUMNS,
@@ -157,7 +158,7 @@ export class SqliteStore implements Store {
     const { info } = model;
     const save = this.db.transaction((): ModelVersion => {
       const version = (this.stmts.maxVersion.get(info.service) as { v: number | null }).v ?? 0;
-      const stored: ModelVersion = { ...info, version: version + 1 };
+      const stored: ModelVersion = { ...info, metrics: finiteMetrics(info.metrics), version: version + 1 };
       if (stored.active) this.stmts.deactivateAll.run(info.service);
       this.stmts.modelInsert.run(
         stored.service,

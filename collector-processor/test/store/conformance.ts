@@ -98,6 +98,13 @@ export function storeConformance(backend: Backend): void {
       expect(await store.listModels('nobody')).toEqual([]);
     });
 
+    it('leaves out metrics that are not finite numbers (JSON cannot hold them)', async () => {
+      const { store } = await fresh();
+      const saved = await store.saveModel(model('web', { metrics: { f1: 0.5, precision: NaN, lift: Infinity } }));
+      expect(saved.metrics).toEqual({ f1: 0.5 });
+      expect((await store.listModels('web'))[0].metrics).toEqual({ f1: 0.5 });
+    });
+
     it('gives concurrent saves from two store instances distinct consecutive numbers, one active', async () => {
       const { store, settings } = await fresh({ modelVersions: 100 });
       const twin = await openStore(settings);
