@@ -7,7 +7,7 @@
  * The 1e-10 is sklearn's: when k neighbours are identical copies the mean reach-dist is 0 and lrd
  * would be infinite.
  *
- * Identical training rows are indexed once with their count (knn-vptree.ts): a training row's
+ * Identical training rows are indexed once with their count (knn-kdtree.ts): a training row's
  * neighbours are its other copies first, then the nearest other rows, exactly the multiset sklearn
  * sees. Ties between distinct rows at the same distance are broken by search order (sklearn's are
  * arbitrary too). Distances are Euclidean; k = min(neighbors, training rows - 1).
@@ -15,7 +15,7 @@
 import type { Detector, Explanation, FitReport, Matrix } from './detector';
 import { checkMatrix, f64Tensor, i32Tensor, readF64, readI32 } from './calibration';
 import { rankFeatures } from './isolation-forest';
-import { dedupeRows, KnnResult, VpTree } from './knn-vptree';
+import { dedupeRows, KdTree, KnnResult } from './knn-kdtree';
 import { decodeModel, encodeModel } from './model-bytes';
 
 export interface LofOptions {
@@ -30,7 +30,7 @@ const FORMAT = 'anomalog-lof/1';
 const EPS = 1e-10;
 
 interface LofModel {
-  tree: VpTree;
+  tree: KdTree;
   k: number;
   kdist: Float64Array;
   lrd: Float64Array;
@@ -53,7 +53,7 @@ export class LofDetector implements Detector<Matrix> {
     if (train.rows < 2) throw new Error('lof: need at least 2 training rows');
     this.cols = train.cols;
     const { points, counts } = dedupeRows(train.data, train.rows, train.cols);
-    const tree = new VpTree(points, train.cols, counts);
+    const tree = new KdTree(points, train.cols, counts);
     const k = Math.min(this.opts.neighbors, train.rows - 1);
     // First pass: every distinct row's neighbours (kept) and k-distance; second: densities.
     const nb = { idx: new Int32Array(tree.n * k), dist: new Float64Array(tree.n * k), used: new Int32Array(tree.n * k), size: new Int32Array(tree.n) };
@@ -142,7 +142,7 @@ export class LofDetector implements Detector<Matrix> {
     }
     if (k > total - 1) throw new Error(`${who}: model file has k=${k} for ${total} training rows`);
     d.cols = cols;
-    d.m = { tree: new VpTree(points, cols, counts), k, kdist: readF64(weights[2], who, 'k-distance', n), lrd: readF64(weights[3], who, 'lrd', n) };
+    d.m = { tree: new KdTree(points, cols, counts), k, kdist: readF64(weights[2], who, 'k-distance', n), lrd: readF64(weights[3], who, 'lrd', n) };
     return d;
   }
 

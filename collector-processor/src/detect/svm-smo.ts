@@ -43,7 +43,14 @@ export class RbfRows {
       this.cache.set(i, hit);
       return hit;
     }
-    const out = new Float32Array(this.n);
+    const out = this.compute(i, new Float32Array(this.n));
+    if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.set(i, out);
+    return out;
+  }
+
+  /** Kernel row i into `out`, bypassing the cache (for one-off passes such as the initial gradient). */
+  compute(i: number, out: Float32Array): Float32Array {
     const { points, dim, gamma } = this;
     const bi = i * dim;
     for (let j = 0; j < this.n; j++) {
@@ -55,8 +62,6 @@ export class RbfRows {
       }
       out[j] = Math.exp(-gamma * s);
     }
-    if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as number);
-    this.cache.set(i, out);
     return out;
   }
 }
@@ -72,9 +77,11 @@ export function solveOneClass(q: RbfRows, upper: Float64Array, nu: number, eps =
     budget -= alpha[i];
   }
   const grad = new Float64Array(n);
+  const buf = new Float32Array(n);
   for (let j = 0; j < n; j++) {
     if (alpha[j] === 0) continue;
-    const row = q.row(j);
+    // Not cached: about nu * n rows are touched once here, and would evict the useful ones.
+    const row = q.compute(j, buf);
     for (let k = 0; k < n; k++) grad[k] += alpha[j] * row[k];
   }
   const limit = maxIter ?? Math.max(10_000_000, 100 * n);

@@ -1,5 +1,5 @@
 import { LofDetector } from '../../src/detect/lof';
-import { KnnResult, VpTree, dedupeRows } from '../../src/detect/knn-vptree';
+import { KnnResult, KdTree, dedupeRows } from '../../src/detect/knn-kdtree';
 import type { Matrix } from '../../src/detect/detector';
 import { blob, outliers, rocAuc, stack } from './blobs';
 
@@ -39,10 +39,10 @@ describe('LOF (novelty)', () => {
   const test = stack(blob(150, 4, 12), outliers(15, 4, 13, 1, 6));
   const labels = new Uint8Array(165).fill(1, 150);
 
-  it('vp-tree kNN equals brute force, weights and exclusion included', () => {
+  it('k-d tree kNN equals brute force, weights and exclusion included', () => {
     const { points, counts } = dedupeRows(withCopies(blob(60, 3, 5)).data, 150, 3);
     expect(points.length / 3).toBe(60);
-    const tree = new VpTree(points, 3, counts);
+    const tree = new KdTree(points, 3, counts);
     const q = blob(30, 3, 6);
     const res = new KnnResult(7);
     for (let i = 0; i < 30; i++) {
@@ -109,7 +109,7 @@ describe('LOF (novelty)', () => {
 });
 
 /** Distance to the k-th nearest by weight (one unit of `exclude` removed), by brute force. */
-function kth(q: Matrix, i: number, tree: VpTree, counts: Int32Array, k: number, exclude: number): number {
+function kth(q: Matrix, i: number, tree: KdTree, counts: Int32Array, k: number, exclude: number): number {
   const all: number[] = [];
   for (let j = 0; j < tree.n; j++) {
     const d = tree.distance(q.data, i * q.cols, j);
