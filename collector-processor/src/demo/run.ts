@@ -1,6 +1,9 @@
-import { validateConfig } from '@anomalog/shared';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ATTR, validateConfig } from '@anomalog/shared';
 import pino from 'pino';
-import { startProcessor, type ProcessorOptions } from '../processor';
+import { startAnomalog } from '../anomalog';
 import { buildScenario, type AnomalyKind, type Injection } from './scenario';
 import { DemoSender } from './sender';
 import { DemoSink, isAnomaly, type SeenRecord } from './sink';
@@ -14,8 +17,6 @@ export interface DemoOptions {
   seed: number;
   /** Send to this OTLP/gRPC endpoint instead of an in-process processor (load tests, compose). */
   endpoint?: string;
-  /** Stages for the in-process processor (the detection chain once it is wired). */
-  processorOptions?: ProcessorOptions;
   print: (line: string) => void;
 }
 
@@ -40,16 +41,29 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   let close = async () => {};
   if (!target) {
     const sinkUrl = await sink.start();
+    // Each service learns on most of its share of the warm-up (the first 40 % of the run, no injections).
+    const perService = (opts.rate * opts.durationMs) / 1000 / Math.max(1, opts.services.length);
+    const learn = Math.max(100, Math.floor(perService * 0.4 * 0.8));
+    const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-demo-'));
     const cfg = validateConfig({
       receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } },
       exporter: { endpoint: sinkUrl, protocol: 'http/protobuf' },
       telemetry: { endpoint: '127.0.0.1:0' },
+      store: { dataDir },
+      api: { endpoint: '127.0.0.1:0' },
+      detection: { defaultModel: { learning: { records: learn } } },
     });
     if (!cfg.ok) throw new Error(`demo config: ${JSON.stringify(cfg.errors)}`);
-    const proc = await startProcessor(cfg.value, { logger: pino({ level: 'warn' }), ...opts.processorOptions });
+    const service = await startAnomalog(cfg.value, { logger: pino({ level: 'warn' }) });
+    const proc = service.processor;
     target = proc.grpcAddress;
-    close = () => proc.close();
-    opts.print(`processor listening on ${proc.grpcAddress} (metrics: http://${proc.telemetryAddress}/metrics)`);
+    close = async () => {
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    opts.print(
+      `processor listening on ${proc.grpcAddress} (metrics: http://${proc.telemetryAddress}/metrics, API: ${service.api?.url}/api/v1); each service learns on its first ${learn} records`,
+    );
   }
   const bySession = new Map(injections.map((i) => [i.sessionId, i]));
   const found = new Set<Injection>();
@@ -59,7 +73,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     const inj = [...bySession.values()].find((i) => r.body.includes(i.sessionId));
     if (inj) found.add(inj);
     else falseAlarms++;
-    opts.print(`  ANOMALY ${r.service}: ${r.body}${inj ? `  [injected ${inj.kind}]` : ''}`);
+    opts.print(`  ANOMALY ${r.service}: ${r.body}  (${r.attributes[ATTR.reason] ?? r.attributes[ATTR.detector]})${inj ? `  [injected ${inj.kind}]` : ''}`);
   };
   const sender = new DemoSender(target);
   const start = Date.now();

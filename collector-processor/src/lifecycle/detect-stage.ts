@@ -56,7 +56,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     const m = { data: scratch.subarray(0, rows.length * RECORD_DIMS), rows: rows.length, cols: RECORD_DIMS };
     rows.forEach((row, r) => {
       const f = facts[row.index];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, f.message.length, tokenCount(f.message));
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, tokenCount(f.message));
     });
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
@@ -149,7 +149,6 @@ function bufferedOf(f: RecordFacts, timeMs: number) {
   return {
     templateId: f.templateId!,
     severityNumber: f.severityNumber,
-    length: f.message.length,
     tokens: tokenCount(f.message),
     timeMs,
   };

@@ -179,7 +179,6 @@ export class LifecycleManager implements ModelControl {
         next.push({
           templateId: s.buffer.templateIds[s.buffer.template[r]],
           severityNumber: s.buffer.severity[r],
-          length: s.buffer.length[r],
           tokens: s.buffer.tokens[r],
           timeMs: s.buffer.timeMs[r],
         });

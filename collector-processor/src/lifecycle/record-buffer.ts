@@ -6,7 +6,6 @@
 export interface BufferedRecord {
   templateId: string;
   severityNumber: number;
-  length: number;
   tokens: number;
   timeMs: number;
 }
@@ -14,7 +13,6 @@ export interface BufferedRecord {
 export class RecordBuffer {
   readonly template: Int32Array;
   readonly severity: Uint8Array;
-  readonly length: Float32Array;
   readonly tokens: Float32Array;
   readonly timeMs: Float64Array;
   /** Interned template ids: index → id. */
@@ -26,7 +24,6 @@ export class RecordBuffer {
   constructor(readonly capacity: number) {
     this.template = new Int32Array(capacity);
     this.severity = new Uint8Array(capacity);
-    this.length = new Float32Array(capacity);
     this.tokens = new Float32Array(capacity);
     this.timeMs = new Float64Array(capacity);
   }
@@ -39,7 +36,6 @@ export class RecordBuffer {
     const i = this.next;
     this.template[i] = this.intern(r.templateId);
     this.severity[i] = r.severityNumber;
-    this.length[i] = r.length;
     this.tokens[i] = r.tokens;
     this.timeMs[i] = r.timeMs;
     this.next = (i + 1) % this.capacity;

@@ -1,9 +1,11 @@
 /**
  * Per-record feature vector the live tabular detectors score: how rare the record's template was
- * in training, its severity, and its size. Template frequencies are frozen at training so a burst
- * of a rare template keeps scoring as rare until the next training sees it.
+ * in training, its severity, and its token count. Template frequencies are frozen at training so a
+ * burst of a rare template keeps scoring as rare until the next training sees it. Message length is
+ * left out on purpose: it drifts with growing ids and counters (the demo's order ids went from 3 to 4
+ * digits and LOF flagged a third of the records), while the token count of a template is stable.
  */
-export const RECORD_FEATURES = ['template rarity', 'severity', 'length', 'tokens'] as const;
+export const RECORD_FEATURES = ['template rarity', 'severity', 'tokens'] as const;
 export const RECORD_DIMS = RECORD_FEATURES.length;
 
 export interface TemplateFrequencies {
@@ -24,13 +26,11 @@ export function writeRecordVector(
   freq: TemplateFrequencies,
   templateId: string,
   severityNumber: number,
-  length: number,
   tokens: number,
 ): void {
   out[offset] = rarity(freq, templateId);
   out[offset + 1] = severityNumber;
-  out[offset + 2] = Math.log2(1 + length);
-  out[offset + 3] = Math.log2(1 + tokens);
+  out[offset + 2] = Math.log2(1 + tokens);
 }
 
 /** "1 in 40,000": how often a template was seen in training, for reasons a human reads. */

@@ -55,7 +55,6 @@ export function recordMatrix(buffer: RecordBuffer, rows: Int32Array, freq: Templ
       freq,
       buffer.templateIds[buffer.template[r]],
       buffer.severity[r],
-      buffer.length[r],
       buffer.tokens[r],
     ),
   );
