@@ -266,6 +266,9 @@ export class PostgresStore implements Store {
     if (!anomalies.length) return 0;
     const rows = toInserts(anomalies, this.settings.retention.contextLines, this.logger);
     if (!rows.length) return 0;
+    // Insert in id order: two replicas inserting overlapping batches (replays) in different orders
+    // would otherwise wait on each other's rows and one would fail with "deadlock detected".
+    rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     // One statement for the whole batch: column arrays unnested into rows.
     const columns = [
       rows.map((r) => r.id),

@@ -51,6 +51,21 @@ describe('PostgresStore with several replicas', () => {
     expect((await replicas[2].queryAnomalies({})).total).toBe(1);
   });
 
+  it('stores overlapping batches from two replicas at once exactly once each, whatever their order', async () => {
+    const settings = await freshSettings();
+    const [a, b] = [replica(settings), replica(settings)];
+    await Promise.all([a.open(), b.open()]);
+    const rows = Array.from({ length: 300 }, (_, i) => anomaly(`o${i}`, { time: iso(T0 + i) }));
+    const inserts: Promise<number>[] = [];
+    for (let k = 0; k < 6; k++) {
+      inserts.push(a.insertAnomalies(rows.slice(k * 40, k * 40 + 100)));
+      inserts.push(b.insertAnomalies(rows.slice(k * 40, k * 40 + 100).reverse()));
+    }
+    const counts = await Promise.all(inserts);
+    expect(counts.reduce((x, y) => x + y, 0)).toBe(300);
+    expect((await a.queryAnomalies({})).total).toBe(300);
+  });
+
   it('runs retention on one replica at a time; together they delete each row once', async () => {
     const now = T0 + 30 * 86_400_000;
     const settings = await freshSettings({ anomalyDays: 1, maxAnomalies: 10 });
