@@ -6,6 +6,8 @@
  *
  * - synthetic: 2,000 rows of a 10-d standard Gaussian to fit; test 1,000 more plus 50 anomalies,
  *   each shifted by 3 in one random feature (hard enough that ROC-AUC is not 1).
+ * - synthetic-20k: the same at 20,000 fit rows and 5,000 + 250 test rows (all distinct: the size
+ *   where fit time matters; scikit-learn's OC-SVM takes seconds here, so it is not sub-sampled).
  * - hdfs-deeplog: DeepLog key count vectors (28 keys), the datasets README protocol: hdfs_train
  *   shuffled with seed 42, fit on 80%, test = the other 20% (normal) + every abnormal session.
  * - hdfs-100k: template count vectors of the 7,940 block sessions; fit on the normal sessions of the
@@ -31,14 +33,14 @@ function gaussian(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
-function synthetic(): Split {
-  const rand = mulberry32(7);
+function synthetic(trainRows: number, testRows: number, seed: number): Split {
+  const rand = mulberry32(seed);
   const g = gaussian(rand);
   const row = (): number[] => Array.from({ length: 10 }, g);
-  const train = Array.from({ length: 2000 }, row);
-  const test = Array.from({ length: 1000 }, row);
+  const train = Array.from({ length: trainRows }, row);
+  const test = Array.from({ length: testRows }, row);
   const labels = test.map(() => 0);
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < testRows / 20; i++) {
     const r = row();
     r[Math.floor(rand() * 10)] += 3;
     test.push(r);
@@ -98,7 +100,10 @@ function main(): void {
   const out = resolve(argValue('--out') ?? 'bench/results/sklearn-features');
   const data = datasetsDir();
   mkdirSync(out, { recursive: true });
-  const sets: [string, () => Split][] = [['synthetic', synthetic]];
+  const sets: [string, () => Split][] = [
+    ['synthetic', () => synthetic(2000, 1000, 7)],
+    ['synthetic-20k', () => synthetic(20_000, 5000, 8)],
+  ];
   if (existsSync(join(data, 'hdfs', 'deeplog', 'hdfs_train'))) sets.push(['hdfs-deeplog', () => hdfsDeeplog(data)]);
   else console.error(`hdfs-deeplog skipped: no ${join(data, 'hdfs', 'deeplog')}`);
   if (existsSync(join(data, 'hdfs', 'hdfs_100k_sessions.jsonl'))) sets.push(['hdfs-100k', () => hdfs100k(data)]);
