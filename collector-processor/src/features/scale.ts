@@ -1,7 +1,7 @@
 import type { Matrix } from '../detect/detector';
 
 /**
- * Column standardisation learnt on training rows: (x − mean) / std, constant columns left at 0.
+ * Column standardisation learnt on training rows: (x − mean) / std (std 1 for constant columns).
  * Record features mix units (rarity in decades, severity 1..24, log lengths), which distance-based
  * detectors (LOF, One-Class SVM) would otherwise weigh by their raw ranges.
  */
@@ -24,7 +24,8 @@ export class Standardizer {
       const mean = rows > 0 ? this.mean[c] / rows : 0;
       this.mean[c] = mean;
       const sd = rows > 0 ? Math.sqrt(Math.max(0, sq[c] / rows - mean * mean)) : 0;
-      this.scale[c] = sd > 1e-12 ? 1 / sd : 0;
+      // as scikit-learn: a column constant in training keeps unit scale, so a later deviation shows
+      this.scale[c] = sd > 1e-12 ? 1 / sd : 1;
     }
     return this;
   }
