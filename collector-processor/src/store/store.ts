@@ -56,9 +56,11 @@ export interface Store {
   // Anomalies with their record, context and explanation.
   /**
    * Insert a batch in one transaction; an id already stored is skipped (replays after a retry are
-   * harmless). Context is cut to `retention.contextLines` lines nearest the anomaly. A full disk does
-   * not throw: the oldest anomalies are trimmed and the batch retried once, else the batch is dropped,
-   * logged and counted in status(). Returns how many rows were inserted.
+   * harmless). Context is cut to `retention.contextLines` lines nearest the anomaly; NUL and lone
+   * surrogates become U+FFFD; a record no backend can store (time not ISO, score not finite) is left
+   * out and logged. A full disk does not throw: the oldest anomalies (at least as many as the batch)
+   * are trimmed and the batch retried once, else the batch is dropped, logged and counted in
+   * status(). Returns how many rows were inserted.
    */
   insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number>;
   /**
