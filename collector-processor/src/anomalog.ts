@@ -50,10 +50,18 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
         logger,
         metrics,
         maxServices: config.detection.maxServices,
+        maxOpenSessions: config.detection.maxOpenSessions,
         templatesOf: (service) => templatesOf(parse.miner, service),
       });
       stages.push(
-        createDetectStage({ manager, store, logger, metrics, contextLines: config.store.retention.contextLines }),
+        createDetectStage({
+          manager,
+          store,
+          logger,
+          metrics,
+          contextLines: config.store.retention.contextLines,
+          templateText: (id) => parse.miner.templateText(id),
+        }),
       );
     } else {
       logger.warn('detection.enabled is false: records get templates only, no scores');

@@ -113,7 +113,13 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
       maxServices: config.detection.maxServices,
       templatesOf: () => [],
     });
-    const detect = createDetectStage({ manager, store, logger, contextLines: 0 });
+    const detect = createDetectStage({
+      manager,
+      store,
+      logger,
+      contextLines: 0,
+      templateText: (id) => parse.miner.templateText(id),
+    });
     const total = countLines(opts.file);
     const learn = Math.min(total, config.detection.defaultModel.learning.records);
 

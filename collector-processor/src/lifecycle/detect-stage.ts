@@ -24,6 +24,8 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
+  /** Template text by id (the miner's), for reasons that name expected templates. */
+  templateText?: (templateId: string) => string | undefined;
 }
 
 export interface DetectStage extends AnnotationStage {
@@ -63,12 +65,13 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     rows.forEach((row, r) => {
       const f = facts[row.index];
       model.decide(scores, rows.length, r, f.templateId!, verdict);
+      const sequenceReason = f.sessionId !== undefined ? model.decideSequence(f.sessionId, f.templateId!, verdict, o.templateText) : undefined;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
       o.metrics?.score.observe({ service: s.name }, verdict.score);
       if (verdict.isAnomaly) {
-        f.reason = model.reason(m, r, f.templateId!, verdict);
+        f.reason = sequenceReason ?? model.reason(m, r, f.templateId!, verdict);
         s.anomalies++;
         o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: f.templateId! });
         anomalies.push(anomalyOf(row, f, ctx));
@@ -147,6 +150,7 @@ function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
 
 function bufferedOf(f: RecordFacts, timeMs: number) {
   return {
+    sessionId: f.sessionId,
     templateId: f.templateId!,
     severityNumber: f.severityNumber,
     tokens: tokenCount(f.message),

@@ -23,6 +23,8 @@ export interface ManagerOptions {
   /** The miner's templates of a service (the parse stage owns them). */
   templatesOf: (service: string) => Omit<TemplateInfo, 'suppressed'>[];
   maxServices: number;
+  /** Open sessions a service's live LSTM keeps at most. */
+  maxOpenSessions?: number;
   seed?: number;
   now?: () => number;
 }
@@ -181,6 +183,7 @@ export class LifecycleManager implements ModelControl {
           severityNumber: s.buffer.severity[r],
           tokens: s.buffer.tokens[r],
           timeMs: s.buffer.timeMs[r],
+          sessionId: s.buffer.sessionIds[r],
         });
       s.buffer = next;
     }
@@ -238,6 +241,7 @@ export class LifecycleManager implements ModelControl {
       const result = await trainServiceModel(s.buffer, s.config, {
         seed: this.o.seed ?? 42,
         normalTemplates: s.trainAsNormal,
+        maxOpenSessions: this.o.maxOpenSessions,
         onProgress: (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
       });
       const info = await store.saveModel({

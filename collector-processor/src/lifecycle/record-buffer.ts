@@ -8,6 +8,8 @@ export interface BufferedRecord {
   severityNumber: number;
   tokens: number;
   timeMs: number;
+  /** The record's session, when the service's session key gives one (sequence models train on these). */
+  sessionId?: string;
 }
 
 export class RecordBuffer {
@@ -15,6 +17,8 @@ export class RecordBuffer {
   readonly severity: Uint8Array;
   readonly tokens: Float32Array;
   readonly timeMs: Float64Array;
+  /** References to the session id strings the records already carry (no copies). */
+  readonly sessionIds: (string | undefined)[];
   /** Interned template ids: index → id. */
   readonly templateIds: string[] = [];
   private readonly index = new Map<string, number>();
@@ -26,6 +30,7 @@ export class RecordBuffer {
     this.severity = new Uint8Array(capacity);
     this.tokens = new Float32Array(capacity);
     this.timeMs = new Float64Array(capacity);
+    this.sessionIds = new Array<string | undefined>(capacity);
   }
 
   get size(): number {
@@ -38,6 +43,7 @@ export class RecordBuffer {
     this.severity[i] = r.severityNumber;
     this.tokens[i] = r.tokens;
     this.timeMs[i] = r.timeMs;
+    this.sessionIds[i] = r.sessionId;
     this.next = (i + 1) % this.capacity;
     if (this.filled < this.capacity) this.filled++;
   }
@@ -48,6 +54,19 @@ export class RecordBuffer {
     const start = this.filled < this.capacity ? 0 : this.next;
     for (let k = 0; k < this.filled; k++) out[k] = (start + k) % this.capacity;
     return out;
+  }
+
+  /** Template-id sequences of the buffered sessions, oldest record first within each. */
+  sessions(): string[][] {
+    const bySession = new Map<string, string[]>();
+    for (const r of this.rows()) {
+      const id = this.sessionIds[r];
+      if (id === undefined) continue;
+      let seq = bySession.get(id);
+      if (!seq) bySession.set(id, (seq = []));
+      seq.push(this.templateIds[this.template[r]]);
+    }
+    return [...bySession.values()];
   }
 
   /** Time span of the buffered records (ms), for the model version's trainedFrom/To. */

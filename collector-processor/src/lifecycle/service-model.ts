@@ -8,6 +8,7 @@ import type { Detector, Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { Calibration } from '../detect/calibration';
+import { SequenceModel } from './sequence-model';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 export interface ModelMember {
@@ -35,7 +36,39 @@ export class ServiceModel {
     readonly members: readonly ModelMember[],
     /** Templates users marked as normal: never anomalous, whatever the detectors say. */
     readonly normalTemplates: ReadonlySet<string> = new Set(),
+    /** DeepLog over the service's sessions, when the LSTM is enabled and sessions exist. */
+    readonly sequence?: SequenceModel,
   ) {}
+
+  /**
+   * The LSTM's verdict on a session's record, merged into `v`: a template outside the top-g
+   * predictions makes the record anomalous (unless a user marked the template normal).
+   */
+  decideSequence(
+    sessionId: string,
+    templateId: string,
+    v: Verdict,
+    textOf: (templateId: string) => string | undefined = () => undefined,
+  ): string | undefined {
+    const seq = this.sequence;
+    if (!seq) return undefined;
+    const r = seq.push(sessionId, templateId);
+    let reason: string | undefined;
+    if (r.anomalous && !r.unseen && !v.isAnomaly && !this.normalTemplates.has(templateId)) {
+      const expected = seq
+        .expectedBefore(sessionId)
+        .map((e) => `"${textOf(e.templateId) ?? e.templateId}" (${e.probability.toFixed(2)})`)
+        .join(', ');
+      reason = `template not in the top-${seq.topG} expected in session ${sessionId}; expected ${expected}`;
+      v.isAnomaly = true;
+      v.detector = 'lstm';
+      v.score = Math.max(v.score, 0.99);
+      v.member = -1;
+      v.reason = reason;
+    }
+    seq.advance(sessionId, templateId);
+    return reason;
+  }
 
   /** Raw scores of every member for the rows of `m`: member-major, `raw[k*rows + r]`. */
   scoreMatrix(m: Matrix): Float64Array {
@@ -94,6 +127,7 @@ export class ServiceModel {
       total: this.freq.total,
       counts: [...this.freq.counts],
       normalTemplates: [...this.normalTemplates],
+      sequence: this.sequence?.toJSON(),
       members: this.members.map((m) => ({
         name: m.name,
         calibration: Buffer.from(m.calibration.serialize()).toString('base64'),
@@ -111,6 +145,7 @@ export class ServiceModel {
       counts?: [string, number][];
       normalTemplates?: string[];
       members?: { name: DetectorName; calibration: string; bytes: string }[];
+      sequence?: Parameters<typeof SequenceModel.fromJSON>[0];
     };
     try {
       h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -126,12 +161,13 @@ export class ServiceModel {
       detector: detectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')) as Detector<Matrix>,
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
-    return new ServiceModel({ counts: new Map(h.counts), total: h.total }, members, new Set(h.normalTemplates ?? []));
+    const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;
+    return new ServiceModel({ counts: new Map(h.counts), total: h.total }, members, new Set(h.normalTemplates ?? []), sequence);
   }
 
   /** A copy that also treats `templateId` as normal (feedback applies before the next training). */
   withNormalTemplate(templateId: string): ServiceModel {
-    return new ServiceModel(this.freq, this.members, new Set([...this.normalTemplates, templateId]));
+    return new ServiceModel(this.freq, this.members, new Set([...this.normalTemplates, templateId]), this.sequence);
   }
 }
 

@@ -13,6 +13,12 @@ import { Calibration } from '../detect/calibration';
 import type { RecordBuffer } from './record-buffer';
 import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from './record-vector';
 import { ServiceModel, type ModelMember } from './service-model';
+import { SequenceModel } from './sequence-model';
+import type { LstmDetector } from '../detect/lstm';
+import { initTf } from '../detect/tf-backend';
+
+/** Sessions a service needs in its window before an LSTM is worth training on them. */
+export const MIN_SESSIONS = 20;
 
 /** Rows the super-linear detectors fit on at most. */
 export const MAX_FIT_ROWS: Partial<Record<DetectorName, number>> = { lof: 4000, 'one-class-svm': 2000 };
@@ -81,7 +87,13 @@ export function subsample(m: Matrix, max: number, seed: number): Matrix {
 export async function trainServiceModel(
   buffer: RecordBuffer,
   config: ModelConfig,
-  opts: { seed: number; normalTemplates?: Iterable<string>; onProgress?: (p: number, message: string) => void },
+  opts: {
+    seed: number;
+    normalTemplates?: Iterable<string>;
+    onProgress?: (p: number, message: string) => void;
+    /** Open sessions the live LSTM keeps at most. */
+    maxOpenSessions?: number;
+  },
 ): Promise<TrainResult> {
   const rows = buffer.rows();
   if (rows.length === 0) throw new Error('no records to train on');
@@ -95,6 +107,7 @@ export async function trainServiceModel(
   const skipped: string[] = [];
   for (const [k, name] of enabled.entries()) {
     const factory = available.has(name) ? detectorFactory(name) : undefined;
+    if (name === 'lstm') continue; // sequence model, trained below
     if (!factory || factory.input !== 'matrix') {
       skipped.push(name);
       continue;
@@ -111,14 +124,45 @@ export async function trainServiceModel(
     metrics[`${name}_train_flagged`] = raw.filter((x) => calibration.isAnomalous(x)).length / raw.length;
     members.push({ name, detector, calibration });
   }
+  let sequence: SequenceModel | undefined;
+  if (enabled.includes('lstm')) {
+    opts.onProgress?.(0.9, 'fitting lstm');
+    const t0 = performance.now();
+    sequence = await trainSequenceModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000);
+    if (sequence) metrics.lstm_fit_s = (performance.now() - t0) / 1000;
+    else skipped.push(`lstm (fewer than ${MIN_SESSIONS} sessions: set a session key)`);
+  }
   opts.onProgress?.(1, 'trained');
   const span = buffer.span();
   return {
-    model: new ServiceModel(freq, members, normal),
+    model: new ServiceModel(freq, members, normal, sequence),
     records: rows.length,
     fromMs: span.fromMs,
     toMs: span.toMs,
     metrics,
     skipped,
   };
+}
+
+/** DeepLog on the buffered sessions' template sequences; undefined when there are too few sessions. */
+async function trainSequenceModel(
+  buffer: RecordBuffer,
+  config: ModelConfig,
+  seed: number,
+  maxOpen: number,
+): Promise<SequenceModel | undefined> {
+  const sessions = buffer.sessions();
+  if (sessions.length < MIN_SESSIONS) return undefined;
+  const vocab = new Map<string, number>();
+  const seqs = sessions.map((seq) =>
+    Int32Array.from(seq, (id) => {
+      let k = vocab.get(id);
+      if (k === undefined) vocab.set(id, (k = vocab.size));
+      return k;
+    }),
+  );
+  await initTf(() => undefined);
+  const lstm = detectorFactory('lstm').create(config.detectors.lstm.params, seed) as unknown as LstmDetector;
+  await lstm.fit({ seqs, vocabSize: vocab.size });
+  return new SequenceModel(lstm, vocab, maxOpen);
 }

@@ -75,6 +75,12 @@ export class TemplateMiner {
     return this.byId.size;
   }
 
+  /** The template text of an id still held (undefined once evicted). */
+  templateText(id: string): string | undefined {
+    const c = this.byId.get(id);
+    return c ? c.tokens.join(' ') : undefined;
+  }
+
   clusters(): Cluster[] {
     return [...this.byId.values()];
   }

@@ -1,0 +1,90 @@
+/**
+ * The live DeepLog model of one service: an LSTM trained on the template sequences of its
+ * sessions, scoring each record of a session as it arrives. A session's state is a slot of the
+ * LSTM's typed-array session table (its last h templates); predictions are memoised per window,
+ * so a record costs a hash and a lookup most of the time. Open sessions are bounded: the least
+ * recently active one is closed first.
+ */
+import type { LstmDetector } from '../detect/lstm';
+import { detectorFactory } from '../detect/registry';
+import '../detect/detectors';
+
+export interface SequenceVerdict {
+  /** 0-based rank of the record's template among the predicted next templates. */
+  rank: number;
+  anomalous: boolean;
+  unseen: boolean;
+}
+
+export class SequenceModel {
+  private readonly open = new Map<string, number>();
+  private readonly ids: string[];
+  private readonly verdict: SequenceVerdict = { rank: 0, anomalous: false, unseen: false };
+
+  constructor(
+    readonly lstm: LstmDetector,
+    /** Template id → the LSTM's key. */
+    readonly vocab: ReadonlyMap<string, number>,
+    private readonly maxOpen: number,
+  ) {
+    this.ids = [];
+    for (const [id, k] of vocab) this.ids[k] = id;
+  }
+
+  get topG(): number {
+    return this.lstm.opts.topG;
+  }
+
+  get openSessions(): number {
+    return this.open.size;
+  }
+
+  /** Scores the session's next record and advances its state. The returned object is reused. */
+  push(sessionId: string, templateId: string): SequenceVerdict {
+    const s = this.lstm.streams();
+    let slot = this.open.get(sessionId);
+    if (slot === undefined) {
+      if (this.open.size >= this.maxOpen) this.closeOldest();
+      slot = s.open();
+    } else this.open.delete(sessionId); // re-inserted below: Map order is recency
+    this.open.set(sessionId, slot);
+    const key = this.vocab.get(templateId) ?? -1;
+    const v = this.verdict;
+    v.unseen = key < 0 || !s.isKnown(key);
+    v.rank = s.rankNext(slot, key);
+    v.anomalous = v.rank >= this.topG;
+    return v;
+  }
+
+  /** After push: the expected templates for the reason sentence (only built for anomalies). */
+  expectedBefore(sessionId: string, n = 3): { templateId: string; probability: number }[] {
+    const slot = this.open.get(sessionId);
+    if (slot === undefined) return [];
+    return this.lstm
+      .streams()
+      .expected(slot, n)
+      .map((e) => ({ templateId: this.ids[e.templateId] ?? 'end of session', probability: e.probability }));
+  }
+
+  /** Moves the session's window past the record (after the verdict and its explanation). */
+  advance(sessionId: string, templateId: string): void {
+    const slot = this.open.get(sessionId);
+    if (slot !== undefined) this.lstm.streams().advance(slot, this.vocab.get(templateId) ?? -1);
+  }
+
+  private closeOldest(): void {
+    const [id, slot] = this.open.entries().next().value as [string, number];
+    this.open.delete(id);
+    this.lstm.streams().close(slot);
+  }
+
+  toJSON(): { vocab: [string, number][]; lstm: string; maxOpen: number } {
+    return { vocab: [...this.vocab], lstm: Buffer.from(this.lstm.serialize()).toString('base64'), maxOpen: this.maxOpen };
+  }
+
+  static fromJSON(j: { vocab?: [string, number][]; lstm?: string; maxOpen?: number }): SequenceModel {
+    if (!Array.isArray(j?.vocab) || typeof j.lstm !== 'string') throw new Error('sequence model lacks vocab or lstm');
+    const lstm = detectorFactory('lstm').load(Buffer.from(j.lstm, 'base64')) as unknown as LstmDetector;
+    return new SequenceModel(lstm, new Map(j.vocab), j.maxOpen ?? 100_000);
+  }
+}
