@@ -1,11 +1,13 @@
 /**
  * `npm run bench:detect -- --dataset NAME [--detector D] [--datasets DIR] [--epochs N]`
+ * `npm run bench:detect -- --dataset generic --log FILE --labels FILE [--line-format F] [--session-regex R] [--name N]`
+ *   benchmarks a user's own labeled log (results in bench/results/detect-generic-N.json, not in the docs).
  * Runs the benchmark framework (collector-processor/src/evaluate/run.ts, the same code the API's
  * benchmark view runs) and records bench/results/detect-NAME.json plus the Detection quality table
  * in docs/benchmarks.md (rows of the other datasets are kept, read from their result files).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { runBenchmark } from '../collector-processor/src/evaluate/run';
@@ -13,7 +15,19 @@ import { datasetNames } from '../collector-processor/src/evaluate/datasets';
 import { detectorNames } from '../collector-processor/src/detect/registry';
 
 const CLASSIC: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof'];
-const COLUMNS = ['dataset', 'detector', 'mode', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'fpr', 'fit_s', 'records_per_s'];
+const COLUMNS = [
+  'dataset',
+  'detector',
+  'mode',
+  'precision',
+  'recall',
+  'f1',
+  'roc_auc',
+  'pr_auc',
+  'fpr',
+  'fit_s',
+  'records_per_s',
+];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,18 +36,20 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const dataset = arg('dataset');
-  if (!dataset || !datasetNames().includes(dataset))
-    throw new Error(`--dataset is one of ${datasetNames().join(', ')}`);
+  if (!dataset || !(datasetNames().includes(dataset) || dataset === 'generic'))
+    throw new Error(`--dataset is one of ${datasetNames().join(', ')}, generic`);
+  const generic = dataset === 'generic' ? genericUpload() : undefined;
   const only = arg('detector') as DetectorName | undefined;
   // The LSTM only when asked for: an epoch over hdfs-deeplog takes about a minute on wasm.
   const detectors = only ? [only] : registeredClassic();
   const epochs = arg('epochs') ? Number(arg('epochs')) : only === 'lstm' ? 3 : undefined;
   const results = await runBenchmark(
-    { dataset, detectors },
+    generic ? { dataset: 'upload', detectors, upload: generic.upload } : { dataset, detectors },
     {
       datasetsDir: datasetsDir(),
       seed: 42,
       epochs,
+      uploadName: generic?.name,
       onProgress: (p, m) => m && console.error(`[${Math.round(p * 100)}%] ${m}`),
     },
   );
@@ -41,14 +57,33 @@ async function main(): Promise<void> {
     const { roc: _roc, pr: _pr, ...rest } = r;
     return { ...rest, ...(r.detector === 'lstm' && epochs ? { epochs } : {}) } as BenchCase;
   });
-  const file = join(RESULTS_DIR, `detect-${dataset}.json`);
+  const name = generic ? `generic-${generic.name}` : dataset;
+  const file = join(RESULTS_DIR, `detect-${name}.json`);
   // a run replaces the rows of the detectors it ran and keeps the others (e.g. an earlier LSTM run)
   const ran = new Set<string>(detectors);
-  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]).filter((c) => !ran.has(String(c.detector))) : [];
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]).filter((c) => !ran.has(String(c.detector)))
+    : [];
   const all = [...kept, ...cases].sort((a, b) => order(a) - order(b));
-  console.log(`wrote ${writeResults(`detect-${dataset}`, all)}`);
+  console.log(`wrote ${writeResults(`detect-${name}`, all)}`);
   console.table(cases.map((c) => Object.fromEntries(COLUMNS.map((k) => [k, c[k]]))));
-  updateDocSection('bench:detect', doc());
+  if (!generic) updateDocSection('bench:detect', doc());
+}
+
+/** `--log FILE --labels FILE [--line-format F] [--session-regex R] [--name N]` as an upload request. */
+function genericUpload() {
+  const log = arg('log');
+  const labels = arg('labels');
+  if (!log || !labels) throw new Error('--dataset generic needs --log FILE and --labels FILE');
+  return {
+    name: arg('name') ?? basename(log).replace(/\.[^.]*$/, ''),
+    upload: {
+      log: readFileSync(log, 'utf8'),
+      labels: readFileSync(labels, 'utf8'),
+      lineFormat: arg('line-format'),
+      sessionRegex: arg('session-regex'),
+    },
+  };
 }
 
 function order(c: BenchCase): number {
@@ -72,7 +107,7 @@ function doc(): string {
     '## Detection quality',
     '',
     '`npm run bench:detect -- --dataset NAME [--detector D] [--epochs N]` runs the benchmark framework',
-    '(`collector-processor/src/evaluate/run.ts`, the code behind the API\'s benchmark view) with one default',
+    "(`collector-processor/src/evaluate/run.ts`, the code behind the API's benchmark view) with one default",
     'configuration for every dataset, seed 42 (features: [features.md](features.md)): count vectors with',
     'log term weight, idf and L2 for sessions, standardised per-record features for lines. Detectors train on',
     'normal data; the threshold is the shared default (false-positive rate 0.5 %: the 99.5th percentile of',
@@ -100,10 +135,13 @@ function doc(): string {
 function goals(rows: BenchCase[]): string[] {
   const of = (ds: string) => rows.filter((r) => r.dataset === ds && CLASSIC.includes(r.detector as DetectorName));
   const num = (r: BenchCase, k: string) => Number(r[k]);
-  const best = (rs: BenchCase[], k: string) => rs.reduce<BenchCase | undefined>((b, r) => (!b || num(r, k) > num(b, k) ? r : b), undefined);
-  const worst = (rs: BenchCase[], k: string) => rs.reduce<BenchCase | undefined>((b, r) => (!b || num(r, k) < num(b, k) ? r : b), undefined);
+  const best = (rs: BenchCase[], k: string) =>
+    rs.reduce<BenchCase | undefined>((b, r) => (!b || num(r, k) > num(b, k) ? r : b), undefined);
+  const worst = (rs: BenchCase[], k: string) =>
+    rs.reduce<BenchCase | undefined>((b, r) => (!b || num(r, k) < num(b, k) ? r : b), undefined);
   const fmt = (r: BenchCase | undefined, k: string) => (r ? `${num(r, k).toFixed(4)} (${r.detector})` : 'not run');
-  const mark = (r: BenchCase | undefined, k: string, goal: number) => (r && num(r, k) >= goal ? 'reached' : 'not reached');
+  const mark = (r: BenchCase | undefined, k: string, goal: number) =>
+    r && num(r, k) >= goal ? 'reached' : 'not reached';
   const dl = of('hdfs-deeplog');
   const h = of('hdfs-100k');
   const b = of('bgl-2k');

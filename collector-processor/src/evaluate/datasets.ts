@@ -71,7 +71,9 @@ export function loadDataset(name: string, dir: string, seed: number): Dataset {
 }
 
 /** A user's own labeled log, from file paths (CLI) — the API's upload passes contents to loadGeneric. */
-export function loadGenericFiles(opts: Omit<GenericSource, 'log' | 'labels'> & { logFile: string; labelsFile: string }): Dataset {
+export function loadGenericFiles(
+  opts: Omit<GenericSource, 'log' | 'labels'> & { logFile: string; labelsFile: string },
+): Dataset {
   const { logFile, labelsFile, ...rest } = opts;
   return loadGeneric({ ...rest, log: readFileSync(logFile, 'utf8'), labels: readFileSync(labelsFile, 'utf8') });
 }

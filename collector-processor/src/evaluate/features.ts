@@ -34,9 +34,15 @@ export interface MatrixInputs {
 
 export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): MatrixInputs {
   if (ds.kind === 'records') {
-    if (!cfg.standardizeRecords) return { train: ds.train, test: ds.test, featureNames: ds.featureNames, mode: 'record features' };
+    if (!cfg.standardizeRecords)
+      return { train: ds.train, test: ds.test, featureNames: ds.featureNames, mode: 'record features' };
     const s = new Standardizer().fit(ds.train);
-    return { train: s.transform(ds.train), test: s.transform(ds.test), featureNames: ds.featureNames, mode: 'record features' };
+    return {
+      train: s.transform(ds.train),
+      test: s.transform(ds.test),
+      featureNames: ds.featureNames,
+      mode: 'record features',
+    };
   }
   const v = new CountVectorizer(ds.trainVocab, cfg.counts).fit(ds.train);
   return {

@@ -98,7 +98,10 @@ export function loadGenericLines(src: GenericSource): RecordDataset {
   if (rows.length < 4) throw new Error(`${src.name}: only ${rows.length} labeled lines (need 4 or more)`);
   shuffle(rows, src.seed);
   const half = Math.floor(rows.length / 2);
-  const train = rows.slice(0, half).filter((r) => r.label === 0).map((r) => r.line);
+  const train = rows
+    .slice(0, half)
+    .filter((r) => r.label === 0)
+    .map((r) => r.line);
   const test = rows.slice(half);
   const featurizer = new RecordFeaturizer();
   for (const l of train) featurizer.observe(l);

@@ -23,8 +23,11 @@ export function confusion(scores: ArrayLike<number>, labels: ArrayLike<number>, 
   const c: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let i = 0; i < scores.length; i++) {
     const flagged = scores[i] > threshold;
-    if (labels[i]) flagged ? c.tp++ : c.fn++;
-    else flagged ? c.fp++ : c.tn++;
+    if (labels[i]) {
+      if (flagged) c.tp++;
+      else c.fn++;
+    } else if (flagged) c.fp++;
+    else c.tn++;
   }
   return c;
 }
@@ -36,7 +39,11 @@ export function fromConfusion(c: Confusion): ThresholdMetrics {
   return { ...c, precision, recall, f1: f1Of(precision, recall), fpr: ratio(c.fp, c.fp + c.tn) };
 }
 
-export function thresholdMetrics(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): ThresholdMetrics {
+export function thresholdMetrics(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  threshold: number,
+): ThresholdMetrics {
   return fromConfusion(confusion(scores, labels, threshold));
 }
 
@@ -50,7 +57,7 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   const order = sortedOrder(scores);
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     // a run of tied scores shares the average rank (1-based)
     let j = i;
     while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
@@ -99,7 +106,12 @@ export function prCurve(
 
 /** [fpr, tpr] per distinct threshold, starting at (0, 0). */
 export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): [number, number][] {
-  const pts = sweep(scores, labels, () => 1, (tp, fp, posTotal, negTotal) => [ratio(fp, negTotal), ratio(tp, posTotal)]);
+  const pts = sweep(
+    scores,
+    labels,
+    () => 1,
+    (tp, fp, posTotal, negTotal) => [ratio(fp, negTotal), ratio(tp, posTotal)],
+  );
   return [[0, 0], ...pts];
 }
 
@@ -125,14 +137,18 @@ function sweep(
   const order = sortedOrder(scores).reverse();
   let posTotal = 0;
   let negTotal = 0;
-  for (let i = 0; i < order.length; i++) labels[i] ? (posTotal += w(i)) : (negTotal += w(i));
+  for (let i = 0; i < order.length; i++) {
+    if (labels[i]) posTotal += w(i);
+    else negTotal += w(i);
+  }
   if (posTotal === 0) return [];
   const out: [number, number][] = [];
   let tp = 0;
   let fp = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    labels[i] ? (tp += w(i)) : (fp += w(i));
+    if (labels[i]) tp += w(i);
+    else fp += w(i);
     if (k + 1 === order.length || scores[order[k + 1]] !== scores[i]) out.push(point(tp, fp, posTotal, negTotal));
   }
   return out;

@@ -26,7 +26,12 @@ export interface ParsedLog {
   unmatched: number;
 }
 
-export function parseLog(text: string, lineFormat: string | undefined, service: string, miner?: Partial<MinerConfig>): ParsedLog {
+export function parseLog(
+  text: string,
+  lineFormat: string | undefined,
+  service: string,
+  miner?: Partial<MinerConfig>,
+): ParsedLog {
   const format = lineFormat ? compileLineFormat(lineFormat) : undefined;
   const m = new TemplateMiner(miner);
   const vocabulary = new Vocabulary();
@@ -71,7 +76,14 @@ function timeOf(f: Record<string, string>): number {
   if (f.Date && f.Time && /^\d{6}$/.test(f.Date) && /^\d{6}$/.test(f.Time)) {
     const d = f.Date;
     const t = f.Time;
-    return Date.UTC(2000 + +d.slice(0, 2), +d.slice(2, 4) - 1, +d.slice(4, 6), +t.slice(0, 2), +t.slice(2, 4), +t.slice(4, 6));
+    return Date.UTC(
+      2000 + +d.slice(0, 2),
+      +d.slice(2, 4) - 1,
+      +d.slice(4, 6),
+      +t.slice(0, 2),
+      +t.slice(2, 4),
+      +t.slice(4, 6),
+    );
   }
   if (f.Date || f.Time) {
     const ms = Date.parse(`${f.Date ?? ''} ${f.Time ?? ''}`.trim());

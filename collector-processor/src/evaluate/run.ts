@@ -5,7 +5,13 @@
  * threshold on the training scores (the shared default: FPR 0.5 %, i.e. the 99.5th percentile),
  * score the test part, and measure.
  */
-import { ModelConfig, validateWithDefaults, type BenchmarkRequest, type BenchmarkResult, type DetectorName } from '@anomalog/shared';
+import {
+  ModelConfig,
+  validateWithDefaults,
+  type BenchmarkRequest,
+  type BenchmarkResult,
+  type DetectorName,
+} from '@anomalog/shared';
 import '../detect/detectors';
 import { detectorFactory } from '../detect/registry';
 import { Calibration, type Threshold } from '../detect/calibration';
@@ -25,6 +31,8 @@ export interface RunOptions {
   features?: FeatureConfig;
   /** Sequence-detector epochs override (the LSTM is slow on wasm; the CLI asks for few). */
   epochs?: number;
+  /** Dataset name reported for an upload (default "upload"). */
+  uploadName?: string;
 }
 
 /** A result with the extras the CLI records (feature mode, threshold) next to the API's fields. */
@@ -53,7 +61,14 @@ function loadRequested(request: BenchmarkRequest, options: RunOptions): Dataset 
   if (request.dataset !== 'upload') return loadDataset(request.dataset, options.datasetsDir, options.seed);
   const u = request.upload;
   if (!u) throw new Error('dataset "upload" needs an upload (log, labels, optional lineFormat and sessionRegex)');
-  return loadGeneric({ name: 'upload', log: u.log, labels: u.labels, lineFormat: u.lineFormat, sessionRegex: u.sessionRegex, seed: options.seed });
+  return loadGeneric({
+    name: options.uploadName ?? 'upload',
+    log: u.log,
+    labels: u.labels,
+    lineFormat: u.lineFormat,
+    sessionRegex: u.sessionRegex,
+    seed: options.seed,
+  });
 }
 
 function modelConfig(): ModelConfig {
@@ -62,7 +77,12 @@ function modelConfig(): ModelConfig {
   return checked.value;
 }
 
-async function runOne(ds: Dataset, name: DetectorName, config: ModelConfig, options: RunOptions): Promise<DetailedResult> {
+async function runOne(
+  ds: Dataset,
+  name: DetectorName,
+  config: ModelConfig,
+  options: RunOptions,
+): Promise<DetailedResult> {
   const factory = detectorFactory(name);
   const settings = config.detectors[name];
   const params: Record<string, unknown> = { ...settings.params };

@@ -200,7 +200,8 @@ export class SessionTracker {
 
   private append(id: string, rec: SessionRecord, now: number): void {
     let s = this.open.get(id);
-    if (s) this.open.delete(id); // re-inserted below: now the most recently active
+    if (s)
+      this.open.delete(id); // re-inserted below: now the most recently active
     else {
       s = this.create(id, rec);
       this.stats.opened++;

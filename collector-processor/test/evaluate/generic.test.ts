@@ -57,7 +57,14 @@ describe('raw logs through the project parser', () => {
 
 describe('generic loader', () => {
   test('sessions: seeded half split, normal sessions of the first half train, labels joined by key', () => {
-    const ds = loadGenericSessions({ name: 'syn', log: synthetic.log, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, labels: synthetic.labels, seed: 1 });
+    const ds = loadGenericSessions({
+      name: 'syn',
+      log: synthetic.log,
+      lineFormat: HDFS_LINE_FORMAT,
+      sessionRegex: HDFS_BLOCK_REGEX,
+      labels: synthetic.labels,
+      seed: 1,
+    });
     expect(ds.train.length + ds.test.length).toBeLessThanOrEqual(synthetic.blocks);
     expect(ds.test).toHaveLength(synthetic.blocks / 2);
     const anomalies = ds.testLabels.reduce((a, b) => a + b, 0);
@@ -65,12 +72,28 @@ describe('generic loader', () => {
     expect(ds.train.length).toBe(synthetic.blocks / 2 - (synthetic.anomalies - anomalies));
     // training templates come first: every training index is below trainVocab
     for (const s of ds.train) for (const t of s) expect(t).toBeLessThan(ds.trainVocab);
-    const again = loadGenericSessions({ name: 'syn', log: synthetic.log, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, labels: synthetic.labels, seed: 1 });
+    const again = loadGenericSessions({
+      name: 'syn',
+      log: synthetic.log,
+      lineFormat: HDFS_LINE_FORMAT,
+      sessionRegex: HDFS_BLOCK_REGEX,
+      labels: synthetic.labels,
+      seed: 1,
+    });
     expect(again.testLabels).toEqual(ds.testLabels);
   });
 
   test('lines: labels by line number, features learnt from the training lines only', () => {
-    const log = ['INFO ok 1', 'INFO ok 2', 'INFO ok 3', 'INFO ok 4', 'FATAL disk gone', 'INFO ok 5', 'INFO ok 6', 'FATAL disk gone'].join('\n');
+    const log = [
+      'INFO ok 1',
+      'INFO ok 2',
+      'INFO ok 3',
+      'INFO ok 4',
+      'FATAL disk gone',
+      'INFO ok 5',
+      'INFO ok 6',
+      'FATAL disk gone',
+    ].join('\n');
     const labels = 'LineId,Label\n' + [0, 0, 0, 0, 1, 0, 0, 1].map((l, i) => `${i + 1},${l}`).join('\n');
     const ds = loadGenericLines({ name: 'tiny', log, lineFormat: '<Level> <Content>', labels, seed: 3 });
     expect(ds.test.rows).toBe(4);
@@ -83,13 +106,26 @@ describe('generic loader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'anomalog-generic-'));
     writeFileSync(join(dir, 'app.log'), synthetic.log);
     writeFileSync(join(dir, 'labels.csv'), synthetic.labels);
-    const ds = loadGenericFiles({ name: 'mine', logFile: join(dir, 'app.log'), labelsFile: join(dir, 'labels.csv'), lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX, seed: 5 });
+    const ds = loadGenericFiles({
+      name: 'mine',
+      logFile: join(dir, 'app.log'),
+      labelsFile: join(dir, 'labels.csv'),
+      lineFormat: HDFS_LINE_FORMAT,
+      sessionRegex: HDFS_BLOCK_REGEX,
+      seed: 5,
+    });
     expect(ds.kind).toBe('sessions');
   });
 
   test('too few labeled sessions is a clear error', () => {
     expect(() =>
-      loadGenericSessions({ name: 'x', log: 'blk_1 a\nblk_2 b', sessionRegex: HDFS_BLOCK_REGEX, labels: 'blk_1,0\n', seed: 1 }),
+      loadGenericSessions({
+        name: 'x',
+        log: 'blk_1 a\nblk_2 b',
+        sessionRegex: HDFS_BLOCK_REGEX,
+        labels: 'blk_1,0\n',
+        seed: 1,
+      }),
     ).toThrow(/labeled sessions/);
   });
 });

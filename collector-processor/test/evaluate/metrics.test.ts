@@ -1,11 +1,4 @@
-import {
-  averagePrecision,
-  prCurve,
-  rocAuc,
-  rocCurve,
-  thin,
-  thresholdMetrics,
-} from '../../src/evaluate/metrics';
+import { averagePrecision, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from '../../src/evaluate/metrics';
 
 describe('metrics', () => {
   test('ROC-AUC of hand-made scores (scikit-learn: 0.75)', () => {

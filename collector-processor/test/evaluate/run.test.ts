@@ -6,7 +6,12 @@ import { HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets'
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
 const synthetic = generateSyntheticHdfs();
-const upload = { log: synthetic.log, labels: synthetic.labels, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX };
+const upload = {
+  log: synthetic.log,
+  labels: synthetic.labels,
+  lineFormat: HDFS_LINE_FORMAT,
+  sessionRegex: HDFS_BLOCK_REGEX,
+};
 
 describe('runBenchmark', () => {
   test('end to end on an uploaded labeled log with isolation-forest', async () => {
@@ -36,7 +41,8 @@ describe('runBenchmark', () => {
   });
 
   test('same seed, same figures', async () => {
-    const run = () => runBenchmark({ dataset: 'upload', detectors: ['isolation-forest'], upload }, { datasetsDir: '.', seed: 9 });
+    const run = () =>
+      runBenchmark({ dataset: 'upload', detectors: ['isolation-forest'], upload }, { datasetsDir: '.', seed: 9 });
     const [a] = await run();
     const [b] = await run();
     expect({ ...a, fit_s: 0, records_per_s: 0 }).toEqual({ ...b, fit_s: 0, records_per_s: 0 });
@@ -47,10 +53,25 @@ describe('runBenchmark', () => {
     mkdirSync(join(dir, 'hdfs', 'deeplog'), { recursive: true });
     const normal = (i: number) => ['A', 'B', 'B', 'C', ...Array<string>(i % 4).fill('D')];
     const rows: string[] = [];
-    for (let i = 0; i < 60; i++) rows.push(JSON.stringify({ BlockId: `b${i}`, label: 0, split: i < 40 ? 'train' : 'test', templates: normal(i) }));
-    for (let i = 0; i < 6; i++) rows.push(JSON.stringify({ BlockId: `x${i}`, label: 1, split: i < 3 ? 'train' : 'test', templates: ['A', 'E', 'E', 'E'] }));
+    for (let i = 0; i < 60; i++)
+      rows.push(JSON.stringify({ BlockId: `b${i}`, label: 0, split: i < 40 ? 'train' : 'test', templates: normal(i) }));
+    for (let i = 0; i < 6; i++)
+      rows.push(
+        JSON.stringify({
+          BlockId: `x${i}`,
+          label: 1,
+          split: i < 3 ? 'train' : 'test',
+          templates: ['A', 'E', 'E', 'E'],
+        }),
+      );
     writeFileSync(join(dir, 'hdfs', 'hdfs_100k_sessions.jsonl'), rows.join('\n') + '\n');
-    writeFileSync(join(dir, 'hdfs', 'deeplog', 'hdfs_train'), Array.from({ length: 50 }, (_, i) => ['5 22 11 9 26 ', '5 5 22 11 9 26 26', '5 22 11 9 26 23 21', '5 5 5 22 11 11 9 9 26'][i % 4]).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'hdfs', 'deeplog', 'hdfs_train'),
+      Array.from(
+        { length: 50 },
+        (_, i) => ['5 22 11 9 26 ', '5 5 22 11 9 26 26', '5 22 11 9 26 23 21', '5 5 5 22 11 11 9 9 26'][i % 4],
+      ).join('\n') + '\n',
+    );
     writeFileSync(join(dir, 'hdfs', 'deeplog', 'hdfs_test_abnormal'), '5 22 11 9 26 28\n5 7 7 7\n');
     expect(listDatasets(dir).sort()).toEqual(['hdfs-100k', 'hdfs-deeplog']);
 
@@ -66,11 +87,19 @@ describe('runBenchmark', () => {
 
   test('clear errors: unknown dataset, missing files, missing upload, sequences on line data', async () => {
     const opts = { datasetsDir: mkdtempSync(join(tmpdir(), 'anomalog-empty-')), seed: 1 };
-    await expect(runBenchmark({ dataset: 'nope', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(/unknown dataset/);
+    await expect(runBenchmark({ dataset: 'nope', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(
+      /unknown dataset/,
+    );
     await expect(runBenchmark({ dataset: 'bgl-2k', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(/missing/);
     await expect(runBenchmark({ dataset: 'upload', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(/upload/);
-    const lines = { log: 'INFO a\nINFO a\nFATAL b\nINFO a\nINFO a\nINFO a', labels: '1,0\n2,0\n3,1\n4,0\n5,0\n6,0', lineFormat: '<Level> <Content>' };
-    await expect(runBenchmark({ dataset: 'upload', detectors: ['lstm'], upload: lines }, opts)).rejects.toThrow(/session dataset/);
+    const lines = {
+      log: 'INFO a\nINFO a\nFATAL b\nINFO a\nINFO a\nINFO a',
+      labels: '1,0\n2,0\n3,1\n4,0\n5,0\n6,0',
+      lineFormat: '<Level> <Content>',
+    };
+    await expect(runBenchmark({ dataset: 'upload', detectors: ['lstm'], upload: lines }, opts)).rejects.toThrow(
+      /session dataset/,
+    );
     expect(listDatasets(opts.datasetsDir)).toEqual([]);
   });
 });

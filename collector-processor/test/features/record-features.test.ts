@@ -66,7 +66,7 @@ describe('RecordFeaturizer', () => {
 });
 
 test('severityFromText maps level words to OTel severity numbers', () => {
-  expect(['TRACE', 'debug', 'INFO', 'WARNING', 'ERROR', 'SEVERE', 'FATAL', 'whatever', undefined].map(severityFromText)).toEqual([
-    1, 5, 9, 13, 17, 17, 21, 0, 0,
-  ]);
+  expect(
+    ['TRACE', 'debug', 'INFO', 'WARNING', 'ERROR', 'SEVERE', 'FATAL', 'whatever', undefined].map(severityFromText),
+  ).toEqual([1, 5, 9, 13, 17, 17, 21, 0, 0]);
 });
