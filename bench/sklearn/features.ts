@@ -114,7 +114,9 @@ function main(): void {
     writeCsv(join(out, `${name}.train.csv`), s.train);
     writeCsv(join(out, `${name}.test.csv`), s.test);
     writeFileSync(join(out, `${name}.labels.csv`), s.labels.join('\n') + '\n');
-    console.error(`${name}: ${s.train.length} train x ${s.train[0].length}, ${s.test.length} test (${s.labels.filter((l) => l).length} anomalies)`);
+    console.error(
+      `${name}: ${s.train.length} train x ${s.train[0].length}, ${s.test.length} test (${s.labels.filter((l) => l).length} anomalies)`,
+    );
     written.push(name);
   }
   writeFileSync(join(out, 'datasets.json'), JSON.stringify(written) + '\n');

@@ -18,7 +18,9 @@ function arg(name: string): string | undefined {
 }
 
 function readMatrix(file: string): Matrix {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l);
   const cols = lines[0].split(',').length;
   const data = new Float64Array(lines.length * cols);
   lines.forEach((l, r) => l.split(',').forEach((v, c) => (data[r * cols + c] = Number(v))));
@@ -29,7 +31,9 @@ const DETECTORS = ['isolation-forest', 'one-class-svm', 'lof'] as const;
 
 function main(): void {
   const dir = arg('--dir') ?? 'bench/results/sklearn-features';
-  const names: string[] = arg('--dataset') ? [arg('--dataset')!] : JSON.parse(readFileSync(join(dir, 'datasets.json'), 'utf8'));
+  const names: string[] = arg('--dataset')
+    ? [arg('--dataset')!]
+    : JSON.parse(readFileSync(join(dir, 'datasets.json'), 'utf8'));
   const detectors = arg('--detector') ? [arg('--detector') as (typeof DETECTORS)[number]] : [...DETECTORS];
   const seeds = (arg('--seeds') ?? '0,1,2,3,4').split(',').map(Number);
   for (const name of names) {
@@ -47,7 +51,9 @@ function main(): void {
         const scores = d.score(test);
         const scoreS = (performance.now() - t1) / 1000;
         runs.push({ seed, fit_s: fitS, score_s: scoreS, report: rep, scores: Array.from(scores) });
-        console.error(`${name} ${det} seed ${seed}: fit ${fitS.toFixed(2)} s, score ${scoreS.toFixed(2)} s ${JSON.stringify(rep)}`);
+        console.error(
+          `${name} ${det} seed ${seed}: fit ${fitS.toFixed(2)} s, score ${scoreS.toFixed(2)} s ${JSON.stringify(rep)}`,
+        );
       }
       writeFileSync(join(dir, `${name}.${det}.anomalog.json`), JSON.stringify(runs));
     }

@@ -34,7 +34,8 @@ export class Calibration {
 
   static fit(scores: Float64Array, threshold: Threshold): Calibration {
     if (scores.length === 0) throw new Error('calibration: no training scores');
-    if (!(threshold.value >= 0 && threshold.value <= 0.5)) throw new Error('calibration: threshold value must be in [0, 0.5]');
+    if (!(threshold.value >= 0 && threshold.value <= 0.5))
+      throw new Error('calibration: threshold value must be in [0, 0.5]');
     for (const s of scores) if (!Number.isFinite(s)) throw new Error('calibration: training scores must be finite');
     return new Calibration(Float64Array.from(scores).sort(), { mode: threshold.mode, value: threshold.value });
   }
@@ -125,7 +126,9 @@ export function readI32(t: Tensor32 | undefined, who: string, what: string, leng
 export function checkMatrix(who: string, m: { data: Float64Array; rows: number; cols: number }, cols?: number): void {
   if (!(m.data instanceof Float64Array) || m.rows * m.cols !== m.data.length || m.cols <= 0)
     throw new Error(`${who}: matrix data length ${m.data?.length} is not rows*cols (${m.rows}x${m.cols})`);
-  if (cols !== undefined && m.cols !== cols) throw new Error(`${who}: matrix has ${m.cols} columns, model expects ${cols}`);
+  if (cols !== undefined && m.cols !== cols)
+    throw new Error(`${who}: matrix has ${m.cols} columns, model expects ${cols}`);
   for (let i = 0; i < m.data.length; i++)
-    if (!Number.isFinite(m.data[i])) throw new Error(`${who}: matrix value at row ${Math.floor(i / m.cols)} is not finite`);
+    if (!Number.isFinite(m.data[i]))
+      throw new Error(`${who}: matrix value at row ${Math.floor(i / m.cols)} is not finite`);
 }

@@ -56,7 +56,8 @@ const oneClassSvm: DetectorFactory<Matrix> = {
   input: 'matrix',
   create(params, seed) {
     const g = params.gamma;
-    const gamma: { gamma?: number | 'scale' } = g === 'scale' ? { gamma: g } : typeof g === 'number' ? { gamma: g } : {};
+    const gamma: { gamma?: number | 'scale' } =
+      g === 'scale' ? { gamma: g } : typeof g === 'number' ? { gamma: g } : {};
     return new OneClassSvmDetector({ ...numbers(params, ['nu']), ...gamma, seed });
   },
   load: (bytes) => OneClassSvmDetector.load(bytes),

@@ -64,7 +64,8 @@ export class IsolationForestDetector implements Detector<Matrix> {
 
   constructor(opts: Partial<IsolationForestOptions> = {}) {
     this.opts = { ...ISOLATION_FOREST_DEFAULTS, ...opts };
-    if (!(Number.isInteger(this.opts.trees) && this.opts.trees >= 1)) throw new Error('isolation-forest: trees must be an integer >= 1');
+    if (!(Number.isInteger(this.opts.trees) && this.opts.trees >= 1))
+      throw new Error('isolation-forest: trees must be an integer >= 1');
     if (!(Number.isInteger(this.opts.sampleSize) && this.opts.sampleSize >= 2))
       throw new Error('isolation-forest: sampleSize must be an integer >= 2');
   }
@@ -76,7 +77,12 @@ export class IsolationForestDetector implements Detector<Matrix> {
     this.cols = train.cols;
     this.psi = Math.min(this.opts.sampleSize, train.rows);
     this.forest = growForest(train, this.psi, this.opts.trees, mulberry32(this.opts.seed));
-    return { fitMs: performance.now() - t0, trees: this.opts.trees, sampleSize: this.psi, nodes: this.forest.feature.length };
+    return {
+      fitMs: performance.now() - t0,
+      trees: this.opts.trees,
+      sampleSize: this.psi,
+      nodes: this.forest.feature.length,
+    };
   }
 
   score(input: Matrix): Float64Array {
@@ -89,7 +95,8 @@ export class IsolationForestDetector implements Detector<Matrix> {
       let sum = 0;
       for (let t = 0; t < f.roots.length; t++) {
         let node = f.roots[t];
-        while (f.feature[node] >= 0) node = input.data[base + f.feature[node]] <= f.split[node] ? f.left[node] : f.left[node] + 1;
+        while (f.feature[node] >= 0)
+          node = input.data[base + f.feature[node]] <= f.split[node] ? f.left[node] : f.left[node] + 1;
         sum += f.value[node];
       }
       out[r] = Math.pow(2, -sum / norm);
@@ -310,6 +317,11 @@ export function rankFeatures(
   const out: { index: number; name?: string; weight: number }[] = [];
   if (!(total > 0)) return out;
   for (let i = 0; i < weight.length; i++)
-    if (weight[i] > 0) out.push(names?.[i] !== undefined ? { index: i, name: names[i], weight: weight[i] / total } : { index: i, weight: weight[i] / total });
+    if (weight[i] > 0)
+      out.push(
+        names?.[i] !== undefined
+          ? { index: i, name: names[i], weight: weight[i] / total }
+          : { index: i, weight: weight[i] / total },
+      );
   return out.sort((a, b) => b.weight - a.weight || a.index - b.index);
 }

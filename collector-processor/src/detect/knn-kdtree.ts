@@ -64,7 +64,8 @@ export class KdTree {
     this.boxMax = new Float64Array(cap * dim);
     this.build(0, this.n, new Float64Array(this.n));
     this.leafPoints = new Float64Array(points.length);
-    for (let i = 0; i < this.n; i++) this.leafPoints.set(points.subarray(this.order[i] * dim, (this.order[i] + 1) * dim), i * dim);
+    for (let i = 0; i < this.n; i++)
+      this.leafPoints.set(points.subarray(this.order[i] * dim, (this.order[i] + 1) * dim), i * dim);
   }
 
   /** Distance from the row at data[off..off+dim) to point p. */
@@ -246,7 +247,11 @@ function select(keys: Float64Array, order: Int32Array, lo: number, hi: number, n
 }
 
 /** Distinct rows of a matrix with how often each occurs, in order of first appearance. */
-export function dedupeRows(data: Float64Array, rows: number, cols: number): { points: Float64Array; counts: Int32Array } {
+export function dedupeRows(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+): { points: Float64Array; counts: Int32Array } {
   const seen = new Map<string, number>();
   const first: number[] = [];
   const counts: number[] = [];

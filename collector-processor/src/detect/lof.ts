@@ -44,7 +44,8 @@ export class LofDetector implements Detector<Matrix> {
 
   constructor(opts: Partial<LofOptions> = {}) {
     this.opts = { ...LOF_DEFAULTS, ...opts };
-    if (!(Number.isInteger(this.opts.neighbors) && this.opts.neighbors >= 1)) throw new Error('lof: neighbors must be an integer >= 1');
+    if (!(Number.isInteger(this.opts.neighbors) && this.opts.neighbors >= 1))
+      throw new Error('lof: neighbors must be an integer >= 1');
   }
 
   fit(train: Matrix): FitReport {
@@ -56,7 +57,12 @@ export class LofDetector implements Detector<Matrix> {
     const tree = new KdTree(points, train.cols, counts);
     const k = Math.min(this.opts.neighbors, train.rows - 1);
     // First pass: every distinct row's neighbours (kept) and k-distance; second: densities.
-    const nb = { idx: new Int32Array(tree.n * k), dist: new Float64Array(tree.n * k), used: new Int32Array(tree.n * k), size: new Int32Array(tree.n) };
+    const nb = {
+      idx: new Int32Array(tree.n * k),
+      dist: new Float64Array(tree.n * k),
+      used: new Int32Array(tree.n * k),
+      size: new Int32Array(tree.n),
+    };
     const kdist = new Float64Array(tree.n);
     const res = new KnnResult(k);
     for (let p = 0; p < tree.n; p++) {
@@ -102,7 +108,8 @@ export class LofDetector implements Detector<Matrix> {
     const weight = new Float64Array(this.cols);
     for (let j = 0; j < res.size; j++) {
       const base = res.idx[j] * this.cols;
-      for (let c = 0; c < this.cols; c++) weight[c] += res.used[j] * (input.data[off + c] - m.tree.points[base + c]) ** 2;
+      for (let c = 0; c < this.cols; c++)
+        weight[c] += res.used[j] * (input.data[off + c] - m.tree.points[base + c]) ** 2;
     }
     const lof = this.score({ data: input.data.subarray(off, off + input.cols), rows: 1, cols: input.cols })[0];
     const features = rankFeatures(weight, featureNames);
@@ -130,7 +137,8 @@ export class LofDetector implements Detector<Matrix> {
     const d = new LofDetector(header.opts as LofOptions);
     const cols = Number(header.cols);
     const k = Number(header.k);
-    if (!(Number.isInteger(cols) && cols > 0 && Number.isInteger(k) && k >= 1)) throw new Error(`${who}: model file has a broken header`);
+    if (!(Number.isInteger(cols) && cols > 0 && Number.isInteger(k) && k >= 1))
+      throw new Error(`${who}: model file has a broken header`);
     const points = readF64(weights[0], who, 'points');
     if (points.length % cols !== 0) throw new Error(`${who}: model file points do not fill ${cols} columns`);
     const n = points.length / cols;
@@ -142,7 +150,12 @@ export class LofDetector implements Detector<Matrix> {
     }
     if (k > total - 1) throw new Error(`${who}: model file has k=${k} for ${total} training rows`);
     d.cols = cols;
-    d.m = { tree: new KdTree(points, cols, counts), k, kdist: readF64(weights[2], who, 'k-distance', n), lrd: readF64(weights[3], who, 'lrd', n) };
+    d.m = {
+      tree: new KdTree(points, cols, counts),
+      k,
+      kdist: readF64(weights[2], who, 'k-distance', n),
+      lrd: readF64(weights[3], who, 'lrd', n),
+    };
     return d;
   }
 

@@ -49,7 +49,8 @@ export class OneClassSvmDetector implements Detector<Matrix> {
     this.opts = { ...ONE_CLASS_SVM_DEFAULTS, ...opts };
     const { nu, gamma, tol } = this.opts;
     if (!(nu > 0 && nu <= 1)) throw new Error('one-class-svm: nu must be in (0, 1]');
-    if (gamma !== 'scale' && !(typeof gamma === 'number' && gamma > 0)) throw new Error("one-class-svm: gamma must be 'scale' or > 0");
+    if (gamma !== 'scale' && !(typeof gamma === 'number' && gamma > 0))
+      throw new Error("one-class-svm: gamma must be 'scale' or > 0");
     if (!(tol > 0)) throw new Error('one-class-svm: tol must be > 0');
   }
 
@@ -111,7 +112,9 @@ export class OneClassSvmDetector implements Detector<Matrix> {
     for (let c = 0; c < this.cols; c++) weight[c] = (input.data[off + c] - m.sv[best * this.cols + c]) ** 2;
     const raw = m.rho - this.kernelSum(input.data, off);
     const features = rankFeatures(weight, featureNames);
-    const top = features[0] ? `; it differs from the nearest support vector mostly in ${features[0].name ?? `feature ${features[0].index}`}` : '';
+    const top = features[0]
+      ? `; it differs from the nearest support vector mostly in ${features[0].name ?? `feature ${features[0].index}`}`
+      : '';
     return {
       reason: `${raw > 0 ? 'outside' : 'inside'} the learned region (margin ${(-raw).toPrecision(3)})${top}`,
       features,
@@ -120,7 +123,10 @@ export class OneClassSvmDetector implements Detector<Matrix> {
 
   serialize(): Uint8Array {
     const m = this.model();
-    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, gamma: m.gamma, rho: m.rho }, [f64Tensor(m.sv), f64Tensor(m.alpha)]);
+    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, gamma: m.gamma, rho: m.rho }, [
+      f64Tensor(m.sv),
+      f64Tensor(m.alpha),
+    ]);
   }
 
   static load(bytes: Uint8Array): OneClassSvmDetector {
@@ -143,7 +149,8 @@ export class OneClassSvmDetector implements Detector<Matrix> {
   private kernelSum(data: Float64Array, off: number): number {
     const m = this.model();
     let s = 0;
-    for (let k = 0; k < m.alpha.length; k++) s += m.alpha[k] * Math.exp(-m.gamma * sqDist(data, off, m.sv, k * this.cols, this.cols));
+    for (let k = 0; k < m.alpha.length; k++)
+      s += m.alpha[k] * Math.exp(-m.gamma * sqDist(data, off, m.sv, k * this.cols, this.cols));
     return s;
   }
 

@@ -100,7 +100,13 @@ export function solveOneClass(q: RbfRows, upper: Float64Array, nu: number, eps =
 }
 
 /** WSS2 (libsvm select_working_set with all y = +1); undefined when the gap is below eps. */
-function selectPair(q: RbfRows, alpha: Float64Array, grad: Float64Array, upper: Float64Array, eps: number): [number, number] | undefined {
+function selectPair(
+  q: RbfRows,
+  alpha: Float64Array,
+  grad: Float64Array,
+  upper: Float64Array,
+  eps: number,
+): [number, number] | undefined {
   const n = alpha.length;
   let gmax = -Infinity;
   let i = -1;

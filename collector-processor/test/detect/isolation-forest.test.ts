@@ -49,7 +49,9 @@ describe('Isolation Forest', () => {
     const det = new IsolationForestDetector({ trees: 10 });
     det.fit(train);
     const bytes = det.serialize();
-    expect(() => IsolationForestDetector.load(bytes.subarray(0, bytes.length - 8))).toThrow(/isolation-forest: .*truncated/);
+    expect(() => IsolationForestDetector.load(bytes.subarray(0, bytes.length - 8))).toThrow(
+      /isolation-forest: .*truncated/,
+    );
     expect(() => IsolationForestDetector.load(new Uint8Array([1, 2]))).toThrow(/isolation-forest/);
     const bad = bytes.slice();
     new TextEncoder().encodeInto('{"format":"x"', bad.subarray(4));

@@ -17,7 +17,8 @@ function bruteLof(train: Matrix, test: Matrix, k: number): Float64Array {
       .slice(0, k);
   const nbs = Array.from({ length: train.rows }, (_, i) => knn(train.data, i, i));
   const kdist = nbs.map((n) => n[k - 1].d);
-  const lrdOf = (n: { j: number; d: number }[]): number => 1 / (n.reduce((s, x) => s + Math.max(x.d, kdist[x.j]), 0) / k + 1e-10);
+  const lrdOf = (n: { j: number; d: number }[]): number =>
+    1 / (n.reduce((s, x) => s + Math.max(x.d, kdist[x.j]), 0) / k + 1e-10);
   const lrd = nbs.map(lrdOf);
   return Float64Array.from({ length: test.rows }, (_, i) => {
     const n = knn(test.data, i, -1);
