@@ -89,22 +89,23 @@ async function runOne(
   if (options.epochs !== undefined && factory.input === 'sequences') params.epochs = options.epochs;
   const detector = factory.create(params, options.seed) as Detector<Matrix | Sequences>;
   let train: Matrix | Sequences;
-  let test: Matrix | Sequences;
+  let test: () => Matrix | Sequences;
   let mode: string;
   if (factory.input === 'sequences') {
-    ({ train, test } = sequenceInputs(ds));
+    const seqs = sequenceInputs(ds);
+    train = seqs.train;
+    test = () => seqs.test;
     mode = 'sequences';
     await initTf();
   } else {
-    const m = matrixInputs(ds, options.features ?? DEFAULT_FEATURE_CONFIG);
-    ({ train, test, mode } = m);
+    ({ train, test, mode } = matrixInputs(ds, options.features ?? DEFAULT_FEATURE_CONFIG));
   }
   const t0 = performance.now();
   await detector.fit(train);
   const fitS = (performance.now() - t0) / 1000;
   const cut = thresholdOf(detector, train, settings.threshold);
   const t1 = performance.now();
-  const scores = detector.score(test);
+  const scores = detector.score(test());
   const scoreS = (performance.now() - t1) / 1000;
   return {
     dataset: ds.name,
