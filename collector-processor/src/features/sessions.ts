@@ -64,6 +64,8 @@ export interface SessionStats {
 }
 
 interface Open {
+  /** Map key: service, NUL, session key. */
+  id: string;
   key: string;
   service: string;
   templates: Int32Array;
@@ -92,6 +94,8 @@ export class SessionTracker {
   /** Open sessions in least-recently-active order (a Map keeps insertion order; touching re-inserts). */
   private readonly open = new Map<string, Open>();
   private readonly keys: string[] = [];
+  /** Earliest end among open windows (kind 'window'). */
+  private nextWindowEnd = Infinity;
   private readonly stats: SessionStats = {
     open: 0,
     bytes: 0,
@@ -144,8 +148,14 @@ export class SessionTracker {
   /** Close sessions idle for inactivityMs and windows that ended, as of `now`. */
   advance(now: number): void {
     if (this.options.kind === 'window') {
-      // Few windows are open per service (windowMs / slideMs), so a scan is cheap.
-      for (const s of this.open.values()) if (s.endMs <= now) this.close(s, 'window');
+      // Scan only when the earliest window end has passed: not on every record.
+      if (now < this.nextWindowEnd) return;
+      let next = Infinity;
+      for (const s of this.open.values()) {
+        if (s.endMs <= now) this.close(s, 'window');
+        else if (s.endMs < next) next = s.endMs;
+      }
+      this.nextWindowEnd = next;
       return;
     }
     const limit = now - this.options.inactivityMs;
@@ -158,6 +168,7 @@ export class SessionTracker {
   /** Close everything still open (end of a batch, shutdown). */
   flush(): void {
     for (const s of this.open.values()) this.close(s, 'flush');
+    this.nextWindowEnd = Infinity;
   }
 
   private keysOf(rec: SessionRecord): number {
@@ -219,6 +230,7 @@ export class SessionTracker {
     const key = id.slice(sep + 1);
     const start = o.kind === 'window' ? Number(key.slice('window:'.length)) : rec.timeMs;
     const s: Open = {
+      id,
       key,
       service: rec.service,
       templates: new Int32Array(INITIAL_CAPACITY),
@@ -228,6 +240,7 @@ export class SessionTracker {
       endMs: o.kind === 'window' ? start + o.windowMs : Infinity,
     };
     this.stats.bytes += SESSION_OVERHEAD_BYTES + 2 * id.length + s.templates.byteLength;
+    if (s.endMs < this.nextWindowEnd) this.nextWindowEnd = s.endMs;
     return s;
   }
 
@@ -240,6 +253,7 @@ export class SessionTracker {
 
   private enforceBounds(): void {
     const { maxOpen, maxBytes } = this.options;
+    if (this.open.size <= maxOpen && this.stats.bytes <= maxBytes) return;
     for (const s of this.open.values()) {
       if (this.open.size <= maxOpen && this.stats.bytes <= maxBytes) break;
       this.close(s, 'evicted');
@@ -247,9 +261,8 @@ export class SessionTracker {
   }
 
   private close(s: Open, reason: CloseReason): void {
-    const id = `${s.service}\u0000${s.key}`;
-    this.open.delete(id);
-    this.stats.bytes -= SESSION_OVERHEAD_BYTES + 2 * id.length + s.templates.byteLength;
+    this.open.delete(s.id);
+    this.stats.bytes -= SESSION_OVERHEAD_BYTES + 2 * s.id.length + s.templates.byteLength;
     if (reason === 'inactive') this.stats.closedInactive++;
     else if (reason === 'size') this.stats.closedSize++;
     else if (reason === 'window') this.stats.closedWindow++;

@@ -85,6 +85,17 @@ describe('SessionTracker', () => {
     expect(closed.map((s) => s.key)).toEqual(['window:0', 'window:100']);
   });
 
+  test('windows of many services close at their own ends', () => {
+    const { t, closed } = tracker({ kind: 'window', windowMs: 100 });
+    for (let i = 0; i < 50; i++) t.add({ service: `svc${i}`, template: i, timeMs: i * 10 });
+    // at t = 490 the windows [0, 100) … [300, 400) of services 0..39 have ended
+    expect(closed).toHaveLength(40);
+    expect(new Set(closed.map((s) => s.service)).size).toBe(40);
+    t.advance(10_000);
+    expect(closed).toHaveLength(50);
+    expect(t.snapshotStats()).toMatchObject({ open: 0, closedWindow: 50, bytes: 0 });
+  });
+
   test('sliding windows: a record is in windowMs / slideMs windows', () => {
     const { t, closed } = tracker({ kind: 'window', windowMs: 100, slideMs: 50 });
     t.add({ service: 's', template: 7, timeMs: 120 });
