@@ -12,11 +12,16 @@
  *   shuffled with seed 42, fit on 80%, test = the other 20% (normal) + every abnormal session.
  * - hdfs-100k: template count vectors of the 7,940 block sessions; fit on the normal sessions of the
  *   train split (as the README's anchors), test = the test split; vocabulary = every template seen.
+ * - pipeline-NAME: the matrices `npm run bench:detect` scores for each available dataset NAME
+ *   (evaluate/datasets.ts loaders with seed 42, then evaluate/features.ts default features).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetsDir } from '../lib/report';
 import { mulberry32 } from '../../collector-processor/src/detect/isolation-forest';
+import type { Matrix } from '../../collector-processor/src/detect/detector';
+import { availableDatasets, loadDataset } from '../../collector-processor/src/evaluate/datasets';
+import { matrixInputs } from '../../collector-processor/src/evaluate/features';
 
 interface Split {
   train: number[][];
@@ -92,6 +97,16 @@ function hdfs100k(dir: string): Split {
   return { train, test: testS.map((s) => vector(s.templates)), labels: testS.map((s) => s.label) };
 }
 
+function rowsOf(m: Matrix): number[][] {
+  return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+}
+
+function pipeline(name: string, dir: string): Split {
+  const ds = loadDataset(name, dir, 42);
+  const inputs = matrixInputs(ds);
+  return { train: rowsOf(inputs.train), test: rowsOf(inputs.test()), labels: Array.from(ds.testLabels) };
+}
+
 function writeCsv(file: string, rows: number[][]): void {
   writeFileSync(file, rows.map((r) => r.join(',')).join('\n') + '\n');
 }
@@ -108,6 +123,7 @@ function main(): void {
   else console.error(`hdfs-deeplog skipped: no ${join(data, 'hdfs', 'deeplog')}`);
   if (existsSync(join(data, 'hdfs', 'hdfs_100k_sessions.jsonl'))) sets.push(['hdfs-100k', () => hdfs100k(data)]);
   else console.error(`hdfs-100k skipped: no ${join(data, 'hdfs', 'hdfs_100k_sessions.jsonl')}`);
+  for (const name of availableDatasets(data)) sets.push([`pipeline-${name}`, () => pipeline(name, data)]);
   const written: string[] = [];
   for (const [name, make] of sets) {
     const s = make();
