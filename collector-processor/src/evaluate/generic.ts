@@ -48,6 +48,7 @@ export function loadGenericSessions(src: GenericSource): SessionDataset {
   const half = Math.floor(rows.length / 2);
   const trainRows = rows.slice(0, half).filter((r) => r.label === 0);
   const testRows = rows.slice(half);
+  checkSplit(src.name, 'sessions', trainRows.length, testRows);
   const v = trainFirst(
     trainRows.map((r) => r.seq),
     testRows.map((r) => r.seq),
@@ -103,6 +104,7 @@ export function loadGenericLines(src: GenericSource): RecordDataset {
     .filter((r) => r.label === 0)
     .map((r) => r.line);
   const test = rows.slice(half);
+  checkSplit(src.name, 'lines', train.length, test);
   const featurizer = new RecordFeaturizer();
   for (const l of train) featurizer.observe(l);
   return {
@@ -119,6 +121,14 @@ export function loadGenericLines(src: GenericSource): RecordDataset {
       `${parsed.lines.length} lines (${parsed.unmatched} not matching the line format), ${parsed.vocabulary.size} templates; ` +
       `seeded 50/50 split of labeled lines, normal lines of the first half train`,
   };
+}
+
+/** ROC-AUC needs both classes in the scored half, and the detectors need normal training data. */
+function checkSplit(name: string, what: string, trainNormal: number, test: readonly { label: 0 | 1 }[]): void {
+  const anomalies = test.reduce((n, r) => n + r.label, 0);
+  if (trainNormal === 0) throw new Error(`${name}: no normal ${what} to train on`);
+  if (anomalies === 0 || anomalies === test.length)
+    throw new Error(`${name}: the scored half has ${anomalies === 0 ? 'no anomalous' : 'only anomalous'} ${what}`);
 }
 
 function featureMatrix(lines: readonly ParsedLine[], f: RecordFeaturizer): Matrix {

@@ -117,6 +117,14 @@ describe('generic loader', () => {
     expect(ds.kind).toBe('sessions');
   });
 
+  test('a split without both classes to score is a clear error', () => {
+    const log = Array.from({ length: 20 }, (_, i) => `blk_${i} ok`).join('\n');
+    const labels = Array.from({ length: 20 }, (_, i) => `blk_${i},0`).join('\n');
+    expect(() => loadGenericSessions({ name: 'x', log, sessionRegex: HDFS_BLOCK_REGEX, labels, seed: 1 })).toThrow(
+      /no anomalous sessions/,
+    );
+  });
+
   test('too few labeled sessions is a clear error', () => {
     expect(() =>
       loadGenericSessions({
