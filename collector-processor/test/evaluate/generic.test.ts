@@ -84,21 +84,21 @@ describe('generic loader', () => {
   });
 
   test('lines: labels by line number, features learnt from the training lines only', () => {
-    const log = [
-      'INFO ok 1',
-      'INFO ok 2',
-      'INFO ok 3',
-      'INFO ok 4',
-      'FATAL disk gone',
-      'INFO ok 5',
-      'INFO ok 6',
-      'FATAL disk gone',
-    ].join('\n');
-    const labels = 'LineId,Label\n' + [0, 0, 0, 0, 1, 0, 0, 1].map((l, i) => `${i + 1},${l}`).join('\n');
+    // every third line is an alert, so both halves of any split hold both classes
+    const y = Array.from({ length: 30 }, (_, i) => (i % 3 === 2 ? 1 : 0));
+    const log = y.map((l, i) => (l ? 'FATAL disk gone' : `INFO ok ${i}`)).join('\n');
+    const labels = 'LineId,Label\n' + y.map((l, i) => `${i + 1},${l}`).join('\n');
     const ds = loadGenericLines({ name: 'tiny', log, lineFormat: '<Level> <Content>', labels, seed: 3 });
-    expect(ds.test.rows).toBe(4);
+    expect(ds.test.rows).toBe(15);
     expect(ds.train.cols).toBe(ds.featureNames.length);
-    expect(ds.train.rows).toBeLessThanOrEqual(4);
+    expect(ds.train.rows).toBe(15 - (10 - ds.testLabels.reduce((a, b) => a + b, 0)));
+    // the alert template is unseen in (normal) training, and FATAL
+    const unseen = ds.featureNames.indexOf('unseen template');
+    const severity = ds.featureNames.indexOf('severity');
+    ds.testLabels.forEach((l, r) => {
+      expect(ds.test.data[r * ds.test.cols + unseen]).toBe(l);
+      expect(ds.test.data[r * ds.test.cols + severity]).toBe(l ? 21 : 9);
+    });
     expect(loadGeneric({ name: 'tiny', log, labels, seed: 3 }).kind).toBe('records');
   });
 
