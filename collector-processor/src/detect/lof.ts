@@ -115,7 +115,7 @@ export class LofDetector implements Detector<Matrix> {
     const features = rankFeatures(weight, featureNames);
     const top = features[0] ? ` mostly in ${features[0].name ?? `feature ${features[0].index}`}` : '';
     return {
-      reason: `local density ${lof.toFixed(2)} times lower than that of its ${m.k} nearest training rows; it differs from them${top || ' in no feature'}`,
+      reason: `${densityPhrase(lof, m.k)}; it differs from them${top || ' in no feature'}`,
       features,
     };
   }
@@ -163,6 +163,16 @@ export class LofDetector implements Detector<Matrix> {
     if (!this.m) throw new Error('lof: used before fit()');
     return this.m;
   }
+}
+
+/**
+ * Neighbourhoods made of identical copies have a density capped only by the 1e-10 guard, so a row
+ * just beside them gets a factor in the billions: say so instead of printing the number alone.
+ */
+function densityPhrase(lof: number, k: number): string {
+  if (lof >= 1e6)
+    return `off a spot where its ${k} nearest training rows are exact repeats (local outlier factor ${lof.toExponential(2)})`;
+  return `local density ${lof.toPrecision(3)} times lower than that of its ${k} nearest training rows`;
 }
 
 /** lrd of a query from its neighbours: 1 / (mean reach-dist + 1e-10), as scikit-learn. */

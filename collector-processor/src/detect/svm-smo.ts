@@ -192,5 +192,9 @@ function computeRho(alpha: Float64Array, grad: Float64Array, upper: Float64Array
       sum += grad[i];
     }
   }
-  return free > 0 ? sum / free : (ub + lb) / 2;
+  if (free > 0) return sum / free;
+  // All at a bound on one side (nu = 1 puts every alpha at its upper bound): libsvm would return an
+  // infinite rho; the finite side is the tightest valid offset.
+  if (Number.isFinite(ub) && Number.isFinite(lb)) return (ub + lb) / 2;
+  return Number.isFinite(lb) ? lb : ub;
 }

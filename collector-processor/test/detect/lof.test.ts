@@ -98,6 +98,8 @@ describe('LOF (novelty)', () => {
     const s = det.score({ data: Float64Array.from([0, 0, 1, 0]), rows: 2, cols: 2 });
     expect(s[0]).toBeCloseTo(1, 9);
     expect(Number.isFinite(s[1]) && s[1] > 1e6).toBe(true);
+    const e = det.explain({ data: Float64Array.from([1, 0]), rows: 1, cols: 2 }, 0, ['u', 'v']);
+    expect(e.reason).toMatch(/exact repeats .*e\+\d+\); it differs from them mostly in u/);
   });
 
   it('explain names the feature that differs', () => {

@@ -69,6 +69,20 @@ describe('One-Class SVM', () => {
     expect(outside).toBeLessThanOrEqual(40 + 2);
   });
 
+  it('handles nu = 1 and a single distinct row', () => {
+    const all = new OneClassSvmDetector({ nu: 1 });
+    all.fit(train);
+    const s = all.score(test);
+    for (const v of s) expect(Number.isFinite(v)).toBe(true);
+    expect(rocAuc(s, labels)).toBeGreaterThan(0.99);
+    expect(Array.from(OneClassSvmDetector.load(all.serialize()).score(test))).toEqual(Array.from(s));
+    const one = new OneClassSvmDetector();
+    one.fit({ data: new Float64Array(20).fill(2), rows: 10, cols: 2 });
+    const t = one.score({ data: Float64Array.from([2, 2, 3, 2]), rows: 2, cols: 2 });
+    expect(t[0]).toBeCloseTo(0, 12);
+    expect(t[1]).toBeGreaterThan(0);
+  });
+
   it('is deterministic and round-trips through bytes', () => {
     const a = new OneClassSvmDetector({ gamma: 0.3 });
     const b = new OneClassSvmDetector({ gamma: 0.3 });
