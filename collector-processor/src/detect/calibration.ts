@@ -111,6 +111,9 @@ export function readF64(t: Tensor32 | undefined, who: string, what: string, leng
   const out = new Float64Array(t.data.slice().buffer);
   if (length !== undefined && out.length !== length)
     throw new Error(`${who}: model file has ${out.length} ${what} values, expected ${length}`);
+  // Every float array the detectors store is finite; anything else is corruption.
+  for (let i = 0; i < out.length; i++)
+    if (!Number.isFinite(out[i])) throw new Error(`${who}: model file has a broken ${what} value at ${i}`);
   return out;
 }
 

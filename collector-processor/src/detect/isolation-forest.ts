@@ -187,7 +187,7 @@ function validateForest(f: Forest, cols: number, who: string): void {
     const feat = f.feature[i];
     if (feat >= cols) throw new Error(`${who}: node ${i} splits on feature ${feat} of ${cols}`);
     if (feat >= 0 && !(f.left[i] > i && f.left[i] + 1 < n)) throw new Error(`${who}: node ${i} has broken children`);
-    if (feat < 0 && !Number.isFinite(f.value[i])) throw new Error(`${who}: leaf ${i} has a broken path length`);
+    if (!(f.size[i] >= 1)) throw new Error(`${who}: node ${i} has a broken size`);
   }
 }
 
