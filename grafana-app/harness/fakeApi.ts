@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import { readFileSync } from 'fs';
-import path from 'path';
 import { ModelConfig, validateWithDefaults, type Anomaly, type BenchmarkRun } from '@anomalog/shared';
+import { listen, serveHarness } from './serve';
 
 /** A small stand-in for the processor API (issue 6 not landed yet), answering with the shared schemas' shapes. */
 export function startFakeApi(): Promise<{ server: Server; origin: string; saved: () => unknown }> {
@@ -81,21 +80,15 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     'POST /api/v1/benchmarks': () => ({ ...run, state: 'running', progress: 0.3, results: [] }),
     'GET /api/v1/benchmarks/r1': () => run,
   };
-  const page = `<!doctype html><html><body><div id="root"></div><script src="/harness.js"></script></body></html>`;
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/harness.js') {
-      res.setHeader('content-type', 'text/javascript');
-      return res.end(readFileSync(path.join(__dirname, 'dist', 'harness.js')));
+    if (serveHarness(req, res)) {
+      return;
     }
+    const url = new URL(req.url ?? '/', 'http://x');
     const route = routes[`${req.method} ${url.pathname}`];
     if (route) {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify(route(body ? JSON.parse(body) : undefined, url)));
-    }
-    if (url.pathname === '/') {
-      res.setHeader('content-type', 'text/html');
-      return res.end(page);
     }
     res.statusCode = 404;
     res.end('{}');
@@ -105,11 +98,5 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     req.on('data', (c) => (body += c));
     req.on('end', () => handle(req, res, body));
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, origin: `http://127.0.0.1:${port}`, saved: () => model });
-    }),
-  );
+  return listen(server).then((origin) => ({ server, origin, saved: () => model }));
 }

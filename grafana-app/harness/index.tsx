@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { from } from 'rxjs';
 import { createTheme } from '@grafana/data';
 import { setBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
-import { ThemeContext } from '@grafana/ui';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { PROXY_BASE } from '../src/constants';
 import { AnomaliesPage } from '../src/pages/Anomalies';
 import { TemplatesPage } from '../src/pages/Templates';
@@ -48,6 +48,8 @@ document.body.style.fontFamily = theme.typography.fontFamily;
 
 createRoot(document.getElementById('root')!).render(
   <ThemeContext.Provider value={theme}>
+    {/* Grafana's global stylesheet (resets, fonts, drawer and form styles) as Grafana itself mounts it. */}
+    <GlobalStyles />
     <div style={{ padding: 16 }}>
       <Page />
     </div>

@@ -1,22 +1,11 @@
 /**
  * @jest-environment node
  */
-import { execFileSync } from 'child_process';
 import path from 'path';
 import type { Server } from 'http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFakeApi } from '../harness/fakeApi';
-
-const APP_DIR = path.resolve(__dirname, '..');
-const SHOTS = path.join(APP_DIR, 'test-results');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { APP_DIR, SHOTS, buildHarness, launchChromium, waitForDrawerOpen } from './test-utils/browser';
 
 let browser: Browser;
 let server: Server;
@@ -25,12 +14,9 @@ let saved: () => unknown;
 let page: Page;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [require.resolve('webpack-cli/bin/cli.js'), '-c', 'harness/webpack.config.js'], {
-    cwd: APP_DIR,
-    stdio: 'ignore',
-  });
+  buildHarness(path.join(APP_DIR, 'harness', 'dist'));
   ({ server, origin, saved } = await startFakeApi());
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120000);
 
@@ -54,6 +40,7 @@ test('anomalies: loads, filters by service and opens a drawer', async () => {
   await page.goto(`${origin}/?page=anomalies`);
   await page.getByRole('button', { name: 'Connection to <*> refused' }).first().click();
   await page.getByText('template t0 seen 40x more often than in training').waitFor();
+  await waitForDrawerOpen(page);
   await page.screenshot({ path: path.join(SHOTS, 'anomaly-drawer.png') });
 });
 

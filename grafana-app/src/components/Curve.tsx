@@ -1,10 +1,6 @@
 import React from 'react';
 import { useTheme2 } from '@grafana/ui';
-
-interface Series {
-  name: string;
-  points: Array<[number, number]>;
-}
+import type { CurveSeries as Series } from './benchmarks/curves';
 
 const SIZE = 220;
 const PAD = 24;
@@ -23,6 +19,8 @@ export function Curve({
 }) {
   const theme = useTheme2();
   const scale = (v: number) => PAD + v * (SIZE - 2 * PAD);
+  const color = (i: number) =>
+    theme.visualization.getColorByName(theme.visualization.palette[i % theme.visualization.palette.length]);
   return (
     <figure aria-label={title} style={{ margin: 0 }}>
       <svg width={SIZE} height={SIZE} role="img" aria-label={`${title} chart`}>
@@ -39,9 +37,7 @@ export function Curve({
             key={s.name}
             fill="none"
             strokeWidth={2}
-            stroke={theme.visualization.getColorByName(
-              theme.visualization.palette[i % theme.visualization.palette.length],
-            )}
+            stroke={color(i)}
             points={s.points.map(([x, y]) => `${scale(x)},${SIZE - scale(y)}`).join(' ')}
           />
         ))}
@@ -59,7 +55,17 @@ export function Curve({
           {yLabel}
         </text>
       </svg>
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        <ul style={{ listStyle: 'none', padding: 0, margin: 0, fontSize: theme.typography.bodySmall.fontSize }}>
+          {series.map((s, i) => (
+            <li key={s.name}>
+              <span style={{ display: 'inline-block', width: 10, height: 10, marginRight: 4, background: color(i) }} />
+              {s.name}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
     </figure>
   );
 }

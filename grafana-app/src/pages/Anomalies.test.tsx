@@ -24,11 +24,18 @@ const detail: AnomalyDetail = {
   attributes: {},
   context: [
     { time: new Date(now - 61_000).toISOString(), templateId: 't0', message: 'opening block', isAnomaly: false },
-    { time: new Date(now - 60_000).toISOString(), templateId: 't1', message: 'Connection to db-1 refused', isAnomaly: true },
+    {
+      time: new Date(now - 60_000).toISOString(),
+      templateId: 't1',
+      message: 'Connection to db-1 refused',
+      isAnomaly: true,
+    },
   ],
   explanation: { reason: 'template t1 never seen in training', features: [{ name: 'count:t1', weight: 0.8 }] },
 };
-const services = [{ service: 'checkout', status: 'scoring', recordsSeen: 10, templates: 3, anomalies: 2, learningProgress: 1 }];
+const services = [
+  { service: 'checkout', status: 'scoring', recordsSeen: 10, templates: 3, anomalies: 2, learningProgress: 1 },
+];
 
 beforeEach(() => act(() => locationService.push('/a/anomalog-app/anomalies')));
 

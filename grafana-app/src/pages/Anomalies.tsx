@@ -136,9 +136,7 @@ function emptyText(services: ServiceSummary[]): string {
 function LearningNotice({ services }: { services: ServiceSummary[] }) {
   return (
     <Alert severity="info" title="Model still learning">
-      {services
-        .map((s) => `${s.service}: ${Math.round(s.learningProgress * 100)} % of its learning window`)
-        .join('; ')}
+      {services.map((s) => `${s.service}: ${Math.round(s.learningProgress * 100)} % of its learning window`).join('; ')}
       . These services raise no anomalies until their model has learned what normal looks like.{' '}
       <LinkButton size="sm" fill="text" href={`${PLUGIN_BASE_URL}/${ROUTES.Models}`}>
         See models

@@ -1,121 +1,134 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, Checkbox, Combobox, InteractiveTable, Stack, useStyles2 } from '@grafana/ui';
-import type { BenchmarkResult, BenchmarkRun, DetectorName } from '@anomalog/shared';
+import { Alert, Button, Checkbox, Combobox, Field, Stack, Text, useStyles2 } from '@grafana/ui';
+import { DetectorName, type BenchmarkRun } from '@anomalog/shared';
 import { benchmarkApi } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { Curve } from '../components/Curve';
+import { curveSeries } from '../components/benchmarks/curves';
+import { EarlierRuns } from '../components/benchmarks/EarlierRuns';
+import { ResultsTable } from '../components/benchmarks/ResultsTable';
+import {
+  EMPTY_UPLOAD,
+  UploadFields,
+  uploadProblem,
+  uploadRequest,
+  type Upload,
+} from '../components/benchmarks/UploadFields';
 
-const DETECTORS: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof', 'autoencoder', 'lstm'];
+const DETECTORS: DetectorName[] = DetectorName.anyOf.map((d) => d.const);
+const UPLOAD = 'upload';
 const POLL_MS = 1000;
-const fmt = (v: number) => v.toFixed(3);
-
-const RESULT_COLUMNS = [
-  { id: 'detector', header: 'Detector' },
-  ...(['precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'fpr'] as const).map((id) => ({
-    id,
-    header: id.replace('_', '-').toUpperCase(),
-    sortType: 'number' as const,
-    cell: ({ row }: { row: { original: BenchmarkResult } }) => fmt(row.original[id]),
-  })),
-  { id: 'fit_s', header: 'Fit (s)', sortType: 'number' as const },
-  { id: 'records_per_s', header: 'Scoring (records/s)', sortType: 'number' as const },
-];
+const finished = (run?: BenchmarkRun) => run?.state === 'done' || run?.state === 'failed';
 
 export function BenchmarksPage() {
   const styles = useStyles2(getStyles);
   const [datasets, setDatasets] = useState<string[]>([]);
-  const [dataset, setDataset] = useState<string>();
+  const [dataset, setDataset] = useState<string>(UPLOAD);
+  const [upload, setUpload] = useState<Upload>(EMPTY_UPLOAD);
   const [detectors, setDetectors] = useState<DetectorName[]>(['isolation-forest']);
   const [run, setRun] = useState<BenchmarkRun>();
   const [earlier, setEarlier] = useState<BenchmarkRun[]>([]);
+  const [compared, setCompared] = useState<string[]>([]);
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(true);
 
+  const loadRuns = useCallback(() => benchmarkApi.runs().then(setEarlier).catch(setError), []);
   useEffect(() => {
     Promise.all([benchmarkApi.datasets(), benchmarkApi.runs()])
       .then(([names, runs]) => {
         setDatasets(names);
-        setDataset(names[0]);
+        setDataset(names[0] ?? UPLOAD);
         setEarlier(runs);
       })
       .catch(setError)
       .finally(() => setLoading(false));
   }, []);
 
+  // Follow the run until it ends; then the list of runs has it too.
   useEffect(() => {
-    if (!run || run.state === 'done' || run.state === 'failed') {
+    if (!run || finished(run)) {
       return;
     }
     const timer = setTimeout(() => benchmarkApi.run(run.id).then(setRun).catch(setError), POLL_MS);
     return () => clearTimeout(timer);
   }, [run]);
+  useEffect(() => {
+    if (finished(run)) {
+      loadRuns();
+    }
+  }, [run?.state, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const toggle = (d: DetectorName) =>
     setDetectors((list) => (list.includes(d) ? list.filter((x) => x !== d) : [...list, d]));
-  const start = () => dataset && benchmarkApi.start({ dataset, detectors }).then(setRun).catch(setError);
-  const results = run?.results ?? [];
+  const problem =
+    detectors.length === 0 ? 'Choose at least one detector.' : dataset === UPLOAD ? uploadProblem(upload) : undefined;
+  const start = () => {
+    setError(undefined);
+    benchmarkApi
+      .start({ dataset, detectors, ...(dataset === UPLOAD ? { upload: uploadRequest(upload) } : {}) })
+      .then(setRun)
+      .catch(setError);
+  };
+  const { roc, pr } = curveSeries(
+    run,
+    earlier.filter((r) => compared.includes(r.id)),
+  );
+  const toggleCompared = (id: string) =>
+    setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
   return (
     <div className={styles.page}>
-      <LoadState
-        loading={loading}
-        error={error}
-        empty={!loading && datasets.length === 0}
-        emptyText="The processor offers no datasets; upload a labeled file."
-      />
-      <Stack alignItems="center" wrap="wrap">
-        <Combobox
-          width={30}
-          placeholder="Dataset"
-          options={datasets.map((d) => ({ label: d, value: d }))}
-          value={dataset ?? null}
-          onChange={(o) => setDataset(o?.value)}
-        />
-        {DETECTORS.map((d) => (
-          <Checkbox key={d} label={d} value={detectors.includes(d)} onChange={() => toggle(d)} />
-        ))}
-        <Button onClick={start} disabled={!dataset || detectors.length === 0 || run?.state === 'running'}>
+      <LoadState loading={loading} error={error} empty={false} emptyText="" />
+      <Stack direction="column" gap={1}>
+        <Field label="Dataset" noMargin>
+          <Combobox
+            id="benchmark-dataset"
+            width={30}
+            options={[
+              ...datasets.map((d) => ({ label: d, value: d })),
+              { label: 'Upload a labeled file', value: UPLOAD },
+            ]}
+            value={dataset}
+            onChange={(o) => setDataset(o?.value ?? UPLOAD)}
+          />
+        </Field>
+        <Field label="Detectors" noMargin>
+          <Stack wrap="wrap">
+            {DETECTORS.map((d) => (
+              <Checkbox key={d} label={d} value={detectors.includes(d)} onChange={() => toggle(d)} />
+            ))}
+          </Stack>
+        </Field>
+      </Stack>
+      {!loading && datasets.length === 0 && (
+        <Text color="secondary">
+          No named datasets under the processor&apos;s api.datasetsDir (see docs/benchmarks.md); upload a labeled log
+          instead.
+        </Text>
+      )}
+      {dataset === UPLOAD && <UploadFields value={upload} onChange={setUpload} />}
+      <Stack alignItems="center">
+        <Button onClick={start} disabled={problem !== undefined || (run !== undefined && !finished(run))}>
           Run benchmark
         </Button>
+        {problem && <Text color="secondary">{problem}</Text>}
         {run && <span>{`Run ${run.state} ${Math.round(run.progress * 100)} %`}</span>}
       </Stack>
-      {results.length > 0 && (
-        <>
-          <InteractiveTable columns={RESULT_COLUMNS} data={results} getRowId={(r: BenchmarkResult) => r.detector} />
-          <Stack>
-            <Curve
-              title="ROC"
-              xLabel="false-positive rate"
-              yLabel="true-positive rate"
-              series={results.map((r) => ({ name: r.detector, points: r.roc ?? [] }))}
-            />
-            <Curve
-              title="Precision-recall"
-              xLabel="recall"
-              yLabel="precision"
-              series={results.map((r) => ({ name: r.detector, points: r.pr ?? [] }))}
-            />
-          </Stack>
-        </>
+      {run?.state === 'failed' && (
+        <Alert severity="error" title="The benchmark failed">
+          {run.message ?? 'No reason given; see the processor log.'}
+        </Alert>
       )}
-      {earlier.length > 0 && (
-        <InteractiveTable
-          getRowId={(r: BenchmarkRun) => r.id}
-          data={earlier}
-          columns={[
-            { id: 'startedAt', header: 'Earlier run', sortType: 'string' as const },
-            { id: 'dataset', header: 'Dataset' },
-            {
-              id: 'f1',
-              header: 'F1 by detector',
-              cell: ({ row }: { row: { original: BenchmarkRun } }) =>
-                row.original.results.map((r) => `${r.detector} ${fmt(r.f1)}`).join(', '),
-            },
-          ]}
-        />
+      {run && run.results.length > 0 && <ResultsTable results={run.results} />}
+      {roc.length > 0 && (
+        <Stack wrap="wrap">
+          <Curve title="ROC" xLabel="false-positive rate" yLabel="true-positive rate" series={roc} />
+          <Curve title="Precision-recall" xLabel="recall" yLabel="precision" series={pr} />
+        </Stack>
       )}
+      {earlier.length > 0 && <EarlierRuns runs={earlier} compared={compared} onToggle={toggleCompared} />}
     </div>
   );
 }

@@ -5,7 +5,13 @@ import { shiftRange, toTimeRange, toUrlValues, zoomOut } from './timeRange';
 test('URL values become filters, with defaults for missing or bad ones', () => {
   expect(filtersFromSearch({})).toEqual(DEFAULT_FILTERS);
   expect(
-    filtersFromSearch({ from: 'now-1h', to: 'now', 'var-service': 'web', 'var-detector': 'lof', 'var-minScore': '0.6' }),
+    filtersFromSearch({
+      from: 'now-1h',
+      to: 'now',
+      'var-service': 'web',
+      'var-detector': 'lof',
+      'var-minScore': '0.6',
+    }),
   ).toEqual({ from: 'now-1h', to: 'now', service: 'web', detector: 'lof', minScore: 0.6 });
   expect(filtersFromSearch({ 'var-minScore': '7' }).minScore).toBe(0);
 });

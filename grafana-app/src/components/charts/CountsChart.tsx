@@ -61,7 +61,13 @@ export function CountsChart({
         aria-label="Anomalies over time chart"
         className={styles.svg}
       >
-        <line x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} stroke={theme.colors.border.medium} />
+        <line
+          x1={PAD.left}
+          x2={WIDTH - PAD.right}
+          y1={PAD.top + plotH}
+          y2={PAD.top + plotH}
+          stroke={theme.colors.border.medium}
+        />
         <text x={PAD.left - 4} y={PAD.top + 8} fontSize={10} fill={theme.colors.text.secondary} textAnchor="end">
           {yMax}
         </text>
@@ -92,7 +98,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
   }),
   svg: css({ display: 'block', maxHeight: 220 }),
-  legend: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2), fontSize: theme.typography.bodySmall.fontSize }),
+  legend: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   legendItem: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) }),
   swatch: css({ width: 12, height: 4, borderRadius: 2, display: 'inline-block' }),
 });

@@ -1,0 +1,57 @@
+import React from 'react';
+import { dateTimeFormat } from '@grafana/data';
+import { Badge, Checkbox, InteractiveTable } from '@grafana/ui';
+import type { BenchmarkRun } from '@anomalog/shared';
+
+type Cell = { row: { original: BenchmarkRun } };
+
+/** "isolation-forest 0.874 / 0.951" per detector: F1 and ROC-AUC, the two figures runs are compared on. */
+function summary(run: BenchmarkRun): string {
+  return run.results.map((r) => `${r.detector} ${r.f1.toFixed(3)} / ${r.roc_auc.toFixed(3)}`).join(', ');
+}
+
+/** Earlier runs (newest first); ticked ones are drawn on the curves next to the current run. */
+export function EarlierRuns({
+  runs,
+  compared,
+  onToggle,
+}: {
+  runs: BenchmarkRun[];
+  compared: string[];
+  onToggle: (id: string) => void;
+}) {
+  const columns = [
+    {
+      id: 'compare',
+      header: 'Compare',
+      cell: ({ row }: Cell) =>
+        row.original.results.length > 0 ? (
+          <Checkbox
+            aria-label={`Compare run ${row.original.id}`}
+            value={compared.includes(row.original.id)}
+            onChange={() => onToggle(row.original.id)}
+          />
+        ) : null,
+    },
+    {
+      id: 'startedAt',
+      header: 'Started',
+      sortType: 'string' as const,
+      cell: ({ row }: Cell) => dateTimeFormat(row.original.startedAt, { format: 'YYYY-MM-DD HH:mm:ss' }),
+    },
+    { id: 'dataset', header: 'Dataset', sortType: 'string' as const },
+    {
+      id: 'state',
+      header: 'State',
+      cell: ({ row }: Cell) => (
+        <Badge
+          text={row.original.state}
+          color={row.original.state === 'done' ? 'green' : row.original.state === 'failed' ? 'red' : 'blue'}
+          tooltip={row.original.message}
+        />
+      ),
+    },
+    { id: 'f1', header: 'F1 / ROC-AUC by detector', cell: ({ row }: Cell) => summary(row.original) },
+  ];
+  return <InteractiveTable getRowId={(r: BenchmarkRun) => r.id} data={runs} columns={columns} />;
+}

@@ -1,0 +1,42 @@
+import React from 'react';
+import { InteractiveTable } from '@grafana/ui';
+import type { BenchmarkResult } from '@anomalog/shared';
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+type Cell = { row: { original: BenchmarkResult } };
+
+const METRICS = [
+  ['precision', 'Precision'],
+  ['recall', 'Recall'],
+  ['f1', 'F1'],
+  ['roc_auc', 'ROC-AUC'],
+  ['pr_auc', 'PR-AUC'],
+  ['fpr', 'FPR'],
+] as const;
+
+const COLUMNS = [
+  { id: 'detector', header: 'Detector', sortType: 'string' as const },
+  ...METRICS.map(([id, header]) => ({
+    id,
+    header,
+    sortType: 'number' as const,
+    cell: ({ row }: Cell) => fmt(row.original[id]),
+  })),
+  {
+    id: 'fit_s',
+    header: 'Fit time (s)',
+    sortType: 'number' as const,
+    cell: ({ row }: Cell) => fmt(row.original.fit_s),
+  },
+  {
+    id: 'records_per_s',
+    header: 'Scoring (records/s)',
+    sortType: 'number' as const,
+    cell: ({ row }: Cell) => Math.round(row.original.records_per_s).toLocaleString('en'),
+  },
+];
+
+/** One row per detector: the threshold metrics, the ranking metrics, fit time and scoring rate. */
+export function ResultsTable({ results }: { results: BenchmarkResult[] }) {
+  return <InteractiveTable columns={COLUMNS} data={results} getRowId={(r: BenchmarkResult) => r.detector} />;
+}

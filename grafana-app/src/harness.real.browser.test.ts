@@ -1,0 +1,177 @@
+/**
+ * @jest-environment node
+ */
+/*
+ * The app's pages in Chromium against the REAL processor (startAnomalog in a child process, fed with
+ * the demo's three services over OTLP/gRPC by the OTel SDK; see harness/realProcessor.ts). The
+ * harness server stands in for Grafana's plugin proxy route: it adds the API token server-side.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import path from 'path';
+import type { Server } from 'http';
+import type { Browser, Page } from 'playwright-core';
+import type {
+  AnomalyDetail,
+  AnomalyPage,
+  BenchmarkRun,
+  ModelConfig,
+  ModelVersion,
+  TemplateInfo,
+} from '@anomalog/shared';
+import { generateSyntheticHdfs } from '../../collector-processor/test/fixtures/synthetic-hdfs/generate';
+import { startProxyHarness } from '../harness/serve';
+import { APP_DIR, SHOTS, buildHarness, launchChromium, waitForDrawerOpen } from './test-utils/browser';
+
+const REPO = path.resolve(APP_DIR, '..');
+const DIST = path.join(APP_DIR, 'harness', 'dist-real');
+const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
+
+let processor: ChildProcess;
+let api: { api: string; token: string };
+let browser: Browser;
+let server: Server;
+let origin: string;
+let page: Page;
+
+/** Starts harness/realProcessor.ts and resolves with what its READY line reports. */
+function startRealProcessor(): Promise<{ api: string; token: string }> {
+  processor = spawn(process.execPath, ['--import', 'tsx', path.join(APP_DIR, 'harness', 'realProcessor.ts')], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  processor.stderr!.on('data', (c) => (stderr += c));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    processor.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (line) {
+        resolve(JSON.parse(line.slice('READY '.length)));
+      }
+    });
+    processor.on('exit', (code) => reject(new Error(`realProcessor exited ${code}: ${stderr}`)));
+  });
+}
+
+async function apiGet<T>(p: string): Promise<T> {
+  const res = await fetch(`${api.api}/api/v1${p}`, { headers: { authorization: `Bearer ${api.token}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+const rows = () => page.locator('tbody tr');
+const waitRows = (n: number) =>
+  page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, n, { timeout: 15000 });
+
+beforeAll(async () => {
+  buildHarness(DIST);
+  api = await startRealProcessor();
+  ({ server, origin } = await startProxyHarness(api.api, api.token, DIST));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 180000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  if (processor && processor.exitCode === null) {
+    const exited = new Promise((ok) => processor.once('exit', ok));
+    processor.kill('SIGTERM');
+    await exited;
+  }
+});
+
+const open = (name: string, query = '') => page.goto(`${origin}/?page=${name}${query}`);
+
+test('anomalies: the demo services anomalies, filtered by service in the UI', async () => {
+  const all = await apiGet<AnomalyPage>('/anomalies?limit=1000');
+  const web = await apiGet<AnomalyPage>('/anomalies?service=web&limit=1000');
+  expect(all.total).toBeGreaterThan(web.total);
+  expect(web.total).toBeGreaterThan(0);
+  await open('anomalies');
+  await waitRows(Math.min(all.total, 25));
+  await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
+  await page.locator('#anomalies-service').click();
+  await page.getByRole('option', { name: 'web', exact: true }).click();
+  await waitRows(Math.min(web.total, 25));
+  expect(new URL(page.url()).searchParams.get('var-service')).toBe('web');
+  expect(await rows().first().textContent()).toContain('web');
+  await page.screenshot({ path: shot('anomalies') });
+});
+
+test('anomalies: a drawer shows the record, its context and explanation; mark as normal is saved', async () => {
+  const web = await apiGet<AnomalyPage>('/anomalies?service=web&sort=time&order=desc&limit=1');
+  const detail = await apiGet<AnomalyDetail>(`/anomalies/${web.items[0].id}`);
+  await open('anomalies', '&var-service=web');
+  await waitRows(Math.min(web.total, 25));
+  await rows().first().getByRole('button').first().click();
+  await page.getByText(detail.explanation.reason).first().waitFor();
+  await page.getByText(detail.context[0].message).first().waitFor();
+  await waitForDrawerOpen(page);
+  await page.screenshot({ path: shot('anomaly-drawer') });
+  await page.getByRole('button', { name: 'Mark as normal' }).click();
+  await page.getByText('Marked as normal').waitFor();
+  expect((await apiGet<AnomalyDetail>(`/anomalies/${detail.id}`)).suppressed).toBe(true);
+});
+
+test('templates: the first service templates with counts', async () => {
+  const [first] = await apiGet<Array<{ service: string }>>('/services');
+  const templates = await apiGet<TemplateInfo[]>(`/services/${first.service}/templates`);
+  expect(templates.length).toBeGreaterThan(0);
+  await open('templates');
+  await waitRows(templates.length);
+  await page.getByText(templates[0].template).first().waitFor();
+  await page.screenshot({ path: shot('templates'), fullPage: true });
+});
+
+test('models: a changed parameter is saved, a training runs to done with a new version', async () => {
+  const [first] = await apiGet<Array<{ service: string }>>('/services');
+  await open('models');
+  const field = page.getByLabel('Window length (s)');
+  await field.fill('90');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved').waitFor();
+  const config = await apiGet<ModelConfig>(`/services/${first.service}/model`);
+  expect(config.sessionKey.windowSeconds).toBe(90);
+
+  const before = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
+  await page.getByRole('button', { name: 'Train / retrain' }).click();
+  await page.getByText(/^Training (queued|running|done)/).waitFor();
+  await page.getByText('Training done 100 %').waitFor({ timeout: 30000 });
+  const after = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
+  expect(after.length).toBe(before.length + 1);
+  await waitRows(after.length);
+  await page.screenshot({ path: shot('models'), fullPage: true });
+});
+
+test('benchmarks: an uploaded labeled log runs, with its results table and curves, compared with an earlier run', async () => {
+  expect(await apiGet<string[]>('/benchmarks/datasets')).toEqual([]);
+  const { log, labels } = generateSyntheticHdfs();
+  await open('benchmarks');
+  const files = page.locator('input[type=file]');
+  await files.nth(0).setInputFiles({ name: 'hdfs.log', mimeType: 'text/plain', buffer: Buffer.from(log) });
+  await files.nth(1).setInputFiles({ name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from(labels) });
+  await page.getByLabel('lof', { exact: true }).check({ force: true });
+  const runButton = page.getByRole('button', { name: 'Run benchmark' });
+  await runButton.click();
+  await page.getByText('Run done 100 %').waitFor({ timeout: 60000 });
+  const [first] = await apiGet<BenchmarkRun[]>('/benchmarks');
+  expect(first).toMatchObject({ dataset: 'upload', state: 'done', detectors: ['isolation-forest', 'lof'] });
+  for (const r of first.results) {
+    await page.getByText(r.roc_auc.toFixed(3)).first().waitFor();
+  }
+  await page.getByRole('img', { name: 'Precision-recall chart' }).waitFor();
+  expect(await page.locator('svg[aria-label="ROC chart"] polyline').count()).toBe(2);
+  await page.screenshot({ path: shot('benchmarks'), fullPage: true });
+
+  // A second run (LOF alone), then the first one ticked for comparison: its curves join the chart.
+  await page.getByLabel('isolation-forest', { exact: true }).uncheck({ force: true });
+  await runButton.click();
+  await page.waitForFunction(() => document.querySelectorAll('input[aria-label^="Compare run"]').length === 2);
+  await page.getByText('Run done 100 %').waitFor({ timeout: 60000 });
+  expect(await page.locator('svg[aria-label="ROC chart"] polyline').count()).toBe(1);
+  await page.getByLabel(`Compare run ${first.id}`).check({ force: true });
+  expect(await page.locator('svg[aria-label="ROC chart"] polyline').count()).toBe(3);
+  await page.screenshot({ path: shot('benchmarks-compare'), fullPage: true });
+}, 120000);
