@@ -4,6 +4,12 @@ import type { StoreStatus } from './store';
 
 const LOG_EVERY_MS = 60_000;
 
+export interface InsertResult {
+  inserted: number;
+  /** Oldest anomalies deleted in the same transaction to make room. */
+  trimmed: number;
+}
+
 /**
  * The full-disk path for anomaly inserts, shared by both backends. Anomalies are a side product of
  * the stream (records go downstream whether or not their anomaly is stored), so a full disk must not
@@ -27,28 +33,25 @@ export class FullDiskGuard {
   }
 
   /**
-   * `trimOldest(atLeast)` deletes the oldest anomalies, at least `atLeast` (the batch size) and a
-   * tenth of the table: freeing fewer rows than the batch would, once the store is steadily full,
-   * drop every new batch while keeping the old anomalies.
+   * `write(0)` inserts the batch. After a full-disk failure, `write(count)` deletes the oldest
+   * anomalies (at least `count`, the batch size, and a tenth of the table) and inserts the batch in
+   * one transaction: if that fails too, nothing was deleted for nothing. Freeing fewer rows than the
+   * batch would, once the store is steadily full, drop every new batch while keeping the old ones.
    */
-  async insert(
-    count: number,
-    write: () => Promise<number>,
-    trimOldest: (atLeast: number) => Promise<number>,
-  ): Promise<number> {
+  async insert(count: number, write: (trimAtLeast: number) => Promise<InsertResult>): Promise<number> {
     try {
-      return this.succeeded(await write());
+      return this.succeeded((await write(0)).inserted);
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       this.full(err);
     }
     try {
-      const trimmed = await trimOldest(count);
+      const { inserted, trimmed } = await write(count);
       this.logger.warn(
         { trimmed, store: this.state.location },
         'store full: deleted the oldest anomalies to make room',
       );
-      return this.succeeded(await write());
+      return this.succeeded(inserted);
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       this.full(err);

@@ -289,21 +289,13 @@ export class PostgresStore implements Store {
       `INSERT INTO anomalies (${ANOMALY_COLUMNS}, detail) SELECT * FROM unnest($1::text[], $2::bigint[], ` +
       '$3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[], $10::text[], ' +
       '$11::text[], $12::bool[], $13::jsonb[]) ON CONFLICT (id) DO NOTHING';
-    return this.guard.insert(
-      rows.length,
-      async () => (await this.query(sql, columns)).rowCount ?? 0,
-      (atLeast) => this.trimOldest(atLeast),
-    );
-  }
-
-  /** Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast`. */
-  private async trimOldest(atLeast: number): Promise<number> {
-    const { rows } = await this.query<{ n: number }>('SELECT count(*)::int AS n FROM anomalies');
-    const res = await this.query(
-      'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY time_ms ASC, id ASC LIMIT $1)',
-      [Math.max(1, atLeast, Math.ceil(rows[0].n / 10))],
-    );
-    return res.rowCount ?? 0;
+    return this.guard.insert(rows.length, async (trimAtLeast) => {
+      if (trimAtLeast === 0) return { inserted: (await this.query(sql, columns)).rowCount ?? 0, trimmed: 0 };
+      return this.transaction(async (c) => {
+        const trimmed = await trimOldest(c, trimAtLeast);
+        return { inserted: (await c.query(sql, columns)).rowCount ?? 0, trimmed };
+      });
+    });
   }
 
   async queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage> {
@@ -428,6 +420,20 @@ function isConnectionLost(err: unknown): boolean {
   return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error/i.test(
     errorMessage(err),
   );
+}
+
+/**
+ * Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast`. PostgreSQL reuses
+ * the space of deleted rows only after (auto)vacuum, so on a really full disk this rarely makes room
+ * at once; the retry's transaction then rolls the deletion back.
+ */
+async function trimOldest(c: PoolClient, atLeast: number): Promise<number> {
+  const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM anomalies');
+  const res = await c.query(
+    'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY time_ms ASC, id ASC LIMIT $1)',
+    [Math.max(1, atLeast, Math.ceil(rows[0].n / 10))],
+  );
+  return res.rowCount ?? 0;
 }
 
 /** Keep the newest `keep` versions of a service, and the active one wherever it is. */

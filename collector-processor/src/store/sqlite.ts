@@ -5,7 +5,8 @@ import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { AnomalogConfig, AnomalyPage, AnomalyQuery, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
 import type { Logger } from '../telemetry/logger';
 import { errorMessage, isDiskFull, StoreError, StoreFullError } from './errors';
-import { FullDiskGuard } from './full-disk';
+import { FullDiskGuard, type InsertResult } from './full-disk';
+import { LowSpaceWatch, type LowSpaceOptions } from './low-space';
 import {
   ANOMALY_COLUMNS,
   anomalyFilter,
@@ -52,12 +53,16 @@ export class SqliteStore implements Store {
   private readonly queryCache = new Map<string, Statement>();
   private stmts!: ReturnType<typeof prepareStatements>;
 
+  private readonly lowSpace: LowSpaceWatch;
+
   constructor(
     private readonly settings: StoreSettings,
     private readonly logger: Logger,
+    options: LowSpaceOptions = {},
   ) {
     this.file = join(resolve(settings.dataDir), SQLITE_FILE_NAME);
     this.guard = new FullDiskGuard('sqlite', this.file, logger);
+    this.lowSpace = new LowSpaceWatch(resolve(settings.dataDir), logger, options);
   }
 
   /** The open connection (tests use it to set PRAGMA max_page_count). */
@@ -120,7 +125,7 @@ export class SqliteStore implements Store {
   }
 
   status(): StoreStatus {
-    return this.guard.status();
+    return { ...this.guard.status(), lowDiskSpace: this.lowSpace.low };
   }
 
   /** Run a write; a full disk marks the status and becomes StoreFullError. */
@@ -209,7 +214,11 @@ export class SqliteStore implements Store {
     if (!anomalies.length) return 0;
     const rows = toInserts(anomalies, this.settings.retention.contextLines, this.logger);
     if (!rows.length) return 0;
-    const insertAll = this.db.transaction(() => {
+    // Low disk space: the batch replaces as many of the oldest anomalies (low-space.ts).
+    const keepSize = this.lowSpace.check();
+    const insertAll = this.db.transaction((trimAtLeast: number): InsertResult => {
+      const trimmed = trimAtLeast > 0 ? this.trimOldest(trimAtLeast) : 0;
+      if (keepSize && !trimmed) this.stmts.deleteOldest.run(rows.length);
       let inserted = 0;
       for (const r of rows)
         inserted += this.stmts.anomalyInsert.run(
@@ -227,16 +236,24 @@ export class SqliteStore implements Store {
           r.suppressed ? 1 : 0,
           r.detail,
         ).changes;
-      return inserted;
+      return { inserted, trimmed };
     });
-    return this.guard.insert(
-      rows.length,
-      async () => insertAll.immediate(),
-      async (atLeast) => this.trimOldest(atLeast),
-    );
+    const inserted = await this.guard.insert(rows.length, async (trimAtLeast) => insertAll.immediate(trimAtLeast));
+    // Copy the WAL into the database now, so the next writes reuse the WAL file instead of growing it.
+    if (keepSize) this.checkpoint();
+    return inserted;
   }
 
-  /** Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast` (freed pages are reused). */
+  /** A passive checkpoint; failing (disk full, a reader) only means the WAL is reused later. */
+  private checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      this.logger.debug({ err: errorMessage(err), file: this.file }, 'SQLite checkpoint failed');
+    }
+  }
+
+  /** Make room on a full disk: delete the oldest tenth of the anomalies, or `atLeast` (freed pages are reused at once). */
   private trimOldest(atLeast: number): number {
     const { n } = this.stmts.anomalyCount.get() as { n: number };
     return this.stmts.deleteOldest.run(Math.max(1, atLeast, Math.ceil(n / 10))).changes;

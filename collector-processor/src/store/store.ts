@@ -95,6 +95,11 @@ export interface StoreStatus {
   diskFull: boolean;
   /** Anomalies dropped because the disk (or the database's size limit) was full. */
   droppedAnomalies: number;
+  /**
+   * SQLite: the data directory's file system has less free space than the low-space threshold, so
+   * each new anomaly replaces the oldest one and the file stops growing.
+   */
+  lowDiskSpace?: boolean;
   lastError?: string;
 }
 

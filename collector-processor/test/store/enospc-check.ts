@@ -3,11 +3,13 @@
  * SQLite store on a really full file system, for docs/store.md:
  *   sudo node --import tsx collector-processor/test/store/enospc-check.ts
  * Mounts a 3 MiB tmpfs, stores 200 anomalies, fills the rest of the file system with another file,
- * keeps inserting, then closes, reopens while full, frees the space and inserts again. Prints one
- * JSON line per phase.
+ * keeps inserting, then closes, reopens while full, frees the space and inserts again. Twice: with
+ * the low-space threshold off (only the SQLITE_FULL path acts) and at 1 MiB (the store stops growing
+ * before the disk is full; the default is 128 MiB, too much for a 3 MiB file system). Prints one JSON
+ * line per phase.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite';
@@ -18,11 +20,14 @@ const batch = (n: number) =>
     anomaly(`b${n}-${j}`, { time: iso(T0 + n * 1000 + j), message: 'm'.repeat(600) }),
   );
 
-async function check(mountPoint: string): Promise<void> {
+async function check(mountPoint: string, lowSpaceBytes: number, leaveFree: number): Promise<void> {
   const dataDir = join(mountPoint, 'data');
   const filler = join(mountPoint, 'filler');
   const open = async () => {
-    const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }), silentLogger);
+    const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }), silentLogger, {
+      lowSpaceBytes,
+      checkEveryMs: 0,
+    });
     await store.open();
     return store;
   };
@@ -30,12 +35,16 @@ async function check(mountPoint: string): Promise<void> {
     stored: (await store.queryAnomalies({})).total,
     newest: (await store.queryAnomalies({ limit: 1 })).items[0]?.id,
     status: store.status(),
+    lowSpaceBytes,
+    leftFree: leaveFree,
   });
   let store = await open();
   for (let n = 0; n < 10; n++) await store.insertAnomalies(batch(n));
   store.db.pragma('wal_checkpoint(PASSIVE)');
+  // Another program takes the space: all of it, or all but 512 KiB (below the 1 MiB threshold).
+  const free = statfsSync(mountPoint).bavail * statfsSync(mountPoint).bsize;
   try {
-    writeFileSync(filler, Buffer.alloc(16 * 1024 * 1024));
+    writeFileSync(filler, Buffer.alloc(leaveFree ? free - leaveFree : 16 * 1024 * 1024));
   } catch {
     // ENOSPC is the point: the file system is now full.
   }
@@ -54,13 +63,21 @@ async function check(mountPoint: string): Promise<void> {
 
 async function main(): Promise<void> {
   const mountPoint = mkdtempSync(join(tmpdir(), 'anomalog-enospc-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mountPoint]);
-  try {
-    await check(mountPoint);
-  } finally {
-    execFileSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+  const cases = [
+    { lowSpaceBytes: 0, leaveFree: 0 },
+    { lowSpaceBytes: 1024 * 1024, leaveFree: 0 },
+    { lowSpaceBytes: 0, leaveFree: 512 * 1024 },
+    { lowSpaceBytes: 1024 * 1024, leaveFree: 512 * 1024 },
+  ];
+  for (const { lowSpaceBytes, leaveFree } of cases) {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mountPoint]);
+    try {
+      await check(mountPoint, lowSpaceBytes, leaveFree);
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
   }
+  rmSync(mountPoint, { recursive: true, force: true });
 }
 
 void main();

@@ -192,7 +192,10 @@ describe('PostgresStore on a full disk (SQLSTATE 53100 raised by a trigger)', ()
 
       const dropped = store.status().droppedAnomalies;
       const huge = Array.from({ length: CAPACITY * 2 }, (_, j) => anomaly(`h${j}`, { time: iso(T0 + 99_000 + j) }));
+      const before = (await store.queryAnomalies({})).total;
       expect(await store.insertAnomalies(huge)).toBe(0);
+      // The trimming is rolled back with the failed retry.
+      expect((await store.queryAnomalies({})).total).toBe(before);
       expect(store.status()).toMatchObject({ diskFull: true, droppedAnomalies: dropped + CAPACITY * 2 });
       expect(store.status().lastError).toMatch(/No space left/);
 
