@@ -31,6 +31,9 @@ export interface DemoSummary {
   detectionActive: boolean;
 }
 
+/** Session ids in the demo's messages (block, request and job ids). */
+export const DEMO_SESSION_REGEX = '(blk_|req-|job-)[0-9a-f]+';
+
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Runs the demo: processor (unless an endpoint is given), generator over OTLP, sink, summary. */
@@ -41,9 +44,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   let close = async () => {};
   if (!target) {
     const sinkUrl = await sink.start();
-    // Each service learns on most of its share of the warm-up (the first 40 % of the run, no injections).
+    // Each service learns on half its share of the warm-up (the first 40 % of the run, no injections),
+    // leaving the other half for training to finish before the first injected anomaly.
     const perService = (opts.rate * opts.durationMs) / 1000 / Math.max(1, opts.services.length);
-    const learn = Math.max(100, Math.floor(perService * 0.4 * 0.8));
+    const learn = Math.max(100, Math.floor(perService * 0.4 * 0.5));
     const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-demo-'));
     const cfg = validateConfig({
       receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } },
@@ -51,7 +55,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       telemetry: { endpoint: '127.0.0.1:0' },
       store: { dataDir },
       api: { endpoint: '127.0.0.1:0' },
-      detection: { defaultModel: { learning: { records: learn } } },
+      detection: {
+        defaultModel: {
+          learning: { records: learn },
+          // The demo's services name their sessions: storage blocks, web requests, worker jobs.
+          sessionKey: { kind: 'regex', regex: DEMO_SESSION_REGEX },
+        },
+      },
     });
     if (!cfg.ok) throw new Error(`demo config: ${JSON.stringify(cfg.errors)}`);
     const service = await startAnomalog(cfg.value, { logger: pino({ level: 'warn' }) });

@@ -29,6 +29,11 @@ export interface LstmOptions {
   /** Learn an end-of-session class (session ends the model does not expect are anomalous). */
   readonly endOfSession: boolean;
   readonly seed: number;
+  /**
+   * Optimiser steps a fit takes at least: epochs are raised to reach it. Merged windows make an
+   * epoch of a small service one or two steps, which leaves the model near uniform.
+   */
+  readonly minSteps: number;
 }
 
 export const LSTM_DEFAULTS: LstmOptions = {
@@ -41,6 +46,7 @@ export const LSTM_DEFAULTS: LstmOptions = {
   learningRate: 0.005,
   endOfSession: true,
   seed: 42,
+  minSteps: 300,
 };
 
 const FORMAT = 'anomalog-lstm/2';
@@ -78,7 +84,8 @@ export class LstmDetector implements Detector<Sequences> {
     return windowPairs(seqs, this.spec);
   }
 
-  private build(): tf.LayersModel {
+  /** `forLoad`: weights are set right after, so skip the (slow, warning) orthogonal initialisation. */
+  private build(forLoad = false): tf.LayersModel {
     const o = this.opts;
     const model = tf.sequential();
     for (let l = 0; l < o.layers; l++) {
@@ -89,7 +96,7 @@ export class LstmDetector implements Detector<Sequences> {
           ...(l === 0 ? { inputShape: [o.window, this.vocab + 1] } : {}),
           recurrentActivation: 'sigmoid',
           kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 1 + l }),
-          recurrentInitializer: tf.initializers.orthogonal({ seed: o.seed + 11 + l }),
+          recurrentInitializer: forLoad ? tf.initializers.zeros() : tf.initializers.orthogonal({ seed: o.seed + 11 + l }),
         }),
       );
     }
@@ -152,6 +159,8 @@ export class LstmDetector implements Detector<Sequences> {
     const bx = new Int32Array(o.batchSize * h);
     const by = new Int32Array(o.batchSize);
     const bw = new Float32Array(o.batchSize);
+    const batchesPerEpoch = Math.max(1, Math.ceil(pairs.n / o.batchSize));
+    epochs = Math.max(epochs, Math.ceil((o.minSteps ?? 0) / batchesPerEpoch));
     for (let e = 0; e < epochs; e++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
@@ -322,7 +331,7 @@ export class LstmDetector implements Detector<Sequences> {
     d.vocab = Number(header.vocab);
     d.known = Uint8Array.from(header.known as number[]);
     if (!(d.vocab > 0) || d.known.length !== d.vocab) throw new Error('lstm: model file has a broken vocabulary');
-    d.model = d.build();
+    d.model = d.build(true);
     const expected = d.model.getWeights();
     if (expected.length !== weights.length) throw new Error('lstm: model file has the wrong weight count');
     d.model.setWeights(

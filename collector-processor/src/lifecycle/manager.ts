@@ -13,7 +13,8 @@ import { RecordBuffer } from './record-buffer';
 import { ServiceModel } from './service-model';
 import { ServiceState } from './service-state';
 import { sessionKeyFn } from './session-key';
-import { trainServiceModel } from './train';
+import { trainInWorker } from './train-thread';
+import { initTf } from '../detect/tf-backend';
 
 export interface ManagerOptions {
   store: Store;
@@ -140,6 +141,7 @@ export class LifecycleManager implements ModelControl {
     if (!stored) throw new ControlError('unknown-version', `"${service}" has no model version ${version}`);
     let model: ServiceModel;
     try {
+      await initTf((m) => this.o.logger.info(m));
       model = ServiceModel.load(stored.bytes);
     } catch (err) {
       throw new ControlError('invalid', `model version ${version} of "${service}" cannot be loaded: ${(err as Error).message}`);
@@ -213,6 +215,7 @@ export class LifecycleManager implements ModelControl {
       }
       const active = await store.loadActiveModel(s.name);
       if (active) {
+        await initTf((m) => logger.info(m));
         this.install(s, ServiceModel.load(active.bytes), active.info.version);
         s.lastTrainMs = Date.parse(active.info.createdAt) || this.now();
         logger.info({ service: s.name, version: active.info.version }, 'restored the active model; scoring');
@@ -238,12 +241,18 @@ export class LifecycleManager implements ModelControl {
     const t0 = performance.now();
     job.state = 'running';
     try {
-      const result = await trainServiceModel(s.buffer, s.config, {
-        seed: this.o.seed ?? 42,
-        normalTemplates: s.trainAsNormal,
-        maxOpenSessions: this.o.maxOpenSessions,
-        onProgress: (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
-      });
+      const result = await trainInWorker(
+        {
+          buffer: s.buffer.snapshot(),
+          config: s.config,
+          seed: this.o.seed ?? 42,
+          normalTemplates: [...s.trainAsNormal],
+          maxOpenSessions: this.o.maxOpenSessions ?? 100_000,
+        },
+        (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
+      );
+      await initTf((m) => this.o.logger.info(m));
+      const model = ServiceModel.load(result.bytes);
       const info = await store.saveModel({
         info: {
           version: 0,
@@ -252,13 +261,13 @@ export class LifecycleManager implements ModelControl {
           trainedFrom: new Date(result.fromMs).toISOString(),
           trainedTo: new Date(result.toMs).toISOString(),
           records: result.records,
-          detectors: result.model.members.map((m) => m.name),
+          detectors: result.detectors,
           metrics: result.metrics,
           active: true,
         },
-        bytes: result.model.serialize(),
+        bytes: result.bytes,
       });
-      this.install(s, result.model, info.version);
+      this.install(s, model, info.version);
       s.lastTrainMs = this.now();
       s.lastError = undefined;
       const skipped = result.skipped.length ? `; not run live: ${result.skipped.join(', ')}` : '';

@@ -12,6 +12,17 @@ export interface BufferedRecord {
   sessionId?: string;
 }
 
+/** The buffer's rows in order, as plain columns a worker thread can receive (structured clone). */
+export interface BufferSnapshot {
+  capacity: number;
+  templateIds: string[];
+  template: Int32Array;
+  severity: Uint8Array;
+  tokens: Float32Array;
+  timeMs: Float64Array;
+  sessionIds: (string | undefined)[];
+}
+
 export class RecordBuffer {
   readonly template: Int32Array;
   readonly severity: Uint8Array;
@@ -54,6 +65,32 @@ export class RecordBuffer {
     const start = this.filled < this.capacity ? 0 : this.next;
     for (let k = 0; k < this.filled; k++) out[k] = (start + k) % this.capacity;
     return out;
+  }
+
+  snapshot(): BufferSnapshot {
+    const rows = this.rows();
+    return {
+      capacity: this.capacity,
+      templateIds: this.templateIds.slice(),
+      template: Int32Array.from(rows, (r) => this.template[r]),
+      severity: Uint8Array.from(rows, (r) => this.severity[r]),
+      tokens: Float32Array.from(rows, (r) => this.tokens[r]),
+      timeMs: Float64Array.from(rows, (r) => this.timeMs[r]),
+      sessionIds: Array.from(rows, (r) => this.sessionIds[r]),
+    };
+  }
+
+  static fromSnapshot(s: BufferSnapshot): RecordBuffer {
+    const b = new RecordBuffer(Math.max(1, s.capacity, s.template.length));
+    for (let i = 0; i < s.template.length; i++)
+      b.push({
+        templateId: s.templateIds[s.template[i]],
+        severityNumber: s.severity[i],
+        tokens: s.tokens[i],
+        timeMs: s.timeMs[i],
+        sessionId: s.sessionIds[i],
+      });
+    return b;
   }
 
   /** Template-id sequences of the buffered sessions, oldest record first within each. */

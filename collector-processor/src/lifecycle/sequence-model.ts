@@ -31,8 +31,13 @@ export class SequenceModel {
     for (const [id, k] of vocab) this.ids[k] = id;
   }
 
+  /**
+   * The configured top-g, capped at a third of the service's templates: with g at or above the
+   * number of templates every record is "expected" and the LSTM could never flag anything (DeepLog's
+   * g=9 was set for HDFS's 28 keys; the demo's storage service has 7 templates).
+   */
   get topG(): number {
-    return this.lstm.opts.topG;
+    return Math.min(this.lstm.opts.topG, Math.max(1, Math.ceil(this.vocab.size / 3)));
   }
 
   get openSessions(): number {

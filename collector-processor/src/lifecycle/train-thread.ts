@@ -1,0 +1,66 @@
+/**
+ * Runs trainServiceModel in a worker thread and hands back the serialised model: the main thread
+ * only copies the record buffer out and loads the result.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DetectorName, ModelConfig } from '@anomalog/shared';
+import type { BufferSnapshot } from './record-buffer';
+
+export interface TrainRequest {
+  buffer: BufferSnapshot;
+  config: ModelConfig;
+  seed: number;
+  normalTemplates: string[];
+  maxOpenSessions: number;
+}
+
+export interface TrainedBytes {
+  bytes: Uint8Array;
+  records: number;
+  fromMs: number;
+  toMs: number;
+  metrics: Record<string, number>;
+  skipped: string[];
+  detectors: DetectorName[];
+}
+
+export type TrainMessage =
+  | { type: 'progress'; progress: number; message: string }
+  | ({ type: 'done' } & TrainedBytes)
+  | { type: 'failed'; message: string };
+
+// The worker loads TypeScript through tsx's require hook (execArgv cleared so a parent under jest
+// or tsx does not pass its own loaders on).
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+require(workerData.tsxApi).register();
+require(workerData.entry);`;
+
+export function trainInWorker(
+  request: TrainRequest,
+  onProgress: (progress: number, message: string) => void,
+  maxHeapMb = 1024,
+): Promise<TrainedBytes> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { ...request, tsxApi: require.resolve('tsx/cjs/api'), entry: join(__dirname, 'train-worker.ts') },
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+    });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: TrainMessage) => {
+      if (m.type === 'progress') onProgress(m.progress, m.message);
+      else if (m.type === 'done') settle(() => resolve(m));
+      else settle(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`training worker exited (code ${code}) before its result`))));
+  });
+}
