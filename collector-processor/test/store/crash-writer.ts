@@ -9,12 +9,21 @@
  */
 import { writeSync } from 'node:fs';
 import { createStore } from '../../src/store/create';
-import { anomaly, iso, model, modelBytes, silentLogger, T0, type StoreSettings } from './fixtures';
+import { SqliteStore } from '../../src/store/sqlite';
+import type { Store } from '../../src/store/store';
+import { anomaly, iso, model, modelBytes, NO_LOW_SPACE, silentLogger, T0, type StoreSettings } from './fixtures';
+
+async function openStore(settings: StoreSettings): Promise<Store> {
+  if (settings.kind !== 'sqlite') return createStore(settings, silentLogger);
+  const store = new SqliteStore(settings, silentLogger, NO_LOW_SPACE);
+  await store.open();
+  return store;
+}
 
 async function main(): Promise<void> {
   const [settings, first, size] = process.argv.slice(2);
   const batchSize = Number(size);
-  const store = await createStore(JSON.parse(settings) as StoreSettings, silentLogger);
+  const store = await openStore(JSON.parse(settings) as StoreSettings);
   writeSync(1, 'open\n');
   for (let n = Number(first); ; n++) {
     const batch = Array.from({ length: batchSize }, (_, j) =>

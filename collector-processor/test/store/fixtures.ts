@@ -40,6 +40,12 @@ export function captureLogger(): { logger: Logger; lines: () => Record<string, u
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
+/**
+ * SQLite options for tests that count rows: the low-space mode (low-space.ts) off, so a test machine
+ * with little free disk does not change what is stored. low-space.test.ts tests that mode.
+ */
+export const NO_LOW_SPACE = { lowSpaceBytes: 0 };
+
 export const T0 = Date.parse('2026-11-24T09:00:00.000Z');
 export const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StoreFullError } from '../../src/store/errors';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { AnomalyRecord } from '../../src/store/store';
-import { anomaly, captureLogger, iso, model, modelBytes, settingsWith, T0 } from './fixtures';
+import { anomaly, captureLogger, iso, model, modelBytes, NO_LOW_SPACE, settingsWith, T0 } from './fixtures';
 
 /**
  * A full disk, simulated with SQLite's PRAGMA max_page_count (the database cannot grow past it and
@@ -18,7 +18,7 @@ async function smallStore(extraPages: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-full-'));
   dirs.push(dataDir);
   const { logger, lines } = captureLogger();
-  const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }), logger);
+  const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }), logger, NO_LOW_SPACE);
   await store.open();
   const pages = store.db.pragma('page_count', { simple: true }) as number;
   store.db.pragma(`max_page_count = ${pages + extraPages}`);

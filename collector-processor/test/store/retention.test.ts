@@ -5,7 +5,7 @@ import { StoreMinerState } from '../../src/store/miner-state';
 import { startRetention } from '../../src/store/retention';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
-import { anomaly, captureLogger, iso, settingsWith, silentLogger } from './fixtures';
+import { anomaly, captureLogger, iso, NO_LOW_SPACE, settingsWith, silentLogger } from './fixtures';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -13,7 +13,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 async function sqlite(retention = {}): Promise<SqliteStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-ret-'));
   dirs.push(dataDir);
-  const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }, retention), silentLogger);
+  const store = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir }, retention), silentLogger, NO_LOW_SPACE);
   await store.open();
   return store;
 }

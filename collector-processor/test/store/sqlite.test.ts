@@ -5,7 +5,7 @@ import { createStore } from '../../src/store/create';
 import { StoreError } from '../../src/store/errors';
 import { SQLITE_FILE_NAME, SqliteStore, WAL_SIZE_LIMIT } from '../../src/store/sqlite';
 import { storeConformance } from './conformance';
-import { anomaly, model, settingsWith, silentLogger } from './fixtures';
+import { anomaly, model, NO_LOW_SPACE, settingsWith, silentLogger } from './fixtures';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -22,7 +22,7 @@ describe('SqliteStore conformance', () => {
   storeConformance({
     kind: 'sqlite',
     fresh: async (retention) => settingsWith({ kind: 'sqlite', dataDir: tempDir() }, retention),
-    create: (settings, logger = silentLogger) => new SqliteStore(settings, logger),
+    create: (settings, logger = silentLogger) => new SqliteStore(settings, logger, NO_LOW_SPACE),
   });
 });
 
@@ -32,7 +32,11 @@ describe('SqliteStore open', () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
   });
   function store(dataDir: string, sync: 'normal' | 'full' = 'normal'): SqliteStore {
-    const s = new SqliteStore(settingsWith({ kind: 'sqlite', dataDir, sqliteSynchronous: sync }), silentLogger);
+    const s = new SqliteStore(
+      settingsWith({ kind: 'sqlite', dataDir, sqliteSynchronous: sync }),
+      silentLogger,
+      NO_LOW_SPACE,
+    );
     stores.push(s);
     return s;
   }
