@@ -82,11 +82,28 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
   };
 
+  /**
+   * A service seen for the first time (or after a restart, or on another replica) has its stored
+   * model read before its first batch is scored: a DB read of milliseconds, not a record unscored.
+   */
+  const restored = async (facts: RecordFacts[]): Promise<void> => {
+    let pending: Promise<void>[] | undefined;
+    let last: string | undefined;
+    for (const f of facts) {
+      if (!f || f.service === last) continue;
+      last = f.service;
+      const ready = o.manager.state(f.service)?.ready;
+      if (ready) (pending ??= []).push(ready);
+    }
+    if (pending) await Promise.all(pending);
+  };
+
   return {
     name: 'detect',
-    process(batch: LogBatch): void {
+    async process(batch: LogBatch): Promise<void> {
       const groups = new Map<ServiceState, Row[]>();
       const facts = batch.facts;
+      await restored(facts);
       forEachRecord(batch.data, (record, resource, _scope, index) => {
         const f = facts[index];
         if (!f || f.templateId === undefined) return;

@@ -43,10 +43,10 @@ test('the live LSTM learns session order and flags a record out of order, with t
     contextLines: 5,
     templateText: (id) => parse.miner.templateText(id),
   });
-  const send = (lines: string[]) => {
+  const send = async (lines: string[]) => {
     const b = batchOf('storage', lines.map((l) => logRecord(l)));
     parse.process(b);
-    detect.process(b);
+    await detect.process(b);
     return b.facts;
   };
   try {
@@ -57,15 +57,15 @@ test('the live LSTM learns session order and flags a record out of order, with t
       const b = session(id + 1);
       for (let i = 0; i < Math.max(a.length, b.length); i++) learning.push(...(a[i] ? [a[i]] : []), ...(b[i] ? [b[i]] : []));
     }
-    send(learning.slice(0, 400));
+    await send(learning.slice(0, 400));
     await manager.idle();
     const trained = await manager.versions('storage');
     expect(trained[0].detectors).toEqual(['isolation-forest']);
     expect(trained[0].metrics.lstm_fit_s).toBeGreaterThan(0);
 
-    const normal = send([...session(1001), ...session(1002)]);
+    const normal = await send([...session(1001), ...session(1002)]);
     expect(normal.filter((f) => f.isAnomaly)).toEqual([]);
-    const broken = send(session(2001, [0, 3, 1, 2, 4]));
+    const broken = await send(session(2001, [0, 3, 1, 2, 4]));
     const flagged = broken.find((f) => f.isAnomaly)!;
     expect(flagged).toMatchObject({ detector: 'lstm', sessionId: 'blk_2001' });
     expect(flagged.message).toBe('blk_2001 block added to map');
@@ -78,11 +78,10 @@ test('the live LSTM learns session order and flags a record out of order, with t
     const detect2 = createDetectStage({ manager: manager2, store, logger, contextLines: 5 });
     const b = batchOf('storage', [logRecord('blk_3000 allocate block')]);
     parse.process(b);
-    detect2.process(b);
-    await manager2.idle();
+    await detect2.process(b);
     const again = batchOf('storage', session(3001, [0, 3, 1, 2, 4]).map((l) => logRecord(l)));
     parse.process(again);
-    detect2.process(again);
+    await detect2.process(again);
     expect(again.facts.find((f) => f.isAnomaly)).toMatchObject({ detector: 'lstm' });
   } finally {
     await store.close();
