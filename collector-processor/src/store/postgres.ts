@@ -75,12 +75,9 @@ export class PostgresStore implements Store {
     pool.on('error', (err) =>
       this.logger.warn({ err: errorMessage(err), store: this.location }, 'PostgreSQL connection lost'),
     );
-    let client: PoolClient | undefined;
     try {
-      client = await pool.connect();
-      await migratePostgres(client, this.location);
+      await withClient(pool, this.onLost, (client) => migratePostgres(client, this.location));
     } catch (err) {
-      client?.release();
       await pool.end().catch(() => undefined);
       if (err instanceof StoreError) throw err;
       throw new StoreError(
@@ -89,7 +86,6 @@ export class PostgresStore implements Store {
         { cause: err },
       );
     }
-    client.release();
     this.pool = pool;
     this.logger.info({ store: this.location }, 'PostgreSQL store open');
   }
@@ -137,21 +133,22 @@ export class PostgresStore implements Store {
   }
 
   private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.db.connect();
-    // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    return withClient(this.db, this.onLost, async (client, state) => {
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
+        await client.query('ROLLBACK').catch(() => (state.broken = true));
+        throw err;
+      }
+    });
   }
+
+  private readonly onLost = (err: Error) =>
+    this.logger.warn({ err: errorMessage(err), store: this.location }, 'PostgreSQL connection lost during a call');
 
   async loadMinerState(key: string): Promise<Uint8Array | undefined> {
     const { rows } = await this.query<{ bytes: Buffer }>('SELECT bytes FROM miner_state WHERE key = $1', [key]);
@@ -357,8 +354,7 @@ export class PostgresStore implements Store {
 
   /** One replica at a time (session advisory lock); the others skip this round and return 0. */
   async enforceRetention(nowMs: number): Promise<number> {
-    const client = await this.db.connect();
-    try {
+    return withClient(this.db, this.onLost, async (client, state) => {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
         LOCK_RETENTION.toString(),
       ]);
@@ -366,11 +362,13 @@ export class PostgresStore implements Store {
       try {
         return await this.retain(client, nowMs);
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [LOCK_RETENTION.toString()]);
+        // A session lock left on a pooled connection would stop every later round: if the unlock
+        // fails, the connection is destroyed, which releases the lock.
+        await client
+          .query('SELECT pg_advisory_unlock($1)', [LOCK_RETENTION.toString()])
+          .catch(() => (state.broken = true));
       }
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async retain(c: PoolClient, nowMs: number): Promise<number> {
@@ -406,6 +404,35 @@ export class PostgresStore implements Store {
     const services = await c.query<{ service: string }>('SELECT DISTINCT service FROM models');
     for (const { service } of services.rows) deleted += await pruneModels(c, service, modelVersions);
     return deleted;
+  }
+}
+
+/**
+ * A pooled connection for several statements. pg emits 'error' on a checked-out client whose
+ * connection ends (server restart, pg_terminate_backend), and the pool listens only while a client is
+ * idle: with no listener here that event is an uncaught exception that ends the process. A client
+ * that lost its connection, or that `fn` marks broken, is destroyed instead of returned to the pool.
+ */
+async function withClient<T>(
+  pool: Pool,
+  onLost: (err: Error) => void,
+  fn: (client: PoolClient, state: { broken: boolean }) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  const state = { broken: false };
+  const listener = (err: Error) => {
+    state.broken = true;
+    onLost(err);
+  };
+  client.on('error', listener);
+  try {
+    return await fn(client, state);
+  } catch (err) {
+    if (isConnectionLost(err)) state.broken = true;
+    throw err;
+  } finally {
+    client.removeListener('error', listener);
+    client.release(state.broken);
   }
 }
 

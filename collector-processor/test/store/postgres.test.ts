@@ -131,6 +131,37 @@ describe('PostgresStore across a server restart', () => {
   });
 });
 
+describe('PostgresStore when the server ends its connections mid-transaction', () => {
+  it('fails that call, does not crash the process, and serves the next calls', async () => {
+    const settings = await freshSettings();
+    const store = new PostgresStore(settings, silentLogger);
+    await store.open();
+    const admin = new Client({ connectionString: settings.postgresUrl });
+    await admin.connect();
+    try {
+      // Hold the per-service model lock so saveModel waits inside its transaction.
+      await admin.query('BEGIN');
+      await admin.query("SELECT pg_advisory_xact_lock($1, hashtext('web'))", [0x616e6d6c]);
+      const saving = store.saveModel(model('web', { active: true }));
+      const settled = saving.then(
+        () => 'saved',
+        (err: unknown) => String(err),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'anomalog' AND pid <> pg_backend_pid()",
+      );
+      await admin.query('ROLLBACK');
+      expect(await settled).toMatch(/terminat/i);
+      expect(await store.insertAnomalies([anomaly('after')])).toBe(1);
+      expect((await store.saveModel(model('web', { active: true }))).version).toBe(1);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+});
+
 describe('createStore', () => {
   it('opens a PostgresStore for kind postgres', async () => {
     const store = await createStore(await freshSettings(), silentLogger);
