@@ -3,7 +3,7 @@
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { from } from 'rxjs';
-import { createTheme } from '@grafana/data';
+import { createTheme, LoadingState, rangeUtil, type PanelData, type PanelProps } from '@grafana/data';
 import { setBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { PROXY_BASE } from '../src/constants';
@@ -11,6 +11,8 @@ import { AnomaliesPage } from '../src/pages/Anomalies';
 import { TemplatesPage } from '../src/pages/Templates';
 import { ModelsPage } from '../src/pages/Models';
 import { BenchmarksPage } from '../src/pages/Benchmarks';
+import { LogAnomaliesPanel } from '../src/panels/log-anomalies/LogAnomaliesPanel';
+import { DEFAULT_OPTIONS, type Options, type PanelMode } from '../src/panels/log-anomalies/options';
 
 const query = new URLSearchParams(window.location.search);
 const apiOrigin = query.get('api') ?? window.location.origin;
@@ -34,7 +36,22 @@ async function forward(request: BackendSrvRequest) {
 
 setBackendSrv({ fetch: (r: BackendSrvRequest) => from(forward(r)) } as unknown as BackendSrv);
 
+/** The nested panel as a dashboard would render it: range ?from= (default now-6h) to now, options from ?mode=&service=&minScore=. */
+function PanelHarness() {
+  const timeRange = rangeUtil.convertRawToRange({ from: query.get('from') ?? 'now-6h', to: 'now' });
+  const options: Options = {
+    ...DEFAULT_OPTIONS,
+    mode: (query.get('mode') as PanelMode) ?? DEFAULT_OPTIONS.mode,
+    service: query.get('service') ?? '',
+    minScore: Number(query.get('minScore') ?? 0),
+  };
+  const data = { state: LoadingState.Done, series: [], timeRange } as PanelData;
+  const props = { options, timeRange, width: 1200, height: 320, data, replaceVariables: (v: string) => v };
+  return <LogAnomaliesPanel {...(props as unknown as PanelProps<Options>)} />;
+}
+
 const pages: Record<string, React.ComponentType> = {
+  panel: PanelHarness,
   anomalies: AnomaliesPage,
   templates: TemplatesPage,
   models: ModelsPage,

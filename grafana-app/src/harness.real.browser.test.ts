@@ -175,3 +175,20 @@ test('benchmarks: an uploaded labeled log runs, with its results table and curve
   expect(await page.locator('svg[aria-label="ROC chart"] polyline').count()).toBe(3);
   await page.screenshot({ path: shot('benchmarks-compare'), fullPage: true });
 }, 120000);
+
+test('the Log anomalies panel: timeline with annotations, score heatmap and table', async () => {
+  const all = await apiGet<AnomalyPage>('/anomalies?limit=1000');
+  await open('panel', '&mode=timeline&from=now-15m');
+  await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
+  // suppressed anomalies (the drawer test marked one normal) are not listed by the API
+  expect(await page.getByTestId('marker-anomaly').count()).toBe(all.items.length);
+  await page.screenshot({ path: shot('panel-timeline') });
+  await open('panel', '&mode=heatmap&from=now-15m');
+  await page.getByRole('img', { name: 'Anomaly score heatmap' }).waitFor();
+  expect(await page.getByTestId('heat-cell').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: shot('panel-heatmap') });
+  await open('panel', '&mode=table&service=worker');
+  const worker = await apiGet<AnomalyPage>('/anomalies?service=worker&limit=1000');
+  await waitRows(Math.min(worker.total, 50));
+  await page.screenshot({ path: shot('panel-table') });
+});

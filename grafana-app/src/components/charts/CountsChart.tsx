@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { bucketCounts } from './buckets';
+import { Markers, type Marker } from './Markers';
 import { seriesColor, TimeAxis } from './TimeAxis';
 
 const WIDTH = 1000;
@@ -15,10 +16,13 @@ export function CountsChart({
   items,
   from,
   to,
+  markers = [],
 }: {
   items: ReadonlyArray<{ time: string; service: string }>;
   from: number;
   to: number;
+  /** Annotation-style markers drawn over the bars. */
+  markers?: Marker[];
 }) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
@@ -75,6 +79,7 @@ export function CountsChart({
           0
         </text>
         {bars}
+        <Markers markers={markers} x={x} top={PAD.top} bottom={PAD.top + plotH} from={from} to={to} theme={theme} />
         <TimeAxis from={from} to={to} x={x} y={HEIGHT - 4} theme={theme} />
       </svg>
       <figcaption className={styles.legend}>

@@ -1,35 +1,50 @@
-import React from 'react';
-import { PanelPlugin, type PanelProps } from '@grafana/data';
+import { PanelPlugin } from '@grafana/data';
+import { DetectorName } from '@anomalog/shared';
+import { LogAnomaliesPanel } from './LogAnomaliesPanel';
+import { DEFAULT_OPTIONS, type Options } from './options';
 
-interface Options {
-  service: string;
-  detector: string;
-  minScore: number;
-  mode: 'timeline' | 'table';
-}
-
-function LogAnomaliesPanel({ options }: PanelProps<Options>) {
-  return (
-    <div>
-      Anomalies of {options.service || 'all services'} with score ≥ {options.minScore} ({options.mode})
-    </div>
-  );
-}
+const DETECTORS = ['unseen-template', ...DetectorName.anyOf.map((d) => d.const)];
 
 export const plugin = new PanelPlugin<Options>(LogAnomaliesPanel).setPanelOptions((builder) =>
   builder
-    .addTextInput({ path: 'service', name: 'Service', defaultValue: '' })
-    .addTextInput({ path: 'detector', name: 'Detector', defaultValue: '' })
-    .addNumberInput({ path: 'minScore', name: 'Min score', defaultValue: 0.5 })
+    .addTextInput({
+      path: 'service',
+      name: 'Service',
+      description: 'A service name or a dashboard variable such as $service; empty for all services',
+      defaultValue: DEFAULT_OPTIONS.service,
+    })
+    .addSelect({
+      path: 'detector',
+      name: 'Detector',
+      defaultValue: DEFAULT_OPTIONS.detector,
+      settings: {
+        allowCustomValue: true,
+        options: [{ value: '', label: 'All' }, ...DETECTORS.map((d) => ({ value: d, label: d }))],
+      },
+    })
+    .addSliderInput({
+      path: 'minScore',
+      name: 'Min score',
+      defaultValue: DEFAULT_OPTIONS.minScore,
+      settings: { min: 0, max: 1, step: 0.05 },
+    })
     .addRadio({
       path: 'mode',
       name: 'Mode',
-      defaultValue: 'timeline',
+      defaultValue: DEFAULT_OPTIONS.mode,
       settings: {
         options: [
           { value: 'timeline', label: 'Timeline' },
+          { value: 'heatmap', label: 'Score heatmap' },
           { value: 'table', label: 'Table' },
         ],
       },
+    })
+    .addBooleanSwitch({
+      path: 'showAnnotations',
+      name: 'Annotations',
+      description: 'Mark each anomaly and the dashboard annotations on the timeline or heatmap',
+      defaultValue: DEFAULT_OPTIONS.showAnnotations,
+      showIf: (o) => o.mode !== 'table',
     }),
 );
