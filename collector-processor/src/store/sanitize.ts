@@ -5,6 +5,7 @@
  * as three replacement characters. One bad log line must not fail a whole batch, so both become
  * U+FFFD before any write.
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const BAD = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BAD_ALL = new RegExp(BAD.source, 'g');
 
