@@ -6,7 +6,7 @@ import { DetectorName, type BenchmarkRun } from '@anomalog/shared';
 import { benchmarkApi } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { Curve } from '../components/Curve';
-import { curveSeries } from '../components/benchmarks/curves';
+import { comparisonRows, curveSeries } from '../components/benchmarks/curves';
 import { EarlierRuns } from '../components/benchmarks/EarlierRuns';
 import { ResultsTable } from '../components/benchmarks/ResultsTable';
 import {
@@ -71,10 +71,9 @@ export function BenchmarksPage() {
       .then(setRun)
       .catch(setError);
   };
-  const { roc, pr } = curveSeries(
-    run,
-    earlier.filter((r) => compared.includes(r.id)),
-  );
+  const comparedRuns = earlier.filter((r) => compared.includes(r.id));
+  const { roc, pr } = curveSeries(run, comparedRuns);
+  const rows = comparedRuns.length > 0 ? comparisonRows(run, comparedRuns) : (run?.results ?? []);
   const toggleCompared = (id: string) =>
     setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
@@ -108,20 +107,23 @@ export function BenchmarksPage() {
           instead.
         </Text>
       )}
-      {dataset === UPLOAD && <UploadFields value={upload} onChange={setUpload} />}
+      {dataset === UPLOAD && (
+        <UploadFields value={upload} onChange={(patch) => setUpload((u) => ({ ...u, ...patch }))} />
+      )}
       <Stack alignItems="center">
         <Button onClick={start} disabled={problem !== undefined || (run !== undefined && !finished(run))}>
           Run benchmark
         </Button>
         {problem && <Text color="secondary">{problem}</Text>}
         {run && <span>{`Run ${run.state} ${Math.round(run.progress * 100)} %`}</span>}
+        {run && !finished(run) && run.message && <Text color="secondary">{run.message}</Text>}
       </Stack>
       {run?.state === 'failed' && (
         <Alert severity="error" title="The benchmark failed">
           {run.message ?? 'No reason given; see the processor log.'}
         </Alert>
       )}
-      {run && run.results.length > 0 && <ResultsTable results={run.results} />}
+      {rows.length > 0 && <ResultsTable results={rows} />}
       {roc.length > 0 && (
         <Stack wrap="wrap">
           <Curve title="ROC" xLabel="false-positive rate" yLabel="true-positive rate" series={roc} />

@@ -3,7 +3,9 @@ import { InteractiveTable } from '@grafana/ui';
 import type { BenchmarkResult } from '@anomalog/shared';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
-type Cell = { row: { original: BenchmarkResult } };
+/** A result, labelled with its run when several runs are compared. */
+export type ResultRow = BenchmarkResult & { run?: string };
+type Cell = { row: { original: ResultRow } };
 
 const METRICS = [
   ['precision', 'Precision'],
@@ -36,7 +38,19 @@ const COLUMNS = [
   },
 ];
 
-/** One row per detector: the threshold metrics, the ranking metrics, fit time and scoring rate. */
-export function ResultsTable({ results }: { results: BenchmarkResult[] }) {
-  return <InteractiveTable columns={COLUMNS} data={results} getRowId={(r: BenchmarkResult) => r.detector} />;
+const RUN_COLUMN = { id: 'run', header: 'Run', sortType: 'string' as const };
+
+/**
+ * One row per detector: the threshold metrics, the ranking metrics, fit time and scoring rate. With
+ * rows of several runs (comparison), a Run column tells them apart.
+ */
+export function ResultsTable({ results }: { results: ResultRow[] }) {
+  const compared = results.some((r) => r.run !== undefined);
+  return (
+    <InteractiveTable
+      columns={compared ? [RUN_COLUMN, ...COLUMNS] : COLUMNS}
+      data={results}
+      getRowId={(r: ResultRow) => `${r.run ?? ''}/${r.detector}`}
+    />
+  );
 }

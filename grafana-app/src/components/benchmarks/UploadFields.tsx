@@ -33,15 +33,28 @@ export function uploadProblem(upload: Upload): string | undefined {
   return undefined;
 }
 
-const readFile = (event: FormEvent<HTMLInputElement>) => event.currentTarget.files?.[0]?.text() ?? Promise.resolve('');
+/** The chosen file's text (FileReader: every browser Grafana supports, and jsdom, has it). */
+function readFile(event: FormEvent<HTMLInputElement>): Promise<string> {
+  const file = event.currentTarget.files?.[0];
+  return new Promise((resolve, reject) => {
+    if (!file) {
+      return resolve('');
+    }
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result ?? ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(file);
+  });
+}
 
 /** A labeled log of the user's own: the file, its line format, the session regex and the labels CSV. */
-export function UploadFields({ value, onChange }: { value: Upload; onChange: (upload: Upload) => void }) {
+export function UploadFields({ value, onChange }: { value: Upload; onChange: (patch: Partial<Upload>) => void }) {
+  // Patches, not whole values: two files read at once must not overwrite each other's text.
   return (
     <Stack direction="column" gap={1}>
       <Stack wrap="wrap">
         <Field label="Log file" description="Raw log lines" noMargin>
-          <FileUpload showFileName onFileUpload={(e) => readFile(e).then((log) => onChange({ ...value, log }))}>
+          <FileUpload showFileName onFileUpload={(e) => readFile(e).then((log) => onChange({ log }))}>
             Log file
           </FileUpload>
         </Field>
@@ -53,7 +66,7 @@ export function UploadFields({ value, onChange }: { value: Upload; onChange: (up
           <FileUpload
             showFileName
             accept=".csv,text/csv,text/plain"
-            onFileUpload={(e) => readFile(e).then((labels) => onChange({ ...value, labels }))}
+            onFileUpload={(e) => readFile(e).then((labels) => onChange({ labels }))}
           >
             Labels file
           </FileUpload>
@@ -64,14 +77,14 @@ export function UploadFields({ value, onChange }: { value: Upload; onChange: (up
           <Input
             width={50}
             value={value.lineFormat ?? ''}
-            onChange={(e) => onChange({ ...value, lineFormat: e.currentTarget.value })}
+            onChange={(e) => onChange({ lineFormat: e.currentTarget.value })}
           />
         </Field>
         <Field label="Session regex" description="Groups lines into sessions. Empty: every line is scored" noMargin>
           <Input
             width={30}
             value={value.sessionRegex ?? ''}
-            onChange={(e) => onChange({ ...value, sessionRegex: e.currentTarget.value })}
+            onChange={(e) => onChange({ sessionRegex: e.currentTarget.value })}
           />
         </Field>
       </Stack>

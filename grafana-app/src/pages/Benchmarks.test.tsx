@@ -1,0 +1,148 @@
+import React from 'react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { BenchmarkRequest, BenchmarkResult, BenchmarkRun } from '@anomalog/shared';
+import { installFakeBackend } from '../test-utils/fakeBackend';
+import { BenchmarksPage } from './Benchmarks';
+import { comparisonRows, curveSeries } from '../components/benchmarks/curves';
+import { HDFS_LINE_FORMAT, uploadProblem, uploadRequest } from '../components/benchmarks/UploadFields';
+
+const result = (detector: string, f1: number): BenchmarkResult => ({
+  dataset: 'upload',
+  detector,
+  precision: 0.9,
+  recall: 0.8,
+  f1,
+  roc_auc: 0.97,
+  pr_auc: 0.88,
+  fpr: 0.004,
+  fit_s: 0.25,
+  records_per_s: 123456,
+  roc: [
+    [0, 0],
+    [0.1, 0.9],
+    [1, 1],
+  ],
+  pr: [
+    [0, 1],
+    [1, 0.4],
+  ],
+});
+const run = (id: string, results: BenchmarkResult[], state: BenchmarkRun['state'] = 'done'): BenchmarkRun => ({
+  id,
+  dataset: 'upload',
+  detectors: results.map((r) => r.detector),
+  state,
+  progress: state === 'done' ? 1 : 0.5,
+  startedAt: `2026-12-01T08:0${id.length}:00Z`,
+  results,
+});
+
+const file = (name: string, text: string) => new File([text], name, { type: 'text/plain' });
+const chooseFiles = (container: HTMLElement) => {
+  const [log, labels] = container.querySelectorAll('input[type=file]');
+  fireEvent.change(log, { target: { files: [file('hdfs.log', 'line 1\nline 2\n')] } });
+  fireEvent.change(labels, { target: { files: [file('labels.csv', 'BlockId,Label\nblk_1,Normal\n')] } });
+};
+
+describe('Benchmarks page', () => {
+  test('without named datasets it offers an upload; the request carries the files, format and regex', async () => {
+    const done = run('r1', [result('isolation-forest', 0.812)]);
+    const calls = installFakeBackend({
+      'GET /benchmarks/datasets': () => [],
+      'GET /benchmarks': () => [done],
+      'POST /benchmarks': () => ({ ...done, state: 'running', progress: 0.5, results: [], message: 'fitting' }),
+      'GET /benchmarks/r1': () => done,
+    });
+    const { container } = render(<BenchmarksPage />);
+    expect(await screen.findByText(/No named datasets/)).toBeInTheDocument();
+    const button = screen.getByRole('button', { name: 'Run benchmark' });
+    expect(button).toBeDisabled();
+    expect(screen.getByText('Choose the log file.')).toBeInTheDocument();
+    chooseFiles(container);
+    await waitFor(() => expect(button).toBeEnabled());
+    fireEvent.click(button);
+    expect(await screen.findByText('fitting')).toBeInTheDocument();
+    expect(await screen.findByText('0.812', {}, { timeout: 5000 })).toBeInTheDocument();
+    const body = calls.find((c) => c.method === 'POST')?.data as BenchmarkRequest;
+    expect(body).toEqual({
+      dataset: 'upload',
+      detectors: ['isolation-forest'],
+      upload: {
+        log: 'line 1\nline 2\n',
+        labels: 'BlockId,Label\nblk_1,Normal\n',
+        lineFormat: HDFS_LINE_FORMAT,
+        sessionRegex: 'blk_-?\\d+',
+      },
+    });
+    for (const header of [
+      'Precision',
+      'Recall',
+      'F1',
+      'ROC-AUC',
+      'PR-AUC',
+      'FPR',
+      'Fit time (s)',
+      'Scoring (records/s)',
+    ]) {
+      expect(screen.getAllByRole('columnheader', { name: header }).length).toBeGreaterThan(0);
+    }
+    expect(screen.getByText('123,456')).toBeInTheDocument();
+  });
+
+  test('a failed run shows its reason', async () => {
+    installFakeBackend({
+      'GET /benchmarks/datasets': () => ['hdfs-100k'],
+      'GET /benchmarks': () => [],
+      'POST /benchmarks': () => ({ ...run('r9', [], 'failed'), message: 'dataset hdfs-100k: missing file' }),
+    });
+    render(<BenchmarksPage />);
+    const button = await screen.findByRole('button', { name: 'Run benchmark' });
+    await waitFor(() => expect(button).toBeEnabled());
+    fireEvent.click(button);
+    expect(await screen.findByText('The benchmark failed')).toBeInTheDocument();
+    expect(screen.getByText('dataset hdfs-100k: missing file')).toBeInTheDocument();
+  });
+
+  test('earlier runs ticked for comparison join the curves and the results table', async () => {
+    const older = run('old', [result('lof', 0.7), result('isolation-forest', 0.6)]);
+    installFakeBackend({
+      'GET /benchmarks/datasets': () => [],
+      'GET /benchmarks': () => [older],
+    });
+    render(<BenchmarksPage />);
+    fireEvent.click(await screen.findByLabelText('Compare run old'));
+    const roc = await screen.findByRole('img', { name: 'ROC chart' });
+    expect(roc.querySelectorAll('polyline')).toHaveLength(2);
+    const table = screen.getAllByRole('table')[0];
+    expect(within(table).getByRole('columnheader', { name: 'Run' })).toBeInTheDocument();
+    expect(within(table).getByText('0.700')).toBeInTheDocument();
+  });
+});
+
+describe('benchmark helpers', () => {
+  test('uploadProblem names what is missing or wrong', () => {
+    const ok = { log: 'x', labels: 'y', sessionRegex: 'blk_\\d+' };
+    expect(uploadProblem(ok)).toBeUndefined();
+    expect(uploadProblem({ ...ok, log: '' })).toBe('Choose the log file.');
+    expect(uploadProblem({ ...ok, labels: '' })).toMatch(/labels file/);
+    expect(uploadProblem({ ...ok, sessionRegex: '(' })).toBe('The session regex does not compile.');
+  });
+
+  test('uploadRequest leaves out empty optional fields so the processor defaults apply', () => {
+    expect(uploadRequest({ log: 'x', labels: 'y', lineFormat: '', sessionRegex: '' })).toEqual({
+      log: 'x',
+      labels: 'y',
+    });
+  });
+
+  test('curves and comparison rows name the compared runs', () => {
+    const current = run('cur', [result('lof', 0.9)]);
+    const older = run('older', [result('lof', 0.5)]);
+    const { roc } = curveSeries(current, [older, current]);
+    expect(roc.map((s) => s.name)).toEqual(['lof', 'lof (upload, 2026-12-01 08:05:00)']);
+    expect(comparisonRows(current, [older]).map((r) => [r.run, r.f1])).toEqual([
+      ['this run (upload, 2026-12-01 08:03:00)', 0.9],
+      ['upload, 2026-12-01 08:05:00', 0.5],
+    ]);
+  });
+});
