@@ -11,6 +11,7 @@ import { AnomaliesPage } from '../src/pages/Anomalies';
 import { TemplatesPage } from '../src/pages/Templates';
 import { ModelsPage } from '../src/pages/Models';
 import { BenchmarksPage } from '../src/pages/Benchmarks';
+import { TestConnection } from '../src/components/AppConfig/TestConnection';
 import { LogAnomaliesPanel } from '../src/panels/log-anomalies/LogAnomaliesPanel';
 import { DEFAULT_OPTIONS, type Options, type PanelMode } from '../src/panels/log-anomalies/options';
 
@@ -52,6 +53,8 @@ function PanelHarness() {
 
 const pages: Record<string, React.ComponentType> = {
   panel: PanelHarness,
+  // the config page's test-connection button (the rest of the page needs Grafana's plugin settings API)
+  config: TestConnection,
   anomalies: AnomaliesPage,
   templates: TemplatesPage,
   models: ModelsPage,

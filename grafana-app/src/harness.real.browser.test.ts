@@ -60,6 +60,17 @@ async function apiGet<T>(p: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** Polls `check` every 100 ms until it holds (the page acts on the API asynchronously). */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
 const rows = () => page.locator('tbody tr');
 const waitRows = (n: number) =>
   page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, n, { timeout: 15000 });
@@ -100,7 +111,7 @@ test('anomalies: the demo services anomalies, filtered by service in the UI', as
   await page.screenshot({ path: shot('anomalies') });
 });
 
-test('anomalies: a drawer shows the record, its context and explanation; mark as normal is saved', async () => {
+test('anomalies: a drawer shows the record, its context and explanation; mark as normal and suppress template are saved', async () => {
   const web = await apiGet<AnomalyPage>('/anomalies?service=web&sort=time&order=desc&limit=1');
   const detail = await apiGet<AnomalyDetail>(`/anomalies/${web.items[0].id}`);
   await open('anomalies', '&var-service=web');
@@ -113,6 +124,10 @@ test('anomalies: a drawer shows the record, its context and explanation; mark as
   await page.getByRole('button', { name: 'Mark as normal' }).click();
   await page.getByText('Marked as normal').waitFor();
   expect((await apiGet<AnomalyDetail>(`/anomalies/${detail.id}`)).suppressed).toBe(true);
+  await page.getByRole('button', { name: 'Suppress template' }).click();
+  await page.getByText(/^Template suppressed/).waitFor();
+  const templates = await apiGet<TemplateInfo[]>(`/services/web/templates`);
+  expect(templates.find((t) => t.templateId === detail.templateId)?.suppressed).toBe(true);
 });
 
 test('templates: the first service templates with counts', async () => {
@@ -125,7 +140,7 @@ test('templates: the first service templates with counts', async () => {
   await page.screenshot({ path: shot('templates'), fullPage: true });
 });
 
-test('models: a changed parameter is saved, a training runs to done with a new version', async () => {
+test('models: a changed parameter is saved, a training runs to done with a new version, roll back', async () => {
   const [first] = await apiGet<Array<{ service: string }>>('/services');
   await open('models');
   const field = page.getByLabel('Window length (s)');
@@ -143,6 +158,13 @@ test('models: a changed parameter is saved, a training runs to done with a new v
   expect(after.length).toBe(before.length + 1);
   await waitRows(after.length);
   await page.screenshot({ path: shot('models'), fullPage: true });
+
+  // Roll back to the version that was active before the training.
+  const previous = before.find((v) => v.active)!;
+  await page.getByRole('button', { name: 'Roll back to this' }).first().click();
+  const activeVersion = async () =>
+    (await apiGet<ModelVersion[]>(`/services/${first.service}/versions`)).find((v) => v.active)?.version;
+  await until(async () => (await activeVersion()) === previous.version, 'the rolled-back version to be active');
 });
 
 test('benchmarks: an uploaded labeled log runs, with its results table and curves, compared with an earlier run', async () => {
@@ -191,4 +213,11 @@ test('the Log anomalies panel: timeline with annotations, score heatmap and tabl
   const worker = await apiGet<AnomalyPage>('/anomalies?service=worker&limit=1000');
   await waitRows(Math.min(worker.total, 50));
   await page.screenshot({ path: shot('panel-table') });
+});
+
+test('configuration: test connection reaches the processor through the proxy, token accepted', async () => {
+  await open('config');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connection works').waitFor();
+  await page.getByText(/token accepted, 3 service\(s\)/).waitFor();
 });

@@ -1,19 +1,21 @@
-import { test, expect } from './fixtures';
+import { test, expect, API_TOKEN, PROCESSOR_URL } from './fixtures';
 
-test('should be possible to save app configuration', async ({ appConfigPage, page }) => {
+test('saves the processor URL and token, and the connection test passes', async ({ appConfigPage, page }) => {
   const saveButton = page.getByRole('button', { name: /Save API settings/i });
 
   // reset the configured secret
   await page.getByRole('button', { name: /reset/i }).click();
 
-  // enter some valid values
-  await page.getByRole('textbox', { name: 'API token' }).fill('test-token');
+  await page.getByRole('textbox', { name: 'API token' }).fill(API_TOKEN);
   await page.getByRole('textbox', { name: 'Processor URL' }).clear();
-  await page.getByRole('textbox', { name: 'Processor URL' }).fill('http://anomalog-processor:4320');
+  await page.getByRole('textbox', { name: 'Processor URL' }).fill(PROCESSOR_URL);
 
   // listen for the server response on the saved form
   const saveResponse = appConfigPage.waitForSettingsResponse();
-
   await saveButton.click();
   await expect(saveResponse).toBeOK();
+
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText('Connection works')).toBeVisible();
+  await expect(page.getByText(/token accepted/)).toBeVisible();
 });
