@@ -128,9 +128,16 @@ test('anomalies: a drawer shows the record, its context and explanation; mark as
   await page.getByText(/^Template suppressed/).waitFor();
   const templates = await apiGet<TemplateInfo[]>(`/services/web/templates`);
   expect(templates.find((t) => t.templateId === detail.templateId)?.suppressed).toBe(true);
+  // The table lists them still, badged: as many as the API reports suppressed.
+  const after = await apiGet<AnomalyPage>('/anomalies?service=web&limit=1000');
+  const suppressed = after.items.filter((a) => a.suppressed).length;
+  expect(suppressed).toBeGreaterThan(0);
+  await open('anomalies', '&var-service=web');
+  await waitRows(Math.min(after.total, 25));
+  expect(await page.getByText('marked normal').count()).toBe(suppressed);
 });
 
-test('templates: the first service templates with counts', async () => {
+test('templates: the first service templates with counts; a suppressed one is marked', async () => {
   const [first] = await apiGet<Array<{ service: string }>>('/services');
   const templates = await apiGet<TemplateInfo[]>(`/services/${first.service}/templates`);
   expect(templates.length).toBeGreaterThan(0);
@@ -138,6 +145,10 @@ test('templates: the first service templates with counts', async () => {
   await waitRows(templates.length);
   await page.getByText(templates[0].template).first().waitFor();
   await page.screenshot({ path: shot('templates'), fullPage: true });
+  // web's template suppressed from the drawer above carries the badge
+  await page.getByRole('combobox').click();
+  await page.getByRole('option', { name: 'web', exact: true }).click();
+  await page.getByText('marked normal').waitFor();
 });
 
 test('models: a changed parameter is saved, a training runs to done with a new version, roll back', async () => {
@@ -220,4 +231,29 @@ test('configuration: test connection reaches the processor through the proxy, to
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText('Connection works').waitFor();
   await page.getByText(/token accepted, 3 service\(s\)/).waitFor();
+});
+
+test('the pages say what is wrong when the token is refused or the processor is down', async () => {
+  const wrongToken = await startProxyHarness(api.api, 'not-the-token', DIST);
+  const down = await startProxyHarness('http://127.0.0.1:9', api.token, DIST);
+  try {
+    await page.goto(`${wrongToken.origin}/?page=anomalies`);
+    await page.getByText('Unauthorised: the processor refused the API token').waitFor();
+    await page.getByRole('link', { name: 'Open app configuration' }).waitFor();
+    await page.screenshot({ path: shot('unauthorised') });
+    await page.goto(`${down.origin}/?page=models`);
+    await page.getByText('Processor unreachable').waitFor();
+    expect(down.forwarded).toEqual([]); // nothing answered: the proxy itself reports 502
+  } finally {
+    wrongToken.server.close();
+    down.server.close();
+  }
+});
+
+test('light theme', async () => {
+  await open('anomalies', '&theme=light');
+  await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).not.toBe('rgb(17, 18, 23)'); // the dark theme's canvas
+  await page.screenshot({ path: shot('anomalies-light') });
 });

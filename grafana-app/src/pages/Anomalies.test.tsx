@@ -131,3 +131,18 @@ test('a learning model is announced with its progress', async () => {
   expect(await screen.findByText('Model still learning')).toBeInTheDocument();
   expect(screen.getByText(/checkout: 40 %/)).toBeInTheDocument();
 });
+
+test('anomalies a user marked normal stay listed, with a badge', async () => {
+  installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': () => ({
+      total: 2,
+      items: [{ ...anomaly(1, 'checkout'), suppressed: true }, anomaly(2, 'checkout')],
+    }),
+  });
+  render(<AnomaliesPage />);
+  const marked = (await screen.findByRole('button', { name: 'Connection to <*> refused 1' })).closest('tr')!;
+  expect(within(marked).getByText('marked normal')).toBeInTheDocument();
+  const other = screen.getByRole('button', { name: 'Connection to <*> refused 2' }).closest('tr')!;
+  expect(within(other).queryByText('marked normal')).toBeNull();
+});

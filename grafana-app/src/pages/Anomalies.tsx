@@ -8,6 +8,7 @@ import { LoadState } from '../components/common/States';
 import { CountsChart } from '../components/charts/CountsChart';
 import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
+import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
 import { useUrlFilters } from '../state/anomalyFilters';
 import { toTimeRange } from '../state/timeRange';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
@@ -110,9 +111,12 @@ function anomalyColumns(open: (id: string) => void) {
       header: 'Template',
       sortType: 'string' as const,
       cell: ({ row }: Cell) => (
-        <Button size="sm" fill="text" onClick={() => open(row.original.id)} tooltip="Open details">
-          {row.original.template}
-        </Button>
+        <>
+          <Button size="sm" fill="text" onClick={() => open(row.original.id)} tooltip="Open details">
+            {row.original.template}
+          </Button>
+          {row.original.suppressed && <SuppressedBadge />}
+        </>
       ),
     },
     {

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Badge, Combobox, InteractiveTable, useStyles2 } from '@grafana/ui';
 import type { ServiceSummary, TemplateInfo } from '@anomalog/shared';
 import { api } from '../api/client';
@@ -13,6 +13,12 @@ const RARE_SHARE = 0.001;
 export function templateFlags(t: TemplateInfo, total: number, now = Date.now()) {
   return { isNew: now - Date.parse(t.firstSeen) < NEW_WITHIN_MS, isRare: total > 0 && t.count / total < RARE_SHARE };
 }
+
+/** ISO times in the user's time zone, as the Anomalies table shows them (sorting stays on the ISO text). */
+const timeCell =
+  (key: 'firstSeen' | 'lastSeen') =>
+  ({ row }: { row: { original: TemplateInfo } }) =>
+    dateTimeFormat(row.original[key], { format: 'YYYY-MM-DD HH:mm:ss' });
 
 export function TemplatesPage() {
   const styles = useStyles2(getStyles);
@@ -60,13 +66,21 @@ export function TemplatesPage() {
       cell: ({ row }: { row: { original: Row } }) => (
         <span>
           {row.original.isNew && <Badge text="new" color="orange" />}
-          {row.original.isRare && <Badge text="rare" color="purple" />} <code>{row.original.template}</code>
+          {row.original.isRare && <Badge text="rare" color="purple" />}
+          {row.original.suppressed && (
+            <Badge
+              text="marked normal"
+              color="green"
+              tooltip="A user suppressed this template: it raises no anomalies"
+            />
+          )}{' '}
+          <code>{row.original.template}</code>
         </span>
       ),
     },
     { id: 'count', header: 'Count', sortType: 'number' as const },
-    { id: 'firstSeen', header: 'First seen', sortType: 'string' as const },
-    { id: 'lastSeen', header: 'Last seen', sortType: 'string' as const },
+    { id: 'firstSeen', header: 'First seen', sortType: 'string' as const, cell: timeCell('firstSeen') },
+    { id: 'lastSeen', header: 'Last seen', sortType: 'string' as const, cell: timeCell('lastSeen') },
   ];
 
   return (

@@ -3,6 +3,7 @@ import { dateTimeFormat } from '@grafana/data';
 import { InteractiveTable, LinkButton } from '@grafana/ui';
 import type { Anomaly } from '@anomalog/shared';
 import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
+import { SuppressedBadge } from '../../components/anomalies/SuppressedBadge';
 
 type Cell = { row: { original: Anomaly } };
 const AROUND_MS = 5 * 60 * 1000;
@@ -30,9 +31,12 @@ const COLUMNS = [
     id: 'template',
     header: 'Template',
     cell: ({ row }: Cell) => (
-      <LinkButton size="sm" fill="text" href={anomalyPageUrl(row.original)} tooltip="Open in the Anomalies page">
-        {row.original.template}
-      </LinkButton>
+      <>
+        <LinkButton size="sm" fill="text" href={anomalyPageUrl(row.original)} tooltip="Open in the Anomalies page">
+          {row.original.template}
+        </LinkButton>
+        {row.original.suppressed && <SuppressedBadge />}
+      </>
     ),
   },
   { id: 'score', header: 'Score', sortType: 'number' as const, cell: ({ row }: Cell) => row.original.score.toFixed(3) },
