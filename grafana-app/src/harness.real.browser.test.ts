@@ -109,6 +109,12 @@ test('anomalies: the demo services anomalies, filtered by service in the UI', as
   expect(new URL(page.url()).searchParams.get('var-service')).toBe('web');
   expect(await rows().first().textContent()).toContain('web');
   await page.screenshot({ path: shot('anomalies') });
+  // the processor's unseen-template rule is a detector choice too
+  const unseen = await apiGet<AnomalyPage>('/anomalies?service=web&detector=unseen-template&limit=1000');
+  await page.locator('#anomalies-detector').click();
+  await page.getByRole('option', { name: 'unseen-template', exact: true }).click();
+  expect(new URL(page.url()).searchParams.get('var-detector')).toBe('unseen-template');
+  await waitRows(Math.min(unseen.total, 25));
 });
 
 test('anomalies: a drawer shows the record, its context and explanation; mark as normal and suppress template are saved', async () => {

@@ -4,8 +4,9 @@ import { Combobox, Field, Input, Stack, TimeRangePicker } from '@grafana/ui';
 import { DetectorName } from '@anomalog/shared';
 import type { AnomalyFilters } from '../../state/anomalyFilters';
 import { shiftRange, toUrlValues, zoomOut } from '../../state/timeRange';
+import { UNSEEN_DETECTOR } from '../../constants';
 
-const DETECTORS: string[] = DetectorName.anyOf.map((d) => d.const);
+const DETECTORS: string[] = [UNSEEN_DETECTOR, ...DetectorName.anyOf.map((d) => d.const)];
 const ALL = { label: 'All', value: '' };
 
 /** The page's variables: time range, service, detector and minimum score (all kept in the URL). */

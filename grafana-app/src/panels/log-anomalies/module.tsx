@@ -1,9 +1,10 @@
 import { PanelPlugin } from '@grafana/data';
 import { DetectorName } from '@anomalog/shared';
+import { UNSEEN_DETECTOR } from '../../constants';
 import { LogAnomaliesPanel } from './LogAnomaliesPanel';
 import { DEFAULT_OPTIONS, type Options } from './options';
 
-const DETECTORS = ['unseen-template', ...DetectorName.anyOf.map((d) => d.const)];
+const DETECTORS = [UNSEEN_DETECTOR, ...DetectorName.anyOf.map((d) => d.const)];
 
 export const plugin = new PanelPlugin<Options>(LogAnomaliesPanel).setPanelOptions((builder) =>
   builder
