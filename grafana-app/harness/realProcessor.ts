@@ -5,7 +5,8 @@
  *
  * Records are spread over the last DURATION_MS so they land in the Anomalies page's default range.
  * The warm-up part (no injected anomalies) is sent first; once every service has trained and scores,
- * the rest (with injected anomalies) follows. Then it prints one line `READY {"api","token"}` and
+ * the rest (with injected anomalies) follows, and a fourth service (billing) sends a third of its learning
+ * records so it stays in learning. Then it prints one line `READY {"api","token"}` and
  * runs until SIGTERM/SIGINT, when it closes the service and removes its temp store.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ const RATE = 6; // records/s over DURATION_MS: ~3600 records, ~1200 per service
 const WARMUP_SHARE = 0.4; // ~480 warm-up records per service, more than LEARN_RECORDS
 const LEARN_RECORDS = 300;
 const TOKEN = 'harness-token';
+const LEARNING_SERVICE = 'billing';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -73,11 +75,17 @@ async function main(): Promise<void> {
     const list = await get<ServiceSummary[]>('/services');
     return list.length === DEMO_SERVICES.length && list.every((s) => s.status === 'scoring') ? list : undefined;
   });
+  // A fourth service that is still learning (a third of its learning records), for the "model still
+  // learning" states: the demo's worker lines under another name.
+  const learning = records.filter((r) => r.service === 'worker').slice(0, LEARN_RECORDS / 3);
+  send(learning.map((r) => ({ ...r, service: LEARNING_SERVICE })));
   send(records.slice(warmup.length));
   await sender.close(); // flushes the SDK's batches
   await waitFor('anomalies of every service', async () => {
     const list = await get<ServiceSummary[]>('/services');
-    return list.every((s) => s.anomalies > 0) ? list : undefined;
+    const scoring = list.filter((s) => s.service !== LEARNING_SERVICE);
+    const learner = list.find((s) => s.service === LEARNING_SERVICE);
+    return scoring.every((s) => s.anomalies > 0) && learner?.recordsSeen === learning.length ? list : undefined;
   });
   await service.manager?.idle();
 
@@ -92,7 +100,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', close);
   process.on('SIGINT', close);
-  process.stdout.write(`READY ${JSON.stringify({ api: apiUrl, token: TOKEN, records: records.length })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ api: apiUrl, token: TOKEN, learningService: LEARNING_SERVICE })}\n`);
 }
 
 main().catch((err: Error) => {

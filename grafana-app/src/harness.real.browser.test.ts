@@ -16,6 +16,7 @@ import type {
   BenchmarkRun,
   ModelConfig,
   ModelVersion,
+  ServiceSummary,
   TemplateInfo,
 } from '@anomalog/shared';
 import { generateSyntheticHdfs } from '../../collector-processor/test/fixtures/synthetic-hdfs/generate';
@@ -27,14 +28,14 @@ const DIST = path.join(APP_DIR, 'harness', 'dist-real');
 const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
 
 let processor: ChildProcess;
-let api: { api: string; token: string };
+let api: { api: string; token: string; learningService: string };
 let browser: Browser;
 let server: Server;
 let origin: string;
 let page: Page;
 
 /** Starts harness/realProcessor.ts and resolves with what its READY line reports. */
-function startRealProcessor(): Promise<{ api: string; token: string }> {
+function startRealProcessor(): Promise<typeof api> {
   processor = spawn(process.execPath, ['--import', 'tsx', path.join(APP_DIR, 'harness', 'realProcessor.ts')], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -236,7 +237,7 @@ test('configuration: test connection reaches the processor through the proxy, to
   await open('config');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText('Connection works').waitFor();
-  await page.getByText(/token accepted, 3 service\(s\)/).waitFor();
+  await page.getByText(/token accepted, 4 service\(s\)/).waitFor();
 });
 
 test('the pages say what is wrong when the token is refused or the processor is down', async () => {
@@ -262,4 +263,19 @@ test('light theme', async () => {
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe('rgb(17, 18, 23)'); // the dark theme's canvas
   await page.screenshot({ path: shot('anomalies-light') });
+});
+
+test('a service still learning: notices on the Anomalies and Models pages', async () => {
+  const services = await apiGet<ServiceSummary[]>('/services');
+  const learner = services.find((s) => s.service === api.learningService)!;
+  expect(learner.status).toBe('learning');
+  const percent = `${Math.round(learner.learningProgress * 100)} %`;
+  await open('anomalies');
+  await page.getByText('Model still learning').waitFor();
+  await page.getByText(`${learner.service}: ${percent} of its learning window`).waitFor();
+  await open('models');
+  await page.getByRole('combobox').first().click();
+  await page.getByRole('option', { name: learner.service, exact: true }).click();
+  await page.getByText(`${percent} of the learning period done`).waitFor();
+  await page.screenshot({ path: shot('models-learning') });
 });
