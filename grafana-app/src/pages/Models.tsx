@@ -7,6 +7,7 @@ import { api, modelApi } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { SchemaForm, type SchemaNode } from '../components/SchemaForm/SchemaForm';
 import { validateModelConfig } from '../components/SchemaForm/validate';
+import { irrelevantFields } from '../components/SchemaForm/modelRules';
 
 const POLL_MS = 1000;
 const STATUS_COLOR = { learning: 'blue', training: 'orange', scoring: 'green', error: 'red' } as const;
@@ -101,7 +102,13 @@ export function ModelsPage() {
       )}
       {config && (
         <>
-          <SchemaForm schema={ModelConfig as SchemaNode} value={config} errors={errors} onChange={setConfig} />
+          <SchemaForm
+            schema={ModelConfig as SchemaNode}
+            value={config}
+            errors={errors}
+            onChange={setConfig}
+            hidden={irrelevantFields(config)}
+          />
           <Stack>
             <Button onClick={save} disabled={Object.keys(errors).length > 0}>
               Save

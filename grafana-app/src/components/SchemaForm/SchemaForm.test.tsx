@@ -3,6 +3,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { SchemaForm, type SchemaNode } from './SchemaForm';
 import { validateModelConfig } from './validate';
+import { irrelevantFields } from './modelRules';
 
 const defaulted = validateWithDefaults(ModelConfig, {});
 const defaults = (defaulted.ok ? defaulted.value : {}) as Record<string, unknown>;
@@ -15,6 +16,7 @@ function Harness() {
       value={value}
       errors={validateModelConfig(value)}
       onChange={setValue}
+      hidden={irrelevantFields(value)}
     />
   );
 }
@@ -43,5 +45,35 @@ describe('SchemaForm over the shared ModelConfig schema', () => {
     expect(screen.getByText(/Expected array/)).toBeInTheDocument();
     fireEvent.change(field, { target: { value: '64, 16' } });
     expect(screen.queryByText(/Expected array/)).not.toBeInTheDocument();
+  });
+});
+
+describe('session-key rules', () => {
+  test("only the chosen kind's field shows, and it is required (a regex must compile)", () => {
+    render(<Harness />);
+    expect(screen.getByLabelText('Window length (s)')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Session id regex')).toBeNull();
+    expect(screen.queryByLabelText('Attribute key')).toBeNull();
+
+    fireEvent.click(screen.getByRole('radio', { name: 'regex' }));
+    expect(screen.queryByLabelText('Window length (s)')).toBeNull();
+    expect(screen.getByText(/Give the regular expression/)).toBeInTheDocument();
+    const regex = screen.getByLabelText('Session id regex');
+    fireEvent.change(regex, { target: { value: '(blk' } });
+    expect(screen.getByText(/Not a valid regular expression/)).toBeInTheDocument();
+    fireEvent.change(regex, { target: { value: 'blk_-?\\d+' } });
+    expect(screen.queryByText(/Not a valid regular expression/)).toBeNull();
+
+    fireEvent.click(screen.getByRole('radio', { name: 'attribute' }));
+    expect(screen.getByText(/Name the attribute/)).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Attribute key'), { target: { value: 'block.id' } });
+    expect(screen.queryByText(/Name the attribute/)).toBeNull();
+  });
+
+  test('a trace-keyed config needs none of the three', () => {
+    expect(irrelevantFields({ sessionKey: { kind: 'trace' } })).toEqual(
+      new Set(['/sessionKey/attribute', '/sessionKey/regex', '/sessionKey/windowSeconds']),
+    );
+    expect(validateModelConfig({ ...defaults, sessionKey: { kind: 'trace' } })).toEqual({});
   });
 });

@@ -22,14 +22,19 @@ interface Props {
   errors: Record<string, string>;
   onChange: (value: Value) => void;
   path?: string;
+  /** JSON pointers of fields not to show (they do not apply to the current values). */
+  hidden?: ReadonlySet<string>;
 }
 
 /** Renders fields for an object schema, recursively; error messages are keyed by JSON pointer. */
-export function SchemaForm({ schema, value, errors, onChange, path = '' }: Props) {
+export function SchemaForm({ schema, value, errors, onChange, path = '', hidden }: Props) {
   return (
     <>
       {Object.entries(schema.properties ?? {}).map(([key, node]) => {
         const pointer = `${path}/${key}`;
+        if (hidden?.has(pointer)) {
+          return null;
+        }
         const set = (v: unknown) => onChange({ ...value, [key]: v });
         if (node.type === 'object') {
           return (
@@ -40,6 +45,7 @@ export function SchemaForm({ schema, value, errors, onChange, path = '' }: Props
                 errors={errors}
                 onChange={set}
                 path={pointer}
+                hidden={hidden}
               />
             </FieldSet>
           );
