@@ -6,8 +6,9 @@ import { bucketCounts } from './buckets';
 import { Markers, type Marker } from './Markers';
 import { seriesColor, TimeAxis } from './TimeAxis';
 
-const WIDTH = 1000;
-const HEIGHT = 160;
+/** Default drawing size (viewBox units; the SVG scales to its container's width). */
+const DEFAULT_WIDTH = 1000;
+const DEFAULT_HEIGHT = 160;
 const PAD = { left: 32, right: 8, top: 8, bottom: 20 };
 const BUCKETS = 60;
 
@@ -17,18 +18,23 @@ export function CountsChart({
   from,
   to,
   markers = [],
+  size,
 }: {
   items: ReadonlyArray<{ time: string; service: string }>;
   from: number;
   to: number;
   /** Annotation-style markers drawn over the bars. */
   markers?: Marker[];
+  /** Fixed pixel size (a panel fills its box); without it the chart scales to the page width. */
+  size?: { width: number; height: number };
 }) {
+  const chartW = size?.width ?? DEFAULT_WIDTH;
+  const chartH = size?.height ?? DEFAULT_HEIGHT;
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const grid = bucketCounts(items, from, to, BUCKETS);
-  const plotW = WIDTH - PAD.left - PAD.right;
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const plotW = chartW - PAD.left - PAD.right;
+  const plotH = chartH - PAD.top - PAD.bottom;
   const barW = plotW / BUCKETS;
   const yMax = Math.max(1, grid.max);
   const x = (t: number) => PAD.left + ((t - from) / Math.max(1, to - from)) * plotW;
@@ -59,15 +65,16 @@ export function CountsChart({
   return (
     <figure className={styles.figure}>
       <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        width="100%"
+        viewBox={`0 0 ${chartW} ${chartH}`}
+        width={size ? chartW : '100%'}
+        height={size ? chartH : undefined}
         role="img"
         aria-label="Anomalies over time chart"
-        className={styles.svg}
+        className={size ? undefined : styles.svg}
       >
         <line
           x1={PAD.left}
-          x2={WIDTH - PAD.right}
+          x2={chartW - PAD.right}
           y1={PAD.top + plotH}
           y2={PAD.top + plotH}
           stroke={theme.colors.border.medium}
@@ -80,7 +87,7 @@ export function CountsChart({
         </text>
         {bars}
         <Markers markers={markers} x={x} top={PAD.top} bottom={PAD.top + plotH} from={from} to={to} theme={theme} />
-        <TimeAxis from={from} to={to} x={x} y={HEIGHT - 4} theme={theme} />
+        <TimeAxis from={from} to={to} x={x} y={chartH - 4} theme={theme} />
       </svg>
       <figcaption className={styles.legend}>
         {grid.services.map((service, s) => (

@@ -74,7 +74,16 @@ export function LogAnomaliesPanel({ options, timeRange, width, height, data, rep
           {options.mode === 'heatmap' && (
             <ScoreHeatmap items={items} from={from} to={to} width={width} height={height - 24} markers={markers} />
           )}
-          {options.mode === 'timeline' && <CountsChart items={items} from={from} to={to} markers={markers} />}
+          {options.mode === 'timeline' && (
+            <CountsChart
+              items={items}
+              from={from}
+              to={to}
+              markers={markers}
+              // room for the legend under the chart and the "latest n of m" line
+              size={{ width: Math.max(100, width - 24), height: Math.max(80, height - 64) }}
+            />
+          )}
           {total > items.length && (
             <Text color="secondary" variant="bodySmall">{`Latest ${items.length} of ${total} anomalies.`}</Text>
           )}
