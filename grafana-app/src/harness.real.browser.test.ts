@@ -24,7 +24,8 @@ import { startProxyHarness } from '../harness/serve';
 import { APP_DIR, SHOTS, buildHarness, launchChromium, waitForDrawerOpen } from './test-utils/browser';
 
 const REPO = path.resolve(APP_DIR, '..');
-const DIST = path.join(APP_DIR, 'harness', 'dist-real');
+// under dist/ (ignored by git, eslint and prettier), apart from the fake-API test's bundle in dist/
+const DIST = path.join(APP_DIR, 'harness', 'dist', 'real');
 const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
 
 let processor: ChildProcess;

@@ -30,9 +30,11 @@ export function AnomaliesPage() {
   const [error, setError] = useState<Error>();
   const [detail, setDetail] = useState<AnomalyDetail>();
   const [reload, setReload] = useState(0);
-  // Resolve relative ranges ("now-6h") once per URL change or refresh, not on every render.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const range = useMemo(() => toTimeRange(filters.from, filters.to), [filters.from, filters.to, reload]);
+  // Resolve relative ranges ("now-6h") once per URL change or refresh (reload), not on every render.
+  const range = useMemo(() => {
+    void reload;
+    return toTimeRange(filters.from, filters.to);
+  }, [filters.from, filters.to, reload]);
 
   useEffect(() => {
     api

@@ -54,11 +54,12 @@ export function BenchmarksPage() {
     const timer = setTimeout(() => benchmarkApi.run(run.id).then(setRun).catch(setError), POLL_MS);
     return () => clearTimeout(timer);
   }, [run]);
+  const state = run?.state;
   useEffect(() => {
-    if (finished(run)) {
+    if (state === 'done' || state === 'failed') {
       loadRuns();
     }
-  }, [run?.state, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [state, loadRuns]);
 
   const toggle = (d: DetectorName) =>
     setDetectors((list) => (list.includes(d) ? list.filter((x) => x !== d) : [...list, d]));
