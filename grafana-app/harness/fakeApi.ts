@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { ModelConfig, validateWithDefaults, type Anomaly, type BenchmarkRun } from '@anomalog/shared';
+import { PROXY_BASE } from '../src/constants';
 import { listen, serveHarness } from './serve';
 
 /** A small stand-in for the processor API (issue 6 not landed yet), answering with the shared schemas' shapes. */
@@ -85,7 +86,9 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
-    const route = routes[`${req.method} ${url.pathname}`];
+    // the app calls Grafana's data-proxy URL; this fake answers for the processor behind it
+    const pathname = url.pathname.startsWith(PROXY_BASE) ? url.pathname.slice(PROXY_BASE.length) : url.pathname;
+    const route = routes[`${req.method} ${pathname}`];
     if (route) {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify(route(body ? JSON.parse(body) : undefined, url)));

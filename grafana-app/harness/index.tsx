@@ -1,5 +1,5 @@
 // Browser harness: mounts the app's pages with Grafana runtime services (theme, BackendSrv) but no Grafana
-// server. The BackendSrv forwards the proxy-route URLs to the API origin given in ?api=.
+// server. The BackendSrv sends the app's proxy-route calls to the harness server (see forward()).
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { from } from 'rxjs';
@@ -16,10 +16,12 @@ import { LogAnomaliesPanel } from '../src/panels/log-anomalies/LogAnomaliesPanel
 import { DEFAULT_OPTIONS, type Options, type PanelMode } from '../src/panels/log-anomalies/options';
 
 const query = new URLSearchParams(window.location.search);
-const apiOrigin = query.get('api') ?? window.location.origin;
+// Without ?api= requests go where Grafana's would (same origin, the harness server plays Grafana's
+// data proxy); with it, the proxy-route prefix is swapped for that API origin.
+const apiOrigin = query.get('api');
 
 async function forward(request: BackendSrvRequest) {
-  const url = new URL(request.url.replace(PROXY_BASE, apiOrigin));
+  const url = new URL(apiOrigin ? request.url.replace(PROXY_BASE, apiOrigin) : request.url, window.location.origin);
   for (const [k, v] of Object.entries(request.params ?? {})) {
     url.searchParams.set(k, String(v));
   }

@@ -1,6 +1,15 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { readFileSync } from 'fs';
 import path from 'path';
+import {
+  allowed,
+  interpolate,
+  matchRoute,
+  PLUGIN_PROXY_PREFIX,
+  PLUGIN_ROUTES,
+  type AppSettings,
+  type OrgRole,
+} from './grafanaProxy';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="root"></div><script src="/harness.js"></script></body></html>`;
 
@@ -29,34 +38,52 @@ export function listen(server: Server): Promise<string> {
   );
 }
 
+function answer(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message }));
+}
+
 /**
- * The harness page plus what Grafana's plugin proxy route does: forward /api/v1/... to the processor
- * with `Authorization: Bearer <token>` added server-side, so the browser never holds the token.
+ * The harness page plus Grafana's app data proxy for this plugin's routes (see grafanaProxy.ts): the
+ * browser calls /api/plugin-proxy/anomalog-app/processor/...; this server picks the route, checks
+ * the user's role, and forwards to the templated URL with the templated headers (the bearer token),
+ * so the token never reaches the browser.
  */
-export async function startProxyHarness(target: string, token: string, distDir: string) {
-  const upstream = new URL(target);
+export async function startProxyHarness(opts: { settings: AppSettings; role?: OrgRole; distDir: string }) {
+  const role = opts.role ?? 'Admin';
   const forwarded: Array<{ method: string; path: string; status: number }> = [];
   const server = createServer((req, res) => {
-    if (serveHarness(req, res, distDir)) {
+    if (serveHarness(req, res, opts.distDir)) {
       return;
     }
-    if (!req.url?.startsWith('/api/v1/')) {
-      res.statusCode = 404;
-      return res.end('{}');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!url.pathname.startsWith(PLUGIN_PROXY_PREFIX)) {
+      return answer(res, 404, 'not found');
     }
-    const headers = { ...req.headers, host: upstream.host, authorization: `Bearer ${token}` };
+    const method = req.method ?? 'GET';
+    const match = matchRoute(PLUGIN_ROUTES, method, url.pathname.slice(PLUGIN_PROXY_PREFIX.length));
+    if (!match) {
+      return answer(res, 404, 'plugin route match not found');
+    }
+    if (!allowed(match.route, role)) {
+      return answer(res, 403, 'plugin proxy route access denied');
+    }
+    const target = new URL(interpolate(match.route.url, opts.settings));
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+    delete headers.cookie;
+    for (const h of match.route.headers ?? []) {
+      headers[h.name.toLowerCase()] = interpolate(h.content, opts.settings);
+    }
+    const targetPath = `${target.pathname.replace(/\/$/, '')}/${match.rest}${url.search}`;
     const out = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-      (answer) => {
-        forwarded.push({ method: req.method ?? 'GET', path: req.url ?? '', status: answer.statusCode ?? 0 });
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+      { host: target.hostname, port: target.port, method, path: targetPath, headers },
+      (upstream) => {
+        forwarded.push({ method, path: targetPath, status: upstream.statusCode ?? 0 });
+        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+        upstream.pipe(res);
       },
     );
-    out.on('error', () => {
-      res.statusCode = 502;
-      res.end('{"message":"processor unreachable"}');
-    });
+    out.on('error', () => answer(res, 502, 'processor unreachable'));
     req.pipe(out);
   });
   return { server, origin: await listen(server), forwarded };

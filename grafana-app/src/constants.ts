@@ -2,8 +2,12 @@ import pluginJson from './plugin.json';
 
 export const PLUGIN_ID = pluginJson.id;
 export const PLUGIN_BASE_URL = `/a/${pluginJson.id}`;
-/** The proxy route (plugin.json `routes`): Grafana adds the token server-side. */
-export const PROXY_BASE = `/api/plugins/${pluginJson.id}/resources/processor`;
+/**
+ * The app's data-proxy route (plugin.json `routes`, path `processor/*`): Grafana forwards
+ * /api/plugin-proxy/<app id>/processor/<rest> to <processorUrl>/<rest>, adding the token server-side.
+ * (/api/plugins/<id>/resources/... is for plugins with a backend component, which this app has not.)
+ */
+export const PROXY_BASE = `/api/plugin-proxy/${pluginJson.id}/processor`;
 
 export enum ROUTES {
   Anomalies = 'anomalies',

@@ -73,6 +73,12 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   }
 }
 
+/** The app's settings as provisioned in Grafana: the processor URL and (secure) token. */
+const settings = (processorUrl = api.api, apiToken = api.token) => ({
+  jsonData: { processorUrl },
+  secureJsonData: { apiToken },
+});
+
 const rows = () => page.locator('tbody tr');
 const waitRows = (n: number) =>
   page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, n, { timeout: 15000 });
@@ -80,7 +86,7 @@ const waitRows = (n: number) =>
 beforeAll(async () => {
   buildHarness(DIST);
   api = await startRealProcessor();
-  ({ server, origin } = await startProxyHarness(api.api, api.token, DIST));
+  ({ server, origin } = await startProxyHarness({ settings: settings(), distDir: DIST }));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 180000);
@@ -241,9 +247,10 @@ test('configuration: test connection reaches the processor through the proxy, to
   await page.getByText(/token accepted, 4 service\(s\)/).waitFor();
 });
 
-test('the pages say what is wrong when the token is refused or the processor is down', async () => {
-  const wrongToken = await startProxyHarness(api.api, 'not-the-token', DIST);
-  const down = await startProxyHarness('http://127.0.0.1:9', api.token, DIST);
+test('the pages say what is wrong when the token is refused, the processor is down or the role may not write', async () => {
+  const wrongToken = await startProxyHarness({ settings: settings(api.api, 'not-the-token'), distDir: DIST });
+  const down = await startProxyHarness({ settings: settings('http://127.0.0.1:9'), distDir: DIST });
+  const viewer = await startProxyHarness({ settings: settings(), role: 'Viewer', distDir: DIST });
   try {
     await page.goto(`${wrongToken.origin}/?page=anomalies`);
     await page.getByText('Unauthorised: the processor refused the API token').waitFor();
@@ -252,9 +259,16 @@ test('the pages say what is wrong when the token is refused or the processor is 
     await page.goto(`${down.origin}/?page=models`);
     await page.getByText('Processor unreachable').waitFor();
     expect(down.forwarded).toEqual([]); // nothing answered: the proxy itself reports 502
+    // plugin.json's write routes need Editor: a Viewer reads, but saving a model is refused by the proxy
+    await page.goto(`${viewer.origin}/?page=models`);
+    await page.getByLabel('Window length (s)').fill('75');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Not allowed for your Grafana role').waitFor();
+    expect(viewer.forwarded.every((f) => f.method === 'GET')).toBe(true);
   } finally {
     wrongToken.server.close();
     down.server.close();
+    viewer.server.close();
   }
 });
 

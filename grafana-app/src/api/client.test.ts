@@ -14,7 +14,7 @@ describe('api client', () => {
     expect(fetch).toHaveBeenCalledWith(
       expect.objectContaining({
         method: 'GET',
-        url: '/api/plugins/anomalog-app/resources/processor/api/v1/anomalies',
+        url: '/api/plugin-proxy/anomalog-app/processor/api/v1/anomalies',
         params: { service: 'checkout', minScore: 0.8 },
       }),
     );
@@ -23,6 +23,11 @@ describe('api client', () => {
   test('turns 401 into an actionable unauthorised message', async () => {
     backendAnswering(jest.fn(() => throwError(() => ({ status: 401 }))));
     await expect(api.services()).rejects.toThrow(/unauthorised/);
+  });
+
+  test('turns 403 (Grafana route role) into a permission message, not a token one', async () => {
+    backendAnswering(jest.fn(() => throwError(() => ({ status: 403 }))));
+    await expect(api.feedback({ kind: 'anomaly-normal', service: 's', anomalyId: 'a' })).rejects.toThrow(/need Editor/);
   });
 
   test('turns a proxy failure into an unreachable message with the status', async () => {

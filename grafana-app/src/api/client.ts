@@ -27,8 +27,12 @@ export class ApiError extends Error {
 }
 
 export function describeFailure(status: number, detail?: string): string {
-  if (status === 401 || status === 403) {
+  if (status === 401) {
     return 'The processor refused the API token (unauthorised). Check the token on the app configuration page.';
+  }
+  if (status === 403) {
+    // The processor answers 401 for a bad token; 403 comes from Grafana's proxy route (reqRole).
+    return 'Your Grafana role may not do this: changing models, training, feedback and benchmarks need Editor.';
   }
   if (status === 0 || status === 502 || status === 503 || status === 504) {
     return 'The processor is unreachable. Check the processor URL on the app configuration page and that it is running.';

@@ -8,8 +8,11 @@ const CONFIG_URL = `/plugins/${PLUGIN_ID}`;
 /** A title naming what went wrong, from the HTTP status the proxy answered. */
 export function failureTitle(error: Error): string {
   const status = error instanceof ApiError ? error.status : -1;
-  if (status === 401 || status === 403) {
+  if (status === 401) {
     return 'Unauthorised: the processor refused the API token';
+  }
+  if (status === 403) {
+    return 'Not allowed for your Grafana role';
   }
   if (status === 0 || status === 502 || status === 503 || status === 504) {
     return 'Processor unreachable';
@@ -22,7 +25,7 @@ export function failureTitle(error: Error): string {
 
 /** Whether fixing the app's configuration (URL, token) is the likely remedy. */
 function isConfigProblem(error: Error): boolean {
-  return error instanceof ApiError && [0, 401, 403, 404, 502, 503, 504].includes(error.status);
+  return error instanceof ApiError && [0, 401, 404, 502, 503, 504].includes(error.status);
 }
 
 export function ErrorState({ error, onRetry }: { error: Error; onRetry?: () => void }) {
