@@ -1,6 +1,6 @@
 import { of, throwError } from 'rxjs';
 import { setBackendSrv, type BackendSrv } from '@grafana/runtime';
-import { api, ApiError } from './client';
+import { api, ApiError, describeFailure } from './client';
 
 function backendAnswering(fetch: jest.Mock) {
   setBackendSrv({ fetch } as unknown as BackendSrv);
@@ -36,5 +36,17 @@ describe('api client', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).status).toBe(502);
     expect((failure as ApiError).message).toMatch(/unreachable/);
+  });
+});
+
+describe('describeFailure', () => {
+  test("names what the processor did not find, and Grafana's own 'app not set up' answers", () => {
+    expect(describeFailure(404, 'anomaly "a1" not found')).toBe('Not found: anomaly "a1" not found');
+    expect(describeFailure(404)).toMatch(/does not know this endpoint/);
+    expect(describeFailure(404, 'plugin route match not found')).toMatch(/enable the Anomalog app/);
+    expect(describeFailure(500, 'plugin setting not found')).toMatch(/enable the Anomalog app/);
+    expect(describeFailure(409, 'a training of checkout already runs')).toBe(
+      'The processor answered 409: a training of checkout already runs',
+    );
   });
 });

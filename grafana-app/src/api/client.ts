@@ -26,6 +26,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Grafana's own answers when the app is not enabled or has no settings (pkg/api plugin proxy). */
+const GRAFANA_APP_UNSET = /plugin setting|plugin route match not found|plugin not found|plugin not installed/i;
+
 export function describeFailure(status: number, detail?: string): string {
   if (status === 401) {
     return 'The processor refused the API token (unauthorised). Check the token on the app configuration page.';
@@ -37,8 +40,14 @@ export function describeFailure(status: number, detail?: string): string {
   if (status === 0 || status === 502 || status === 503 || status === 504) {
     return 'The processor is unreachable. Check the processor URL on the app configuration page and that it is running.';
   }
+  if (detail && GRAFANA_APP_UNSET.test(detail)) {
+    return 'Grafana cannot route to the processor: enable the Anomalog app and save its processor URL and token on the app configuration page.';
+  }
   if (status === 404) {
-    return 'The processor does not know this endpoint; is its API enabled and up to date?';
+    // The processor's own 404s name what is missing (a service, an anomaly past retention, a run).
+    return detail
+      ? `Not found: ${detail}`
+      : 'The processor does not know this endpoint; is its API enabled and up to date?';
   }
   return `The processor answered ${status}${detail ? `: ${detail}` : ''}`;
 }

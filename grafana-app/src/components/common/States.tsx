@@ -18,7 +18,7 @@ export function failureTitle(error: Error): string {
     return 'Processor unreachable';
   }
   if (status === 404) {
-    return 'Processor API not found';
+    return 'Not found';
   }
   return 'The processor reported an error';
 }
