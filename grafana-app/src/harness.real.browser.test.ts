@@ -28,6 +28,9 @@ const REPO = path.resolve(APP_DIR, '..');
 const DIST = path.join(APP_DIR, 'harness', 'dist', 'real');
 const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
 
+// Room for a loaded CI machine (2 cores shared with other suites): trainings and benchmarks run for real.
+jest.setTimeout(60000);
+
 let processor: ChildProcess;
 let api: { api: string; token: string; learningService: string };
 let browser: Browser;

@@ -146,3 +146,21 @@ test('anomalies a user marked normal stay listed, with a badge', async () => {
   const other = screen.getByRole('button', { name: 'Connection to <*> refused 2' }).closest('tr')!;
   expect(within(other).queryByText('marked normal')).toBeNull();
 });
+
+test('a range with more anomalies than a page: older ones load with the next offset', async () => {
+  const first = Array.from({ length: 1000 }, (_, i) => anomaly(i, 'checkout'));
+  const older = [1000, 1001, 1002].map((i) => anomaly(i, 'checkout'));
+  const calls = installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': (r) => {
+      const offset = (r.params as AnomalyQuery).offset ?? 0;
+      return { total: 1003, items: offset === 0 ? first : older };
+    },
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText('Showing the latest 1000 of 1003 anomalies.')).toBeInTheDocument();
+  fireEvent.click(screen.getByRole('button', { name: 'Load 3 older' }));
+  await waitFor(() => expect(screen.queryByText(/Showing the latest/)).toBeNull());
+  const pages = calls.filter((c) => c.url.endsWith('/anomalies')).map((c) => (c.params as AnomalyQuery).offset);
+  expect(pages).toEqual([undefined, 1000]);
+});

@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, InteractiveTable, LinkButton, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Button, InteractiveTable, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { Anomaly, AnomalyDetail, ServiceSummary } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
@@ -15,7 +15,7 @@ import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 
 export { exploreUrl } from '../components/anomalies/explore';
 
-/** The API's page limit; the chart and table show at most this many of the range's anomalies. */
+/** The API's page limit: anomalies come in pages of this many, newest first ("Load older" for more). */
 const LIMIT = 1000;
 
 type Cell = { row: { original: Anomaly } };
@@ -43,19 +43,24 @@ export function AnomaliesPage() {
       .catch(() => setServices([]));
   }, [reload]);
 
+  const query = useMemo(
+    () => ({
+      from: String(range.from.valueOf()),
+      to: String(range.to.valueOf()),
+      service: filters.service || undefined,
+      detector: filters.detector || undefined,
+      minScore: filters.minScore || undefined,
+      sort: 'time' as const,
+      order: 'desc' as const,
+      limit: LIMIT,
+    }),
+    [range, filters.service, filters.detector, filters.minScore],
+  );
+
   useEffect(() => {
     setLoading(true);
     api
-      .anomalies({
-        from: String(range.from.valueOf()),
-        to: String(range.to.valueOf()),
-        service: filters.service || undefined,
-        detector: filters.detector || undefined,
-        minScore: filters.minScore || undefined,
-        sort: 'time',
-        order: 'desc',
-        limit: LIMIT,
-      })
+      .anomalies(query)
       .then((page) => {
         setItems(page.items);
         setTotal(page.total);
@@ -63,7 +68,21 @@ export function AnomaliesPage() {
       })
       .catch(setError)
       .finally(() => setLoading(false));
-  }, [range, filters.service, filters.detector, filters.minScore]);
+  }, [query]);
+
+  // The next page of older anomalies (same query, offset past what is shown), appended.
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadOlder = () => {
+    setLoadingMore(true);
+    api
+      .anomalies({ ...query, offset: items.length })
+      .then((page) => {
+        setItems((shown) => [...shown, ...page.items]);
+        setTotal(page.total);
+      })
+      .catch(setError)
+      .finally(() => setLoadingMore(false));
+  };
 
   const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
   const columns = useMemo(() => anomalyColumns(open), [open]);
@@ -89,7 +108,12 @@ export function AnomaliesPage() {
         <>
           <CountsChart items={items} from={range.from.valueOf()} to={range.to.valueOf()} />
           {total > items.length && (
-            <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies; narrow the filters to see all.`}</Text>
+            <Stack alignItems="center">
+              <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies.`}</Text>
+              <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingMore}>
+                {`Load ${Math.min(LIMIT, total - items.length)} older`}
+              </Button>
+            </Stack>
           )}
           <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
         </>
