@@ -5,6 +5,7 @@ import { Alert, Button, Checkbox, Combobox, Field, Stack, Text, useStyles2 } fro
 import { DetectorName, type BenchmarkRun } from '@anomalog/shared';
 import { benchmarkApi } from '../api/client';
 import { LoadState } from '../components/common/States';
+import { canWrite, NEEDS_EDITOR } from '../state/permissions';
 import { Curve } from '../components/Curve';
 import { comparisonRows, curveSeries } from '../components/benchmarks/curves';
 import { EarlierRuns } from '../components/benchmarks/EarlierRuns';
@@ -63,8 +64,13 @@ export function BenchmarksPage() {
 
   const toggle = (d: DetectorName) =>
     setDetectors((list) => (list.includes(d) ? list.filter((x) => x !== d) : [...list, d]));
-  const problem =
-    detectors.length === 0 ? 'Choose at least one detector.' : dataset === UPLOAD ? uploadProblem(upload) : undefined;
+  const problem = !canWrite()
+    ? NEEDS_EDITOR
+    : detectors.length === 0
+      ? 'Choose at least one detector.'
+      : dataset === UPLOAD
+        ? uploadProblem(upload)
+        : undefined;
   const start = () => {
     setError(undefined);
     benchmarkApi

@@ -8,6 +8,7 @@ import { LoadState } from '../components/common/States';
 import { SchemaForm, type SchemaNode } from '../components/SchemaForm/SchemaForm';
 import { validateModelConfig } from '../components/SchemaForm/validate';
 import { irrelevantFields } from '../components/SchemaForm/modelRules';
+import { canWrite, NEEDS_EDITOR } from '../state/permissions';
 
 const POLL_MS = 1000;
 const STATUS_COLOR = { learning: 'blue', training: 'orange', scoring: 'green', error: 'red' } as const;
@@ -61,6 +62,7 @@ export function ModelsPage() {
   }, [job?.state, reload]);
 
   const errors = config ? validateModelConfig(config) : {};
+  const writable = canWrite();
   const summary = services.find((s) => s.service === service);
 
   const save = () => {
@@ -110,10 +112,19 @@ export function ModelsPage() {
             hidden={irrelevantFields(config)}
           />
           <Stack>
-            <Button onClick={save} disabled={Object.keys(errors).length > 0}>
+            <Button
+              onClick={save}
+              disabled={!writable || Object.keys(errors).length > 0}
+              tooltip={writable ? undefined : NEEDS_EDITOR}
+            >
               Save
             </Button>
-            <Button variant="secondary" onClick={() => service && modelApi.train(service).then(setJob).catch(setError)}>
+            <Button
+              variant="secondary"
+              disabled={!writable}
+              tooltip={writable ? undefined : NEEDS_EDITOR}
+              onClick={() => service && modelApi.train(service).then(setJob).catch(setError)}
+            >
               Train / retrain
             </Button>
             {saved && <span>Saved</span>}
@@ -147,7 +158,11 @@ export function ModelsPage() {
                   <Button
                     size="sm"
                     variant="secondary"
-                    onClick={() => service && modelApi.rollback(service, row.original.version).then(reload)}
+                    disabled={!writable}
+                    tooltip={writable ? undefined : NEEDS_EDITOR}
+                    onClick={() =>
+                      service && modelApi.rollback(service, row.original.version).then(reload).catch(setError)
+                    }
                   >
                     Roll back to this
                   </Button>

@@ -4,6 +4,7 @@ import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, Drawer, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { AnomalyDetail } from '@anomalog/shared';
 import { api } from '../../api/client';
+import { canWrite, NEEDS_EDITOR } from '../../state/permissions';
 import { exploreUrl } from './explore';
 
 type Action = 'anomaly-normal' | 'template-normal';
@@ -16,6 +17,7 @@ const DONE_TEXT: Record<Action, string> = {
 export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onClose: () => void }) {
   const styles = useStyles2(getStyles);
   const [done, setDone] = useState<Action[]>([]);
+  const writable = canWrite();
   const [error, setError] = useState<Error>();
   const send = (kind: Action) =>
     api
@@ -98,14 +100,20 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
           <Alert key={kind} severity="success" title={DONE_TEXT[kind]} />
         ))}
         <Stack wrap="wrap">
-          <Button icon="check" onClick={() => send('anomaly-normal')} disabled={done.includes('anomaly-normal')}>
+          <Button
+            icon="check"
+            onClick={() => send('anomaly-normal')}
+            disabled={!writable || done.includes('anomaly-normal')}
+            tooltip={writable ? undefined : NEEDS_EDITOR}
+          >
             Mark as normal
           </Button>
           <Button
             variant="secondary"
             icon="eye-slash"
             onClick={() => send('template-normal')}
-            disabled={done.includes('template-normal')}
+            disabled={!writable || done.includes('template-normal')}
+            tooltip={writable ? undefined : NEEDS_EDITOR}
           >
             Suppress template
           </Button>
