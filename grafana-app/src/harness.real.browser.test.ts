@@ -6,7 +6,6 @@
  * the demo's three services over OTLP/gRPC by the OTel SDK; see harness/realProcessor.ts). The
  * harness server stands in for Grafana's plugin proxy route: it adds the API token server-side.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import type { Server } from 'http';
 import type { Browser, Page } from 'playwright-core';
@@ -22,8 +21,8 @@ import type {
 import { generateSyntheticHdfs } from '../../collector-processor/test/fixtures/synthetic-hdfs/generate';
 import { startProxyHarness } from '../harness/serve';
 import { APP_DIR, SHOTS, buildHarness, launchChromium, waitForDrawerOpen } from './test-utils/browser';
+import { startRealProcessor, until, type RealProcessor } from './test-utils/realProcessor';
 
-const REPO = path.resolve(APP_DIR, '..');
 // under dist/ (ignored by git, eslint and prettier), apart from the fake-API test's bundle in dist/
 const DIST = path.join(APP_DIR, 'harness', 'dist', 'real');
 const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
@@ -31,51 +30,14 @@ const shot = (name: string) => path.join(SHOTS, `real-${name}.png`);
 // Room for a loaded CI machine (2 cores shared with other suites): trainings and benchmarks run for real.
 jest.setTimeout(60000);
 
-let processor: ChildProcess;
-let api: { api: string; token: string; learningService: string };
+let api: RealProcessor;
 let browser: Browser;
 let server: Server;
 let origin: string;
 let forwarded: Array<{ method: string; path: string; status: number }>;
 let page: Page;
 
-/** Starts harness/realProcessor.ts and resolves with what its READY line reports. */
-function startRealProcessor(): Promise<typeof api> {
-  processor = spawn(process.execPath, ['--import', 'tsx', path.join(APP_DIR, 'harness', 'realProcessor.ts')], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  processor.stderr!.on('data', (c) => (stderr += c));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    processor.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith('READY '));
-      if (line) {
-        resolve(JSON.parse(line.slice('READY '.length)));
-      }
-    });
-    processor.on('exit', (code) => reject(new Error(`realProcessor exited ${code}: ${stderr}`)));
-  });
-}
-
-async function apiGet<T>(p: string): Promise<T> {
-  const res = await fetch(`${api.api}/api/v1${p}`, { headers: { authorization: `Bearer ${api.token}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** Polls `check` every 100 ms until it holds (the page acts on the API asynchronously). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
+const apiGet = <T>(p: string) => api.get<T>(p);
 
 /** The app's settings as provisioned in Grafana: the processor URL and (secure) token. */
 const settings = (processorUrl = api.api, apiToken = api.token) => ({
@@ -98,11 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.close();
-  if (processor && processor.exitCode === null) {
-    const exited = new Promise((ok) => processor.once('exit', ok));
-    processor.kill('SIGTERM');
-    await exited;
-  }
+  await api?.stop();
 });
 
 const open = (name: string, query = '') => page.goto(`${origin}/?page=${name}${query}`);
