@@ -100,6 +100,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', close);
   process.on('SIGINT', close);
+  // If the test runner dies without stopping us, do not outlive it.
+  const parent = process.ppid;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      void close();
+    }
+  }, 1000).unref();
   process.stdout.write(`READY ${JSON.stringify({ api: apiUrl, token: TOKEN, learningService: LEARNING_SERVICE })}\n`);
 }
 
