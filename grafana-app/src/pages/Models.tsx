@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, Combobox, InteractiveTable, Stack, useStyles2 } from '@grafana/ui';
 import { ModelConfig, type ModelVersion, type ServiceSummary, type TrainingJob } from '@anomalog/shared';
 import { api, modelApi } from '../api/client';
@@ -9,8 +9,10 @@ import { SchemaForm, type SchemaNode } from '../components/SchemaForm/SchemaForm
 import { validateModelConfig } from '../components/SchemaForm/validate';
 import { irrelevantFields } from '../components/SchemaForm/modelRules';
 import { canWrite, NEEDS_EDITOR } from '../state/permissions';
+import { describeMetrics } from '../components/models/versionMetrics';
 
 const POLL_MS = 1000;
+const formatTime = (iso: string) => dateTimeFormat(iso, { format: 'YYYY-MM-DD HH:mm:ss' });
 const STATUS_COLOR = { learning: 'blue', training: 'orange', scoring: 'green', error: 'red' } as const;
 
 export function ModelsPage() {
@@ -138,15 +140,27 @@ export function ModelsPage() {
           data={versions}
           columns={[
             { id: 'version', header: 'Version' },
-            { id: 'createdAt', header: 'Created' },
-            { id: 'records', header: 'Records' },
+            {
+              id: 'createdAt',
+              header: 'Created',
+              cell: ({ row }: { row: { original: ModelVersion } }) => formatTime(row.original.createdAt),
+            },
+            {
+              id: 'records',
+              header: 'Trained on',
+              cell: ({ row }: { row: { original: ModelVersion } }) =>
+                `${row.original.records} records, ${formatTime(row.original.trainedFrom)} – ${formatTime(row.original.trainedTo)}`,
+            },
             {
               id: 'metrics',
               header: 'Metrics',
-              cell: ({ row }: { row: { original: ModelVersion } }) =>
-                Object.entries(row.original.metrics)
-                  .map(([k, v]) => `${k} ${v.toFixed(3)}`)
-                  .join(', '),
+              cell: ({ row }: { row: { original: ModelVersion } }) => (
+                <div>
+                  {describeMetrics(row.original.metrics).map((line) => (
+                    <div key={line}>{line}</div>
+                  ))}
+                </div>
+              ),
             },
             {
               id: 'active',
