@@ -19,6 +19,7 @@ import { startRetention } from './store/retention';
 import type { Store } from './store/store';
 import { createDetectionMetrics } from './telemetry/detection-metrics';
 import { createLogger, type Logger } from './telemetry/logger';
+import { startOtlpMetrics } from './telemetry/otlp-metrics';
 import { VERSION } from './version';
 
 export interface RunningAnomalog {
@@ -70,6 +71,9 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
     cleanup.unshift(() => processor.close());
     const retention = startRetention(store, logger);
     cleanup.unshift(() => retention.stop());
+    const pusher = startOtlpMetrics(registry, config.exporter, config.telemetry.otlpMetricsIntervalS, logger, VERSION);
+    // After the processor closed (last counts in), before the store closes.
+    if (pusher) cleanup.splice(cleanup.length - 1, 0, () => pusher.stop());
     let api: RunningApi | undefined;
     if (config.api.enabled && manager) {
       const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger });

@@ -7,16 +7,34 @@ import { tlsMaterial, type ExporterSettings } from './target';
 
 const identity = (b: Buffer): Buffer => b;
 
-/** OTLP/gRPC client for LogsService/Export over raw bytes. */
-export function createGrpcExporter(cfg: ExporterSettings): LogsExporter {
-  const address = (cfg.endpoint ?? '').replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+/** host:port of a gRPC endpoint given with or without a scheme. */
+export function grpcAddress(cfg: ExporterSettings): string {
+  return (cfg.endpoint ?? '').replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+}
+
+/** Channel credentials from the exporter's TLS settings (plaintext when tls.insecure). */
+export function grpcCredentials(cfg: ExporterSettings): grpc.ChannelCredentials {
   const tls = tlsMaterial(cfg);
-  const credentials = tls
+  return tls
     ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, {
         rejectUnauthorized: tls.rejectUnauthorized,
         ...(tls.rejectUnauthorized ? {} : { checkServerIdentity: () => undefined }),
       })
     : grpc.credentials.createInsecure();
+}
+
+/** The configured headers as gRPC metadata (keys lower-cased as gRPC requires). */
+export function grpcMetadata(cfg: ExporterSettings): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(cfg.headers)) metadata.set(k.toLowerCase(), v);
+  return metadata;
+}
+
+/** OTLP/gRPC client for LogsService/Export over raw bytes. */
+export function createGrpcExporter(cfg: ExporterSettings): LogsExporter {
+  const address = grpcAddress(cfg);
+  const tls = tlsMaterial(cfg);
+  const credentials = grpcCredentials(cfg);
   const client = new grpc.Client(address, credentials, {
     'grpc.max_send_message_length': -1,
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
@@ -25,8 +43,7 @@ export function createGrpcExporter(cfg: ExporterSettings): LogsExporter {
     'grpc.max_reconnect_backoff_ms': 2000,
     ...(cfg.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
   });
-  const metadata = new grpc.Metadata();
-  for (const [k, v] of Object.entries(cfg.headers)) metadata.set(k.toLowerCase(), v);
+  const metadata = grpcMetadata(cfg);
 
   return {
     target: `${tls ? 'grpcs' : 'grpc'}://${address}`,

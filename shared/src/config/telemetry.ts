@@ -11,6 +11,12 @@ export const TelemetryConfig = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)),
       { default: 'info', description: "Level of the processor's own JSON log (stdout)." },
     ),
+    otlpMetricsIntervalS: Type.Number({
+      default: 30,
+      minimum: 0,
+      description:
+        'Seconds between OTLP pushes of the anomaly and processor metrics to exporter.endpoint (0 = only /metrics).',
+    }),
     shutdownTimeoutMs: Type.Integer({
       default: 10000,
       minimum: 0,
