@@ -1,4 +1,5 @@
 import { type DemoService, type SessionVars } from './services';
+import { mulberry32 } from '../util/random';
 
 /** Kinds of injected anomaly: a message never seen before, a session out of order, a burst of one line. */
 export type AnomalyKind = 'unseen' | 'sequence' | 'burst';
@@ -34,18 +35,6 @@ export interface ScenarioOptions {
   seed: number;
 }
 
-/** Small deterministic PRNG (mulberry32) so a run is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sessionVars(service: DemoService, n: number): SessionVars {
   const prefix = service.name === 'storage' ? 'blk_' : service.name === 'web' ? 'req-' : 'job-';
   return { id: `${prefix}${(n * 7919 + 104729).toString(16)}`, n, host: `node-${n % 5}` };
@@ -69,7 +58,7 @@ function anomalousSession(service: DemoService, n: number, kind: AnomalyKind): s
  * anomalous sessions at known times (evenly spread after the warm-up, kinds and services in turn).
  */
 export function buildScenario(opts: ScenarioOptions): { records: DemoRecord[]; injections: Injection[] } {
-  const random = prng(opts.seed);
+  const random = mulberry32(opts.seed);
   const total = Math.max(1, Math.round((opts.rate * opts.durationMs) / 1000));
   const records: DemoRecord[] = [];
   const injections: Injection[] = [];

@@ -14,6 +14,7 @@
 import type { Detector, Explanation, FitReport, Matrix } from './detector';
 import { checkMatrix, f64Tensor, i32Tensor, readF64, readI32 } from './calibration';
 import { decodeModel, encodeModel } from './model-bytes';
+import { mulberry32 } from '../util/random';
 
 export interface IsolationForestOptions {
   readonly trees: number;
@@ -31,18 +32,6 @@ export function averagePathLength(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
   return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
-}
-
-/** Small seeded PRNG (mulberry32): deterministic forests for a given seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** All trees, flat. feature < 0 marks a leaf; `value` of a leaf is depth + c(size). */

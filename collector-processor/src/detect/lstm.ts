@@ -17,6 +17,7 @@ import { LstmKernel, type LstmWeights } from './lstm-kernel';
 import { windowPairs, type WindowPairs, type WindowSpec } from './lstm-windows';
 import { LstmSessions, LstmStream, type StreamModel } from './lstm-stream';
 import { decodeModel, encodeModel } from './model-bytes';
+import { lcg } from '../util/random';
 
 export interface LstmOptions {
   readonly window: number;
@@ -96,7 +97,9 @@ export class LstmDetector implements Detector<Sequences> {
           ...(l === 0 ? { inputShape: [o.window, this.vocab + 1] } : {}),
           recurrentActivation: 'sigmoid',
           kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 1 + l }),
-          recurrentInitializer: forLoad ? tf.initializers.zeros() : tf.initializers.orthogonal({ seed: o.seed + 11 + l }),
+          recurrentInitializer: forLoad
+            ? tf.initializers.zeros()
+            : tf.initializers.orthogonal({ seed: o.seed + 11 + l }),
         }),
       );
     }
@@ -133,8 +136,7 @@ export class LstmDetector implements Detector<Sequences> {
   }
 
   private markKnown(seqs: readonly ArrayLike<number>[]): void {
-    for (const s of seqs)
-      for (let i = 0; i < s.length; i++) if (s[i] >= 0 && s[i] < this.vocab) this.known[s[i]] = 1;
+    for (const s of seqs) for (let i = 0; i < s.length; i++) if (s[i] >= 0 && s[i] < this.vocab) this.known[s[i]] = 1;
   }
 
   private async train(
@@ -152,8 +154,7 @@ export class LstmDetector implements Detector<Sequences> {
     // (unmerged) windows, so merging changes the cost per epoch, not the objective.
     const meanCount = pairs.total / Math.max(1, pairs.n);
     const order = Int32Array.from({ length: pairs.n }, (_, i) => i);
-    let rng = o.seed >>> 0 || 1;
-    const rand = (): number => (rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rand = lcg(o.seed >>> 0 || 1);
     let lastLoss = NaN;
     const t0 = performance.now();
     const bx = new Int32Array(o.batchSize * h);
@@ -310,7 +311,10 @@ export class LstmDetector implements Detector<Sequences> {
         s.advance(slot, seq[i]);
       }
       if (s.rankEnd(slot) >= g) {
-        return { reason: `the session ended after ${seq.length} records where no normal session ends`, expected: s.expected(slot, g) };
+        return {
+          reason: `the session ended after ${seq.length} records where no normal session ends`,
+          expected: s.expected(slot, g),
+        };
       }
       return { reason: 'every template was among the expected candidates' };
     } finally {

@@ -1,4 +1,5 @@
 import type { Matrix } from '../detect/detector';
+import { lcg } from '../util/random';
 
 /**
  * What a benchmark loader hands to the runner. Session datasets carry template-index sequences
@@ -35,15 +36,9 @@ export interface RecordDataset {
 
 export type Dataset = SessionDataset | RecordDataset;
 
-/** Deterministic 32-bit LCG in [0, 1): seeded splits are reproducible across runs and machines. */
-export function seededRandom(seed: number): () => number {
-  let r = seed >>> 0;
-  return () => (r = (Math.imul(r, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 /** In-place Fisher-Yates shuffle with a seed. */
 export function shuffle<T>(items: T[], seed: number): T[] {
-  const rand = seededRandom(seed);
+  const rand = lcg(seed);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [items[i], items[j]] = [items[j], items[i]];

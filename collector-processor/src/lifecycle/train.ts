@@ -16,6 +16,7 @@ import { ServiceModel, type ModelMember } from './service-model';
 import { SequenceModel } from './sequence-model';
 import type { LstmDetector } from '../detect/lstm';
 import { initTf } from '../detect/tf-backend';
+import { lcg } from '../util/random';
 
 /** Sessions a service needs in its window before an LSTM is worth training on them. */
 export const MIN_SESSIONS = 20;
@@ -34,7 +35,11 @@ export interface TrainResult {
   skipped: string[];
 }
 
-export function frequencies(buffer: RecordBuffer, rows: Int32Array, extraNormal: Iterable<string> = []): TemplateFrequencies {
+export function frequencies(
+  buffer: RecordBuffer,
+  rows: Int32Array,
+  extraNormal: Iterable<string> = [],
+): TemplateFrequencies {
   const perIndex = new Float64Array(buffer.templateIds.length);
   for (const r of rows) perIndex[buffer.template[r]]++;
   const counts = new Map<string, number>();
@@ -70,8 +75,7 @@ export function recordMatrix(buffer: RecordBuffer, rows: Int32Array, freq: Templ
 /** Seeded sub-sample of at most `max` rows (the whole matrix when smaller). */
 export function subsample(m: Matrix, max: number, seed: number): Matrix {
   if (m.rows <= max) return m;
-  let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = lcg(seed >>> 0 || 1);
   const idx = Int32Array.from({ length: m.rows }, (_, i) => i);
   for (let i = 0; i < max; i++) {
     const j = i + Math.floor(rand() * (m.rows - i));
