@@ -35,6 +35,8 @@ export interface DetectStage extends AnnotationStage {
 
 interface Row {
   index: number;
+  /** Token count of the message, counted once for the vector and the training buffer. */
+  tokens: number;
   record: LogRecord;
   resource: ResourceLogs;
   timeMs: number;
@@ -58,14 +60,17 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     const m = { data: scratch.subarray(0, rows.length * RECORD_DIMS), rows: rows.length, cols: RECORD_DIMS };
     rows.forEach((row, r) => {
       const f = facts[row.index];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, tokenCount(f.message));
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, row.tokens);
     });
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
     rows.forEach((row, r) => {
       const f = facts[row.index];
       model.decide(scores, rows.length, r, f.templateId!, verdict);
-      const sequenceReason = f.sessionId !== undefined ? model.decideSequence(f.sessionId, f.templateId!, verdict, o.templateText) : undefined;
+      const sequenceReason =
+        f.sessionId !== undefined
+          ? model.decideSequence(f.sessionId, f.templateId!, verdict, o.templateText)
+          : undefined;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
@@ -77,7 +82,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         anomalies.push(anomalyOf(row, f, ctx));
       }
       ctx.push(row.timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
-      o.manager.observe(s, bufferedOf(f, row.timeMs), verdict.isAnomaly);
+      o.manager.observe(s, bufferedOf(f, row.timeMs, row.tokens), verdict.isAnomaly);
     });
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
   };
@@ -116,13 +121,13 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, bufferedOf(f, timeMs), false);
+            o.manager.observe(s, bufferedOf(f, timeMs, tokenCount(f.message)), false);
           }
           return;
         }
         let rows = groups.get(s);
         if (!rows) groups.set(s, (rows = []));
-        rows.push({ index, record, resource, timeMs });
+        rows.push({ index, tokens: tokenCount(f.message), record, resource, timeMs });
       });
       const anomalies: AnomalyDetail[] = [];
       for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);
@@ -165,12 +170,12 @@ function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
   };
 }
 
-function bufferedOf(f: RecordFacts, timeMs: number) {
+function bufferedOf(f: RecordFacts, timeMs: number, tokens: number) {
   return {
     sessionId: f.sessionId,
     templateId: f.templateId!,
     severityNumber: f.severityNumber,
-    tokens: tokenCount(f.message),
+    tokens,
     timeMs,
   };
 }
@@ -198,7 +203,8 @@ function attributesOf(attrs: readonly KeyValue[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kv of attrs) {
     const v = kv.value;
-    out[kv.key] = v.stringValue ?? v.boolValue ?? v.doubleValue ?? (v.intValue !== undefined ? v.intValue.toString() : null);
+    out[kv.key] =
+      v.stringValue ?? v.boolValue ?? v.doubleValue ?? (v.intValue !== undefined ? v.intValue.toString() : null);
   }
   return out;
 }

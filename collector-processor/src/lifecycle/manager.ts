@@ -144,7 +144,10 @@ export class LifecycleManager implements ModelControl {
       await initTf((m) => this.o.logger.info(m));
       model = ServiceModel.load(stored.bytes);
     } catch (err) {
-      throw new ControlError('invalid', `model version ${version} of "${service}" cannot be loaded: ${(err as Error).message}`);
+      throw new ControlError(
+        'invalid',
+        `model version ${version} of "${service}" cannot be loaded: ${(err as Error).message}`,
+      );
     }
     const info = await this.o.store.activateModel(service, version);
     this.install(s, model, version);
@@ -177,18 +180,9 @@ export class LifecycleManager implements ModelControl {
 
   private applyConfig(s: ServiceState, config: ModelConfig): void {
     s.config = config;
-    if (config.learning.records !== s.buffer.capacity) {
-      const next = new RecordBuffer(config.learning.records);
-      for (const r of s.buffer.rows())
-        next.push({
-          templateId: s.buffer.templateIds[s.buffer.template[r]],
-          severityNumber: s.buffer.severity[r],
-          tokens: s.buffer.tokens[r],
-          timeMs: s.buffer.timeMs[r],
-          sessionId: s.buffer.sessionIds[r],
-        });
-      s.buffer = next;
-    }
+    // The last `learning.records` records carry over into a buffer of the new size.
+    if (config.learning.records !== s.buffer.capacity)
+      s.buffer = RecordBuffer.fromSnapshot({ ...s.buffer.snapshot(), capacity: config.learning.records });
   }
 
   private markTemplateNormal(s: ServiceState, templateId: string): void {
@@ -271,9 +265,17 @@ export class LifecycleManager implements ModelControl {
       s.lastTrainMs = this.now();
       s.lastError = undefined;
       const skipped = result.skipped.length ? `; not run live: ${result.skipped.join(', ')}` : '';
-      Object.assign(job, { state: 'done', progress: 1, version: info.version, message: `version ${info.version}${skipped}` });
+      Object.assign(job, {
+        state: 'done',
+        progress: 1,
+        version: info.version,
+        message: `version ${info.version}${skipped}`,
+      });
       metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
-      logger.info({ service: s.name, version: info.version, records: result.records, skipped: result.skipped }, 'model trained');
+      logger.info(
+        { service: s.name, version: info.version, records: result.records, skipped: result.skipped },
+        'model trained',
+      );
     } catch (err) {
       const message = (err as Error).message;
       s.lastError = `training failed: ${message}`;

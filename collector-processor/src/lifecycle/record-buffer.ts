@@ -80,8 +80,9 @@ export class RecordBuffer {
     };
   }
 
+  /** Rows beyond `capacity` (a smaller buffer) keep only the newest, as pushing them would. */
   static fromSnapshot(s: BufferSnapshot): RecordBuffer {
-    const b = new RecordBuffer(Math.max(1, s.capacity, s.template.length));
+    const b = new RecordBuffer(Math.max(1, s.capacity));
     for (let i = 0; i < s.template.length; i++)
       b.push({
         templateId: s.templateIds[s.template[i]],

@@ -84,7 +84,11 @@ export class SequenceModel {
   }
 
   toJSON(): { vocab: [string, number][]; lstm: string; maxOpen: number } {
-    return { vocab: [...this.vocab], lstm: Buffer.from(this.lstm.serialize()).toString('base64'), maxOpen: this.maxOpen };
+    return {
+      vocab: [...this.vocab],
+      lstm: Buffer.from(this.lstm.serialize()).toString('base64'),
+      maxOpen: this.maxOpen,
+    };
   }
 
   static fromJSON(j: { vocab?: [string, number][]; lstm?: string; maxOpen?: number }): SequenceModel {

@@ -162,7 +162,12 @@ export class ServiceModel {
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;
-    return new ServiceModel({ counts: new Map(h.counts), total: h.total }, members, new Set(h.normalTemplates ?? []), sequence);
+    return new ServiceModel(
+      { counts: new Map(h.counts), total: h.total },
+      members,
+      new Set(h.normalTemplates ?? []),
+      sequence,
+    );
   }
 
   /** A copy that also treats `templateId` as normal (feedback applies before the next training). */

@@ -34,7 +34,9 @@ export function compileSessionRegex(pattern: string): RegExp {
   try {
     return new RegExp(pattern);
   } catch (err) {
-    throw new Error(`sessionKey.regex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`);
+    throw new Error(
+      `sessionKey.regex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -61,6 +61,8 @@ export function trainInWorker(
       else settle(() => reject(new Error(m.message)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`training worker exited (code ${code}) before its result`))));
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`training worker exited (code ${code}) before its result`))),
+    );
   });
 }
