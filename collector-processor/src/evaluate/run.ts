@@ -113,6 +113,7 @@ async function runOne(
     mode,
     ...measure(ds, scores, cut),
     fit_s: round(fitS, 3),
+    score_s: round(scoreS, 3),
     records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
     threshold: cut,
     test_rows: ds.testLabels.length,

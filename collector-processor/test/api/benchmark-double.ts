@@ -48,6 +48,7 @@ function scoreUpload(request: BenchmarkRequest, detector: string): BenchmarkResu
     pr_auc: 0.5,
     fpr: fp / Math.max(1, fp + tn),
     fit_s: 0,
+    score_s: 0,
     records_per_s: lines.length,
   };
 }

@@ -16,6 +16,7 @@ const result = (detector: string, f1: number): BenchmarkResult => ({
   pr_auc: 0.88,
   fpr: 0.004,
   fit_s: 0.25,
+  score_s: 0.5,
   records_per_s: 123456,
   roc: [
     [0, 0],
@@ -82,6 +83,7 @@ describe('Benchmarks page', () => {
       'PR-AUC',
       'FPR',
       'Fit time (s)',
+      'Scoring time (s)',
       'Scoring (records/s)',
     ]) {
       expect(screen.getAllByRole('columnheader', { name: header }).length).toBeGreaterThan(0);

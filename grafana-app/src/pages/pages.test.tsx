@@ -53,6 +53,7 @@ describe('Benchmarks page', () => {
           pr_auc: 0.88,
           fpr: 0.01,
           fit_s: 0.5,
+          score_s: 0.125,
           records_per_s: 12000,
           roc: [
             [0, 0],

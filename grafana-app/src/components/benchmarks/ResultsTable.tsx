@@ -31,6 +31,12 @@ const COLUMNS = [
     cell: ({ row }: Cell) => fmt(row.original.fit_s),
   },
   {
+    id: 'score_s',
+    header: 'Scoring time (s)',
+    sortType: 'number' as const,
+    cell: ({ row }: Cell) => fmt(row.original.score_s),
+  },
+  {
     id: 'records_per_s',
     header: 'Scoring (records/s)',
     sortType: 'number' as const,
