@@ -38,6 +38,7 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
         pr_auc: 0.9,
         fpr: 0.01,
         fit_s: 0.4,
+        score_s: 0.2,
         records_per_s: 50000,
         roc: [
           [0, 0],

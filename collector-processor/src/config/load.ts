@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { AnomalogConfig, validateConfig } from '@anomalog/shared';
+import { AnomalogConfig, sessionKeyProblem, validateConfig } from '@anomalog/shared';
 import { configKeys, type ConfigKey } from './schema-walk';
 
 /**
@@ -77,6 +77,9 @@ export function loadConfig(input: LoadInput): Loaded {
       v.errors.map((e) => `${e.path.replace(/^\//, '').replace(/\//g, '.') || '(root)'}: ${e.message}`),
     );
   }
+  // Rules the schema cannot say, so a bad default session key stops start-up instead of every new service.
+  const sessionKey = sessionKeyProblem(v.value.detection.defaultModel.sessionKey);
+  if (sessionKey) throw new ConfigError([`detection.defaultModel.${sessionKey}`]);
   return { config: v.value, sources, unknownEnv };
 }
 

@@ -3,40 +3,31 @@
  * (record first, then resource), or the first match of a regex on the message. Time windows are
  * not sessions: records in `window` mode carry no session id.
  */
-import type { ModelConfig } from '@anomalog/shared';
+import { sessionKeyProblem, type ModelConfig } from '@anomalog/shared';
 import type { AnyValue, KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
 
 export type SessionKeyConfig = ModelConfig['sessionKey'];
 
 export type SessionOf = (record: LogRecord, resource: ResourceLogs, message: string) => string | undefined;
 
+/** Throws the first problem of the key (see the shared session-key rules) as one line. */
 export function sessionKeyFn(key: SessionKeyConfig): SessionOf {
+  const problem = sessionKeyProblem(key);
+  if (problem) throw new Error(problem);
   switch (key.kind) {
     case 'trace':
       return (record) => (record.traceId.length ? Buffer.from(record.traceId).toString('hex') : undefined);
     case 'attribute': {
-      const name = key.attribute ?? '';
+      const name = key.attribute!.trim();
       return (record, resource) =>
         scalar(find(record.attributes, name)) ?? scalar(find(resource.resource?.attributes ?? [], name));
     }
     case 'regex': {
-      const re = compileSessionRegex(key.regex ?? '');
+      const re = new RegExp(key.regex!);
       return (_record, _resource, message) => re.exec(message)?.[0];
     }
     default:
       return () => undefined;
-  }
-}
-
-/** Throws a message naming the bad pattern (config validation reports it to the user). */
-export function compileSessionRegex(pattern: string): RegExp {
-  if (!pattern) throw new Error('sessionKey.kind is regex but sessionKey.regex is empty');
-  try {
-    return new RegExp(pattern);
-  } catch (err) {
-    throw new Error(
-      `sessionKey.regex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`,
-    );
   }
 }
 

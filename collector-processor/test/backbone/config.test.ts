@@ -87,6 +87,19 @@ describe('loadConfig', () => {
       { argv: ['--config', '/nonexistent/anomalog.yaml'], env: {} },
       /\/nonexistent\/anomalog\.yaml: cannot read/,
     ],
+    [
+      'a default session regex that does not compile',
+      {
+        argv: ['--detection.defaultModel.sessionKey.kind=regex', '--detection.defaultModel.sessionKey.regex=blk_('],
+        env: {},
+      },
+      /detection\.defaultModel\.sessionKey\.regex: Not a valid regular expression/,
+    ],
+    [
+      'a default session attribute left empty',
+      { argv: ['--detection.defaultModel.sessionKey.kind=attribute'], env: {} },
+      /detection\.defaultModel\.sessionKey\.attribute: Name the attribute/,
+    ],
     ['broken YAML names the file', { argv: ['--config', 'BROKEN'], env: {} }, /broken\.yaml: YAML error/],
   ])('%s', (_name, input, message) => {
     const argv = input.argv.map((a) =>

@@ -144,11 +144,13 @@ describe('model lifecycle through the detect stage', () => {
     await r2.store.close();
   });
 
-  test('a bad session regex in a configuration update is refused with the reason', async () => {
+  test('a bad session regex or an empty session attribute in a configuration update is refused with the reason', async () => {
     const r = await rig(dir);
     await r.send('web', normalLines(5));
     const bad = modelConfig({ sessionKey: { kind: 'regex', regex: 'blk_(' } });
-    await expect(r.manager.setConfig('web', bad)).rejects.toThrow(/not a valid regular expression/);
+    await expect(r.manager.setConfig('web', bad)).rejects.toThrow(/sessionKey.regex: Not a valid regular expression/);
+    const noAttribute = modelConfig({ sessionKey: { kind: 'attribute', attribute: ' ' } });
+    await expect(r.manager.setConfig('web', noAttribute)).rejects.toThrow(/sessionKey.attribute: Name the attribute/);
     const good = modelConfig({ sessionKey: { kind: 'regex', regex: 'item-\\d+' } });
     await r.manager.setConfig('web', good);
     const [f] = await r.send('web', ['cache hit for key item-77']);

@@ -46,3 +46,4 @@ export function validateConfig(input: unknown): Validated<AnomalogConfig> {
 }
 
 export * from './model';
+export * from './session-key-rules';

@@ -1,9 +1,9 @@
 /**
  * ModelConfig rules the JSON schema cannot say: which session-key fields matter for the chosen kind,
- * and that the attribute/regex kinds need their field (the processor refuses an empty or broken regex
- * with a 400, and an empty attribute would silently give no sessions).
+ * and that the attribute/regex kinds need their field (the shared rules, which the processor also
+ * applies: it refuses such a configuration with a 400).
  */
-type SessionKey = { kind?: string; attribute?: string; regex?: string };
+import { sessionKeyProblems as sessionKeyRules, type SessionKeyFields as SessionKey } from '@anomalog/shared';
 
 const FIELD_OF_KIND: Record<string, string> = {
   attribute: '/sessionKey/attribute',
@@ -21,21 +21,7 @@ export function irrelevantFields(config: Record<string, unknown>): Set<string> {
   return new Set(Object.entries(FIELD_OF_KIND).flatMap(([k, pointer]) => (k === kind ? [] : [pointer])));
 }
 
-/** Messages by JSON pointer for the cross-field rules. */
+/** Messages by JSON pointer for the cross-field rules (defined once in the shared package). */
 export function sessionKeyProblems(config: Record<string, unknown>): Record<string, string> {
-  const key = sessionKeyOf(config);
-  if (key.kind === 'attribute' && !key.attribute?.trim()) {
-    return { '/sessionKey/attribute': 'Name the attribute that holds the session id (e.g. block.id).' };
-  }
-  if (key.kind === 'regex') {
-    if (!key.regex) {
-      return { '/sessionKey/regex': 'Give the regular expression that finds the session id in the message.' };
-    }
-    try {
-      new RegExp(key.regex);
-    } catch (err) {
-      return { '/sessionKey/regex': `Not a valid regular expression: ${(err as Error).message}` };
-    }
-  }
-  return {};
+  return sessionKeyRules(sessionKeyOf(config));
 }
