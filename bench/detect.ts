@@ -13,6 +13,7 @@ import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults
 import { runBenchmark } from '../collector-processor/src/evaluate/run';
 import { datasetNames } from '../collector-processor/src/evaluate/datasets';
 import { detectorNames } from '../collector-processor/src/detect/registry';
+import { mergeCases } from '../collector-processor/src/evaluate/cases';
 
 const CLASSIC: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof'];
 const COLUMNS = [
@@ -59,12 +60,7 @@ async function main(): Promise<void> {
   });
   const name = generic ? `generic-${generic.name}` : dataset;
   const file = join(RESULTS_DIR, `detect-${name}.json`);
-  // a run replaces the rows of the detectors it ran and keeps the others (e.g. an earlier LSTM run)
-  const ran = new Set<string>(detectors);
-  const kept = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]).filter((c) => !ran.has(String(c.detector)))
-    : [];
-  const all = [...kept, ...cases].sort((a, b) => order(a) - order(b));
+  const all = mergeCases(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]) : [], cases);
   console.log(`wrote ${writeResults(`detect-${name}`, all)}`);
   console.table(cases.map((c) => Object.fromEntries(COLUMNS.map((k) => [k, c[k]]))));
   if (!generic) updateDocSection('bench:detect', doc());
@@ -84,11 +80,6 @@ function genericUpload() {
       sessionRegex: arg('session-regex'),
     },
   };
-}
-
-function order(c: BenchCase): number {
-  const i = ['isolation-forest', 'one-class-svm', 'lof', 'autoencoder', 'lstm'].indexOf(String(c.detector));
-  return i < 0 ? 99 : i;
 }
 
 /** Classic detectors that are registered in this build (the registration module lists them). */
