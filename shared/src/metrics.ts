@@ -13,6 +13,7 @@ export const METRIC = {
   // Detection.
   anomalies: 'anomalog_anomalies_total',
   anomalyScore: 'anomalog_anomaly_score',
+  anomaliesNotStored: 'anomalog_anomalies_not_stored_total',
   recordsScored: 'anomalog_records_scored_total',
   templatesSeen: 'anomalog_templates_seen',
   templatesNew: 'anomalog_templates_new_total',

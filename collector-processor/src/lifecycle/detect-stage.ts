@@ -24,6 +24,11 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
+  /**
+   * Anomalies waiting for the store, at most; past it new ones are not stored (counted, logged) so a
+   * store that is down or slow cannot grow the heap without bound. Default 50,000.
+   */
+  maxPendingAnomalies?: number;
   /** Template text by id (the miner's), for reasons that name expected templates. */
   templateText?: (templateId: string) => string | undefined;
 }
@@ -45,7 +50,7 @@ interface Row {
 export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
-  let writing: Promise<void> = Promise.resolve();
+  const queue = storeQueue(o);
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
 
   const contextOf = (service: string): ContextRing => {
@@ -131,23 +136,49 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       });
       const anomalies: AnomalyDetail[] = [];
       for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);
-      if (anomalies.length) writing = writing.then(() => save(o, anomalies));
+      if (anomalies.length) queue.push(anomalies);
     },
-    flush: () => writing,
+    flush: () => queue.drained(),
     async close() {
-      await writing;
+      await queue.drained();
       await o.manager.idle();
     },
   };
 }
 
-async function save(o: DetectStageOptions, anomalies: AnomalyDetail[]): Promise<void> {
-  try {
-    await o.store.insertAnomalies(anomalies);
-  } catch (err) {
-    // The records themselves went downstream annotated; only the stored copy is lost.
-    o.logger.error({ err: (err as Error).message, anomalies: anomalies.length }, 'anomalies not stored');
-  }
+/** Writes batches of anomalies one after another, holding at most maxPendingAnomalies. */
+function storeQueue(o: DetectStageOptions): { push(a: AnomalyDetail[]): void; drained(): Promise<void> } {
+  const max = o.maxPendingAnomalies ?? 50_000;
+  let writing: Promise<void> = Promise.resolve();
+  let pending = 0;
+  let overflowing = false;
+  const notStored = (reason: string, n: number): void => o.metrics?.anomaliesNotStored.inc({ reason }, n);
+  const save = async (anomalies: AnomalyDetail[]): Promise<void> => {
+    try {
+      await o.store.insertAnomalies(anomalies);
+    } catch (err) {
+      // The records themselves went downstream annotated; only the stored copy is lost.
+      o.logger.error({ err: (err as Error).message, anomalies: anomalies.length }, 'anomalies not stored');
+      notStored('write_failed', anomalies.length);
+    } finally {
+      pending -= anomalies.length;
+    }
+  };
+  return {
+    push(anomalies) {
+      if (pending + anomalies.length > max) {
+        // Logged once per overflow episode, not per batch: a down store must not flood the log.
+        if (!overflowing) o.logger.error({ pending, max }, 'anomaly store queue full: new anomalies not stored');
+        overflowing = true;
+        notStored('queue_full', anomalies.length);
+        return;
+      }
+      overflowing = false;
+      pending += anomalies.length;
+      writing = writing.then(() => save(anomalies));
+    },
+    drained: () => writing,
+  };
 }
 
 function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {

@@ -5,6 +5,7 @@ import { METRIC, METRIC_LABEL as L } from '@anomalog/shared';
 export interface DetectionMetrics {
   readonly anomalies: Counter<'service' | 'detector' | 'template_id'>;
   readonly score: Histogram<'service'>;
+  readonly anomaliesNotStored: Counter<'reason'>;
   readonly recordsScored: Counter<'service' | 'outcome'>;
   readonly templatesSeen: Gauge;
   readonly templatesNew: Counter<'service'>;
@@ -32,6 +33,12 @@ export function createDetectionMetrics(registry: Registry, templateCount: () => 
       buckets: [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1],
       registers,
     }),
+    anomaliesNotStored: new Counter({
+      name: METRIC.anomaliesNotStored,
+      help: 'Anomalies annotated downstream but not written to the store: reason write_failed or queue_full.',
+      labelNames: [L.reason],
+      registers,
+    }),
     recordsScored: new Counter({
       name: METRIC.recordsScored,
       help: 'Records through the detect stage: outcome scored, or unscored while the service learns.',
@@ -52,7 +59,11 @@ export function createDetectionMetrics(registry: Registry, templateCount: () => 
       labelNames: [L.service],
       registers,
     }),
-    sessionsOpen: new Gauge({ name: METRIC.sessionsOpen, help: 'Sessions open now (records grouped by session key).', registers }),
+    sessionsOpen: new Gauge({
+      name: METRIC.sessionsOpen,
+      help: 'Sessions open now (records grouped by session key).',
+      registers,
+    }),
     trainingRuns: new Counter({
       name: METRIC.trainingRuns,
       help: 'Model trainings, by outcome (done, failed).',
