@@ -41,9 +41,13 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
       logger.error(message),
     );
     await parse.open();
-    const metrics = createDetectionMetrics(registry, () => parse.miner.size);
-    const stages: AnnotationStage[] = [parse];
     let manager: LifecycleManager | undefined;
+    const metrics = createDetectionMetrics(
+      registry,
+      () => parse.miner.size,
+      () => manager?.openSessions() ?? 0,
+    );
+    const stages: AnnotationStage[] = [parse];
     if (config.detection.enabled) {
       manager = new LifecycleManager({
         store,

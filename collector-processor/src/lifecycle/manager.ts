@@ -82,6 +82,13 @@ export class LifecycleManager implements ModelControl {
     }
   }
 
+  /** Sessions the services' sequence models hold open now (the sessions-open gauge). */
+  openSessions(): number {
+    let n = 0;
+    for (const s of this.states.values()) n += s.model?.sequence?.openSessions ?? 0;
+    return n;
+  }
+
   // ---- ModelControl ----
 
   services(): ServiceSummary[] {

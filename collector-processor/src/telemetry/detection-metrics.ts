@@ -14,8 +14,12 @@ export interface DetectionMetrics {
   readonly trainingDuration: Histogram<'service'>;
 }
 
-/** `templateCount` is read at each scrape for the templates gauge. */
-export function createDetectionMetrics(registry: Registry, templateCount: () => number = () => 0): DetectionMetrics {
+/** `templateCount` and `openSessions` are read at each scrape for their gauges. */
+export function createDetectionMetrics(
+  registry: Registry,
+  templateCount: () => number = () => 0,
+  openSessions: () => number = () => 0,
+): DetectionMetrics {
   const registers = [registry];
   const existing = registry.getSingleMetric(METRIC.anomalies);
   if (existing) throw new Error('detection metrics are already registered on this registry');

@@ -68,6 +68,7 @@ test('the live LSTM learns session order and flags a record out of order, with t
     const broken = await send(session(2001, [0, 3, 1, 2, 4]));
     const flagged = broken.find((f) => f.isAnomaly)!;
     expect(flagged).toMatchObject({ detector: 'lstm', sessionId: 'blk_2001' });
+    expect(manager.openSessions()).toBe(3); // blk_1001, blk_1002, blk_2001: the sessions-open gauge
     expect(flagged.message).toBe('blk_2001 block added to map');
     expect(flagged.reason).toMatch(/^template not in the top-1 expected in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/);
 

@@ -98,5 +98,6 @@ describe('startAnomalog end to end', () => {
     const metrics = (await httpGet(service.processor.telemetryAddress, '/metrics')).body.toString();
     expect(metrics).toMatch(new RegExp(`${METRIC.anomalies}\\{service="checkout",detector="unseen-template"`));
     expect(metrics).toMatch(new RegExp(`${METRIC.recordsScored}\\{service="checkout",outcome="unscored"\\} 300`));
+    expect(metrics).toMatch(new RegExp(`^${METRIC.sessionsOpen} 0$`, 'm')); // no session key configured
   });
 });
