@@ -4,6 +4,7 @@
  * module for its side effect, then use detectorFactory(name) from registry.ts.
  */
 import type { Matrix, Sequences } from './detector';
+import { AutoencoderDetector } from './autoencoder';
 import { IsolationForestDetector } from './isolation-forest';
 import { LofDetector } from './lof';
 import { LstmDetector } from './lstm';
@@ -63,11 +64,22 @@ const oneClassSvm: DetectorFactory<Matrix> = {
   load: (bytes) => OneClassSvmDetector.load(bytes),
 };
 
+const autoencoder: DetectorFactory<Matrix> = {
+  name: 'autoencoder',
+  input: 'matrix',
+  create(params, seed) {
+    const hidden = Array.isArray(params.hidden) ? { hidden: params.hidden as number[] } : {};
+    return new AutoencoderDetector({ ...numbers(params, ['epochs', 'patience']), ...hidden, seed });
+  },
+  load: (bytes) => AutoencoderDetector.load(bytes),
+};
+
 const BUILTIN: DetectorFactory<never>[] = [
   lstm as DetectorFactory<never>,
   isolationForest as DetectorFactory<never>,
   lof as DetectorFactory<never>,
   oneClassSvm as DetectorFactory<never>,
+  autoencoder as DetectorFactory<never>,
 ];
 
 for (const factory of BUILTIN) registerDetector(factory);

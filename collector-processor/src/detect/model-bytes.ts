@@ -50,7 +50,9 @@ export function decodeModel(
   const sizes = (shapes as number[][]).map((s) => s.reduce((a, b) => a * b, 1));
   const floats = sizes.reduce((a, b) => a + b, 0);
   if (bytes.length - 4 - headerLen !== floats * 4)
-    throw new Error(`${who}: model file is truncated (${bytes.length - 4 - headerLen} weight bytes, expected ${floats * 4})`);
+    throw new Error(
+      `${who}: model file is truncated (${bytes.length - 4 - headerLen} weight bytes, expected ${floats * 4})`,
+    );
   // Copy so the weights are 4-byte aligned whatever the caller's buffer offset.
   // Uint8Array's slice (a copy): a Node Buffer's own slice is a view whose .buffer is the whole pool.
   const body = new Float32Array(Uint8Array.prototype.slice.call(bytes, 4 + headerLen).buffer);
@@ -61,4 +63,14 @@ export function decodeModel(
     return { shape, data };
   });
   return { header, weights };
+}
+
+/** A stored float32 tensor checked on load: present, of the expected shape, every value finite. */
+export function readF32(t: Tensor32 | undefined, who: string, what: string, shape: readonly number[]): Float32Array {
+  if (!t) throw new Error(`${who}: model file is missing the ${what} tensor`);
+  if (t.shape.join('x') !== shape.join('x'))
+    throw new Error(`${who}: model file ${what} has shape ${t.shape.join('x')}, expected ${shape.join('x')}`);
+  for (let i = 0; i < t.data.length; i++)
+    if (!Number.isFinite(t.data[i])) throw new Error(`${who}: model file has a broken ${what} value at ${i}`);
+  return t.data;
 }

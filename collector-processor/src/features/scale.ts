@@ -30,6 +30,19 @@ export class Standardizer {
     return this;
   }
 
+  /** The learnt column means and inverse deviations (models store them to standardise the same way). */
+  get params(): { mean: Float64Array; scale: Float64Array } {
+    return { mean: this.mean, scale: this.scale };
+  }
+
+  static fromParams(mean: Float64Array, scale: Float64Array): Standardizer {
+    if (mean.length !== scale.length) throw new Error('Standardizer: mean and scale lengths differ');
+    const s = new Standardizer();
+    s.mean = Float64Array.from(mean);
+    s.scale = Float64Array.from(scale);
+    return s;
+  }
+
   transform(m: Matrix): Matrix {
     const { rows, cols, data } = m;
     if (cols !== this.mean.length) throw new Error(`Standardizer: fitted on ${this.mean.length} columns, got ${cols}`);

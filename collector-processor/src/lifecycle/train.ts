@@ -22,7 +22,12 @@ import { lcg } from '../util/random';
 export const MIN_SESSIONS = 20;
 
 /** Rows the super-linear detectors fit on at most. */
-export const MAX_FIT_ROWS: Partial<Record<DetectorName, number>> = { lof: 4000, 'one-class-svm': 2000 };
+export const MAX_FIT_ROWS: Partial<Record<DetectorName, number>> = {
+  lof: 4000,
+  'one-class-svm': 2000,
+  // linear, but epochs of tfjs steps: bounds a fit to seconds (early stopping usually ends sooner)
+  autoencoder: 5000,
+};
 
 export interface TrainResult {
   model: ServiceModel;
@@ -120,6 +125,7 @@ export async function trainServiceModel(
     await yieldToLoop();
     const settings = config.detectors[name];
     const detector = factory.create(settings.params as Record<string, unknown>, opts.seed) as Detector<Matrix>;
+    if (name === 'autoencoder') await initTf(() => undefined); // quietly: the worker has no logger
     const t0 = performance.now();
     await detector.fit(subsample(m, MAX_FIT_ROWS[name] ?? m.rows, opts.seed));
     const raw = detector.score(m);

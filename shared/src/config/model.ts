@@ -54,6 +54,13 @@ export const AutoencoderParams = Type.Object(
   {
     hidden: Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), { default: [32, 8], title: 'Hidden layer sizes' }),
     epochs: Type.Integer({ default: 50, minimum: 1, maximum: 1000, title: 'Max epochs' }),
+    patience: Type.Integer({
+      default: 5,
+      minimum: 1,
+      maximum: 100,
+      title: 'Early-stopping patience',
+      description: 'Epochs without validation improvement before training stops (best weights are kept).',
+    }),
   },
   { default: {} },
 );
@@ -71,6 +78,15 @@ export const LstmParams = Type.Object(
 export const DetectorSettings = Type.Object(
   {
     enabled: Type.Boolean({ default: true, title: 'Enabled' }),
+    threshold: Threshold,
+  },
+  { default: {} },
+);
+
+/** Off unless configured: a neural fit costs seconds to minutes per service and training. */
+export const OptInDetectorSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, title: 'Enabled' }),
     threshold: Threshold,
   },
   { default: {} },
@@ -111,7 +127,9 @@ export const ModelConfig = Type.Object(
           default: {},
         }),
         lof: Type.Composite([DetectorSettings, Type.Object({ params: LofParams })], { default: {} }),
-        autoencoder: Type.Composite([DetectorSettings, Type.Object({ params: AutoencoderParams })], { default: {} }),
+        autoencoder: Type.Composite([OptInDetectorSettings, Type.Object({ params: AutoencoderParams })], {
+          default: {},
+        }),
         lstm: Type.Composite([DetectorSettings, Type.Object({ params: LstmParams })], { default: {} }),
       },
       { default: {}, title: 'Detectors' },
