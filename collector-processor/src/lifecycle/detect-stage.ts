@@ -74,7 +74,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       model.decide(scores, rows.length, r, f.templateId!, verdict);
       const sequenceReason =
         f.sessionId !== undefined
-          ? model.decideSequence(f.sessionId, f.templateId!, verdict, o.templateText)
+          ? model.decideSequence(
+              f.sessionId,
+              f.templateId!,
+              verdict,
+              o.templateText,
+              row.timeMs,
+              s.config.sessionKey.inactivitySeconds * 1000,
+            )
           : undefined;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;

@@ -18,6 +18,9 @@ export interface SequenceVerdict {
 
 export class SequenceModel {
   private readonly open = new Map<string, number>();
+  /** Record time (ms) of each open session's last record; the newest record time seen is the clock. */
+  private readonly lastMs = new Map<string, number>();
+  private clockMs = 0;
   private readonly ids: string[];
   private readonly verdict: SequenceVerdict = { rank: 0, anomalous: false, unseen: false };
 
@@ -44,15 +47,22 @@ export class SequenceModel {
     return this.open.size;
   }
 
-  /** Scores the session's next record and advances its state. The returned object is reused. */
-  push(sessionId: string, templateId: string): SequenceVerdict {
+  /**
+   * Scores the session's next record and advances its state. The returned object is reused.
+   * Sessions idle for longer than `idleMs` (record time) are closed first: a session id seen again
+   * after that starts a new session, as the config's "close after inactivity" says.
+   */
+  push(sessionId: string, templateId: string, timeMs = 0, idleMs = Infinity): SequenceVerdict {
     const s = this.lstm.streams();
+    if (timeMs > this.clockMs) this.clockMs = timeMs;
+    this.closeIdle(this.clockMs - idleMs);
     let slot = this.open.get(sessionId);
     if (slot === undefined) {
       if (this.open.size >= this.maxOpen) this.closeOldest();
       slot = s.open();
     } else this.open.delete(sessionId); // re-inserted below: Map order is recency
     this.open.set(sessionId, slot);
+    this.lastMs.set(sessionId, timeMs || this.clockMs);
     const key = this.vocab.get(templateId) ?? -1;
     const v = this.verdict;
     v.unseen = key < 0 || !s.isKnown(key);
@@ -80,7 +90,16 @@ export class SequenceModel {
   private closeOldest(): void {
     const [id, slot] = this.open.entries().next().value as [string, number];
     this.open.delete(id);
+    this.lastMs.delete(id);
     this.lstm.streams().close(slot);
+  }
+
+  /** Closes sessions last active before `beforeMs`; the map's order is recency, so stop at the first newer. */
+  private closeIdle(beforeMs: number): void {
+    for (const id of this.open.keys()) {
+      if ((this.lastMs.get(id) ?? 0) >= beforeMs) return;
+      this.closeOldest();
+    }
   }
 
   toJSON(): { vocab: [string, number][]; lstm: string; maxOpen: number } {

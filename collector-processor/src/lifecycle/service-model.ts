@@ -49,10 +49,12 @@ export class ServiceModel {
     templateId: string,
     v: Verdict,
     textOf: (templateId: string) => string | undefined = () => undefined,
+    timeMs = 0,
+    idleMs = Infinity,
   ): string | undefined {
     const seq = this.sequence;
     if (!seq) return undefined;
-    const r = seq.push(sessionId, templateId);
+    const r = seq.push(sessionId, templateId, timeMs, idleMs);
     let reason: string | undefined;
     if (r.anomalous && !r.unseen && !v.isAnomaly && !this.normalTemplates.has(templateId)) {
       const expected = seq

@@ -10,7 +10,13 @@ import { SqliteStore } from '../../src/store/sqlite';
 import { batchOf, logRecord } from './records';
 
 const logger = pino({ level: 'silent' });
-const STEPS = ['allocate block', 'receiving block from peer', 'received block of size', 'block added to map', 'responder terminating'];
+const STEPS = [
+  'allocate block',
+  'receiving block from peer',
+  'received block of size',
+  'block added to map',
+  'responder terminating',
+];
 /** A block's normal life: the steps in order (one next template is right at each step, so top-1 is exact). */
 function session(id: number, order = [0, 1, 2, 3, 4]): string[] {
   const lines: string[] = [];
@@ -44,7 +50,10 @@ test('the live LSTM learns session order and flags a record out of order, with t
     templateText: (id) => parse.miner.templateText(id),
   });
   const send = async (lines: string[]) => {
-    const b = batchOf('storage', lines.map((l) => logRecord(l)));
+    const b = batchOf(
+      'storage',
+      lines.map((l) => logRecord(l)),
+    );
     parse.process(b);
     await detect.process(b);
     return b.facts;
@@ -55,7 +64,8 @@ test('the live LSTM learns session order and flags a record out of order, with t
     for (let id = 0; learning.length < 400; id += 2) {
       const a = session(id);
       const b = session(id + 1);
-      for (let i = 0; i < Math.max(a.length, b.length); i++) learning.push(...(a[i] ? [a[i]] : []), ...(b[i] ? [b[i]] : []));
+      for (let i = 0; i < Math.max(a.length, b.length); i++)
+        learning.push(...(a[i] ? [a[i]] : []), ...(b[i] ? [b[i]] : []));
     }
     await send(learning.slice(0, 400));
     await manager.idle();
@@ -69,8 +79,34 @@ test('the live LSTM learns session order and flags a record out of order, with t
     const flagged = broken.find((f) => f.isAnomaly)!;
     expect(flagged).toMatchObject({ detector: 'lstm', sessionId: 'blk_2001' });
     expect(manager.openSessions()).toBe(3); // blk_1001, blk_1002, blk_2001: the sessions-open gauge
+
+    // A session idle past sessionKey.inactivitySeconds (300 s) is closed: the same id seen again
+    // starts a new session, whose first record is expected to be "allocate block".
+    const at = (line: string, ms: number) => ({ ...logRecord(line), timeUnixNano: BigInt(ms) * 1_000_000n });
+    const t0 = Date.now();
+    const early = batchOf(
+      'storage',
+      session(4001)
+        .slice(0, 2)
+        .map((l) => at(l, t0)),
+    );
+    parse.process(early);
+    await detect.process(early);
+    const late = batchOf(
+      'storage',
+      session(4001)
+        .slice(2)
+        .map((l) => at(l, t0 + 10 * 60_000)),
+    );
+    parse.process(late);
+    await detect.process(late);
+    expect(early.facts.some((f) => f.isAnomaly)).toBe(false);
+    expect(late.facts[0]).toMatchObject({ isAnomaly: true, detector: 'lstm', sessionId: 'blk_4001' });
+    expect(manager.openSessions()).toBe(1); // the others went idle too
     expect(flagged.message).toBe('blk_2001 block added to map');
-    expect(flagged.reason).toMatch(/^template not in the top-1 expected in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/);
+    expect(flagged.reason).toMatch(
+      /^template not in the top-1 expected in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/,
+    );
 
     // Restart: the stored model brings its LSTM back.
     await store.close();
@@ -80,7 +116,10 @@ test('the live LSTM learns session order and flags a record out of order, with t
     const b = batchOf('storage', [logRecord('blk_3000 allocate block')]);
     parse.process(b);
     await detect2.process(b);
-    const again = batchOf('storage', session(3001, [0, 3, 1, 2, 4]).map((l) => logRecord(l)));
+    const again = batchOf(
+      'storage',
+      session(3001, [0, 3, 1, 2, 4]).map((l) => logRecord(l)),
+    );
     parse.process(again);
     await detect2.process(again);
     expect(again.facts.find((f) => f.isAnomaly)).toMatchObject({ detector: 'lstm' });
