@@ -80,7 +80,7 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
     if (pusher) cleanup.splice(cleanup.length - 1, 0, () => pusher.stop());
     let api: RunningApi | undefined;
     if (config.api.enabled && manager) {
-      const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger });
+      const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger, history: store });
       cleanup.unshift(() => benchmarks.close());
       api = await startApiServer(config.api, { control: manager, store, benchmarks, logger, version: VERSION });
       cleanup.unshift(() => api!.close());

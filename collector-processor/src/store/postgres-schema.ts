@@ -39,6 +39,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX feedback_service ON feedback (service);
   `,
+  `
+  CREATE TABLE benchmark_runs (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, run JSONB NOT NULL);
+  CREATE INDEX benchmark_runs_started ON benchmark_runs (started_at);
+  `,
 ];
 
 export async function migratePostgres(client: PoolClient, where: string): Promise<void> {

@@ -1,6 +1,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
-import type { AnomalogConfig, AnomalyPage, AnomalyQuery, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
+import type {
+  AnomalogConfig,
+  AnomalyPage,
+  AnomalyQuery,
+  BenchmarkRun,
+  Feedback,
+  ModelConfig,
+  ModelVersion,
+} from '@anomalog/shared';
 import type { Logger } from '../telemetry/logger';
 import { errorMessage, isDiskFull, StoreError, StoreFullError } from './errors';
 import { FullDiskGuard } from './full-disk';
@@ -321,6 +329,26 @@ export class PostgresStore implements Store {
       this.query(`UPDATE anomalies SET suppressed = true WHERE NOT suppressed AND ${where}`, params),
     );
     return res.rowCount ?? 0;
+  }
+
+  async saveBenchmarkRun(run: BenchmarkRun, keep: number): Promise<void> {
+    await this.write(`benchmark run ${run.id}`, () =>
+      this.db.query(
+        'WITH saved AS (INSERT INTO benchmark_runs (id, started_at, run) VALUES ($1, $2, $3) ' +
+          'ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, run = excluded.run) ' +
+          'DELETE FROM benchmark_runs WHERE id NOT IN ' +
+          '(SELECT id FROM benchmark_runs WHERE id <> $1 ORDER BY started_at DESC LIMIT $4 - 1) AND id <> $1',
+        [run.id, run.startedAt, JSON.stringify(run), keep],
+      ),
+    );
+  }
+
+  async listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]> {
+    const { rows } = await this.query<{ run: BenchmarkRun }>(
+      'SELECT run FROM benchmark_runs ORDER BY started_at DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.run);
   }
 
   async insertFeedback(f: FeedbackRow): Promise<void> {

@@ -33,6 +33,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX feedback_service ON feedback (service);
   `,
+  `
+  CREATE TABLE benchmark_runs (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, run TEXT NOT NULL);
+  CREATE INDEX benchmark_runs_started ON benchmark_runs (started_at);
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

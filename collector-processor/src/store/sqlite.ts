@@ -2,7 +2,15 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
-import type { AnomalogConfig, AnomalyPage, AnomalyQuery, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
+import type {
+  AnomalogConfig,
+  AnomalyPage,
+  AnomalyQuery,
+  BenchmarkRun,
+  Feedback,
+  ModelConfig,
+  ModelVersion,
+} from '@anomalog/shared';
 import type { Logger } from '../telemetry/logger';
 import { errorMessage, isDiskFull, StoreError, StoreFullError } from './errors';
 import { FullDiskGuard, type InsertResult } from './full-disk';
@@ -290,6 +298,19 @@ export class SqliteStore implements Store {
     return this.write('suppression', () => this.cached(sql).run(...params).changes);
   }
 
+  async saveBenchmarkRun(run: BenchmarkRun, keep: number): Promise<void> {
+    const save = this.db.transaction(() => {
+      this.stmts.benchmarkPut.run(run.id, run.startedAt, JSON.stringify(run));
+      this.stmts.benchmarkPrune.run(keep);
+    });
+    this.write(`benchmark run ${run.id}`, () => save.immediate());
+  }
+
+  async listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]> {
+    const rows = this.stmts.benchmarkList.all(limit) as { run: string }[];
+    return rows.map((r) => JSON.parse(r.run) as BenchmarkRun);
+  }
+
   async insertFeedback(feedback: FeedbackRow): Promise<void> {
     this.write('feedback', () => this.stmts.feedbackInsert.run(...feedbackParams(feedback)));
   }
@@ -348,6 +369,11 @@ function prepareStatements(db: Db) {
   const anomalyColumns = `${ANOMALY_COLUMNS}, detail`;
   return {
     minerGet: db.prepare('SELECT bytes FROM miner_state WHERE key = ?'),
+    benchmarkPut: db.prepare('INSERT OR REPLACE INTO benchmark_runs (id, started_at, run) VALUES (?, ?, ?)'),
+    benchmarkPrune: db.prepare(
+      'DELETE FROM benchmark_runs WHERE id NOT IN (SELECT id FROM benchmark_runs ORDER BY started_at DESC LIMIT ?)',
+    ),
+    benchmarkList: db.prepare('SELECT run FROM benchmark_runs ORDER BY started_at DESC LIMIT ?'),
     minerPut: db.prepare(
       'INSERT INTO miner_state (key, bytes, updated_at) VALUES (?, ?, ?) ' +
         'ON CONFLICT (key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at',

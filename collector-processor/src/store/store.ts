@@ -3,6 +3,7 @@ import type {
   AnomalyDetail,
   AnomalyPage,
   AnomalyQuery,
+  BenchmarkRun,
   Feedback,
   ModelConfig,
   ModelVersion,
@@ -71,6 +72,12 @@ export interface Store {
   getAnomaly(id: string): Promise<AnomalyRecord | undefined>;
   /** Mark anomalies suppressed (feedback); returns how many changed. An empty filter throws. */
   suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number>;
+
+  // Finished benchmark runs (the Grafana app compares a run with earlier ones, across restarts).
+  /** Insert or replace the run by id; only the newest `keep` runs stay. */
+  saveBenchmarkRun(run: BenchmarkRun, keep: number): Promise<void>;
+  /** Newest first (by start time). */
+  listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]>;
 
   // Feedback, kept so training can use it.
   insertFeedback(feedback: Feedback & { time: string }): Promise<void>;

@@ -1,4 +1,4 @@
-import type { AnomalyPage, AnomalyQuery, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
+import type { AnomalyPage, AnomalyQuery, BenchmarkRun, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
 import type { AnomalyRecord, Store, StoredModel, StoreStatus } from '../../src/store/store';
 
 /** A Store kept in maps, for API tests until (and besides) the SQLite one. Query semantics follow store.ts. */
@@ -90,6 +90,15 @@ export class MemoryStore implements Store {
       }
     }
     return changed;
+  }
+  readonly benchmarkRuns = new Map<string, BenchmarkRun>();
+  async saveBenchmarkRun(run: BenchmarkRun, keep: number) {
+    this.benchmarkRuns.set(run.id, structuredClone(run));
+    const old = [...this.benchmarkRuns.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(keep);
+    for (const r of old) this.benchmarkRuns.delete(r.id);
+  }
+  async listBenchmarkRuns(limit: number) {
+    return [...this.benchmarkRuns.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
   }
   async insertFeedback(feedback: Feedback & { time: string }) {
     this.feedback.push(feedback);

@@ -1,4 +1,4 @@
-import type { AnomalyQuery, ModelConfig } from '@anomalog/shared';
+import type { AnomalyQuery, BenchmarkRun, ModelConfig } from '@anomalog/shared';
 import { StoreQueryError } from '../../src/store/errors';
 import type { AnomalyRecord, Store } from '../../src/store/store';
 import type { Logger } from '../../src/telemetry/logger';
@@ -389,6 +389,53 @@ export function storeConformance(backend: Backend): void {
       const left = await store.queryAnomalies({ sort: 'time', order: 'asc', limit: 1 });
       expect(left.total).toBe(100);
       expect(left.items[0].id).toBe('n99');
+    });
+  });
+
+  describe('benchmark runs', () => {
+    const run = (id: string, minute: number, f1 = 0.5): BenchmarkRun => ({
+      id,
+      dataset: 'hdfs-100k',
+      detectors: ['lof'],
+      state: 'done',
+      progress: 1,
+      startedAt: iso(T0 + minute * MINUTE),
+      results: [
+        {
+          dataset: 'hdfs-100k',
+          detector: 'lof',
+          precision: 0.5,
+          recall: 0.75,
+          f1,
+          roc_auc: 0.9,
+          pr_auc: 0.6,
+          fpr: 0.001,
+          fit_s: 1.5,
+          score_s: 0.25,
+          records_per_s: 12_000,
+          roc: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+      ],
+    });
+
+    it('are listed newest first, replaced by id, kept to the newest `keep`, and survive reopening', async () => {
+      const { store, settings } = await fresh();
+      expect(await store.listBenchmarkRuns(10)).toEqual([]);
+      await store.saveBenchmarkRun(run('a', 1), 3);
+      await store.saveBenchmarkRun(run('b', 2), 3);
+      await store.saveBenchmarkRun(run('a', 1, 0.7), 3);
+      await store.saveBenchmarkRun(run('c', 3), 3);
+      await store.saveBenchmarkRun(run('d', 4), 3);
+      expect((await store.listBenchmarkRuns(10)).map((r) => r.id)).toEqual(['d', 'c', 'b']);
+      expect((await store.listBenchmarkRuns(2)).map((r) => r.id)).toEqual(['d', 'c']);
+      await store.close();
+      const again = await openStore(settings);
+      expect(await again.listBenchmarkRuns(1)).toEqual([run('d', 4)]);
+      await again.saveBenchmarkRun(run('b', 2, 0.9), 3);
+      expect((await again.listBenchmarkRuns(10)).find((r) => r.id === 'b')!.results[0].f1).toBe(0.9);
     });
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import type { Store } from '../../store/store';
 import type { Logger } from '../../telemetry/logger';
 import { HttpError } from '../errors';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
@@ -14,6 +15,8 @@ export interface BenchmarkService {
   run(id: string): BenchmarkRun | undefined;
   /** Check the request, queue the run and return it (state "queued" or "running"). */
   start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /** Resolves once the earlier runs of `history` are loaded. */
+  loaded(): Promise<void>;
   /** Stop the running worker; unfinished runs end as failed. */
   close(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export interface BenchmarkRunnerOptions {
   /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
   maxWorkerHeapMb?: number;
   logger?: Logger;
+  /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
+  history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns'>;
 }
 
 export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
@@ -39,8 +44,9 @@ require(workerData.tsxApi).register();
 require(workerData.entry);`;
 
 /**
- * Runs benchmarks one at a time, each in its own worker thread, in request order. Runs live in
- * memory: the Store interface has no place for them, and results are also written by `npm run bench:*`.
+ * Runs benchmarks one at a time, each in its own worker thread, in request order. Finished runs are
+ * saved to `history` (when given) and the newest `keepRuns` of them are loaded back at start, so the
+ * Grafana app can compare with runs from before a restart.
  */
 export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkService {
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
@@ -49,6 +55,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const queue: { run: BenchmarkRun; request: BenchmarkRequest }[] = [];
   let active: { run: BenchmarkRun; worker: Worker } | undefined;
   let closed = false;
+  const loaded = restoreHistory(opts, keep, runs);
 
   const loadModule = (): BenchmarkModule => {
     try {
@@ -79,6 +86,9 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     if (state === 'done') run.progress = 1;
     if (message !== undefined) run.message = message;
     opts.logger?.info({ benchmark: run.id, state, message }, 'benchmark finished');
+    opts.history
+      ?.saveBenchmarkRun(run, keep)
+      .catch((err: Error) => opts.logger?.error({ benchmark: run.id, err: err.message }, 'benchmark run not saved'));
   };
 
   const pump = () => {
@@ -139,6 +149,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
 
   return {
     datasets,
+    loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),
     run: (id) => runs.get(id),
     async start(request) {
@@ -168,4 +179,22 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       }
     },
   };
+}
+
+/** Earlier runs from the store, oldest first into the map (runs() lists newest first). */
+async function restoreHistory(
+  opts: BenchmarkRunnerOptions,
+  keep: number,
+  runs: Map<string, BenchmarkRun>,
+): Promise<void> {
+  if (!opts.history) return;
+  try {
+    const earlier = await opts.history.listBenchmarkRuns(keep);
+    const current = [...runs.values()];
+    runs.clear();
+    for (const r of earlier.reverse()) runs.set(r.id, r);
+    for (const r of current) runs.set(r.id, r);
+  } catch (err) {
+    opts.logger?.error({ err: (err as Error).message }, 'earlier benchmark runs not loaded');
+  }
 }
