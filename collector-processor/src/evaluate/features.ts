@@ -3,6 +3,7 @@
  * session datasets, standardised record features on line datasets, template sequences for the
  * sequence detectors. One default configuration for every dataset (documented in docs/features.md).
  */
+import type { DetectorName } from '@anomalog/shared';
 import type { Matrix, Sequences } from '../detect/detector';
 import { CountVectorizer, type CountOptions } from '../features/counts';
 import { Standardizer } from '../features/scale';
@@ -12,6 +13,12 @@ export interface FeatureConfig {
   counts: CountOptions;
   /** Standardise matrix columns on the training rows (record features mix units). */
   standardizeRecords: boolean;
+  /**
+   * Detectors that fit on the training rows with repeats damped (features/repeats.ts); their
+   * threshold still comes from the scores of every training row, so it keeps its meaning (share of
+   * normal rows over it).
+   */
+  dampRepeats: readonly DetectorName[];
 }
 
 /**
@@ -23,7 +30,15 @@ export interface FeatureConfig {
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   counts: { tf: 'log', idf: true, norm: 'l2', unseenColumn: true },
   standardizeRecords: true,
+  // LOF only: its densities degenerate on k or more identical rows (see repeats.ts); One-Class SVM
+  // and Isolation Forest lose ROC-AUC on hdfs-deeplog with damped repeats (docs/detectors.md)
+  dampRepeats: ['lof'],
 };
+
+/** Whether `detector` fits on the training rows with repeats damped (features/repeats.ts). */
+export function dampsRepeats(detector: DetectorName, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): boolean {
+  return cfg.dampRepeats.includes(detector);
+}
 
 export interface MatrixInputs {
   train: Matrix;

@@ -20,7 +20,8 @@ import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
 import type { Dataset } from './dataset';
-import { DEFAULT_FEATURE_CONFIG, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
+import { dampRepeats } from '../features/repeats';
+import { DEFAULT_FEATURE_CONFIG, dampsRepeats, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
 import { averagePrecision, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
 
 export interface RunOptions {
@@ -89,19 +90,28 @@ async function runOne(
   if (options.epochs !== undefined && factory.input === 'sequences') params.epochs = options.epochs;
   const detector = factory.create(params, options.seed) as Detector<Matrix | Sequences>;
   let train: Matrix | Sequences;
+  // the rows the detector fits on (timed with the fit: damping repeats is part of training)
+  let fitOn: () => Matrix | Sequences;
   let test: () => Matrix | Sequences;
   let mode: string;
   if (factory.input === 'sequences') {
     const seqs = sequenceInputs(ds);
     train = seqs.train;
+    fitOn = () => seqs.train;
     test = () => seqs.test;
     mode = 'sequences';
     await initTf();
   } else {
-    ({ train, test, mode } = matrixInputs(ds, options.features ?? DEFAULT_FEATURE_CONFIG));
+    const cfg = options.features ?? DEFAULT_FEATURE_CONFIG;
+    const inputs = matrixInputs(ds, cfg);
+    const rows = inputs.train;
+    ({ train, test } = inputs);
+    const damp = dampsRepeats(name, cfg);
+    fitOn = () => (damp ? dampRepeats(rows) : rows);
+    mode = inputs.mode + (damp ? ', damped repeats' : '');
   }
   const t0 = performance.now();
-  await detector.fit(train);
+  await detector.fit(fitOn());
   const fitS = (performance.now() - t0) / 1000;
   const cut = thresholdOf(detector, train, settings.threshold);
   const t1 = performance.now();

@@ -35,7 +35,10 @@ describe('runBenchmark', () => {
 
   test('LOF finds the fixture anomalies at the default threshold', async () => {
     const [r] = await runBenchmark({ dataset: 'upload', detectors: ['lof'], upload }, { datasetsDir: '.', seed: 42 });
-    expect(r.roc_auc).toBeGreaterThan(0.95);
+    expect(r.mode).toBe('log counts+idf+l2, damped repeats');
+    // 0.984 when LOF fitted every repeat; with damped repeats the anomalies under the threshold rank
+    // lower among themselves (0.919), the flagged ones are the same
+    expect(r.roc_auc).toBeGreaterThan(0.9);
     expect(r.pr_auc).toBeGreaterThan(0.8);
     expect(r.recall).toBeGreaterThan(0.7);
     expect(r.precision).toBeGreaterThan(0.8);
