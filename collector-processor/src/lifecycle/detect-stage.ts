@@ -12,6 +12,7 @@ import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { ContextRing } from './context-ring';
+import { recordTimeMs } from '../otlp/record-time';
 import type { LifecycleManager } from './manager';
 import { RECORD_DIMS, writeRecordVector } from './record-vector';
 import type { Verdict } from './service-model';
@@ -229,12 +230,6 @@ export function tokenCount(s: string): number {
     inToken = !space;
   }
   return n;
-}
-
-/** Event time, else observed time, else when the request arrived. */
-function recordTimeMs(r: LogRecord, receivedAtMs: number): number {
-  const ns = r.timeUnixNano || r.observedTimeUnixNano;
-  return ns ? Number(ns / 1_000_000n) : receivedAtMs;
 }
 
 function attributesOf(attrs: readonly KeyValue[]): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { TemplateMiner } from './miner';
 import { extractMessage } from './extract';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import type { MinerStateStore } from './persistence';
+import { recordTimeMs } from '../otlp/record-time';
 
 export interface TemplateStage extends AnnotationStage {
   readonly miner: TemplateMiner;
@@ -54,7 +55,8 @@ export function createTemplateStage(
       const now = Date.now();
       forEachRecord(batch.data, (record, resource, _scope, i) => {
         const { service, message, severityNumber } = extractMessage(record, resource, cfg.messageFields);
-        const r = miner.add(service, message, now);
+        // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
+        const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
         batch.facts[i] = {
           ...batch.facts[i],
           service,
