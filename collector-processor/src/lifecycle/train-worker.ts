@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     toMs: result.toMs,
     metrics: result.metrics,
     skipped: result.skipped,
-    detectors: result.model.members.map((m) => m.name),
+    // The version lists every detector that scores with it: the tabular members and the sequence model.
+    detectors: [...result.model.members.map((m) => m.name), ...(result.model.sequence ? ['lstm' as const] : [])],
   });
 }
 

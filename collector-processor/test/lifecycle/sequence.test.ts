@@ -70,7 +70,7 @@ test('the live LSTM learns session order and flags a record out of order, with t
     await send(learning.slice(0, 400));
     await manager.idle();
     const trained = await manager.versions('storage');
-    expect(trained[0].detectors).toEqual(['isolation-forest']);
+    expect(trained[0].detectors).toEqual(['isolation-forest', 'lstm']);
     expect(trained[0].metrics.lstm_fit_s).toBeGreaterThan(0);
 
     const normal = await send([...session(1001), ...session(1002)]);

@@ -58,15 +58,15 @@ describe('createTemplateStage', () => {
 
   it("a template's first and last seen are its records' own times (event, else observed, else arrival)", async () => {
     const stage = createTemplateStage();
-    const b = batch('api', [
+    const jobs = batch('api', [
       { stringValue: 'job 1 done' },
       { stringValue: 'job 2 done' },
       { stringValue: 'job 3 done' },
     ]);
+    const b: LogBatch = { ...jobs, receivedAtMs: Date.UTC(2026, 0, 3) };
     const [first, second] = b.data.resourceLogs[0].scopeLogs[0].logRecords;
     first.timeUnixNano = BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n;
     second.observedTimeUnixNano = BigInt(Date.UTC(2026, 0, 2)) * 1_000_000n;
-    b.receivedAtMs = Date.UTC(2026, 0, 3);
     await stage.process(b);
     const [cluster] = stage.miner.clusters();
     expect(cluster).toMatchObject({ count: 3, firstSeenMs: Date.UTC(2026, 0, 1), lastSeenMs: Date.UTC(2026, 0, 3) });
