@@ -7,74 +7,28 @@
  * as seen by the generator: an upper bound on what the processor adds.
  * Writes bench/results/throughput.json and the "throughput" section of docs/benchmarks.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
-import type { LoadResult, LoadSpec } from './throughput/loadgen';
-
-const HERE = join(__dirname, 'throughput');
-const MODES = (process.env.BENCH_MODES ?? 'pass-through,chain,mining+if').split(',');
-const BATCH = 512;
+import type { LoadSpec } from './throughput/loadgen';
+import {
+  ask,
+  BATCH,
+  child,
+  generate,
+  lowerPriority,
+  nextMessage,
+  prime,
+  PROCESSOR_NODE_ARGS,
+  stop,
+  TRAINED_BY,
+  type Usage,
+} from './throughput/procs';
+const MODES = (process.env.BENCH_MODES ?? 'pass-through,chain,mining+if,mining+lstm').split(',');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
-
-function child(file: string, args: string[] = [], nodeArgs: string[] = []): ChildProcess {
-  return fork(join(HERE, file), args, {
-    execArgv: ['--import', 'tsx', ...nodeArgs],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-/** Extra node flags for the processor process only, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc. */
-const PROCESSOR_NODE_ARGS = (process.env.BENCH_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
-
-function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== type) return;
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`${proc.spawnfile} exited (${code}) before "${type}"`));
-    proc.on('message', onMessage);
-    proc.once('exit', onExit);
-  });
-}
-
-async function ask<T>(proc: ChildProcess, type: string): Promise<T> {
-  const reply = nextMessage<T>(proc, type);
-  proc.send({ type });
-  return reply;
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.send({ type: 'stop' });
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * The generator and the sink run at lower CPU priority (nice 10): they stand in for other machines,
- * so when the 2 cores are contended the processor, the thing measured, goes first.
- */
-function lowerPriority(proc: ChildProcess): void {
-  if (proc.pid && !process.env.BENCH_NO_NICE) setPriority(proc.pid, 10);
-}
-
-async function generate(spec: LoadSpec): Promise<LoadResult> {
-  const gen = child('loadgen.ts');
-  lowerPriority(gen);
-  const done = nextMessage<{ result: LoadResult }>(gen, 'done');
-  gen.send(spec);
-  return (await done).result;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -82,12 +36,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 type Load = 'max' | 'half-max' | 'half-target';
-
-interface Usage {
-  cpuMicros: number;
-  rss: number;
-  maxRssKb: number;
-}
 
 async function runCase(mode: string, load: Load, datasetFile: string, ratePerS?: number): Promise<BenchCase> {
   const sink = child('sink.ts');
@@ -107,6 +55,7 @@ async function runCase(mode: string, load: Load, datasetFile: string, ratePerS?:
     durationMs: DURATION_MS,
     ...(load === 'max' ? { concurrency: CONCURRENCY } : { ratePerS }),
   };
+  if (proc && TRAINED_BY[mode]) await prime(proc, target, TRAINED_BY[mode], datasetFile);
   const before = proc ? await ask<Usage>(proc, 'usage') : undefined;
   const t0 = Date.now();
   const result = await generate(spec);
@@ -175,8 +124,10 @@ async function main(): Promise<void> {
       'The generator and sink run at nice 10, standing in for other machines. `chain` runs one stage that sets one fact per record',
       'plus the attributes stage (each record gains an attribute, so requests are re-encoded); `pass-through` has an',
       'empty chain: requests are fully validated (without building the model) and forwarded byte for byte. `mining+if` is the',
-      'whole service as `npm start` runs it (template mining, Isolation Forest scoring once the first 10,000 records of the',
-      'warm-up have trained the model, anomalies written to SQLite), other detectors off. CPU is the processor',
+      'whole service as `npm start` runs it (template mining, Isolation Forest scoring, anomalies written to SQLite), other',
+      'detectors off; `mining+lstm` adds block sessions (`blk_-?\\d+`) and the LSTM scoring every record of a session',
+      '(trained live with 3 epochs). Both are primed at 10,000 records/s until the learning phase has trained a model',
+      'holding the detector, so the measured window is scoring only. CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core). The 2 cores are shared with other work:",
       'repeated runs of the pass-through max rate ranged from about 160,000 to 245,000 records/s.',
       '',

@@ -19,6 +19,8 @@ export interface LoadSpec {
   concurrency?: number;
   /** …or open loop at this many records per second. */
   ratePerS?: number;
+  /** Closed loop only: stop after this many requests (e.g. one pass over the file). */
+  requests?: number;
 }
 
 export interface LoadResult {
@@ -107,7 +109,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
 
   if (spec.concurrency) {
     const worker = async () => {
-      while (Date.now() < end) {
+      while (Date.now() < end && (spec.requests === undefined || next < spec.requests)) {
         const sentAt = Date.now();
         record(await send(), sentAt);
       }

@@ -1,8 +1,10 @@
 /**
  * The processor under test, in its own process so its CPU and memory are measured alone.
- * argv: SINK_ADDRESS MODE (pass-through | chain | mining+if). Answers 'usage' messages with its CPU and RSS.
+ * argv: SINK_ADDRESS MODE (pass-through | chain | mining+if | mining+lstm). Answers 'usage' messages
+ * with its CPU and RSS, and 'model' messages with the detectors of the active model version.
  * `mining+if` is the service as `npm start` runs it (startAnomalog: template mining, Isolation
  * Forest scoring after the learning phase, anomalies to SQLite), with the other detectors off.
+ * `mining+lstm` adds block sessions (`blk_-?\d+`) and the LSTM scoring each session's records.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,16 +27,22 @@ const oneFactStage: AnnotationStage = {
   },
 };
 
-function detectConfig() {
+/** LSTM epochs of the live training in `mining+lstm` (BENCH_LSTM_EPOCHS): only the scoring is measured. */
+const LSTM_EPOCHS = Number(process.env.BENCH_LSTM_EPOCHS ?? 3);
+
+function detectConfig(withLstm: boolean) {
   const off = { enabled: false };
+  const lstm = withLstm ? { enabled: true, params: { epochs: LSTM_EPOCHS } } : off;
+  const sessionKey = withLstm ? { kind: 'regex', regex: 'blk_-?\\d+' } : undefined;
   const v = validateConfig({
     receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { enabled: false }, maxConcurrentRequests: 256 },
     exporter: { endpoint: sink },
-    telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn' },
+    // No OTLP metrics push: the sink takes logs only.
+    telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn', otlpMetricsIntervalS: 0 },
     store: { dataDir: mkdtempSync(join(tmpdir(), 'anomalog-bench-')) },
     api: { enabled: false },
     detection: {
-      defaultModel: { detectors: { 'one-class-svm': off, lof: off, autoencoder: off, lstm: off } },
+      defaultModel: { sessionKey, detectors: { 'one-class-svm': off, lof: off, autoencoder: off, lstm } },
     },
   });
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
@@ -48,10 +56,15 @@ async function main(): Promise<void> {
     telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn' },
   });
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  const service = mode.startsWith('mining+')
+    ? await startAnomalog(detectConfig(mode === 'mining+lstm'), { logger: pino({ level: 'warn' }) })
+    : undefined;
   const proc =
-    mode === 'mining+if'
-      ? (await startAnomalog(detectConfig(), { logger: pino({ level: 'warn' }) })).processor
-      : await startProcessor(v.value, { logger: pino({ level: 'warn' }), stages: mode === 'chain' ? [oneFactStage] : [] });
+    service?.processor ??
+    (await startProcessor(v.value, {
+      logger: pino({ level: 'warn' }),
+      stages: mode === 'chain' ? [oneFactStage] : [],
+    }));
   process.send?.({ type: 'ready', address: proc.grpcAddress });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'usage') {
@@ -61,10 +74,23 @@ async function main(): Promise<void> {
         cpuMicros: cpu.user + cpu.system,
         rss: process.memoryUsage().rss,
         maxRssKb: process.resourceUsage().maxRSS,
+        templates: service?.miner.size,
+        sessionsOpen: service?.manager?.openSessions(),
       });
     }
+    if (m.type === 'model')
+      void activeDetectors(service).then((detectors) => process.send?.({ type: 'model', detectors }));
     if (m.type === 'stop') void proc.close().then(() => process.exit(0));
   });
+}
+
+/** Detectors of the active model version of the (one) service, [] while it still learns. */
+async function activeDetectors(service: Awaited<ReturnType<typeof startAnomalog>> | undefined): Promise<string[]> {
+  const manager = service?.manager;
+  const summary = manager?.services()[0];
+  if (!manager || summary?.activeVersion === undefined) return [];
+  const versions = await manager.versions(summary.service);
+  return versions.find((v) => v.active)?.detectors ?? [];
 }
 
 main().catch((err) => {
