@@ -13,6 +13,8 @@ export interface FeatureConfig {
   counts: CountOptions;
   /** Standardise matrix columns on the training rows (record features mix units). */
   standardizeRecords: boolean;
+  /** Standardizer pseudo-rows (features/scale.ts): rare and never-seen feature values weigh alike. */
+  pseudoRows: number;
   /**
    * Detectors that fit on the training rows with repeats damped (features/repeats.ts); their
    * threshold still comes from the scores of every training row, so it keeps its meaning (share of
@@ -30,6 +32,7 @@ export interface FeatureConfig {
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   counts: { tf: 'log', idf: true, norm: 'l2', unseenColumn: true },
   standardizeRecords: true,
+  pseudoRows: 1,
   // LOF only: its densities degenerate on k or more identical rows (see repeats.ts); One-Class SVM
   // and Isolation Forest lose ROC-AUC on hdfs-deeplog with damped repeats (docs/detectors.md)
   dampRepeats: ['lof'],
@@ -52,7 +55,7 @@ export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_C
   if (ds.kind === 'records') {
     if (!cfg.standardizeRecords)
       return { train: ds.train, test: () => ds.test, featureNames: ds.featureNames, mode: 'record features' };
-    const s = new Standardizer().fit(ds.train);
+    const s = new Standardizer({ pseudoRows: cfg.pseudoRows }).fit(ds.train);
     return {
       train: s.transform(ds.train),
       test: () => s.transform(ds.test),

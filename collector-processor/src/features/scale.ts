@@ -4,12 +4,26 @@ import type { Matrix } from '../detect/detector';
  * Column standardisation learnt on training rows: (x − mean) / std (std 1 for constant columns).
  * Record features mix units (rarity in decades, severity 1..24, log lengths), which distance-based
  * detectors (LOF, One-Class SVM) would otherwise weigh by their raw ranges.
+ *
+ * `pseudoRows` (default 0, scikit-learn's rule) adds that many rows one unit either side of each
+ * column's mean to its variance: var = (Σ(x − mean)² + p) / (n + p); the mean does not move. Why:
+ * with p = 0 a column that was rare in training (a feature that is 1 on one row in a thousand) gets
+ * a tiny deviation, so that 1 becomes a 30σ jump, while a column that never moved (e.g. 'unseen
+ * template', 0 on every training record) keeps unit scale and its 1 counts as 1σ: something never
+ * seen weighs thirty times less than something seen once. With one pseudo-row both are rare events
+ * of about the same weight (a never-moving column: σ = 1/√(n + 1)).
  */
 export class Standardizer {
   private mean = new Float64Array(0);
   private scale = new Float64Array(0);
 
+  constructor(readonly options: { pseudoRows?: number } = {}) {
+    const p = options.pseudoRows ?? 0;
+    if (!(p >= 0)) throw new Error('Standardizer: pseudoRows must be >= 0');
+  }
+
   fit(m: Matrix): this {
+    const pseudo = this.options.pseudoRows ?? 0;
     const { rows, cols, data } = m;
     this.mean = new Float64Array(cols);
     const sq = new Float64Array(cols);
@@ -23,8 +37,10 @@ export class Standardizer {
     for (let c = 0; c < cols; c++) {
       const mean = rows > 0 ? this.mean[c] / rows : 0;
       this.mean[c] = mean;
-      const sd = rows > 0 ? Math.sqrt(Math.max(0, sq[c] / rows - mean * mean)) : 0;
-      // as scikit-learn: a column constant in training keeps unit scale, so a later deviation shows
+      const variance = rows > 0 ? Math.max(0, sq[c] / rows - mean * mean) : 0;
+      const sd = pseudo > 0 ? Math.sqrt((variance * rows + pseudo) / (rows + pseudo)) : Math.sqrt(variance);
+      // as scikit-learn (without pseudo-rows): a column constant in training keeps unit scale, so a
+      // later deviation shows
       this.scale[c] = sd > 1e-12 ? 1 / sd : 1;
     }
     return this;
