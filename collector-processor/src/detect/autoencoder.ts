@@ -59,8 +59,11 @@ export class AutoencoderDetector implements Detector<Matrix> {
   private cols = 0;
   private scaler: Standardizer | undefined;
   private kernel: DenseKernel | undefined;
-  /** Median training reconstruction error: the yardstick explanations compare a row to. */
-  private medianError = 0;
+  /**
+   * 99th percentile of the training reconstruction errors: the yardstick explanations compare a row
+   * to (the median is near zero on data of repeated rows, like HDFS sessions).
+   */
+  private p99Error = 0;
 
   constructor(opts: Partial<AutoencoderOptions> = {}) {
     this.opts = { ...AUTOENCODER_DEFAULTS, ...opts };
@@ -96,7 +99,7 @@ export class AutoencoderDetector implements Detector<Matrix> {
     const o = this.opts;
     const r = await trainDense(x, train.rows, { ...o, dims: this.dims(train.cols) }, onEpoch);
     this.kernel = new DenseKernel(r.layers);
-    this.medianError = median(this.score(train));
+    this.p99Error = quantile(this.score(train), 0.99);
     return {
       fitMs: performance.now() - t0,
       epochs: r.epochs,
@@ -159,7 +162,8 @@ export class AutoencoderDetector implements Detector<Matrix> {
     });
     err /= this.cols;
     const features = rankFeatures(weight, featureNames);
-    const times = this.medianError > 0 ? `, ${(err / this.medianError).toPrecision(3)} times the training median` : '';
+    const times =
+      this.p99Error > 0 ? `, ${(err / this.p99Error).toPrecision(3)} times the training 99th percentile` : '';
     let reason = `reconstruction error ${err.toPrecision(3)}${times}`;
     const top = features[0];
     if (top) {
@@ -177,15 +181,15 @@ export class AutoencoderDetector implements Detector<Matrix> {
     const tensors: Tensor32[] = [f64Tensor(mean), f64Tensor(scale)];
     for (const l of kernel.layers)
       tensors.push({ shape: [l.inDim, l.outDim], data: l.kernel }, { shape: [l.outDim], data: l.bias });
-    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, medianError: this.medianError }, tensors);
+    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, p99Error: this.p99Error }, tensors);
   }
 
   static load(bytes: Uint8Array): AutoencoderDetector {
     const { header, weights } = decodeModel(bytes, FORMAT, WHO);
     const d = new AutoencoderDetector(header.opts as AutoencoderOptions);
     const cols = Number(header.cols);
-    const medianError = Number(header.medianError);
-    if (!(Number.isInteger(cols) && cols > 0 && Number.isFinite(medianError)))
+    const p99Error = Number(header.p99Error);
+    if (!(Number.isInteger(cols) && cols > 0 && Number.isFinite(p99Error)))
       throw new Error(`${WHO}: model file has a broken header`);
     const dims = d.dims(cols);
     if (weights.length !== 2 + 2 * (dims.length - 1))
@@ -201,7 +205,7 @@ export class AutoencoderDetector implements Detector<Matrix> {
     d.cols = cols;
     d.scaler = Standardizer.fromParams(readF64(weights[0], WHO, 'mean', cols), readF64(weights[1], WHO, 'scale', cols));
     d.kernel = new DenseKernel(layers);
-    d.medianError = medianError;
+    d.p99Error = p99Error;
     return d;
   }
 
@@ -225,10 +229,10 @@ export class AutoencoderDetector implements Detector<Matrix> {
   }
 }
 
-function median(a: Float64Array): number {
+function quantile(a: Float64Array, q: number): number {
   if (a.length === 0) return 0;
   const s = Float64Array.from(a).sort();
-  return s[s.length >> 1];
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 function fmt(v: number): string {
