@@ -127,3 +127,52 @@ export function tokenize(line: string, maxTokens: number): string[] {
   if (start >= 0 && out.length < maxTokens) out.push(line.slice(start));
   return out;
 }
+
+/** True when the text looks binary: NUL/control chars or U+FFFD replacement chars make up >10%. */
+export function looksBinary(s: string): boolean {
+  let bad = 0;
+  const n = Math.min(s.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
+  }
+  return bad * 10 > n;
+}
+
+/**
+ * Runs of adjacent variable tokens become one `<*>` (their raw text joined as one param), so
+ * "(18.4 KB)" or "<1 sec" cost the same token count as "00:01". Edits `raw` in place to match.
+ */
+export function collapseWildcards(masked: string[], raw: string[]): string[] {
+  let w = 0;
+  for (let r = 0; r < masked.length; r++) {
+    if (masked[r] === WILDCARD && w > 0 && masked[w - 1] === WILDCARD) {
+      raw[w - 1] += ' ' + raw[r];
+      continue;
+    }
+    masked[w] = masked[r];
+    raw[w] = raw[r];
+    w++;
+  }
+  masked.length = w;
+  raw.length = w;
+  return masked;
+}
+
+/**
+ * The general front end: binary check, tokenize, mask token by token, collapse. undefined when the
+ * line is binary or has no token. The miner's LineScanner (scan.ts) must give exactly this.
+ */
+export function maskLine(
+  text: string,
+  maxTokens: number,
+  masker: Masker,
+): { raw: string[]; masked: string[] } | undefined {
+  if (looksBinary(text)) return undefined;
+  const raw = tokenize(text, maxTokens);
+  if (raw.length === 0) return undefined;
+  const masked = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) masked[i] = masker.mask(raw[i]);
+  collapseWildcards(masked, raw);
+  return { raw, masked };
+}

@@ -1,6 +1,16 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createMasker, tokenize, WILDCARD, type Masker } from './masking';
+import { createMasker, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
+import { LineScanner } from './scan';
+
+/** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
+const WILDCARD = '<*>';
+
+/** How the miner runs, not what it mines: both give the same templates, ids and params. */
+export interface MinerOptions {
+  /** false: tokenize + per-token masker (the general path the fast one is tested against). */
+  fastPath?: boolean;
+}
 
 export interface MineResult {
   templateId: string;
@@ -35,17 +45,6 @@ function hashId(text: string): string {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
-/** True when the text looks binary: NUL/control chars or U+FFFD replacement chars make up >10%. */
-function looksBinary(s: string): boolean {
-  let bad = 0;
-  const n = Math.min(s.length, 4096);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
-  }
-  return bad * 10 > n;
-}
-
 /**
  * Streaming Drain-class template miner. Routing: (service, token count, first token unless it is a
  * variable), then the most similar template in that group (positions equal or template wildcard)
@@ -65,10 +64,14 @@ export class TemplateMiner {
   /** Template text per cluster, rebuilt only when the template generalises (not per line). */
   private readonly texts = new Map<Cluster, string>();
   private useCounter = 0;
+  private readonly fastPath: boolean;
+  private readonly scanner: LineScanner;
 
-  constructor(config: Partial<MinerConfig> = {}) {
+  constructor(config: Partial<MinerConfig> = {}, options: MinerOptions = {}) {
     this.config = defaultMinerConfig(config);
     this.masker = createMasker(this.config.masks.disable, this.config.masks.add);
+    this.fastPath = options.fastPath ?? true;
+    this.scanner = new LineScanner(this.config.maxTokens, this.config.masks.disable, this.config.masks.add);
   }
 
   get size(): number {
@@ -88,12 +91,28 @@ export class TemplateMiner {
   add(service: string, message: string, nowMs: number = Date.now()): MineResult {
     let text = message;
     if (text.length > this.config.maxLineLength) text = text.slice(0, this.config.maxLineLength);
-    if (looksBinary(text)) return unparsed();
-    const raw = tokenize(text, this.config.maxTokens);
-    if (raw.length === 0) return unparsed();
-    const masked = new Array<string>(raw.length);
-    for (let i = 0; i < raw.length; i++) masked[i] = this.masker.mask(raw[i]);
-    collapseWildcards(masked, raw);
+    if (!this.fastPath) return this.addGeneral(service, text, nowMs);
+    const sc = this.scanner;
+    const n = sc.scan(text);
+    if (n <= 0) return unparsed();
+    const raw = new Array<string>(n);
+    const masked = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      raw[i] = sc.rawToken(text, i);
+      masked[i] = sc.maskedToken(text, i);
+    }
+    return this.mine(service, raw, masked, nowMs);
+  }
+
+  /** Tokenize, mask token by token and collapse: the reference the scanner must agree with. */
+  private addGeneral(service: string, text: string, nowMs: number): MineResult {
+    const line = maskLine(text, this.config.maxTokens, this.masker);
+    if (line === undefined) return unparsed();
+    return this.mine(service, line.raw, line.masked, nowMs);
+  }
+
+  /** Route the masked line to a template (or make one). */
+  private mine(service: string, raw: string[], masked: string[], nowMs: number): MineResult {
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
@@ -112,6 +131,8 @@ export class TemplateMiner {
     const cluster = this.create(service, masked, key, nowMs);
     group.push(cluster);
     this.indexSkeleton(cluster);
+    // after the push: an eviction that empties this group must not drop it with the new cluster unlisted
+    this.evict();
     return this.touch(cluster, raw, masked, nowMs, true);
   }
 
@@ -173,7 +194,6 @@ export class TemplateMiner {
       lastUse: this.useCounter,
     };
     this.byId.set(id, cluster);
-    this.evict();
     return cluster;
   }
 
@@ -270,26 +290,6 @@ export class TemplateMiner {
       }
     }
   }
-}
-
-/**
- * Runs of adjacent variable tokens become one `<*>` (their raw text joined as one param), so
- * "(18.4 KB)" or "<1 sec" cost the same token count as "00:01". Edits `raw` in place to match.
- */
-function collapseWildcards(masked: string[], raw: string[]): string[] {
-  let w = 0;
-  for (let r = 0; r < masked.length; r++) {
-    if (masked[r] === WILDCARD && w > 0 && masked[w - 1] === WILDCARD) {
-      raw[w - 1] += ' ' + raw[r];
-      continue;
-    }
-    masked[w] = masked[r];
-    raw[w] = raw[r];
-    w++;
-  }
-  masked.length = w;
-  raw.length = w;
-  return masked;
 }
 
 function skeletonKey(service: string, tokens: string[]): string {

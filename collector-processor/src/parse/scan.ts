@@ -1,0 +1,232 @@
+/**
+ * The miner's front end in one pass over the line's char codes: binary check, whitespace tokenising
+ * (capped at maxTokens), the built-in masks of masking.ts and the collapse of adjacent wildcards, with
+ * no per-token string unless a user rule needs one. It gives token bounds and a kind per token in
+ * reusable typed arrays plus a hash of the masked line, so a repeated masked line can be looked up
+ * without building it. It must agree exactly with the general path (tokenize + createMasker().mask +
+ * collapse), which test/parse/fast-path.test.ts checks over a generated corpus.
+ */
+import { BUILTIN_MASKS, type MaskRule } from './masking';
+
+/** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
+export const CONST = 0;
+export const WILD = 1;
+export const KEYED = 2;
+
+const W = '<*>';
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Only the first this many chars decide whether a line looks binary (as looksBinary in miner.ts). */
+const BINARY_WINDOW = 4096;
+const UNIT_LIST = ['KB', 'MB', 'GB', 'TB', 'KB)', 'MB)', 'GB)', 'TB)', 'B)', 'kB', 'ms', 'sec', 'secs', 'sec)', 'ms)'];
+
+/** FNV-1a of `<*>`: a wildcard token hashes like the literal text it is replaced by. */
+const WILD_HASH = fnv(FNV_OFFSET, W);
+
+export function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+/** `text[s, s+len)` equals one of the unit words, compared in place. */
+function isUnitAt(text: string, s: number, len: number): boolean {
+  for (const u of UNIT_LIST) if (u.length === len && text.startsWith(u, s)) return true;
+  return false;
+}
+
+export class LineScanner {
+  /** Token bounds after collapsing: text[start[i], end[i]). */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly kind: Uint8Array;
+  /** KEYED tokens: length of the kept key prefix (through the `=`/`:`). */
+  readonly keyLen: Int32Array;
+  /** 1 when a collapsed run of wildcards had separators other than one space (param must be re-joined). */
+  readonly loose: Uint8Array;
+  /** Hash of the masked token sequence of the last scan (service not included). */
+  hash = 0;
+  private readonly digits: boolean;
+  private readonly units: boolean;
+  private readonly hex: boolean;
+  private readonly path: boolean;
+  private readonly url: boolean;
+  private readonly email: boolean;
+  private readonly user: RegExp[];
+
+  constructor(
+    private readonly maxTokens: number,
+    disable: readonly string[] = [],
+    add: readonly MaskRule[] = [],
+  ) {
+    const unknown = disable.filter((d) => !(BUILTIN_MASKS as readonly string[]).includes(d));
+    if (unknown.length > 0) throw new Error(`unknown built-in mask(s): ${unknown.join(', ')}`);
+    this.digits = !disable.includes('digits');
+    this.units = !disable.includes('units');
+    this.hex = !disable.includes('hex');
+    this.path = !disable.includes('path');
+    this.url = !disable.includes('url');
+    this.email = !disable.includes('email');
+    this.user = add.map((r) => {
+      try {
+        return new RegExp(`^(?:${r.regex})$`);
+      } catch (e) {
+        throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
+      }
+    });
+    this.start = new Int32Array(maxTokens);
+    this.end = new Int32Array(maxTokens);
+    this.kind = new Uint8Array(maxTokens);
+    this.keyLen = new Int32Array(maxTokens);
+    this.loose = new Uint8Array(maxTokens);
+  }
+
+  /** Tokens after collapsing (0: no token), or -1 when the text looks binary. */
+  scan(text: string): number {
+    const len = text.length;
+    const { start, end, kind, keyLen, loose } = this;
+    let bad = 0;
+    let raw = 0;
+    let n = 0;
+    let h = FNV_OFFSET;
+    let i = 0;
+    for (;;) {
+      let c = 0;
+      // whitespace run; 11 and 12 split tokens but count as binary (as looksBinary does)
+      while (i < len && isSpace((c = text.charCodeAt(i)))) {
+        if ((c === 11 || c === 12) && i < BINARY_WINDOW) bad++;
+        i++;
+      }
+      if (i >= len || raw >= this.maxTokens) break;
+      const s = i;
+      let digitAt = -1;
+      let cut = -1;
+      let cutHash = 0;
+      let dotOrSlashFirst = false;
+      let hasDot = false;
+      let atAt = -1;
+      let innerSlash = false;
+      let hasUrl = false;
+      let letterHex = true;
+      let th = FNV_OFFSET;
+      for (; i < len; i++) {
+        c = text.charCodeAt(i);
+        if (c <= 64) {
+          if (isSpace(c)) break;
+          letterHex = false;
+          if (c >= 48 && c <= 57) {
+            if (digitAt < 0) digitAt = i;
+          } else if (c === 46) {
+            hasDot = true;
+            if (digitAt < 0) dotOrSlashFirst = true;
+          } else if (c === 47) {
+            if (i > s) innerSlash = true;
+            if (digitAt < 0) dotOrSlashFirst = true;
+          } else if (c === 58 || c === 61) {
+            if (digitAt < 0) {
+              cut = i;
+              cutHash = Math.imul(th ^ c, FNV_PRIME);
+            }
+            if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) hasUrl = true;
+          } else if (c === 64) {
+            if (atAt < 0) atAt = i;
+          } else if (c < 32 && i < BINARY_WINDOW) bad++;
+        } else {
+          if (((c | 32) - 97) >>> 0 > 5) letterHex = false;
+          if (c === 0xfffd && i < BINARY_WINDOW) bad++;
+        }
+        th = Math.imul(th ^ c, FNV_PRIME);
+      }
+      raw++;
+      const e = i;
+      const k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
+      if (k === WILD && n > 0 && kind[n - 1] === WILD) {
+        // adjacent variables are one wildcard; their raw texts become one param joined by one space
+        if (s !== end[n - 1] + 1 || text.charCodeAt(s - 1) !== 32) loose[n - 1] = 1;
+        end[n - 1] = e;
+        continue;
+      }
+      let tokenHash = th;
+      if (k === WILD) tokenHash = WILD_HASH;
+      else if (k === KEYED) {
+        tokenHash = cutHash;
+        for (let j = 0; j < 3; j++) tokenHash = Math.imul(tokenHash ^ W.charCodeAt(j), FNV_PRIME);
+        keyLen[n] = cut - s + 1;
+      }
+      h = Math.imul(h ^ tokenHash, FNV_PRIME) ^ n;
+      start[n] = s;
+      end[n] = e;
+      kind[n] = k;
+      loose[n] = 0;
+      n++;
+    }
+    // the token cap may stop the scan before the binary window is covered
+    const window = Math.min(len, BINARY_WINDOW);
+    for (; i < window; i++) {
+      const c = text.charCodeAt(i);
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 32) || c === 0xfffd) bad++;
+    }
+    if (bad * 10 > window) return -1;
+    this.hash = h;
+    return n;
+  }
+
+  /** The rules of createMasker().mask in the same order, on flags gathered during the scan. */
+  private classify(
+    text: string,
+    s: number,
+    e: number,
+    digitAt: number,
+    cut: number,
+    dotOrSlashFirst: boolean,
+    hasDot: boolean,
+    atAt: number,
+    innerSlash: boolean,
+    hasUrl: boolean,
+    letterHex: boolean,
+  ): number {
+    const len = e - s;
+    if (this.digits && digitAt >= 0) return dotOrSlashFirst || cut <= s ? WILD : KEYED;
+    if (this.units && len >= 2 && len <= 4 && isUnitAt(text, s, len)) return WILD;
+    if (this.url && hasUrl) return WILD;
+    if (this.path && text.charCodeAt(s) === 47 && innerSlash) return WILD;
+    if (this.email && atAt > s && hasDot) return WILD;
+    if (this.hex && len >= 8 && letterHex) return WILD;
+    if (this.user.length > 0) {
+      const t = text.slice(s, e);
+      for (const re of this.user) if (re.test(t)) return WILD;
+    }
+    // a literal `<*>` in the log equals the wildcard on the general path (and collapses like one)
+    if (len === 3 && text.startsWith(W, s)) return WILD;
+    return CONST;
+  }
+
+  /** Raw text of token i as the general path has it (a collapsed run joined by single spaces). */
+  rawToken(text: string, i: number): string {
+    const t = text.slice(this.start[i], this.end[i]);
+    return this.loose[i] === 1 ? t.split(/[ \t\n\r\v\f]+/).join(' ') : t;
+  }
+
+  /** Masked text of token i (what createMasker().mask gives, `<*>` for collapsed runs). */
+  maskedToken(text: string, i: number): string {
+    const k = this.kind[i];
+    if (k === WILD) return W;
+    if (k === KEYED) return text.slice(this.start[i], this.start[i] + this.keyLen[i]) + W;
+    return text.slice(this.start[i], this.end[i]);
+  }
+
+  /** Token i masks to exactly `m` (compared in place, no string built). */
+  masksTo(text: string, i: number, m: string): boolean {
+    const k = this.kind[i];
+    if (k === WILD) return m === W;
+    const s = this.start[i];
+    if (k === CONST) return m.length === this.end[i] - s && text.startsWith(m, s);
+    const kl = this.keyLen[i];
+    if (m.length !== kl + 3 || !m.endsWith(W)) return false;
+    for (let j = 0; j < kl; j++) if (m.charCodeAt(j) !== text.charCodeAt(s + j)) return false;
+    return true;
+  }
+}
