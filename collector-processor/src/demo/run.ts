@@ -52,7 +52,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     const cfg = validateConfig({
       receiver: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } },
       exporter: { endpoint: sinkUrl, protocol: 'http/protobuf' },
-      telemetry: { endpoint: '127.0.0.1:0' },
+      // The demo's sink takes logs only: metrics stay on /metrics.
+      telemetry: { endpoint: '127.0.0.1:0', otlpMetricsIntervalS: 0 },
       store: { dataDir },
       api: { endpoint: '127.0.0.1:0' },
       detection: {
