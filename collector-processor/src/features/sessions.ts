@@ -1,8 +1,10 @@
 /**
  * Groups records into sessions: by trace id, by an attribute, by a regex on the message (HDFS
- * `blk_-?\d+`), or into fixed / sliding time windows per service. A pure data structure: time only
- * moves when the caller passes `now`, so the streaming pipeline and the batch benchmark loaders run
- * exactly the same code. Closed sessions are handed to `onClose`; nothing is kept after that.
+ * `blk_-?\d+`), or into fixed / sliding time windows per service, for the detectors that score whole
+ * sessions (count vectors) in the benchmark framework's raw-log loaders. A pure data structure: time
+ * only moves when the caller passes `now`. Closed sessions are handed to `onClose`; nothing is kept
+ * after that. (The live pipeline scores records, not closed sessions: it takes a record's session id
+ * from lifecycle/session-key.ts and keeps per-session LSTM state in lifecycle/sequence-model.ts.)
  */
 
 export type SessionKind = 'trace' | 'attribute' | 'regex' | 'window';
