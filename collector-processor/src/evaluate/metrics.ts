@@ -51,6 +51,40 @@ export function f1Of(precision: number, recall: number): number {
   return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
 }
 
+/**
+ * The best F1 any score that is a function of the row can reach: rows with identical features get
+ * one score, so the best a detector can do is flag whole groups of identical test rows, the purest
+ * first. A reference figure computed WITH the test labels (a ceiling, never a threshold): it shows
+ * when a goal is above what the features can separate (hdfs-100k: identical count vectors for
+ * normal and anomalous blocks). `keys[i]` identifies row i's features; optional weights as in
+ * averagePrecision.
+ */
+export function f1Ceiling(keys: readonly string[], labels: ArrayLike<number>, weights?: ArrayLike<number>): number {
+  checkSameLength(keys, labels);
+  const groups = new Map<string, { pos: number; neg: number }>();
+  let posTotal = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const w = weights ? weights[i] : 1;
+    let g = groups.get(keys[i]);
+    if (!g) groups.set(keys[i], (g = { pos: 0, neg: 0 }));
+    if (labels[i]) {
+      g.pos += w;
+      posTotal += w;
+    } else g.neg += w;
+  }
+  // taking groups by falling purity visits the F1-optimal set (a prefix of that order)
+  const order = [...groups.values()].sort((a, b) => b.pos / (b.pos + b.neg) - a.pos / (a.pos + a.neg));
+  let tp = 0;
+  let fp = 0;
+  let best = 0;
+  for (const g of order) {
+    tp += g.pos;
+    fp += g.neg;
+    best = Math.max(best, f1Of(ratio(tp, tp + fp), ratio(tp, posTotal)));
+  }
+  return best;
+}
+
 /** Probability that a random anomaly outscores a random normal, ties half; NaN without both classes. */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   checkSameLength(scores, labels);
@@ -170,6 +204,6 @@ function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
+function checkSameLength(a: ArrayLike<unknown>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new Error(`scores (${a.length}) and labels (${b.length}) differ in length`);
 }

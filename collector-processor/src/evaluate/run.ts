@@ -22,7 +22,7 @@ import { loadGeneric } from './generic';
 import type { Dataset } from './dataset';
 import { dampRepeats } from '../features/repeats';
 import { DEFAULT_FEATURE_CONFIG, dampsRepeats, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
-import { averagePrecision, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
+import { averagePrecision, f1Ceiling, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
 
 export interface RunOptions {
   datasetsDir: string;
@@ -37,7 +37,13 @@ export interface RunOptions {
 }
 
 /** A result with the extras the CLI records (feature mode, threshold) next to the API's fields. */
-export type DetailedResult = BenchmarkResult & { mode: string; threshold: number; test_rows: number };
+export type DetailedResult = BenchmarkResult & {
+  mode: string;
+  threshold: number;
+  test_rows: number;
+  /** Matrix detectors: best F1 any function of the test row could reach (metrics.ts f1Ceiling). */
+  ceiling_f1?: number;
+};
 
 export async function runBenchmark(request: BenchmarkRequest, options: RunOptions): Promise<DetailedResult[]> {
   const progress = options.onProgress ?? (() => {});
@@ -115,13 +121,17 @@ async function runOne(
   const fitS = (performance.now() - t0) / 1000;
   const cut = thresholdOf(detector, train, settings.threshold);
   const t1 = performance.now();
-  const scores = detector.score(test());
+  const testInput = test();
+  const scores = detector.score(testInput);
   const scoreS = (performance.now() - t1) / 1000;
   return {
     dataset: ds.name,
     detector: name,
     mode,
     ...measure(ds, scores, cut),
+    ...('data' in testInput
+      ? { ceiling_f1: round(f1Ceiling(rowKeys(testInput), ds.testLabels, classWeights(ds))) }
+      : {}),
     fit_s: round(fitS, 3),
     score_s: round(scoreS, 3),
     records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
@@ -131,12 +141,12 @@ async function runOne(
 }
 
 /**
- * The LSTM decides by its own rule (the actual next template outside the top g: rank ≥ g); the
+ * The LSTM decides by its own rule (its decisionCut: top-g rank or fitted probability thresholds); the
  * tabular detectors cut at the calibrated quantile of their training scores.
  */
 function thresholdOf(detector: Detector<Matrix | Sequences>, train: Matrix | Sequences, threshold: Threshold): number {
-  const topG = (detector as { opts?: { topG?: number } }).opts?.topG;
-  if (detector.name === 'lstm' && topG !== undefined) return topG - 0.5;
+  const own = (detector as { decisionCut?: number }).decisionCut;
+  if (detector.name === 'lstm' && own !== undefined) return own;
   return Calibration.fit(detector.score(train), threshold).cut;
 }
 
@@ -144,13 +154,10 @@ function measure(ds: Dataset, scores: Float64Array, cut: number) {
   const labels = ds.testLabels;
   const t = thresholdMetrics(scores, labels, cut);
   let { precision, f1 } = t;
-  let weights: Float64Array | undefined;
+  const weights = classWeights(ds);
   const est = ds.kind === 'sessions' ? ds.estimateAt : undefined;
   if (est) {
     // precision and PR-AUC at the reference class ratio (the README's hdfs-deeplog protocol)
-    const pos = labels.reduce((n, l) => n + l, 0);
-    const neg = labels.length - pos;
-    weights = Float64Array.from(labels, (l) => (l ? est.anomalies / pos : est.normals / neg));
     const a = t.recall * est.anomalies;
     precision = a + t.fpr * est.normals > 0 ? a / (a + t.fpr * est.normals) : 0;
     f1 = f1Of(precision, t.recall);
@@ -165,6 +172,23 @@ function measure(ds: Dataset, scores: Float64Array, cut: number) {
     roc: thin(rocCurve(scores, labels)),
     pr: thin(prCurve(scores, labels, weights)),
   };
+}
+
+/** Per test row weights that re-weigh the classes to a reference ratio (hdfs-deeplog), if any. */
+function classWeights(ds: Dataset): Float64Array | undefined {
+  const est = ds.kind === 'sessions' ? ds.estimateAt : undefined;
+  if (!est) return undefined;
+  const labels = ds.testLabels;
+  const pos = labels.reduce((n, l) => n + l, 0);
+  const neg = labels.length - pos;
+  return Float64Array.from(labels, (l) => (l ? est.anomalies / pos : est.normals / neg));
+}
+
+/** One string per matrix row, equal for identical rows (Number -> string is exact). */
+function rowKeys(m: Matrix): string[] {
+  return Array.from({ length: m.rows }, (_, r) =>
+    Array.prototype.join.call(m.data.subarray(r * m.cols, (r + 1) * m.cols), ','),
+  );
 }
 
 /** Log records behind the test rows: session lengths summed, or one per line. */

@@ -1,4 +1,12 @@
-import { averagePrecision, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from '../../src/evaluate/metrics';
+import {
+  averagePrecision,
+  f1Ceiling,
+  prCurve,
+  rocAuc,
+  rocCurve,
+  thin,
+  thresholdMetrics,
+} from '../../src/evaluate/metrics';
 
 describe('metrics', () => {
   test('ROC-AUC of hand-made scores (scikit-learn: 0.75)', () => {
@@ -56,5 +64,25 @@ describe('metrics', () => {
 
   test('length mismatch is an error', () => {
     expect(() => rocAuc([1, 2], [0])).toThrow(/length/);
+  });
+});
+
+describe('f1Ceiling', () => {
+  test('flags the purest groups of identical rows: a pure group of 3, then a mixed group not worth it', () => {
+    // group a: 3 anomalies; group b: 1 anomaly + 4 normals; group c: 5 normals
+    const keys = ['a', 'a', 'a', 'b', 'b', 'b', 'b', 'b', 'c', 'c', 'c', 'c', 'c'];
+    const labels = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    // {a}: P 1, R 3/4 -> 6/7; {a, b}: P 4/8, R 1 -> 2/3
+    expect(f1Ceiling(keys, labels)).toBeCloseTo(6 / 7, 12);
+  });
+
+  test('weights re-weigh the classes (a mixed group becomes worth taking)', () => {
+    const keys = ['a', 'b', 'b', 'b', 'b'];
+    const labels = [1, 1, 0, 0, 0];
+    // {a}: P 1, R 1/2 -> 2/3; {a, b}: P 2/5, R 1 -> 4/7
+    expect(f1Ceiling(keys, labels)).toBeCloseTo(2 / 3, 12);
+    // normal rows weigh 0.1: {a, b} gives P 2/2.3, R 1
+    const p = 2 / 2.3;
+    expect(f1Ceiling(keys, labels, [1, 1, 0.1, 0.1, 0.1])).toBeCloseTo((2 * p) / (p + 1), 12);
   });
 });
