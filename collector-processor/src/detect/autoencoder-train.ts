@@ -85,16 +85,17 @@ export async function trainDense(
   const valIdx = order.slice(0, valRows);
   const trainIdx = order.slice(valRows);
   const acts = activations(spec);
+  // tidy frees the initial values; the variables (kept by the engine) survive it
   const vars = acts.map((activation, l) => ({
-    kernel: tf.variable(
-      tf.initializers.glorotUniform({ seed: spec.seed + 1 + l }).apply([spec.dims[l], spec.dims[l + 1]]),
+    kernel: tf.tidy(() =>
+      tf.variable(tf.initializers.glorotUniform({ seed: spec.seed + 1 + l }).apply([spec.dims[l], spec.dims[l + 1]])),
     ) as tf.Variable<tf.Rank.R2>,
-    bias: tf.variable(tf.zeros([spec.dims[l + 1]])) as tf.Variable<tf.Rank.R1>,
+    bias: tf.tidy(() => tf.variable(tf.zeros([spec.dims[l + 1]]))) as tf.Variable<tf.Rank.R1>,
     activation,
   }));
   const varList = vars.flatMap((v) => [v.kernel, v.bias]);
   const all = tf.tensor2d(x, [rows, cols]);
-  const val = valRows > 0 ? tf.gather(all, tf.tensor1d(valIdx, 'int32')) : undefined;
+  const val = valRows > 0 ? tf.tidy(() => tf.gather(all, tf.tensor1d(valIdx, 'int32'))) : undefined;
   const optimizer = tf.train.adam(spec.learningRate);
   let best = Infinity;
   let bestWeights = varList.map((v) => v.dataSync().slice() as Float32Array);

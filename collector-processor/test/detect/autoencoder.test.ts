@@ -72,9 +72,12 @@ describe('Autoencoder', () => {
     expect(() => AutoencoderDetector.load(new Uint8Array(4))).toThrow(/autoencoder/);
   });
 
-  it('gives the same scores for the same seed', async () => {
+  it('gives the same scores for the same seed, and leaves no tensors behind', async () => {
+    const tensors = tf.memory().numTensors;
     const again = new AutoencoderDetector({ ...FAST, seed: 7 });
     await again.fit(train);
+    again.predictTf(test);
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(Array.from(again.score(test))).toEqual(Array.from(det.score(test)));
   }, 20_000);
 
