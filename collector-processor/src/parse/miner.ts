@@ -1,15 +1,18 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
 import { createMasker, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
-import { LineScanner } from './scan';
+import { fnv, LineScanner } from './scan';
+import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
 
 /** How the miner runs, not what it mines: both give the same templates, ids and params. */
 export interface MinerOptions {
-  /** false: tokenize + per-token masker (the general path the fast one is tested against). */
+  /** false: tokenize + per-token masker + no template cache (the general path the fast one is tested against). */
   fastPath?: boolean;
+  /** Entries of the masked-line → template cache (rounded up to a power of two; 0 = off). */
+  cacheSize?: number;
 }
 
 export interface MineResult {
@@ -66,12 +69,22 @@ export class TemplateMiner {
   private useCounter = 0;
   private readonly fastPath: boolean;
   private readonly scanner: LineScanner;
+  private readonly cache: TemplateCache;
+  /** Bumped whenever templates are evicted or restored: cache entries of an older epoch are stale. */
+  private epoch = 0;
+  /** Similarity of the last bestMatch winner (1 = every constant token of the line matched). */
+  private lastSim = 0;
+  private lastService = '';
+  /** Lines answered from the template cache (for tests and metrics). */
+  cacheHits = 0;
+  private lastServiceHash = fnv(0x811c9dc5, '');
 
   constructor(config: Partial<MinerConfig> = {}, options: MinerOptions = {}) {
     this.config = defaultMinerConfig(config);
     this.masker = createMasker(this.config.masks.disable, this.config.masks.add);
     this.fastPath = options.fastPath ?? true;
     this.scanner = new LineScanner(this.config.maxTokens, this.config.masks.disable, this.config.masks.add);
+    this.cache = new TemplateCache(this.fastPath ? (options.cacheSize ?? 4096) : 0);
   }
 
   get size(): number {
@@ -95,34 +108,42 @@ export class TemplateMiner {
     const sc = this.scanner;
     const n = sc.scan(text);
     if (n <= 0) return unparsed();
+    const hash = this.lineHash(service, sc.hash);
+    const hit = this.cache.get(hash);
+    if (hit !== undefined && this.fresh(hit, service, text, n)) return this.touchCached(hit, text, nowMs);
     const raw = new Array<string>(n);
     const masked = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       raw[i] = sc.rawToken(text, i);
       masked[i] = sc.maskedToken(text, i);
     }
-    return this.mine(service, raw, masked, nowMs);
+    return this.mine(service, raw, masked, nowMs, hash);
   }
 
   /** Tokenize, mask token by token and collapse: the reference the scanner must agree with. */
   private addGeneral(service: string, text: string, nowMs: number): MineResult {
     const line = maskLine(text, this.config.maxTokens, this.masker);
     if (line === undefined) return unparsed();
-    return this.mine(service, line.raw, line.masked, nowMs);
+    return this.mine(service, line.raw, line.masked, nowMs, undefined);
   }
 
-  /** Route the masked line to a template (or make one). */
-  private mine(service: string, raw: string[], masked: string[], nowMs: number): MineResult {
+  /** Route the masked line to a template (or make one); with a hash, remember the route when it is safe to. */
+  private mine(service: string, raw: string[], masked: string[], nowMs: number, hash: number | undefined): MineResult {
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
     const best = this.bestMatch(group, masked);
     if (best) {
-      if (mergeInto(best.tokens, masked)) {
+      const merged = mergeInto(best.tokens, masked);
+      if (merged) {
+        best.tokens = merged;
         this.texts.delete(best);
         this.indexSkeleton(best);
       }
-      return this.touch(best, raw, masked, nowMs, false);
+      const r = this.touch(best, raw, masked, nowMs, false);
+      if (hash !== undefined)
+        this.remember(hash, service, masked, best, r.template, this.lastSim === 1 ? undefined : group);
+      return r;
     }
     // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
     // vs "bytes (18.4 KB) sent"): the same event, which Drain's per-length tree splits apart.
@@ -133,7 +154,78 @@ export class TemplateMiner {
     this.indexSkeleton(cluster);
     // after the push: an eviction that empties this group must not drop it with the new cluster unlisted
     this.evict();
-    return this.touch(cluster, raw, masked, nowMs, true);
+    const r = this.touch(cluster, raw, masked, nowMs, true);
+    if (hash !== undefined) this.remember(hash, service, masked, cluster, r.template, undefined);
+    return r;
+  }
+
+  private lineHash(service: string, maskedHash: number): number {
+    if (service !== this.lastService) {
+      this.lastService = service;
+      this.lastServiceHash = fnv(0x811c9dc5, service);
+    }
+    return Math.imul(maskedHash ^ this.lastServiceHash, 0x5bd1e995) ^ (maskedHash >>> 13);
+  }
+
+  /**
+   * `group` for a match below similarity 1: that route holds only while no template joins the group
+   * (a newcomer could match the line better); a similarity-1 match or a new template holds regardless.
+   */
+  private remember(
+    hash: number,
+    service: string,
+    masked: string[],
+    cluster: Cluster,
+    text: string,
+    group: Cluster[] | undefined,
+  ): void {
+    if (!this.cache.enabled) return;
+    const { paramAt, paramSkip } = paramPositions(cluster.tokens);
+    const tokens = cluster.tokens;
+    const groupSize = group ? group.length : -1;
+    this.cache.set({
+      hash,
+      service,
+      masked,
+      cluster,
+      tokens,
+      text,
+      paramAt,
+      paramSkip,
+      epoch: this.epoch,
+      group,
+      groupSize,
+    });
+  }
+
+  /** The entry still routes this line: same epoch, template unchanged, same service and masked tokens. */
+  private fresh(e: CacheEntry, service: string, text: string, n: number): boolean {
+    if (e.epoch !== this.epoch || e.cluster.tokens !== e.tokens || e.service !== service) return false;
+    if (e.group !== undefined && e.group.length !== e.groupSize) return false;
+    const m = e.masked;
+    if (m.length !== n) return false;
+    for (let i = 0; i < n; i++) if (!this.scanner.masksTo(text, i, m[i])) return false;
+    return true;
+  }
+
+  /** touch() for a cached route: params straight from the scanned token bounds. */
+  private touchCached(e: CacheEntry, text: string, nowMs: number): MineResult {
+    this.cacheHits++;
+    const c = e.cluster;
+    c.count++;
+    c.lastSeenMs = nowMs;
+    c.lastUse = ++this.useCounter;
+    const sc = this.scanner;
+    const { paramAt, paramSkip } = e;
+    const params = new Array<string>(paramAt.length);
+    for (let j = 0; j < paramAt.length; j++) {
+      const i = paramAt[j];
+      params[j] =
+        sc.loose[i] === 0
+          ? text.slice(sc.start[i] + paramSkip[j], sc.end[i])
+          : sc.rawToken(text, i).slice(paramSkip[j]);
+    }
+    return { templateId: c.id, template: e.text, params, isNew: false };
   }
 
   private groupKey(service: string, masked: string[]): string {
@@ -178,6 +270,7 @@ export class TemplateMiner {
         best = c;
       }
     }
+    this.lastSim = bestSim;
     return best && bestSim >= this.config.similarityThreshold ? best : undefined;
   }
 
@@ -207,6 +300,7 @@ export class TemplateMiner {
     const byAge = [...this.byId.values()].sort((x, y) => x.lastUse - y.lastUse);
     const drop = Math.max(this.byId.size - max, Math.ceil(max / 100));
     const gone = new Set(byAge.slice(0, Math.min(drop, byAge.length - 1)));
+    if (gone.size > 0) this.epoch++;
     for (const c of gone) {
       this.byId.delete(c.id);
       this.texts.delete(c);
@@ -273,6 +367,8 @@ export class TemplateMiner {
     this.fanOut.clear();
     this.skeletons.clear();
     this.texts.clear();
+    this.cache.clear();
+    this.epoch++;
     for (const c of byId.values()) this.useCounter = Math.max(this.useCounter, c.lastUse ?? 0);
     for (const [id, c] of byId) {
       this.byId.set(id, c);
@@ -298,16 +394,19 @@ function skeletonKey(service: string, tokens: string[]): string {
   return key;
 }
 
-/** Turn differing positions into wildcards; true when the template changed. */
-function mergeInto(template: string[], masked: string[]): boolean {
-  let changed = false;
+/**
+ * The template with differing positions turned into wildcards, as a NEW array (the template cache
+ * tells a changed template by its array), or undefined when nothing changed.
+ */
+function mergeInto(template: string[], masked: string[]): string[] | undefined {
+  let merged: string[] | undefined;
   for (let i = 0; i < template.length; i++) {
     if (template[i] !== masked[i] && template[i] !== WILDCARD) {
-      template[i] = WILDCARD;
-      changed = true;
+      merged ??= template.slice();
+      merged[i] = WILDCARD;
     }
   }
-  return changed;
+  return merged;
 }
 
 function unparsed(): MineResult {

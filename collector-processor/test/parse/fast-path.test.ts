@@ -60,12 +60,54 @@ describe('parser fast path', () => {
     }
   });
 
-  it.each(CONFIGS)('fast miner (line scanner) = general miner: ids, templates, params (%s)', (_n, config) => {
-    const general = runMiner(config, { fastPath: false });
-    expect(runMiner(config, {})).toEqual(general);
+  it.each(CONFIGS)(
+    'fast miner (scanner + template cache) = general miner: ids, templates, params (%s)',
+    (_n, config) => {
+      const general = runMiner(config, { fastPath: false });
+      expect(runMiner(config, {})).toEqual(general);
+      expect(runMiner(config, { cacheSize: 0 })).toEqual(general);
+      // a tiny cache: clashes replace entries all the time
+      expect(runMiner(config, { cacheSize: 2 })).toEqual(general);
+    },
+  );
+
+  it('lines that mask alike hash alike (else repeats miss the cache), and unlike ones seldom clash', () => {
+    const scanner = new LineScanner(256);
+    const hashOf = new Map<string, number>();
+    const lines = [...corpus.map((c) => c.line), 'k=<*> <*> x', 'k=7 12 x', 'k=7\t12  99 x'];
+    for (const line of lines) {
+      const n = scanner.scan(line);
+      if (n <= 0) continue;
+      const masked = Array.from({ length: n }, (_, i) => scanner.maskedToken(line, i)).join(' ');
+      const h = hashOf.get(masked);
+      if (h === undefined) hashOf.set(masked, scanner.hash);
+      else expect({ masked, hash: scanner.hash }).toEqual({ masked, hash: h });
+    }
+    expect(hashOf.get('k=<*> <*> x')).toBeDefined();
+    expect(new Set(hashOf.values()).size).toBeGreaterThan(hashOf.size * 0.99);
   });
 
-  it('a restored miner goes on like the general one (with templates evicted all the time)', () => {
+  it('a cached route is left when its template generalises, or its group grows under a partial match', () => {
+    const cfg = { similarityThreshold: 0.7 };
+    const m = new TemplateMiner(cfg);
+    const general = new TemplateMiner(cfg, { fastPath: false });
+    const lines = [
+      'fetch a from b done now',
+      'fetch a from b done now', // hit (made from this line)
+      'fetch a from c done now', // generalises the template: the entries made before go stale
+      'fetch a from b done now', // re-routed, similarity 5/6: cached with the group's size
+      'fetch a from b done now', // hit
+      'fetch a from d done later', // similarity 4/6: a new template joins the group
+      'fetch a from b done now', // not a hit: the newcomer might fit better (it does not)
+    ];
+    const got = lines.map((l) => m.add('s', l, 0));
+    expect(got).toEqual(lines.map((l) => general.add('s', l, 0)));
+    expect(got[3].template).toBe('fetch a from <*> done now');
+    expect(got[5].isNew).toBe(true);
+    expect(m.cacheHits).toBe(2);
+  });
+
+  it('a restored miner drops its cached routes and goes on like the general one', () => {
     const half = corpus.length / 2;
     const fast = new TemplateMiner({ maxTemplates: 40 });
     const general = new TemplateMiner({ maxTemplates: 40 }, { fastPath: false });
@@ -75,7 +117,7 @@ describe('parser fast path', () => {
       got.push(fast.add(service, line, i));
       want.push(general.add(service, line, i));
     });
-    // restore an older state: clusters, groups and fan-out sets are replaced under the running miner
+    // restore an older state into the fast miner: its cached routes point at clusters it no longer has
     const old = new TemplateMiner({ maxTemplates: 40 }, { fastPath: false });
     corpus.slice(0, 100).forEach(({ service, line }, i) => old.add(service, line, i));
     fast.restore(old.snapshot());
@@ -85,5 +127,11 @@ describe('parser fast path', () => {
       want.push(general.add(service, line, i));
     });
     expect(got).toEqual(want);
+  });
+
+  it('the cache answers most lines of a corpus whose events repeat with other variables', () => {
+    const m = new TemplateMiner();
+    for (const { service, line } of corpus) m.add(service, line, 0);
+    expect(m.cacheHits).toBeGreaterThan(corpus.length / 2);
   });
 });
