@@ -19,9 +19,17 @@ export interface StreamModel {
   /** known[key] = 1 for keys seen in training. */
   readonly known: Uint8Array;
   readonly topG: number;
+  /**
+   * The probability rule: a record is anomalous when its template's predicted probability is below
+   * `record`, a session end when "end" is below `end` (thresholds fitted on training sessions).
+   * Undefined: DeepLog's rank rule (outside the top g).
+   */
+  readonly thresholds?: { readonly record: number; readonly end: number };
 }
 
 const WAYS = 4;
+/** Severity of a template never seen in training (probability 0), in decades below the threshold. */
+const UNSEEN_SEVERITY = 30;
 
 /** h-gram → rank of every class, plus probabilities for explanations. */
 export class WindowCache {
@@ -176,6 +184,55 @@ export class LstmSessions {
     w[at + h - 1] = this.isKnown(key) ? key : this.model.pad;
   }
 
+  /** Predicted probability of `key` as the session's next record (0 for a template never trained). */
+  probNext(slot: number, key: number): number {
+    if (!this.isKnown(key)) return 0;
+    return this.cache.prob(this.cache.entry(this.windows, slot * this.model.h), key);
+  }
+
+  /** Predicted probability that the session ends here (1 when the model learned no session ends). */
+  probEnd(slot: number): number {
+    const m = this.model;
+    return m.end < 0 ? 1 : this.cache.prob(this.cache.entry(this.windows, slot * m.h), m.end);
+  }
+
+  /**
+   * How anomalous `key` is as the next record, > 0 exactly when the model's rule flags it: rank
+   * rule, rank - (g - 1); probability rule, decades below the threshold (log10(threshold / p)).
+   */
+  severityNext(slot: number, key: number): number {
+    const t = this.model.thresholds;
+    if (!t) return this.rankNext(slot, key) - (this.model.topG - 1);
+    const p = this.probNext(slot, key);
+    return p > 0 ? Math.log10(t.record / p) : UNSEEN_SEVERITY;
+  }
+
+  /**
+   * Rank, probability and severity of `key` as the next record into `out`, from one cache lookup
+   * (the live path's per-record call; allocates nothing).
+   */
+  judgeNext(slot: number, key: number, out: { rank: number; probability: number; severity: number }): void {
+    const m = this.model;
+    if (!this.isKnown(key)) {
+      out.rank = this.unseenRank;
+      out.probability = 0;
+      out.severity = m.thresholds ? UNSEEN_SEVERITY : this.unseenRank - (m.topG - 1);
+      return;
+    }
+    const e = this.cache.entry(this.windows, slot * m.h);
+    out.rank = this.cache.rank(e, key);
+    out.probability = this.cache.prob(e, key);
+    out.severity = m.thresholds ? Math.log10(m.thresholds.record / out.probability) : out.rank - (m.topG - 1);
+  }
+
+  /** As severityNext, for "the session ends here" (never > 0 when the model learned no ends). */
+  severityEnd(slot: number): number {
+    const t = this.model.thresholds;
+    if (this.model.end < 0) return -1;
+    if (!t) return this.rankEnd(slot) - (this.model.topG - 1);
+    return Math.log10(t.end / Math.max(this.probEnd(slot), 1e-30));
+  }
+
   isKnown(key: number): boolean {
     return key >= 0 && key < this.model.vocab && this.model.known[key] === 1;
   }
@@ -216,6 +273,8 @@ export class LstmSessions {
 export interface StreamResult {
   anomalous: boolean;
   rank: number;
+  /** > 0 exactly when anomalous (see LstmSessions.severityNext). */
+  severity: number;
   unseen: boolean;
   /** Expected next templates; filled only when the record is anomalous (explanations are rare). */
   expected: Expected[] | undefined;
@@ -224,7 +283,13 @@ export interface StreamResult {
 /** One session's stream, for callers that keep one object per session. */
 export class LstmStream {
   private readonly slot: number;
-  private readonly result: StreamResult = { anomalous: false, rank: 0, unseen: false, expected: undefined };
+  private readonly result: StreamResult = {
+    anomalous: false,
+    rank: 0,
+    severity: 0,
+    unseen: false,
+    expected: undefined,
+  };
 
   constructor(private readonly sessions: LstmSessions) {
     this.slot = sessions.open();
@@ -236,7 +301,8 @@ export class LstmStream {
     const r = this.result;
     r.rank = s.rankNext(this.slot, key);
     r.unseen = !s.isKnown(key);
-    r.anomalous = r.rank >= s.model.topG;
+    r.severity = s.severityNext(this.slot, key);
+    r.anomalous = r.severity > 0;
     // Explanations need the window before it advances.
     r.expected = r.anomalous ? s.expected(this.slot, s.model.topG) : undefined;
     s.advance(this.slot, key);
@@ -247,9 +313,11 @@ export class LstmStream {
   end(): StreamResult {
     const s = this.sessions;
     const r = this.result;
-    r.rank = s.end(this.slot);
+    r.rank = s.rankEnd(this.slot);
+    r.severity = s.severityEnd(this.slot);
+    s.close(this.slot);
     r.unseen = false;
-    r.anomalous = r.rank >= s.model.topG;
+    r.anomalous = r.severity > 0;
     r.expected = undefined;
     return r;
   }

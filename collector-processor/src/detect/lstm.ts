@@ -17,6 +17,7 @@ import { LstmKernel, type LstmWeights } from './lstm-kernel';
 import { windowPairs, type WindowPairs, type WindowSpec } from './lstm-windows';
 import { LstmSessions, LstmStream, type StreamModel } from './lstm-stream';
 import { decodeModel, encodeModel } from './model-bytes';
+import { trainPairs } from './lstm-train';
 import { lcg } from '../util/random';
 
 export interface LstmOptions {
@@ -35,6 +36,27 @@ export interface LstmOptions {
    * epoch of a small service one or two steps, which leaves the model near uniform.
    */
   readonly minSteps: number;
+  /** Share of the training sessions held out for early stopping (none below 20 sessions). */
+  readonly validation: number;
+  /** Epochs without validation improvement before stopping (the best epoch's weights are kept). */
+  readonly patience: number;
+  /** Epochs without validation improvement before halving the learning rate. */
+  readonly lrPatience: number;
+  /**
+   * 'probability' (default): a record is anomalous when its template's predicted probability is
+   * below a threshold fitted on the training sessions (see fitThresholds); 'rank': DeepLog's rule,
+   * outside the top g.
+   */
+  readonly rule: 'probability' | 'rank';
+  /** Share of training sessions the probability thresholds may flag. */
+  readonly targetFpr: number;
+  /** The session-end threshold is this share of the training ends' targetFpr-quantile. */
+  readonly endMargin: number;
+  /**
+   * Thresholds are at most this: in a deterministic workflow every training probability is near 1
+   * and the quantile would flag any normal record predicted at 0.99 instead of 0.999.
+   */
+  readonly maxThreshold: number;
 }
 
 export const LSTM_DEFAULTS: LstmOptions = {
@@ -48,7 +70,16 @@ export const LSTM_DEFAULTS: LstmOptions = {
   endOfSession: true,
   seed: 42,
   minSteps: 300,
+  validation: 0.1,
+  patience: 6,
+  lrPatience: 2,
+  rule: 'probability',
+  targetFpr: 0.002,
+  endMargin: 0.1,
+  maxThreshold: 0.01,
 };
+
+const MIN_VALIDATION_SESSIONS = 20;
 
 const FORMAT = 'anomalog-lstm/2';
 
@@ -59,6 +90,8 @@ export class LstmDetector implements Detector<Sequences> {
   private known = new Uint8Array(0);
   private model: tf.LayersModel | undefined;
   private sessions: LstmSessions | undefined;
+  /** Probability thresholds of the probability rule (undefined: rank rule). */
+  private thresholds: { record: number; end: number } | undefined;
 
   constructor(opts: Partial<LstmOptions> = {}) {
     this.opts = { ...LSTM_DEFAULTS, ...opts };
@@ -112,14 +145,69 @@ export class LstmDetector implements Detector<Sequences> {
     return model;
   }
 
-  async fit(train: Sequences, onEpoch?: (epoch: number, loss: number) => void): Promise<FitReport> {
+  async fit(train: Sequences, onEpoch?: (epoch: number, loss: number, valLoss: number) => void): Promise<FitReport> {
     const t0 = performance.now();
     this.vocab = train.vocabSize;
     this.known = new Uint8Array(this.vocab);
     this.markKnown(train.seqs);
     this.model = this.build();
-    const report = await this.train(train.seqs, this.opts.epochs, this.opts.learningRate, onEpoch);
-    return { fitMs: performance.now() - t0, ...report };
+    const { fit, val } = this.splitValidation(train.seqs);
+    const report = await this.train(fit, val, this.opts.epochs, this.opts.learningRate, onEpoch);
+    this.thresholds = this.opts.rule === 'probability' ? this.fitThresholds(train.seqs) : undefined;
+    this.refreshKernel();
+    return {
+      fitMs: performance.now() - t0,
+      validationSessions: val?.length ?? 0,
+      ...report,
+      ...(this.thresholds ? { recordThreshold: this.thresholds.record, endThreshold: this.thresholds.end } : {}),
+    };
+  }
+
+  /**
+   * Thresholds of the probability rule from the training sessions: per session the lowest
+   * probability any of its records had, and the probability of its end; the record threshold is the
+   * targetFpr-quantile of the first (at most that share of training sessions has a record below
+   * it), the end threshold the same quantile of the ends times endMargin. Normal ends cluster on a
+   * few probabilities (e.g. 0.09 and 0.13 on HDFS) while a session cut short ends at about 1e-4, so
+   * the end threshold stays an order of magnitude under normal ends.
+   */
+  private fitThresholds(seqs: readonly Int32Array[]): { record: number; end: number } {
+    const s = this.streams();
+    const slot = s.open();
+    const rec = new Float64Array(seqs.length);
+    const end = new Float64Array(seqs.length);
+    seqs.forEach((seq, i) => {
+      let min = 1;
+      for (let j = 0; j < seq.length; j++) {
+        if (!s.isKnown(seq[j])) continue;
+        const p = s.probNext(slot, seq[j]);
+        if (p < min) min = p;
+        s.advance(slot, seq[j]);
+      }
+      rec[i] = min;
+      end[i] = s.probEnd(slot);
+      s.reset(slot);
+    });
+    s.close(slot);
+    const k = Math.min(seqs.length - 1, Math.floor(this.opts.targetFpr * seqs.length));
+    const cap = this.opts.maxThreshold;
+    return { record: Math.min(cap, rec.sort()[k]), end: Math.min(cap, end.sort()[k] * this.opts.endMargin) };
+  }
+
+  /**
+   * A seeded share of the sessions held out for early stopping, when it is large enough to measure
+   * a loss on (else every session trains, for a fixed number of epochs).
+   */
+  private splitValidation(seqs: readonly Int32Array[]): { fit: readonly Int32Array[]; val?: Int32Array[] } {
+    const nVal = Math.floor(seqs.length * this.opts.validation);
+    if (nVal < MIN_VALIDATION_SESSIONS) return { fit: seqs };
+    const order = Array.from(seqs.keys());
+    const rand = lcg((this.opts.seed ^ 0x5eed) >>> 0 || 1);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return { val: order.slice(0, nVal).map((i) => seqs[i]), fit: order.slice(nVal).map((i) => seqs[i]) };
   }
 
   /**
@@ -131,7 +219,7 @@ export class LstmDetector implements Detector<Sequences> {
     if (!this.model) throw new Error('lstm: update() before fit()');
     const t0 = performance.now();
     this.markKnown(seqs);
-    const report = await this.train(seqs, epochs, learningRate);
+    const report = await this.train(seqs, undefined, epochs, learningRate);
     return { fitMs: performance.now() - t0, ...report };
   }
 
@@ -141,75 +229,37 @@ export class LstmDetector implements Detector<Sequences> {
 
   private async train(
     seqs: readonly ArrayLike<number>[],
+    val: readonly ArrayLike<number>[] | undefined,
     epochs: number,
     learningRate: number,
-    onEpoch?: (epoch: number, loss: number) => void,
+    onEpoch?: (epoch: number, loss: number, valLoss: number) => void,
   ): Promise<Record<string, number>> {
-    const model = this.model!;
     const pairs = this.windowPairs(seqs);
-    const o = this.opts;
-    const h = o.window;
-    const optimizer = tf.train.adam(learningRate);
-    // Weight = count / mean count: the expected batch loss equals plain training's mean over all
-    // (unmerged) windows, so merging changes the cost per epoch, not the objective.
-    const meanCount = pairs.total / Math.max(1, pairs.n);
-    const order = Int32Array.from({ length: pairs.n }, (_, i) => i);
-    const rand = lcg(o.seed >>> 0 || 1);
-    let lastLoss = NaN;
-    const t0 = performance.now();
-    const bx = new Int32Array(o.batchSize * h);
-    const by = new Int32Array(o.batchSize);
-    const bw = new Float32Array(o.batchSize);
-    const batchesPerEpoch = Math.max(1, Math.ceil(pairs.n / o.batchSize));
-    epochs = Math.max(epochs, Math.ceil((o.minSteps ?? 0) / batchesPerEpoch));
-    for (let e = 0; e < epochs; e++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        const t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      let lossSum = 0;
-      for (let b = 0; b < order.length; b += o.batchSize) {
-        const n = Math.min(o.batchSize, order.length - b);
-        for (let r = 0; r < n; r++) {
-          const p = order[b + r];
-          bx.set(pairs.x.subarray(p * h, (p + 1) * h), r * h);
-          by[r] = pairs.y[p];
-          bw[r] = pairs.count[p] / meanCount;
-        }
-        const loss = tf.tidy((): tf.Scalar => {
-          const x = tf.oneHot(tf.tensor2d(bx.subarray(0, n * h), [n, h], 'int32'), this.vocab + 1);
-          const y = tf.oneHot(tf.tensor1d(by.subarray(0, n), 'int32'), this.classes);
-          const w = tf.tensor1d(bw.subarray(0, n));
-          return optimizer.minimize(() => {
-            const logits = model.apply(x, { training: true }) as tf.Tensor;
-            const ce = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE);
-            return tf.mean(tf.mul(ce, w)) as tf.Scalar;
-          }, true)!;
-        });
-        lossSum += (await loss.data())[0] * n;
-        loss.dispose();
-      }
-      lastLoss = lossSum / Math.max(1, pairs.n);
-      onEpoch?.(e, lastLoss);
-    }
-    optimizer.dispose();
+    const valPairs = val && val.length > 0 ? this.windowPairs(val) : undefined;
+    const shape = { h: this.opts.window, inputs: this.vocab + 1, classes: this.classes };
+    const report = await trainPairs(
+      this.model!,
+      pairs,
+      valPairs,
+      { ...this.opts, epochs, learningRate },
+      shape,
+      onEpoch,
+    );
     this.refreshKernel();
-    const secs = (performance.now() - t0) / 1000;
-    return { epochs, windows: pairs.total, uniqueWindows: pairs.n, loss: lastLoss, epochS: epochs ? secs / epochs : 0 };
+    return { ...report, windows: pairs.total, uniqueWindows: pairs.n };
   }
 
   /** Rebuilds the scoring kernel from the current tfjs weights (done after every fit/update). */
   refreshKernel(): void {
     const m: StreamModel = {
-      kernel: new LstmKernel(this.exportWeights()),
+      kernel: new LstmKernel(this.exportWeights(), this.opts.window),
       h: this.opts.window,
       pad: this.vocab,
       vocab: this.vocab,
       end: this.opts.endOfSession ? this.vocab : -1,
       known: this.known,
       topG: this.opts.topG,
+      thresholds: this.thresholds,
     };
     this.sessions = new LstmSessions(m);
   }
@@ -272,27 +322,54 @@ export class LstmDetector implements Detector<Sequences> {
     return ranks;
   }
 
-  /** Raw score = the worst rank in the session (records and its end); anomalous when ≥ topG. */
+  /**
+   * Raw score = the session's worst severity (records and its end, see LstmSessions.severityNext):
+   * above decisionCut exactly when the model's rule flags the session.
+   */
   score(input: Sequences): Float64Array {
     const out = new Float64Array(input.seqs.length);
     const s = this.streams();
     const slot = s.open();
     input.seqs.forEach((seq, i) => {
-      let worst = 0;
+      let worst = -Infinity;
       for (let j = 0; j < seq.length; j++) {
-        const r = s.push(slot, seq[j]);
-        if (r > worst) worst = r;
+        const v = s.severityNext(slot, seq[j]);
+        if (v > worst) worst = v;
+        s.advance(slot, seq[j]);
       }
-      const r = s.rankEnd(slot);
-      out[i] = r > worst ? r : worst;
+      const v = s.severityEnd(slot);
+      out[i] = v > worst ? v : worst;
       s.reset(slot);
     });
     s.close(slot);
     return out;
   }
 
+  /** Scores at or above this are anomalous (severity > 0; rank severities are integers). */
+  get decisionCut(): number {
+    return this.thresholds ? Number.MIN_VALUE : 0.5;
+  }
+
   isAnomalous(seq: Int32Array): boolean {
-    return this.score({ seqs: [seq], vocabSize: this.vocab })[0] >= this.opts.topG;
+    return this.flags({ seqs: [seq], vocabSize: this.vocab })[0] === 1;
+  }
+
+  /** 1 per session the model's rule flags (a record or the session end). */
+  flags(input: Sequences): Uint8Array {
+    const cut = this.decisionCut;
+    return Uint8Array.from(this.score(input), (v) => (v >= cut ? 1 : 0));
+  }
+
+  /** The decision rule in words, for reports. */
+  ruleText(): string {
+    const t = this.thresholds;
+    if (!t) return `top-${this.opts.topG}`;
+    return `p(record) < ${t.record.toPrecision(2)}, p(end) < ${t.end.toPrecision(2)}`;
+  }
+
+  /** The Float32Array inference kernel the stream runs on a window-cache miss. */
+  kernel(): LstmKernel {
+    return this.streams().model.kernel;
   }
 
   explain(input: Sequences, index: number): Explanation {
@@ -300,17 +377,19 @@ export class LstmDetector implements Detector<Sequences> {
     const s = this.streams();
     const slot = s.open();
     const g = this.opts.topG;
+    const why = this.thresholds
+      ? (p: number) => `had probability ${p.toPrecision(2)}, below ${this.thresholds!.record.toPrecision(2)}`
+      : () => `was not among the top ${g} expected`;
     try {
       for (let i = 0; i < seq.length; i++) {
-        const rank = s.rankNext(slot, seq[i]);
-        if (rank >= g) {
+        if (s.severityNext(slot, seq[i]) > 0) {
           const expected = s.expected(slot, g);
           if (!s.isKnown(seq[i])) return { reason: `unseen template ${seq[i]} at record ${i}`, expected };
-          return { reason: `template ${seq[i]} at record ${i} was not among the top ${g} expected`, expected };
+          return { reason: `template ${seq[i]} at record ${i} ${why(s.probNext(slot, seq[i]))}`, expected };
         }
         s.advance(slot, seq[i]);
       }
-      if (s.rankEnd(slot) >= g) {
+      if (s.severityEnd(slot) > 0) {
         return {
           reason: `the session ended after ${seq.length} records where no normal session ends`,
           expected: s.expected(slot, g),
@@ -325,7 +404,8 @@ export class LstmDetector implements Detector<Sequences> {
   serialize(): Uint8Array {
     if (!this.model) throw new Error('lstm: serialize() before fit()');
     const weights = this.model.getWeights().map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }));
-    return encodeModel({ format: FORMAT, opts: this.opts, vocab: this.vocab, known: Array.from(this.known) }, weights);
+    const header = { format: FORMAT, opts: this.opts, vocab: this.vocab, known: Array.from(this.known) };
+    return encodeModel({ ...header, ...(this.thresholds ? { thresholds: this.thresholds } : {}) }, weights);
   }
 
   static load(bytes: Uint8Array): LstmDetector {
@@ -334,6 +414,9 @@ export class LstmDetector implements Detector<Sequences> {
     const d = new LstmDetector(opts);
     d.vocab = Number(header.vocab);
     d.known = Uint8Array.from(header.known as number[]);
+    // Models saved before the probability rule carry no thresholds: they keep the rank rule.
+    const t = header.thresholds as { record?: unknown; end?: unknown } | undefined;
+    if (t && typeof t.record === 'number' && typeof t.end === 'number') d.thresholds = { record: t.record, end: t.end };
     if (!(d.vocab > 0) || d.known.length !== d.vocab) throw new Error('lstm: model file has a broken vocabulary');
     d.model = d.build(true);
     const expected = d.model.getWeights();

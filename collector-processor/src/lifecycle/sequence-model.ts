@@ -12,6 +12,10 @@ import '../detect/detectors';
 export interface SequenceVerdict {
   /** 0-based rank of the record's template among the predicted next templates. */
   rank: number;
+  /** Its predicted probability (0 for a template the model never saw). */
+  probability: number;
+  /** > 0 when the LSTM's rule flags it (see LstmSessions.severityNext). */
+  severity: number;
   anomalous: boolean;
   unseen: boolean;
 }
@@ -22,7 +26,13 @@ export class SequenceModel {
   private readonly lastMs = new Map<string, number>();
   private clockMs = 0;
   private readonly ids: string[];
-  private readonly verdict: SequenceVerdict = { rank: 0, anomalous: false, unseen: false };
+  private readonly verdict: SequenceVerdict = {
+    rank: 0,
+    probability: 0,
+    severity: 0,
+    anomalous: false,
+    unseen: false,
+  };
 
   constructor(
     readonly lstm: LstmDetector,
@@ -66,9 +76,22 @@ export class SequenceModel {
     const key = this.vocab.get(templateId) ?? -1;
     const v = this.verdict;
     v.unseen = key < 0 || !s.isKnown(key);
-    v.rank = s.rankNext(slot, key);
-    v.anomalous = v.rank >= this.topG;
+    s.judgeNext(slot, key, v);
+    // The model's own rule; the rank rule with g capped for small vocabularies (see topG).
+    v.anomalous = this.usesRanks ? v.rank >= this.topG : v.severity > 0;
     return v;
+  }
+
+  /** True for DeepLog's rank rule; false for the probability rule (thresholds fitted in training). */
+  get usesRanks(): boolean {
+    return this.lstm.streams().model.thresholds === undefined;
+  }
+
+  /** Why a flagged record is anomalous, in words (before the expected templates). */
+  ruleReason(v: SequenceVerdict): string {
+    if (this.usesRanks) return `template not in the top-${this.topG} expected`;
+    const t = this.lstm.streams().model.thresholds!;
+    return `template improbable here (p=${v.probability.toPrecision(2)}, below ${t.record.toPrecision(2)})`;
   }
 
   /** After push: the expected templates for the reason sentence (only built for anomalies). */

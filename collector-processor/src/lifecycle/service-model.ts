@@ -61,7 +61,7 @@ export class ServiceModel {
         .expectedBefore(sessionId)
         .map((e) => `"${textOf(e.templateId) ?? e.templateId}" (${e.probability.toFixed(2)})`)
         .join(', ');
-      reason = `template not in the top-${seq.topG} expected in session ${sessionId}; expected ${expected}`;
+      reason = `${seq.ruleReason(r)} in session ${sessionId}; expected ${expected}`;
       v.isAnomaly = true;
       v.detector = 'lstm';
       v.score = Math.max(v.score, 0.99);

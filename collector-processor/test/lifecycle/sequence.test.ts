@@ -105,7 +105,8 @@ test('the live LSTM learns session order and flags a record out of order, with t
     expect(manager.openSessions()).toBe(1); // the others went idle too
     expect(flagged.message).toBe('blk_2001 block added to map');
     expect(flagged.reason).toMatch(
-      /^template not in the top-1 expected in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/,
+      // The probability rule (the LSTM's default): p of the record under the threshold fitted in training.
+      /^template improbable here \(p=[\d.e-]+, below 0\.010\) in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/,
     );
 
     // Restart: the stored model brings its LSTM back.

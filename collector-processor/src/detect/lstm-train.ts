@@ -1,0 +1,185 @@
+/**
+ * The DeepLog training loop in TensorFlow.js over merged (window, next) pairs weighted by their
+ * count (the same objective as plain training over every window; HDFS windows repeat massively).
+ *
+ * With a validation set (pairs of held-out normal sessions) the loop runs until the validation loss
+ * stops improving: the learning rate halves after `lrPatience` epochs without improvement, training
+ * stops after `patience`, and the best epoch's weights are restored. Without one it runs a fixed
+ * number of epochs (small services, online updates).
+ */
+import { tf } from './tf-backend';
+import type { WindowPairs } from './lstm-windows';
+import { lcg } from '../util/random';
+
+export interface TrainSettings {
+  /** Maximum epochs (the exact count without a validation set). */
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  /** Optimiser steps at least: epochs are raised to reach it (tiny services merge into 1–2 batches). */
+  readonly minSteps: number;
+  /** Epochs without validation improvement before stopping. */
+  readonly patience: number;
+  /** Epochs without validation improvement before halving the learning rate. */
+  readonly lrPatience: number;
+}
+
+export interface TrainShape {
+  readonly h: number;
+  /** One-hot input width (vocab + padding key). */
+  readonly inputs: number;
+  readonly classes: number;
+}
+
+export interface TrainReport {
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly loss: number;
+  readonly valLoss: number;
+  readonly epochS: number;
+  readonly [metric: string]: number;
+}
+
+/** An improvement smaller than this share of the loss is noise, not progress. */
+const MIN_REL_GAIN = 1e-3;
+
+export async function trainPairs(
+  model: tf.LayersModel,
+  pairs: WindowPairs,
+  val: WindowPairs | undefined,
+  s: TrainSettings,
+  shape: TrainShape,
+  onEpoch?: (epoch: number, loss: number, valLoss: number) => void,
+): Promise<TrainReport> {
+  const optimizer = tf.train.adam(s.learningRate);
+  const order = Int32Array.from({ length: pairs.n }, (_, i) => i);
+  const rand = lcg(s.seed >>> 0 || 1);
+  const batch = new Batch(s.batchSize, shape.h);
+  const batchesPerEpoch = Math.max(1, Math.ceil(pairs.n / s.batchSize));
+  const epochs = val ? s.epochs : Math.max(s.epochs, Math.ceil(s.minSteps / batchesPerEpoch));
+  let best = { loss: Infinity, epoch: -1, weights: undefined as Float32Array[] | undefined };
+  let loss = NaN;
+  let valLoss = NaN;
+  let sinceBest = 0;
+  let ran = 0;
+  const t0 = performance.now();
+  for (let e = 0; e < epochs; e++) {
+    shuffle(order, rand);
+    let lossSum = 0;
+    for (let b = 0; b < order.length; b += s.batchSize) {
+      const n = batch.fill(pairs, order, b);
+      const step = tf.tidy((): tf.Scalar => {
+        const { x, y, w } = batch.tensors(n, shape);
+        return optimizer.minimize(() => weightedLoss(model, x, y, w, true), true)!;
+      });
+      lossSum += (await step.data())[0] * n;
+      step.dispose();
+    }
+    ran = e + 1;
+    loss = lossSum / Math.max(1, pairs.n);
+    if (val) valLoss = evaluate(model, val, shape);
+    onEpoch?.(e, loss, valLoss);
+    if (!val) continue;
+    if (valLoss < best.loss * (1 - MIN_REL_GAIN)) {
+      best = {
+        loss: valLoss,
+        epoch: e,
+        weights: model.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array)),
+      };
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+      if (sinceBest >= s.patience) break;
+      // Adam reads its (TS-protected) learning rate at every step: halving it keeps the moments.
+      if (sinceBest % s.lrPatience === 0) (optimizer as unknown as { learningRate: number }).learningRate /= 2;
+    }
+  }
+  optimizer.dispose();
+  if (best.weights) restore(model, best.weights);
+  const secs = (performance.now() - t0) / 1000;
+  return {
+    epochs: ran,
+    bestEpoch: best.epoch,
+    loss,
+    valLoss: val ? best.loss : NaN,
+    epochS: ran ? secs / ran : 0,
+  };
+}
+
+/** Count-weighted mean cross-entropy of the model on `pairs` (no training). */
+export function evaluate(model: tf.LayersModel, pairs: WindowPairs, shape: TrainShape, batchSize = 1024): number {
+  const batch = new Batch(batchSize, shape.h);
+  const order = Int32Array.from({ length: pairs.n }, (_, i) => i);
+  let sum = 0;
+  for (let b = 0; b < pairs.n; b += batchSize) {
+    const n = batch.fill(pairs, order, b, 1);
+    sum += tf.tidy(() => {
+      const { x, y, w } = batch.tensors(n, shape);
+      return weightedLoss(model, x, y, w, false).dataSync()[0] * n;
+    });
+  }
+  return sum / Math.max(1, pairs.total);
+}
+
+function weightedLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, training: boolean): tf.Scalar {
+  const logits = model.apply(x, { training }) as tf.Tensor;
+  const ce = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE);
+  return tf.mean(tf.mul(ce, w)) as tf.Scalar;
+}
+
+/** Reused batch buffers: windows, next keys and weights of up to `size` pairs. */
+class Batch {
+  private readonly x: Int32Array;
+  private readonly y: Int32Array;
+  private readonly w: Float32Array;
+
+  constructor(
+    readonly size: number,
+    private readonly h: number,
+  ) {
+    this.x = new Int32Array(size * h);
+    this.y = new Int32Array(size);
+    this.w = new Float32Array(size);
+  }
+
+  /**
+   * Copies pairs order[from..] into the buffers; returns how many. Weight = count / mean count
+   * (`scale` = 1 / mean count by default), so the expected batch loss equals plain training's mean
+   * over all (unmerged) windows: merging changes the cost per epoch, not the objective.
+   */
+  fill(pairs: WindowPairs, order: Int32Array, from: number, perCount?: number): number {
+    const n = Math.min(this.size, order.length - from);
+    const scale = perCount ?? pairs.n / Math.max(1, pairs.total);
+    const h = this.h;
+    for (let r = 0; r < n; r++) {
+      const p = order[from + r];
+      this.x.set(pairs.x.subarray(p * h, (p + 1) * h), r * h);
+      this.y[r] = pairs.y[p];
+      this.w[r] = pairs.count[p] * scale;
+    }
+    return n;
+  }
+
+  tensors(n: number, shape: TrainShape): { x: tf.Tensor; y: tf.Tensor; w: tf.Tensor } {
+    return {
+      x: tf.oneHot(tf.tensor2d(this.x.subarray(0, n * this.h), [n, this.h], 'int32'), shape.inputs),
+      y: tf.oneHot(tf.tensor1d(this.y.subarray(0, n), 'int32'), shape.classes),
+      w: tf.tensor1d(this.w.subarray(0, n)),
+    };
+  }
+}
+
+function shuffle(order: Int32Array, rand: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
+
+function restore(model: tf.LayersModel, weights: Float32Array[]): void {
+  const current = model.getWeights();
+  tf.tidy(() => model.setWeights(weights.map((w, i) => tf.tensor(w, current[i].shape))));
+}
