@@ -78,7 +78,7 @@ function loadRequested(request: BenchmarkRequest, options: RunOptions): Dataset 
   });
 }
 
-function modelConfig(): ModelConfig {
+export function modelConfig(): ModelConfig {
   const checked = validateWithDefaults(ModelConfig, {});
   if (!checked.ok) throw new Error('default model config does not validate');
   return checked.value;
@@ -150,7 +150,8 @@ function thresholdOf(detector: Detector<Matrix | Sequences>, train: Matrix | Seq
   return Calibration.fit(detector.score(train), threshold).cut;
 }
 
-function measure(ds: Dataset, scores: Float64Array, cut: number) {
+/** Threshold and ranking figures of test scores (estimated at the reference ratio where the dataset has one). */
+export function measure(ds: Dataset, scores: Float64Array, cut: number) {
   const labels = ds.testLabels;
   const t = thresholdMetrics(scores, labels, cut);
   let { precision, f1 } = t;
