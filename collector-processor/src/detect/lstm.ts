@@ -64,7 +64,7 @@ export const LSTM_DEFAULTS: LstmOptions = {
   topG: 9,
   layers: 2,
   units: 64,
-  epochs: 30,
+  epochs: 60,
   batchSize: 128,
   learningRate: 0.005,
   endOfSession: true,

@@ -70,7 +70,14 @@ export const LstmParams = Type.Object(
     topG: Type.Integer({ default: 9, minimum: 1, maximum: 100, title: 'Top-g candidates' }),
     hidden: Type.Integer({ default: 64, minimum: 4, maximum: 512, title: 'Hidden units' }),
     layers: Type.Integer({ default: 2, minimum: 1, maximum: 4, title: 'Layers' }),
-    epochs: Type.Integer({ default: 10, minimum: 1, maximum: 200, title: 'Epochs' }),
+    epochs: Type.Integer({
+      default: 60,
+      minimum: 1,
+      maximum: 200,
+      title: 'Max epochs',
+      description:
+        'Training stops earlier when the loss on a 10% validation split of the sessions stops improving (best epoch kept); fewer than 200 sessions train exactly this many epochs.',
+    }),
   },
   { default: {} },
 );
