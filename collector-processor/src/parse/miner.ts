@@ -347,21 +347,25 @@ export class TemplateMiner {
     return new TextEncoder().encode(JSON.stringify(state));
   }
 
+  /**
+   * One snapshot per service asked for (same layout as snapshot(), holding that service's templates
+   * only), in one pass over the templates. A service with no template held gets an empty snapshot.
+   */
+  snapshotServices(services: Iterable<string>): Map<string, Uint8Array> {
+    const parts = new Map<string, { clusters: Cluster[]; groups: [string, string[]][] }>();
+    for (const s of services) parts.set(s, { clusters: [], groups: [] });
+    for (const c of this.byId.values()) parts.get(c.service)?.clusters.push(c);
+    for (const [k, g] of this.groups) {
+      if (g.length > 0) parts.get(g[0].service)?.groups.push([k, g.map((c) => c.id)]);
+    }
+    const out = new Map<string, Uint8Array>();
+    for (const [s, p] of parts) out.set(s, new TextEncoder().encode(JSON.stringify({ version: 1, ...p })));
+    return out;
+  }
+
   /** Replace the state with a snapshot; throws a clear error on a broken one (state left unchanged). */
   restore(bytes: Uint8Array): void {
-    let state: { version: number; clusters: Cluster[]; groups: [string, string[]][] };
-    try {
-      state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch (e) {
-      throw new Error(`miner snapshot is not valid JSON: ${(e as Error).message}`);
-    }
-    if (state?.version !== 1 || !Array.isArray(state.clusters) || !Array.isArray(state.groups))
-      throw new Error('miner snapshot has an unknown layout');
-    const byId = new Map<string, Cluster>();
-    for (const c of state.clusters) {
-      if (typeof c?.id !== 'string' || !Array.isArray(c.tokens)) throw new Error('miner snapshot: bad cluster');
-      byId.set(c.id, c);
-    }
+    const state = parseSnapshot(bytes);
     this.byId.clear();
     this.groups.clear();
     this.fanOut.clear();
@@ -369,12 +373,53 @@ export class TemplateMiner {
     this.texts.clear();
     this.cache.clear();
     this.epoch++;
-    for (const c of byId.values()) this.useCounter = Math.max(this.useCounter, c.lastUse ?? 0);
+    for (const c of state.byId.values()) this.useCounter = Math.max(this.useCounter, c.lastUse ?? 0);
+    this.insert(state.byId, state.groups);
+  }
+
+  /**
+   * Replace one service's templates with those of a snapshot (its clusters of `service` only; other
+   * services' templates are untouched). Throws on a broken snapshot, leaving the state unchanged.
+   * Restored templates count as just used for eviction (another replica's use counter means nothing here).
+   */
+  restoreService(service: string, bytes: Uint8Array): void {
+    const state = parseSnapshot(bytes);
+    const byId = new Map<string, Cluster>();
+    for (const [id, c] of state.byId) {
+      if (c.service !== service) continue;
+      const held = this.byId.get(id);
+      if (held && held.service !== service)
+        throw new Error(`miner snapshot: template id ${id} of ${service} is held by ${held.service}`);
+      byId.set(id, c);
+    }
+    const groups = state.groups.filter(([, ids]) => ids.length > 0 && byId.has(ids[0]));
+    this.dropService(service);
+    this.epoch++;
+    const use = ++this.useCounter;
+    for (const c of byId.values()) c.lastUse = use;
+    this.insert(byId, groups);
+    this.evict();
+  }
+
+  /** Forget every template of one service (its groups, fan-out, skeletons). */
+  private dropService(service: string): void {
+    for (const [id, c] of this.byId) {
+      if (c.service !== service) continue;
+      this.byId.delete(id);
+      this.texts.delete(c);
+    }
+    for (const [k, c] of this.skeletons) if (c.service === service) this.skeletons.delete(k);
+    const prefix = `${service}\u0000`;
+    for (const [k, g] of this.groups) if (g.length === 0 || g[0].service === service) this.groups.delete(k);
+    for (const k of this.fanOut.keys()) if (k.startsWith(prefix)) this.fanOut.delete(k);
+  }
+
+  private insert(byId: Map<string, Cluster>, groups: [string, string[]][]): void {
     for (const [id, c] of byId) {
       this.byId.set(id, c);
       this.indexSkeleton(c);
     }
-    for (const [key, ids] of state.groups) {
+    for (const [key, ids] of groups) {
       const group = ids.map((id) => byId.get(id)).filter((c): c is Cluster => c !== undefined);
       if (group.length > 0) this.groups.set(key, group);
       const parts = key.split('\u0000');
@@ -386,6 +431,23 @@ export class TemplateMiner {
       }
     }
   }
+}
+
+function parseSnapshot(bytes: Uint8Array): { byId: Map<string, Cluster>; groups: [string, string[]][] } {
+  let state: { version: number; clusters: Cluster[]; groups: [string, string[]][] };
+  try {
+    state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new Error(`miner snapshot is not valid JSON: ${(e as Error).message}`);
+  }
+  if (state?.version !== 1 || !Array.isArray(state.clusters) || !Array.isArray(state.groups))
+    throw new Error('miner snapshot has an unknown layout');
+  const byId = new Map<string, Cluster>();
+  for (const c of state.clusters) {
+    if (typeof c?.id !== 'string' || !Array.isArray(c.tokens)) throw new Error('miner snapshot: bad cluster');
+    byId.set(c.id, c);
+  }
+  return { byId, groups: state.groups };
 }
 
 function skeletonKey(service: string, tokens: string[]): string {

@@ -1,10 +1,21 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Where miner snapshots live. Issue 6 adds SQLite/PostgreSQL implementations. */
+/** One miner snapshot under one name (a file; batch tools). */
 export interface MinerStateStore {
   load(): Promise<Uint8Array | undefined>;
   save(bytes: Uint8Array): Promise<void>;
+}
+
+/**
+ * Miner snapshots kept per service (the live pipeline: store/miner-state.ts), so replicas sharing a
+ * store never overwrite each other's templates and a replica taking a service over reads just that
+ * service's. `loadLegacy` reads the single whole-miner snapshot older versions wrote (read-only).
+ */
+export interface ServiceMinerStateStore {
+  loadService(service: string): Promise<Uint8Array | undefined>;
+  saveService(service: string, bytes: Uint8Array): Promise<void>;
+  loadLegacy?(): Promise<Uint8Array | undefined>;
 }
 
 /** Snapshot in one file, written to a temp file then renamed so a crash never leaves half a file. */
@@ -28,13 +39,17 @@ export class FileMinerStateStore implements MinerStateStore {
   }
 }
 
-/** In-memory store for tests and batch tools. */
-export class MemoryMinerStateStore implements MinerStateStore {
-  bytes: Uint8Array | undefined;
-  async load(): Promise<Uint8Array | undefined> {
-    return this.bytes;
+/** In-memory store for tests and batch tools: per-service snapshots, plus `legacy` (the old single snapshot). */
+export class MemoryMinerStateStore implements ServiceMinerStateStore {
+  readonly services = new Map<string, Uint8Array>();
+  legacy: Uint8Array | undefined;
+  async loadService(service: string): Promise<Uint8Array | undefined> {
+    return this.services.get(service);
   }
-  async save(bytes: Uint8Array): Promise<void> {
-    this.bytes = bytes.slice();
+  async saveService(service: string, bytes: Uint8Array): Promise<void> {
+    this.services.set(service, bytes.slice());
+  }
+  async loadLegacy(): Promise<Uint8Array | undefined> {
+    return this.legacy;
   }
 }

@@ -1,79 +1,184 @@
 import type { AnnotationStage, LogBatch } from '../annotate/stage';
 import { forEachRecord } from '../annotate/stage';
 import { TemplateMiner } from './miner';
-import { extractMessage } from './extract';
+import { extractMessage, serviceName } from './extract';
 import { defaultMinerConfig, type MinerConfig } from './config';
-import type { MinerStateStore } from './persistence';
+import type { ServiceMinerStateStore } from './persistence';
 import { recordTimeMs } from '../otlp/record-time';
 
 export interface TemplateStage extends AnnotationStage {
   readonly miner: TemplateMiner;
-  /** Restore from the store (call once before the first batch); a broken snapshot starts empty and is reported. */
+  /**
+   * Read the old single whole-miner snapshot, if the store has one (call once before the first batch);
+   * a broken one starts empty and is reported. Per-service snapshots are read lazily by process().
+   */
   open(): Promise<void>;
-  /** Write a snapshot now. */
+  /** Write the snapshots of the services mined since the last write, now. */
   snapshot(): Promise<void>;
+}
+
+export interface TemplateStageOptions {
+  /**
+   * A service that had no record here for this long has its stored snapshot read again on its next
+   * record, and taken when another replica wrote it meanwhile (the service was served elsewhere).
+   * Default: `snapshot.intervalS`.
+   */
+  reloadAfterIdleMs?: number;
+  /** Wall clock (tests). */
+  now?: () => number;
+}
+
+/** What this stage knows of a service whose snapshot it read. */
+interface Known {
+  /** Wall ms of the service's last batch here. */
+  lastMs: number;
+  /** Fingerprint of the stored snapshot as last read or written here (undefined: none). */
+  stored: string | undefined;
 }
 
 /**
  * The parse stage: fills `batch.facts[i]` (service, message, severity, template id/text, params) for
- * every record in record order. Snapshots every `snapshot.intervalS` seconds (checked per batch) and on close.
+ * every record in record order.
+ *
+ * With a store, templates are kept per service (`store.loadService`/`saveService`): the first batch
+ * holding a service waits until that service's snapshot is read and restored, so no record of it is
+ * mined before its templates are back (ids would diverge otherwise); later batches of the service go
+ * straight through. Every `snapshot.intervalS` seconds (checked per batch) and on close, the services
+ * mined since the last write are written, each on its own; a service this replica no longer receives
+ * is never written again, so it cannot overwrite the replica that took it over.
  */
 export function createTemplateStage(
   config: Partial<MinerConfig> = {},
-  store?: MinerStateStore,
+  store?: ServiceMinerStateStore,
   onError: (message: string) => void = () => {},
+  options: TemplateStageOptions = {},
 ): TemplateStage {
   const cfg = defaultMinerConfig(config);
   const miner = new TemplateMiner(cfg);
-  let lastSnapshotMs = Date.now();
+  const clock = options.now ?? Date.now;
+  const reloadAfterMs = options.reloadAfterIdleMs ?? cfg.snapshot.intervalS * 1000;
+  let lastSnapshotMs = clock();
   let saving: Promise<void> | undefined;
+  const known = new Map<string, Known>();
+  const loading = new Map<string, Promise<void>>();
+  const dirty = new Set<string>();
+
+  const load = async (service: string): Promise<void> => {
+    const had = known.get(service);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await store!.loadService(service);
+    } catch (e) {
+      // Mined from what this replica holds (empty, the old single snapshot's, or its own); the next
+      // idle period reads again.
+      onError(`template snapshot of ${service} not read, mining it from the templates held: ${(e as Error).message}`);
+      known.set(service, { lastMs: clock(), stored: had?.stored });
+      return;
+    }
+    const stored = bytes ? fingerprint(bytes) : undefined;
+    if (bytes && stored !== had?.stored) {
+      try {
+        miner.restoreService(service, bytes);
+        dirty.delete(service);
+      } catch (e) {
+        onError(`template snapshot of ${service} not restored, keeping the templates held: ${(e as Error).message}`);
+      }
+    }
+    known.set(service, { lastMs: clock(), stored });
+  };
 
   const snapshot = async (): Promise<void> => {
     if (!store) return;
-    lastSnapshotMs = Date.now();
-    try {
-      await store.save(miner.snapshot());
-    } catch (e) {
-      onError(`template snapshot not saved: ${(e as Error).message}`);
+    lastSnapshotMs = clock();
+    if (dirty.size === 0) return;
+    const services = [...dirty];
+    dirty.clear();
+    const failed: string[] = [];
+    let reason = '';
+    for (const [service, bytes] of miner.snapshotServices(services)) {
+      try {
+        await store.saveService(service, bytes);
+        const k = known.get(service);
+        if (k) k.stored = fingerprint(bytes);
+      } catch (e) {
+        dirty.add(service);
+        failed.push(service);
+        reason = (e as Error).message;
+      }
     }
+    if (failed.length > 0)
+      onError(
+        `template snapshot not saved for ${failed.length} service(s) (${failed.slice(0, 3).join(', ')}): ${reason}`,
+      );
+  };
+
+  const mine = (batch: LogBatch): void => {
+    const now = clock();
+    if (store) for (const rl of batch.data.resourceLogs) dirty.add(serviceName(rl));
+    forEachRecord(batch.data, (record, resource, _scope, i) => {
+      const { service, message, severityNumber } = extractMessage(record, resource, cfg.messageFields);
+      // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
+      const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
+      batch.facts[i] = {
+        ...batch.facts[i],
+        service,
+        message,
+        severityNumber,
+        templateId: r.templateId,
+        template: r.template,
+        params: r.params,
+        newTemplate: r.isNew,
+      };
+    });
+    if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
+      saving = snapshot().finally(() => (saving = undefined));
   };
 
   return {
     name: 'parse',
     miner,
     async open(): Promise<void> {
-      if (!store) return;
+      if (!store?.loadLegacy) return;
       try {
-        const bytes = await store.load();
+        const bytes = await store.loadLegacy();
         if (bytes) miner.restore(bytes);
       } catch (e) {
         onError(`template snapshot not restored, starting empty: ${(e as Error).message}`);
       }
     },
     snapshot,
-    process(batch: LogBatch): void {
-      const now = Date.now();
-      forEachRecord(batch.data, (record, resource, _scope, i) => {
-        const { service, message, severityNumber } = extractMessage(record, resource, cfg.messageFields);
-        // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
-        const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
-        batch.facts[i] = {
-          ...batch.facts[i],
-          service,
-          message,
-          severityNumber,
-          templateId: r.templateId,
-          template: r.template,
-          params: r.params,
-          newTemplate: r.isNew,
-        };
-      });
-      if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
-        saving = snapshot().finally(() => (saving = undefined));
+    process(batch: LogBatch): void | Promise<void> {
+      if (!store) return mine(batch);
+      const now = clock();
+      let waits: Promise<void>[] | undefined;
+      for (const rl of batch.data.resourceLogs) {
+        const service = serviceName(rl);
+        const pending = loading.get(service);
+        if (pending) {
+          (waits ??= []).push(pending);
+          continue;
+        }
+        const k = known.get(service);
+        if (k === undefined || now - k.lastMs >= reloadAfterMs) {
+          const p = load(service).finally(() => loading.delete(service));
+          loading.set(service, p);
+          (waits ??= []).push(p);
+        } else k.lastMs = now;
+      }
+      if (!waits) return mine(batch);
+      return Promise.all(waits).then(() => mine(batch));
     },
     async close(): Promise<void> {
+      await Promise.all(loading.values());
       await saving;
       await snapshot();
     },
   };
+}
+
+/** Length and FNV-1a of the bytes: tells whether a stored snapshot is still the one read or written here. */
+function fingerprint(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
 }

@@ -1,18 +1,30 @@
-import type { MinerStateStore } from '../parse/persistence';
+import type { ServiceMinerStateStore } from '../parse/persistence';
 import type { Store } from './store';
 
-/** The template miner's snapshot kept in the Store under `key` (e.g. one key per service). */
-export class StoreMinerState implements MinerStateStore {
-  constructor(
-    private readonly store: Store,
-    readonly key: string,
-  ) {}
+/** The key of the single whole-miner snapshot versions before per-service snapshots wrote (read only now). */
+export const LEGACY_MINER_KEY = 'miner';
 
-  load(): Promise<Uint8Array | undefined> {
-    return this.store.loadMinerState(this.key);
+/** The Store key of one service's miner snapshot. */
+export function minerKey(service: string): string {
+  return `${LEGACY_MINER_KEY}:${service}`;
+}
+
+/**
+ * The template miner's snapshots in the Store, one row per service (`miner:<service>`); the old
+ * `miner` row is only read, as a fallback for services that have no row of their own yet.
+ */
+export class StoreMinerState implements ServiceMinerStateStore {
+  constructor(private readonly store: Store) {}
+
+  loadService(service: string): Promise<Uint8Array | undefined> {
+    return this.store.loadMinerState(minerKey(service));
   }
 
-  save(bytes: Uint8Array): Promise<void> {
-    return this.store.saveMinerState(this.key, bytes);
+  saveService(service: string, bytes: Uint8Array): Promise<void> {
+    return this.store.saveMinerState(minerKey(service), bytes);
+  }
+
+  loadLegacy(): Promise<Uint8Array | undefined> {
+    return this.store.loadMinerState(LEGACY_MINER_KEY);
   }
 }

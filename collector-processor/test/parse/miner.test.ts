@@ -51,6 +51,41 @@ describe('TemplateMiner', () => {
     expect(m2.size).toBe(1);
   });
 
+  it("snapshots one service and restores it into another miner without touching that miner's other services", () => {
+    const m = new TemplateMiner();
+    const a1 = m.add('a', 'session opened for alice today');
+    m.add('a', 'session opened for bob today'); // generalises a1: a fresh miner would give 'session opened for carol today' a new id
+    m.add('b', 'cache warmed in 5 ms');
+    const snaps = m.snapshotServices(['a', 'none']);
+    expect([...snaps.keys()]).toEqual(['a', 'none']);
+
+    const m2 = new TemplateMiner();
+    const own = m2.add('c', 'disk 1 full');
+    const fresh = new TemplateMiner().add('a', 'session opened for carol today');
+    expect(fresh.templateId).not.toBe(a1.templateId);
+    m2.restoreService('a', snaps.get('a')!);
+    expect(
+      m2
+        .clusters()
+        .map((c) => c.service)
+        .sort(),
+    ).toEqual(['a', 'c']);
+    expect(m2.add('a', 'session opened for carol today')).toMatchObject({ templateId: a1.templateId, isNew: false });
+    expect(m2.add('c', 'disk 2 full').templateId).toBe(own.templateId);
+    // restoring again replaces the service's templates (no duplicates); an empty snapshot empties it
+    m2.restoreService('a', snaps.get('a')!);
+    expect(m2.size).toBe(2);
+    m2.restoreService('a', snaps.get('none')!);
+    expect(m2.clusters().map((c) => c.service)).toEqual(['c']);
+    expect(m2.add('a', 'session opened for dave today').isNew).toBe(true);
+    // a whole-miner snapshot restores one service too (the old single snapshot)
+    const m3 = new TemplateMiner();
+    m3.restoreService('b', m.snapshot());
+    expect(m3.clusters().map((c) => c.service)).toEqual(['b']);
+    expect(() => m3.restoreService('a', new Uint8Array([0xff]))).toThrow(/snapshot/);
+    expect(m3.size).toBe(1);
+  });
+
   describe('bad input', () => {
     const m = new TemplateMiner({ maxTokens: 100, maxLineLength: 10_000 });
     it('empty and blank bodies are unparsed', () => {

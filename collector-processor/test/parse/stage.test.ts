@@ -79,17 +79,146 @@ describe('createTemplateStage', () => {
     const b1 = batch('api', [{ stringValue: 'worker 3 started' }]);
     await s1.process(b1);
     await s1.close!();
+    expect([...store.services.keys()]).toEqual(['api']);
     const s2 = createTemplateStage({}, store);
     await s2.open();
     const b2 = batch('api', [{ stringValue: 'worker 8 started' }]);
     await s2.process(b2);
     expect(b2.facts[0].templateId).toBe(b1.facts[0].templateId);
 
-    store.bytes = new Uint8Array([1, 2, 3]);
+    store.legacy = new Uint8Array([1, 2, 3]);
     const errors: string[] = [];
     const s3 = createTemplateStage({}, store, (m) => errors.push(m));
     await s3.open();
     expect(errors[0]).toMatch(/not restored/);
     expect(s3.miner.size).toBe(0);
+
+    store.services.set('api', new Uint8Array([1, 2, 3]));
+    const s4 = createTemplateStage({}, store, (m) => errors.push(m));
+    await s4.process(batch('api', [{ stringValue: 'worker 9 started' }]));
+    expect(errors[1]).toMatch(/snapshot of api not restored/);
+    expect(s4.miner.size).toBe(1);
+  });
+
+  describe('per-service snapshots shared by replicas', () => {
+    const users = (names: string[]) => names.map((n) => ({ stringValue: `session opened for ${n} today` }));
+
+    it('two stages on one store: each writes only its services; a third sees both with the same ids', async () => {
+      const store = new MemoryMinerStateStore();
+      const r1 = createTemplateStage({}, store);
+      const r2 = createTemplateStage({}, store);
+      const a = batch('checkout', users(['alice', 'bob'])); // 'session opened for <*> today' after generalising
+      const b = batch('cart', [{ stringValue: 'cart 7 emptied' }]);
+      await r1.process(a);
+      await r2.process(b);
+      await r1.snapshot();
+      await r2.snapshot();
+      expect([...store.services.keys()].sort()).toEqual(['cart', 'checkout']);
+
+      const r3 = createTemplateStage({}, store);
+      const a3 = batch('checkout', users(['carol']));
+      const b3 = batch('cart', [{ stringValue: 'cart 9 emptied' }]);
+      await r3.process(a3);
+      await r3.process(b3);
+      expect(a3.facts[0]).toMatchObject({ templateId: a.facts[0].templateId, newTemplate: false });
+      expect(b3.facts[0]).toMatchObject({ templateId: b.facts[0].templateId, newTemplate: false });
+      // without the snapshot, 'session opened for carol today' would be a new template with another id
+      const alone = createTemplateStage();
+      const a4 = batch('checkout', users(['carol']));
+      await alone.process(a4);
+      expect(a4.facts[0].templateId).not.toBe(a.facts[0].templateId);
+    });
+
+    it('no record of a service is mined before its snapshot is read; batches arriving meanwhile wait too', async () => {
+      const inner = new MemoryMinerStateStore();
+      const first = createTemplateStage({}, inner);
+      const a = batch('checkout', users(['alice', 'bob']));
+      await first.process(a);
+      await first.close!();
+
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let reads = 0;
+      const slow = {
+        loadService: async (s: string) => {
+          reads++;
+          await gate;
+          return inner.loadService(s);
+        },
+        saveService: (s: string, bytes: Uint8Array) => inner.saveService(s, bytes),
+      };
+      const next = createTemplateStage({}, slow);
+      const b1 = batch('checkout', users(['carol']));
+      const b2 = batch('checkout', users(['dave']));
+      const p1 = next.process(b1);
+      const p2 = next.process(b2);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(b1.facts).toHaveLength(0);
+      expect(b2.facts).toHaveLength(0);
+      expect(next.miner.size).toBe(0);
+      release();
+      await Promise.all([p1, p2]);
+      expect(reads).toBe(1);
+      expect(b1.facts[0].templateId).toBe(a.facts[0].templateId);
+      expect(b2.facts[0].templateId).toBe(a.facts[0].templateId);
+      // known now: the next batch is mined synchronously, no read
+      const b3 = batch('checkout', users(['erin']));
+      expect(next.process(b3)).toBeUndefined();
+      expect(b3.facts[0].templateId).toBe(a.facts[0].templateId);
+      expect(reads).toBe(1);
+    });
+
+    it('a service that moved away is not written again; when it comes back after an idle period the newer snapshot is read', async () => {
+      const store = new MemoryMinerStateStore();
+      let now = 1_000_000;
+      const opts = { reloadAfterIdleMs: 60_000, now: () => now };
+      const r1 = createTemplateStage({}, store, undefined, opts);
+      const r2 = createTemplateStage({}, store, undefined, opts);
+      const a1 = batch('checkout', users(['alice']));
+      await r1.process(a1);
+      await r1.snapshot();
+      // the ring moves checkout to r2, which learns a template r1 never saw
+      now += 1_000;
+      const a2 = batch('checkout', users(['bob']).concat([{ stringValue: 'payment 42 declined' }]));
+      await r2.process(a2);
+      expect(a2.facts[0].templateId).toBe(a1.facts[0].templateId);
+      await r2.snapshot();
+      const written = store.services.get('checkout');
+      // r1 keeps other services busy and snapshots: checkout is not dirty there, r2's row stays
+      now += 30_000;
+      await r1.process(batch('cart', [{ stringValue: 'cart 7 emptied' }]));
+      await r1.close!();
+      expect(store.services.get('checkout')).toBe(written);
+      // checkout comes back to r1 after more than the idle period: r1 reads r2's snapshot first
+      now += 60_000;
+      const back = batch('checkout', [{ stringValue: 'payment 43 declined' }]);
+      await r1.process(back);
+      expect(back.facts[0]).toMatchObject({ templateId: a2.facts[1].templateId, newTemplate: false });
+    });
+
+    it("reads the old single 'miner' snapshot at open; a service's own snapshot wins over it", async () => {
+      const old = createTemplateStage();
+      const a = batch('checkout', users(['alice', 'bob']));
+      const c = batch('cart', [{ stringValue: 'cart 7 emptied' }]);
+      await old.process(a);
+      await old.process(c);
+      const store = new MemoryMinerStateStore();
+      store.legacy = old.miner.snapshot();
+      // cart has its own, newer snapshot in which 'cart <*> emptied' is unknown and 'cart reset' is known
+      const cartOwn = createTemplateStage({}, store);
+      const reset = batch('cart', [{ stringValue: 'cart reset' }]);
+      await cartOwn.process(reset);
+      await cartOwn.snapshot();
+
+      const s = createTemplateStage({}, store);
+      await s.open();
+      const a2 = batch('checkout', users(['carol']));
+      await s.process(a2);
+      expect(a2.facts[0].templateId).toBe(a.facts[0].templateId);
+      const c2 = batch('cart', [{ stringValue: 'cart reset' }, { stringValue: 'cart 9 emptied' }]);
+      await s.process(c2);
+      expect(c2.facts[0]).toMatchObject({ templateId: reset.facts[0].templateId, newTemplate: false });
+      expect(c2.facts[1].newTemplate).toBe(true); // the legacy row's 'cart <*> emptied' was replaced
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Scale-out (docs/scaling.md): two processor processes share one PostgreSQL store. Replica A
- * learns a service and is stopped; replica B takes the service over and scores its very first
- * record with A's model version, without relearning.
+ * learns a service and is stopped; replica B, running since before A learned, takes the service
+ * over and scores its very first record with A's model version and A's template ids, without relearning.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -69,7 +69,12 @@ function startReplica(pgUrl: string, downstream: string): Promise<Replica> {
 }
 
 async function send(replica: Replica, messages: string[]): Promise<void> {
-  const body = encodeLogsRequest(batchOf('checkout', messages.map((m) => logRecord(m))).data);
+  const body = encodeLogsRequest(
+    batchOf(
+      'checkout',
+      messages.map((m) => logRecord(m)),
+    ).data,
+  );
   const answer = await grpcExport(replica.grpc, body);
   if (answer.code !== 0) throw new Error(`export failed: ${answer.code} ${answer.details}`);
 }
@@ -94,35 +99,49 @@ describe('two replicas sharing PostgreSQL', () => {
     pg.stop();
   });
 
-  test('a replica that takes over a service scores it at once with the stored model version', async () => {
+  test('a replica that takes over a service scores it at once with the stored model version and its templates', async () => {
     const url = await pg.createDatabase('replicas');
     const endpoint = await downstream.start();
     const a = await startReplica(url, endpoint);
-    try {
-      await send(a, normalLines(300));
-      for (let i = 0; i < 200; i++) {
-        const [s] = await services(a);
-        if (s?.status === 'scoring') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect((await services(a))[0]).toMatchObject({ service: 'checkout', status: 'scoring', activeVersion: 1 });
-    } finally {
-      expect(await a.stop()).toBe(0);
-    }
-
+    // B runs alongside A from the start: it must get checkout's templates when checkout reaches it,
+    // not only what the store held when B started (miner snapshots are per service)
     const b = await startReplica(url, endpoint);
-    try {
-      const before = downstream.data().length;
-      await send(b, ['GET /api/items/77 200 in 12 ms', 'database connection pool exhausted after 30 s']);
-      const records = downstream
+    const attr = (r: LogRecord, key: string) => r.attributes.find((kv) => kv.key === key)?.value;
+    const recordsSince = (n: number) =>
+      downstream
         .data()
-        .slice(before)
+        .slice(n)
         .flatMap((d) => d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
-      const attr = (r: LogRecord, key: string) => r.attributes.find((kv) => kv.key === key)?.value;
-      expect(records).toHaveLength(2);
-      expect(records.map((r) => attr(r, ATTR.unscored))).toEqual([undefined, undefined]);
+    try {
+      try {
+        // 'session opened for <*> today' after generalising: a miner without A's templates would
+        // give 'session opened for carol today' a new id
+        await send(a, [...normalLines(298), 'session opened for alice today', 'session opened for bob today']);
+        for (let i = 0; i < 200; i++) {
+          const [s] = await services(a);
+          if (s?.status === 'scoring') break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect((await services(a))[0]).toMatchObject({ service: 'checkout', status: 'scoring', activeVersion: 1 });
+      } finally {
+        expect(await a.stop()).toBe(0);
+      }
+      const fromA = recordsSince(0);
+      const sessionId = attr(fromA[fromA.length - 1], ATTR.templateId)?.stringValue;
+      expect(sessionId).toBeDefined();
+
+      const before = downstream.data().length;
+      await send(b, [
+        'GET /api/items/77 200 in 12 ms',
+        'database connection pool exhausted after 30 s',
+        'session opened for carol today',
+      ]);
+      const records = recordsSince(before);
+      expect(records).toHaveLength(3);
+      expect(records.map((r) => attr(r, ATTR.unscored))).toEqual([undefined, undefined, undefined]);
       expect(attr(records[0], ATTR.isAnomaly)?.boolValue).toBe(false);
       expect(attr(records[1], ATTR.isAnomaly)?.boolValue).toBe(true);
+      expect(attr(records[2], ATTR.templateId)?.stringValue).toBe(sessionId);
       expect((await services(b))[0]).toMatchObject({ service: 'checkout', status: 'scoring', activeVersion: 1 });
     } finally {
       expect(await b.stop()).toBe(0);

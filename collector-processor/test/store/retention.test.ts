@@ -65,13 +65,17 @@ describe('startRetention', () => {
 });
 
 describe('StoreMinerState', () => {
-  it('loads and saves the template miner snapshot under its key', async () => {
+  it("keeps one snapshot per service under miner:<service> and reads the old single 'miner' row", async () => {
     const store = await sqlite();
-    const web = new StoreMinerState(store, 'miner:web');
-    expect(await web.load()).toBeUndefined();
-    await web.save(Uint8Array.of(5, 6, 7));
-    expect(Array.from((await new StoreMinerState(store, 'miner:web').load())!)).toEqual([5, 6, 7]);
-    expect(await new StoreMinerState(store, 'miner:db').load()).toBeUndefined();
+    const state = new StoreMinerState(store);
+    expect(await state.loadService('web')).toBeUndefined();
+    await state.saveService('web', Uint8Array.of(5, 6, 7));
+    expect(Array.from((await new StoreMinerState(store).loadService('web'))!)).toEqual([5, 6, 7]);
+    expect(Array.from((await store.loadMinerState('miner:web'))!)).toEqual([5, 6, 7]);
+    expect(await state.loadService('db')).toBeUndefined();
+    expect(await state.loadLegacy()).toBeUndefined();
+    await store.saveMinerState('miner', Uint8Array.of(1));
+    expect(Array.from((await state.loadLegacy())!)).toEqual([1]);
     await store.close();
   });
 });
