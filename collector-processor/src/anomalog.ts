@@ -37,9 +37,7 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
   const cleanup: (() => Promise<void>)[] = [() => store.close()];
   try {
     const registry = new Registry();
-    const parse = createTemplateStage(config.parser, new StoreMinerState(store), (message) =>
-      logger.error(message),
-    );
+    const parse = createTemplateStage(config.parser, new StoreMinerState(store), (message) => logger.error(message));
     await parse.open();
     let manager: LifecycleManager | undefined;
     const metrics = createDetectionMetrics(

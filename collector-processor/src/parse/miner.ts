@@ -213,7 +213,7 @@ export class TemplateMiner {
     this.cacheHits++;
     const c = e.cluster;
     c.count++;
-    c.lastSeenMs = nowMs;
+    seen(c, nowMs);
     c.lastUse = ++this.useCounter;
     const sc = this.scanner;
     const { paramAt, paramSkip } = e;
@@ -322,7 +322,7 @@ export class TemplateMiner {
 
   private touch(c: Cluster, raw: string[], masked: string[], nowMs: number, isNew: boolean): MineResult {
     c.count++;
-    c.lastSeenMs = nowMs;
+    seen(c, nowMs);
     c.lastUse = ++this.useCounter;
     // params come from the line's own variable positions (its length may differ from the template's)
     const tokens = masked.length === c.tokens.length ? c.tokens : masked;
@@ -448,6 +448,15 @@ function parseSnapshot(bytes: Uint8Array): { byId: Map<string, Cluster>; groups:
     byId.set(c.id, c);
   }
   return { byId, groups: state.groups };
+}
+
+/**
+ * A record of the template at `nowMs` (its own time): records can arrive out of order (several
+ * sources, retries, late batches), so first/last seen widen to it and never move back.
+ */
+function seen(c: Cluster, nowMs: number): void {
+  if (nowMs > c.lastSeenMs) c.lastSeenMs = nowMs;
+  if (nowMs < c.firstSeenMs) c.firstSeenMs = nowMs;
 }
 
 function skeletonKey(service: string, tokens: string[]): string {

@@ -1,4 +1,4 @@
-import { TemplateMiner, UNPARSED_TEMPLATE } from '../../src/parse/miner';
+import { TemplateMiner, UNPARSED_TEMPLATE, type MinerOptions } from '../../src/parse/miner';
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
 
 describe('TemplateMiner', () => {
@@ -27,6 +27,28 @@ describe('TemplateMiner', () => {
     m.add('s', 'job 2 done', 20);
     const [c] = m.clusters();
     expect(c).toMatchObject({ count: 2, firstSeenMs: 10, lastSeenMs: 20 });
+  });
+
+  describe.each<[string, MinerOptions]>([
+    ['fast path with the template cache', {}],
+    ['fast path without the cache', { cacheSize: 0 }],
+    ['general path', { fastPath: false }],
+  ])('first/last seen under out-of-order records (%s)', (_name, options) => {
+    it('widen to the earliest and latest record time and never move back', () => {
+      const m = new TemplateMiner({}, options);
+      // the same masked line again and again: after the first, the cache answers (when on)
+      const times = [20, 10, 30, 15, 25, 5, 12];
+      for (const [i, t] of times.entries()) m.add('s', `job ${i} done`, t);
+      // lines that generalise a template: routed by matching, not by the cache
+      m.add('s', 'session opened for alice today', 200);
+      m.add('s', 'session opened for bob today', 100);
+      m.add('s', 'session opened for carol today', 300);
+      m.add('s', 'session opened for dave today', 150);
+      const byText = new Map(m.clusters().map((c) => [c.tokens.join(' '), c]));
+      expect(byText.get('job <*> done')).toMatchObject({ count: 7, firstSeenMs: 5, lastSeenMs: 30 });
+      expect(byText.get('session opened for <*> today')).toMatchObject({ count: 4, firstSeenMs: 100, lastSeenMs: 300 });
+      if (options.fastPath !== false && options.cacheSize !== 0) expect(m.cacheHits).toBeGreaterThan(0);
+    });
   });
 
   it('evicts the least recently seen template beyond maxTemplates', () => {

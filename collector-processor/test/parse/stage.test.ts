@@ -70,6 +70,13 @@ describe('createTemplateStage', () => {
     await stage.process(b);
     const [cluster] = stage.miner.clusters();
     expect(cluster).toMatchObject({ count: 3, firstSeenMs: Date.UTC(2026, 0, 1), lastSeenMs: Date.UTC(2026, 0, 3) });
+    // a late batch of older records (a retry, a slow source) widens first seen and keeps last seen
+    const late = batch('api', [{ stringValue: 'job 4 done' }, { stringValue: 'job 5 done' }]);
+    const [older, oldest] = late.data.resourceLogs[0].scopeLogs[0].logRecords;
+    older.timeUnixNano = BigInt(Date.UTC(2026, 0, 2)) * 1_000_000n;
+    oldest.timeUnixNano = BigInt(Date.UTC(2025, 11, 31)) * 1_000_000n;
+    await stage.process(late);
+    expect(cluster).toMatchObject({ count: 5, firstSeenMs: Date.UTC(2025, 11, 31), lastSeenMs: Date.UTC(2026, 0, 3) });
   });
 
   it('snapshots on close and a new stage restores the same ids; a broken snapshot starts empty', async () => {
