@@ -71,6 +71,8 @@ const DRAIN3_GA: Record<string, number> = {
   OpenSSH: 0.718,
 };
 
+const REPLAY_RUNS = 7;
+
 function throughput(dir: string): BenchCase {
   const csv = join(dir, 'HDFS', 'HDFS_2k.log_structured.csv');
   const rows = parseCsv(readFileSync(csv, 'utf8'));
@@ -83,12 +85,19 @@ function throughput(dir: string): BenchCase {
   const lines: string[] = [];
   for (let i = 0; lines.length < 200_000; i++)
     lines.push(base[i % base.length].replace(/\d+/g, (d) => String((Number(d.slice(0, 9)) + i) % 1e9)));
-  const miner = new TemplateMiner();
-  for (let i = 0; i < 20_000; i++) miner.add('hdfs', lines[i], 0); // warm-up
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < lines.length; i++) miner.add('hdfs', lines[i], 0);
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { dataset: 'HDFS-replay', mode: 'throughput', lines: lines.length, lines_per_s: Math.round(lines.length / s) };
+  // One pass takes a fraction of a second, so a scheduler hiccup moves it a lot: the median of
+  // REPLAY_RUNS passes, each on a fresh (warmed-up) miner.
+  const rates: number[] = [];
+  for (let run = 0; run < REPLAY_RUNS; run++) {
+    const miner = new TemplateMiner();
+    for (let i = 0; i < 20_000; i++) miner.add('hdfs', lines[i], 0); // warm-up
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < lines.length; i++) miner.add('hdfs', lines[i], 0);
+    rates.push(lines.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  rates.sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)];
+  return { dataset: 'HDFS-replay', mode: 'throughput', lines: lines.length, runs: REPLAY_RUNS, lines_per_s: Math.round(median) };
 }
 
 function main(): void {
@@ -128,7 +137,7 @@ function main(): void {
       '',
       markdownTable([...cases, mean], ['dataset', 'group_accuracy', 'parsing_accuracy', 'drain3_group_accuracy']),
       '',
-      `Throughput, single core, 200,000-line HDFS-like replay: **${Number(tp.lines_per_s).toLocaleString('en-US')} lines/s** (Drain3: about 117,000).`,
+      `Throughput, single core, 200,000-line HDFS-like replay, median of 7 passes: **${Number(tp.lines_per_s).toLocaleString('en-US')} lines/s** (Drain3: about 117,000).`,
     ].join('\n'),
   );
 }
