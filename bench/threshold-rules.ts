@@ -12,8 +12,8 @@ import { Calibration, quantile } from '../collector-processor/src/detect/calibra
 import { potQuantile } from '../collector-processor/src/detect/pot';
 import type { Detector, Matrix } from '../collector-processor/src/detect/detector';
 import { availableDatasets, loadDataset } from '../collector-processor/src/evaluate/datasets';
-import { DEFAULT_FEATURE_CONFIG, dampsRepeats, matrixInputs } from '../collector-processor/src/evaluate/features';
-import { dampRepeats } from '../collector-processor/src/features/repeats';
+import { DEFAULT_FEATURE_CONFIG, matrixInputs } from '../collector-processor/src/evaluate/features';
+import { fitRows } from '../collector-processor/src/features/tabular';
 import { measure, modelConfig } from '../collector-processor/src/evaluate/run';
 import { shuffle, type Dataset } from '../collector-processor/src/evaluate/dataset';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
@@ -65,7 +65,7 @@ function inputs(ds: Dataset): { train: Matrix; test: Matrix } {
 
 async function fitted(d: DetectorName, train: Matrix): Promise<Detector<Matrix>> {
   const det = detectorFactory(d).create({ ...modelConfig().detectors[d].params }, SEED) as Detector<Matrix>;
-  await det.fit(dampsRepeats(d) ? dampRepeats(train) : train);
+  await det.fit(fitRows(d, train, DEFAULT_FEATURE_CONFIG));
   return det;
 }
 

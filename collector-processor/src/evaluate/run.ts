@@ -20,7 +20,7 @@ import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
 import type { Dataset } from './dataset';
-import { dampRepeats } from '../features/repeats';
+import { fitRows } from '../features/tabular';
 import { DEFAULT_FEATURE_CONFIG, dampsRepeats, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
 import { averagePrecision, f1Ceiling, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
 
@@ -113,7 +113,7 @@ async function runOne(
     const rows = inputs.train;
     ({ train, test } = inputs);
     const damp = dampsRepeats(name, cfg);
-    fitOn = () => (damp ? dampRepeats(rows) : rows);
+    fitOn = () => fitRows(name, rows, cfg);
     mode = inputs.mode + (damp ? ', damped repeats' : '');
   }
   const t0 = performance.now();

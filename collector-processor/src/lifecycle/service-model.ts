@@ -1,7 +1,8 @@
 /**
- * One service's trained model: the template frequencies of its training window and the tabular
- * detectors fitted on the record vectors of that window, each with its calibration (raw score →
- * 0..1 and a threshold). Scores a service's records of a batch in one matrix pass per detector.
+ * One service's trained model: the template frequencies of its training window, the scaler of its
+ * record vectors and the tabular detectors fitted on the standardised vectors of that window, each
+ * with its calibration (raw score → 0..1 and a threshold). Scores a service's records of a batch in
+ * one matrix pass per detector.
  */
 import type { DetectorName } from '@anomalog/shared';
 import type { Detector, Matrix } from '../detect/detector';
@@ -9,6 +10,7 @@ import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { Calibration } from '../detect/calibration';
 import { SequenceModel } from './sequence-model';
+import { Standardizer } from '../features/scale';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 export interface ModelMember {
@@ -38,6 +40,11 @@ export class ServiceModel {
     readonly normalTemplates: ReadonlySet<string> = new Set(),
     /** DeepLog over the service's sessions, when the LSTM is enabled and sessions exist. */
     readonly sequence?: SequenceModel,
+    /**
+     * Standardises record vectors before the members see them (fitted on the training window,
+     * features/tabular.ts). Models saved before it existed have none: their members take raw vectors.
+     */
+    readonly scaler?: Standardizer,
   ) {}
 
   /**
@@ -72,10 +79,11 @@ export class ServiceModel {
     return reason;
   }
 
-  /** Raw scores of every member for the rows of `m`: member-major, `raw[k*rows + r]`. */
+  /** Raw scores of every member for the rows of `m` (raw record vectors): member-major, `raw[k*rows + r]`. */
   scoreMatrix(m: Matrix): Float64Array {
+    const x = this.scaler ? this.scaler.transform(m) : m;
     const out = new Float64Array(this.members.length * m.rows);
-    this.members.forEach((mem, k) => out.set(mem.detector.score(m), k * m.rows));
+    this.members.forEach((mem, k) => out.set(mem.detector.score(x), k * m.rows));
     return out;
   }
 
@@ -115,7 +123,8 @@ export class ServiceModel {
   reason(m: Matrix, r: number, templateId: string, v: Verdict): string {
     if (v.member < 0) return v.reason;
     const mem = this.members[v.member];
-    const ex = mem.detector.explain(m, r, RECORD_FEATURES);
+    const row = { data: m.data.slice(r * m.cols, (r + 1) * m.cols), rows: 1, cols: m.cols };
+    const ex = mem.detector.explain(this.scaler ? this.scaler.transform(row) : row, 0, RECORD_FEATURES);
     const top = ex.features?.[0];
     if (top && top.index === 0) return `rare template (${oneIn(this.freq, templateId)})`;
     const what = top ? `unusual ${RECORD_FEATURES[top.index] ?? 'features'}` : ex.reason;
@@ -130,6 +139,9 @@ export class ServiceModel {
       counts: [...this.freq.counts],
       normalTemplates: [...this.normalTemplates],
       sequence: this.sequence?.toJSON(),
+      scaler: this.scaler
+        ? { mean: Array.from(this.scaler.params.mean), scale: Array.from(this.scaler.params.scale) }
+        : undefined,
       members: this.members.map((m) => ({
         name: m.name,
         calibration: Buffer.from(m.calibration.serialize()).toString('base64'),
@@ -148,6 +160,7 @@ export class ServiceModel {
       normalTemplates?: string[];
       members?: { name: DetectorName; calibration: string; bytes: string }[];
       sequence?: Parameters<typeof SequenceModel.fromJSON>[0];
+      scaler?: { mean: number[]; scale: number[] };
     };
     try {
       h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -164,17 +177,31 @@ export class ServiceModel {
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;
+    let scaler: Standardizer | undefined;
+    if (h.scaler !== undefined) {
+      const { mean, scale } = h.scaler;
+      if (!Array.isArray(mean) || !Array.isArray(scale) || mean.length !== RECORD_DIMS || scale.length !== RECORD_DIMS)
+        throw new Error('service model file has a broken scaler');
+      scaler = Standardizer.fromParams(Float64Array.from(mean), Float64Array.from(scale));
+    }
     return new ServiceModel(
       { counts: new Map(h.counts), total: h.total },
       members,
       new Set(h.normalTemplates ?? []),
       sequence,
+      scaler,
     );
   }
 
   /** A copy that also treats `templateId` as normal (feedback applies before the next training). */
   withNormalTemplate(templateId: string): ServiceModel {
-    return new ServiceModel(this.freq, this.members, new Set([...this.normalTemplates, templateId]), this.sequence);
+    return new ServiceModel(
+      this.freq,
+      this.members,
+      new Set([...this.normalTemplates, templateId]),
+      this.sequence,
+      this.scaler,
+    );
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Training one service's model from its record buffer: template frequencies, the record matrix,
- * then each enabled tabular detector fitted and calibrated on it. Detectors whose cost grows
- * faster than linearly (LOF, One-Class SVM) fit on a seeded sub-sample; all are calibrated on the
- * full window so thresholds reflect every record.
+ * Training one service's model from its record buffer: template frequencies, the record matrix
+ * standardised as the benchmark does (features/tabular.ts: one pseudo-row), then each enabled tabular
+ * detector fitted on the benchmark's rows for it (LOF: repeats damped) and calibrated on it. Detectors
+ * whose cost grows faster than linearly (LOF, One-Class SVM) fit on a seeded sub-sample of those rows;
+ * all are calibrated on the full window so thresholds reflect every record.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { DetectorName, ModelConfig } from '@anomalog/shared';
@@ -17,6 +18,7 @@ import { SequenceModel } from './sequence-model';
 import type { LstmDetector } from '../detect/lstm';
 import { initTf } from '../detect/tf-backend';
 import { lcg } from '../util/random';
+import { fitRecordScaler, fitRows } from '../features/tabular';
 
 /** Sessions a service needs in its window before an LSTM is worth training on them. */
 export const MIN_SESSIONS = 20;
@@ -108,7 +110,11 @@ export async function trainServiceModel(
   if (rows.length === 0) throw new Error('no records to train on');
   const normal = new Set(opts.normalTemplates ?? []);
   const freq = frequencies(buffer, rows, normal);
-  const m = recordMatrix(buffer, rows, freq);
+  const records = recordMatrix(buffer, rows, freq);
+  // the benchmark's preparation (evaluate/features.ts): standardised on every training row, stored
+  // with the model so live batches are standardised the same way
+  const scaler = fitRecordScaler(records);
+  const m = scaler.transform(records);
   const enabled = (Object.keys(config.detectors) as DetectorName[]).filter((d) => config.detectors[d].enabled);
   const available = new Set(detectorNames());
   const members: ModelMember[] = [];
@@ -127,7 +133,8 @@ export async function trainServiceModel(
     const detector = factory.create(settings.params as Record<string, unknown>, opts.seed) as Detector<Matrix>;
     if (name === 'autoencoder') await initTf(() => undefined); // quietly: the worker has no logger
     const t0 = performance.now();
-    await detector.fit(subsample(m, MAX_FIT_ROWS[name] ?? m.rows, opts.seed));
+    const fitOn = fitRows(name, m);
+    await detector.fit(subsample(fitOn, MAX_FIT_ROWS[name] ?? fitOn.rows, opts.seed));
     const raw = detector.score(m);
     const calibration = Calibration.fit(raw, settings.threshold);
     metrics[`${name}_fit_s`] = (performance.now() - t0) / 1000;
@@ -145,7 +152,7 @@ export async function trainServiceModel(
   opts.onProgress?.(1, 'trained');
   const span = buffer.span();
   return {
-    model: new ServiceModel(freq, members, normal, sequence),
+    model: new ServiceModel(freq, members, normal, sequence, scaler),
     records: rows.length,
     fromMs: span.fromMs,
     toMs: span.toMs,

@@ -1,0 +1,43 @@
+/**
+ * How the tabular detectors' training rows are prepared, shared by the benchmark framework
+ * (evaluate/features.ts, evaluate/run.ts) and the live lifecycle (lifecycle/train.ts), so the live
+ * defaults are the benchmark's (docs/detectors.md, "The default threshold method"):
+ *
+ * - record features are standardised on all training rows with `pseudoRows` pseudo-rows
+ *   (features/scale.ts): rare and never-seen feature values weigh alike;
+ * - the detectors in `dampRepeats` fit on the training rows with repeats damped (features/repeats.ts);
+ *   their threshold is still calibrated on the scores of every training row.
+ */
+import type { DetectorName } from '@anomalog/shared';
+import type { Matrix } from '../detect/detector';
+import { dampRepeats } from './repeats';
+import { Standardizer } from './scale';
+
+export interface TabularPrep {
+  /** Standardizer pseudo-rows for record features (features/scale.ts). */
+  pseudoRows: number;
+  /** Detectors that fit on the training rows with repeats damped (features/repeats.ts). */
+  dampRepeats: readonly DetectorName[];
+}
+
+export const TABULAR_DEFAULTS: TabularPrep = {
+  pseudoRows: 1,
+  // LOF only: its densities degenerate on k or more identical rows (see repeats.ts); One-Class SVM
+  // and Isolation Forest lose ROC-AUC on hdfs-deeplog with damped repeats (docs/detectors.md)
+  dampRepeats: ['lof'],
+};
+
+/** The record-feature scaler, fitted on every training row. */
+export function fitRecordScaler(train: Matrix, prep: TabularPrep = TABULAR_DEFAULTS): Standardizer {
+  return new Standardizer({ pseudoRows: prep.pseudoRows }).fit(train);
+}
+
+/** Whether `detector` fits on the training rows with repeats damped. */
+export function dampsRepeats(detector: DetectorName, prep: TabularPrep = TABULAR_DEFAULTS): boolean {
+  return prep.dampRepeats.includes(detector);
+}
+
+/** The rows `detector` fits on: the training rows, repeats damped for the detectors that need it. */
+export function fitRows(detector: DetectorName, train: Matrix, prep: TabularPrep = TABULAR_DEFAULTS): Matrix {
+  return dampsRepeats(detector, prep) ? dampRepeats(train) : train;
+}
