@@ -9,12 +9,13 @@ import { tf } from './tf-backend';
 import type { DenseActivation, DenseLayer } from './dense-kernel';
 import { lcg } from '../util/random';
 
-export interface DenseTrainSpec {
-  /** Layer widths, input first: [cols, ...hidden, ...mirror, cols]. */
-  readonly dims: readonly number[];
+/** How the dense stack trains; the Autoencoder's options extend these. */
+export interface DenseTraining {
   /** Hidden activation; the output layer is linear. */
   readonly activation: DenseActivation;
+  /** Maximum epochs; early stopping usually ends sooner. */
   readonly epochs: number;
+  /** Epochs without validation improvement before stopping (the best weights are restored). */
   readonly patience: number;
   /** Relative validation-loss improvement that counts as progress (1e-3 = 0.1 %). */
   readonly minDelta: number;
@@ -23,6 +24,11 @@ export interface DenseTrainSpec {
   /** Share of the training rows held out for early stopping (none below 10 rows). */
   readonly validationSplit: number;
   readonly seed: number;
+}
+
+export interface DenseTrainSpec extends DenseTraining {
+  /** Layer widths, input first: [cols, ...hidden, ...mirror, cols]. */
+  readonly dims: readonly number[];
 }
 
 export interface DenseTrainResult {

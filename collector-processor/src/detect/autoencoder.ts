@@ -10,31 +10,19 @@
  * scoring runs DenseKernel over the exported Float32Array weights, so a loaded model needs no tfjs.
  */
 import type { Detector, Explanation, FitReport, Matrix } from './detector';
-import { DenseKernel, type DenseActivation, type DenseLayer } from './dense-kernel';
-import { activations, denseTf, trainDense } from './autoencoder-train';
+import { DenseKernel, type DenseLayer } from './dense-kernel';
+import { activations, denseTf, trainDense, type DenseTraining } from './autoencoder-train';
 import { checkMatrix, f64Tensor, readF64 } from './calibration';
 import { rankFeatures } from './isolation-forest';
 import { decodeModel, encodeModel, readF32, type Tensor32 } from './model-bytes';
 import { initTf, tf } from './tf-backend';
 import { Standardizer } from '../features/scale';
 
-export interface AutoencoderOptions {
+export interface AutoencoderOptions extends DenseTraining {
   /** Encoder widths; the decoder mirrors them (e.g. [32, 8] → cols-32-8-32-cols). */
   readonly hidden: readonly number[];
-  readonly activation: DenseActivation;
-  /** Maximum epochs; early stopping usually ends sooner. */
-  readonly epochs: number;
-  /** Epochs without validation improvement before stopping (the best weights are restored). */
-  readonly patience: number;
-  /** Relative validation-loss improvement that counts as progress. */
-  readonly minDelta: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** Share of the training rows held out for early stopping. */
-  readonly validationSplit: number;
   /** Standardise columns on the training rows before the network (stored in the model). */
   readonly standardize: boolean;
-  readonly seed: number;
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderOptions = {
