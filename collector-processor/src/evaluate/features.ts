@@ -6,21 +6,18 @@
 import type { DetectorName } from '@anomalog/shared';
 import type { Matrix, Sequences } from '../detect/detector';
 import { CountVectorizer, type CountOptions } from '../features/counts';
-import { Standardizer } from '../features/scale';
+import { dampsRepeats as damps, fitRecordScaler, TABULAR_DEFAULTS, type TabularPrep } from '../features/tabular';
 import type { Dataset } from './dataset';
 
-export interface FeatureConfig {
+/**
+ * `pseudoRows` and `dampRepeats` (features/tabular.ts) are shared with the live lifecycle's training:
+ * repeats damped for those detectors, whose threshold still comes from the scores of every training
+ * row, so it keeps its meaning (share of normal rows over it).
+ */
+export interface FeatureConfig extends TabularPrep {
   counts: CountOptions;
   /** Standardise matrix columns on the training rows (record features mix units). */
   standardizeRecords: boolean;
-  /** Standardizer pseudo-rows (features/scale.ts): rare and never-seen feature values weigh alike. */
-  pseudoRows: number;
-  /**
-   * Detectors that fit on the training rows with repeats damped (features/repeats.ts); their
-   * threshold still comes from the scores of every training row, so it keeps its meaning (share of
-   * normal rows over it).
-   */
-  dampRepeats: readonly DetectorName[];
 }
 
 /**
@@ -32,15 +29,13 @@ export interface FeatureConfig {
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   counts: { tf: 'log', idf: true, norm: 'l2', unseenColumn: true },
   standardizeRecords: true,
-  pseudoRows: 1,
-  // LOF only: its densities degenerate on k or more identical rows (see repeats.ts); One-Class SVM
-  // and Isolation Forest lose ROC-AUC on hdfs-deeplog with damped repeats (docs/detectors.md)
-  dampRepeats: ['lof'],
+  // the live lifecycle's: one pseudo-row, LOF on damped repeats
+  ...TABULAR_DEFAULTS,
 };
 
 /** Whether `detector` fits on the training rows with repeats damped (features/repeats.ts). */
 export function dampsRepeats(detector: DetectorName, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): boolean {
-  return cfg.dampRepeats.includes(detector);
+  return damps(detector, cfg);
 }
 
 export interface MatrixInputs {
@@ -55,7 +50,7 @@ export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_C
   if (ds.kind === 'records') {
     if (!cfg.standardizeRecords)
       return { train: ds.train, test: () => ds.test, featureNames: ds.featureNames, mode: 'record features' };
-    const s = new Standardizer({ pseudoRows: cfg.pseudoRows }).fit(ds.train);
+    const s = fitRecordScaler(ds.train, cfg);
     return {
       train: s.transform(ds.train),
       test: () => s.transform(ds.test),
