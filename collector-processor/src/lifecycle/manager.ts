@@ -11,9 +11,10 @@ import { ControlError, type ModelControl } from './control';
 import type { BufferedRecord } from './record-buffer';
 import { RecordBuffer } from './record-buffer';
 import { ServiceModel } from './service-model';
-import { ServiceState } from './service-state';
+import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
 import { sessionKeyFn } from './session-key';
-import { trainInWorker } from './train-thread';
+import { trainInWorker, type TrainedBytes } from './train-thread';
+import type { FineTuneOptions } from './finetune';
 import { initTf } from '../detect/tf-backend';
 
 export interface ManagerOptions {
@@ -28,6 +29,8 @@ export interface ManagerOptions {
   maxOpenSessions?: number;
   seed?: number;
   now?: () => number;
+  /** How feedback fine-tunes a service's LSTM (finetune.ts; defaults FINE_TUNE_DEFAULTS). */
+  fineTune?: Partial<FineTuneOptions>;
 }
 
 const KEEP_JOBS = 200;
@@ -174,7 +177,15 @@ export class LifecycleManager implements ModelControl {
     if (!f.anomalyId) throw new ControlError('invalid', 'anomaly-normal feedback needs anomalyId');
     const anomaly = await this.o.store.getAnomaly(f.anomalyId);
     await this.o.store.suppressAnomalies({ id: f.anomalyId });
-    if (s && anomaly) s.trainAsNormal.add(anomaly.templateId);
+    if (!s || !anomaly) return;
+    s.trainAsNormal.add(anomaly.templateId);
+    // A record of a session the LSTM judged: fine-tune the LSTM on the session's templates up to and
+    // including this record (its stored context: the session's lines before it), in the worker.
+    if (anomaly.sessionId !== undefined && s.model?.sequence) {
+      const session = [...anomaly.context.map((c) => c.templateId), anomaly.templateId];
+      s.addNormalSession(session);
+      this.startFineTune(s, [session], anomaly.id);
+    }
   }
 
   // ---- internals ----
@@ -211,8 +222,15 @@ export class LifecycleManager implements ModelControl {
     try {
       const config = await store.getModelConfig(s.name);
       if (config) this.applyConfig(s, config);
+      const marked: string[] = [];
       for (const f of await store.listFeedback(s.name)) {
         if (f.kind === 'template-normal' && f.templateId) s.normalTemplates.add(f.templateId);
+        if (f.kind === 'anomaly-normal' && f.anomalyId) marked.push(f.anomalyId);
+      }
+      // sessions of sequence anomalies marked normal, for the LSTM's next trainings (the newest ones)
+      for (const id of marked.slice(-MAX_NORMAL_SESSIONS)) {
+        const a = await store.getAnomaly(id);
+        if (a?.sessionId !== undefined) s.addNormalSession([...a.context.map((c) => c.templateId), a.templateId]);
       }
       const active = await store.loadActiveModel(s.name);
       if (active) {
@@ -237,6 +255,87 @@ export class LifecycleManager implements ModelControl {
     return job;
   }
 
+  /** Queues a fine-tune of the active LSTM on sessions marked normal (after any training queued before). */
+  private startFineTune(s: ServiceState, sessions: string[][], anomalyId: string): TrainingJob {
+    const job: TrainingJob = {
+      id: `finetune-${++this.jobSeq}`,
+      service: s.name,
+      state: 'queued',
+      progress: 0,
+      message: `fine-tune the LSTM on the session of anomaly ${anomalyId}`,
+    };
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > KEEP_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+    s.job = job;
+    this.trainingChain = this.trainingChain.then(() => this.runFineTune(s, job, sessions));
+    return job;
+  }
+
+  /**
+   * The active model with its LSTM fine-tuned (finetune.ts), stored as a new active version with the
+   * base version's training range, records and detectors; the tabular members are unchanged.
+   */
+  private async runFineTune(s: ServiceState, job: TrainingJob, sessions: string[][]): Promise<void> {
+    const { store, logger, metrics } = this.o;
+    const base = s.model;
+    const baseVersion = s.activeVersion;
+    const t0 = performance.now();
+    job.state = 'running';
+    try {
+      if (!base?.sequence || baseVersion === undefined) throw new Error('the active model has no LSTM');
+      const result: TrainedBytes = await trainInWorker(
+        {
+          kind: 'finetune',
+          model: base.serialize(),
+          sessions,
+          buffer: s.buffer.snapshot(),
+          options: this.o.fineTune,
+        },
+        (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
+      );
+      if (s.activeVersion !== baseVersion)
+        throw new Error(`version ${s.activeVersion} became active meanwhile; fine-tune of ${baseVersion} dropped`);
+      await initTf((m) => logger.info(m));
+      const model = ServiceModel.load(result.bytes);
+      const prev = (await store.listModels(s.name)).find((v) => v.version === baseVersion);
+      const now = new Date(this.now()).toISOString();
+      const info = await store.saveModel({
+        info: {
+          version: 0,
+          service: s.name,
+          createdAt: now,
+          trainedFrom: prev?.trainedFrom ?? now,
+          trainedTo: prev?.trainedTo ?? now,
+          records: prev?.records ?? 0,
+          detectors: prev?.detectors ?? result.detectors,
+          metrics: { ...result.metrics, fine_tuned_from_version: baseVersion },
+          active: true,
+        },
+        bytes: result.bytes,
+      });
+      this.install(s, model, info.version);
+      const skipped = result.skipped.length ? `; ${result.skipped.join('; ')}` : '';
+      Object.assign(job, {
+        state: 'done',
+        progress: 1,
+        version: info.version,
+        message: `version ${info.version}: version ${baseVersion} with its LSTM fine-tuned${skipped}`,
+      });
+      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      logger.info(
+        { service: s.name, version: info.version, from: baseVersion, metrics: result.metrics },
+        'LSTM fine-tuned on feedback',
+      );
+    } catch (err) {
+      const message = (err as Error).message;
+      Object.assign(job, { state: 'failed', message });
+      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      logger.error({ service: s.name, err: message }, 'LSTM fine-tune on feedback failed; the active model stays');
+    } finally {
+      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+    }
+  }
+
   private async runTraining(s: ServiceState, job: TrainingJob): Promise<void> {
     const { store, logger, metrics } = this.o;
     const t0 = performance.now();
@@ -248,6 +347,8 @@ export class LifecycleManager implements ModelControl {
           config: s.config,
           seed: this.o.seed ?? 42,
           normalTemplates: [...s.trainAsNormal],
+          normalSessions: s.normalSessions.map((x) => [...x]),
+          fineTune: this.o.fineTune,
           maxOpenSessions: this.o.maxOpenSessions ?? 100_000,
         },
         (p, message) => Object.assign(job, { progress: 0.9 * p, message }),

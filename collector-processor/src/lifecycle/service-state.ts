@@ -3,6 +3,9 @@ import { RecordBuffer } from './record-buffer';
 import { sessionKeyFn, type SessionOf } from './session-key';
 import type { ServiceModel } from './service-model';
 
+/** Marked-normal sessions a service keeps for its LSTM at most (the oldest go first). */
+export const MAX_NORMAL_SESSIONS = 100;
+
 /** Everything the lifecycle keeps about one service between batches. */
 export class ServiceState {
   status: ModelStatus = 'learning';
@@ -22,6 +25,11 @@ export class ServiceState {
   readonly normalTemplates = new Set<string>();
   /** Templates of anomalies a user marked normal: trained as common from the next training on. */
   readonly trainAsNormal = new Set<string>();
+  /**
+   * Sessions (template ids up to the marked record) of sequence anomalies a user marked normal, newest
+   * last, at most MAX_NORMAL_SESSIONS: the LSTM is fine-tuned on them, also after every retraining.
+   */
+  readonly normalSessions: string[][] = [];
 
   buffer: RecordBuffer;
   /** Session id of a record under this service's session key. */
@@ -46,6 +54,11 @@ export class ServiceState {
   set config(config: ModelConfig) {
     this.sessionOf = sessionKeyFn(config.sessionKey);
     this.cfg = config;
+  }
+
+  addNormalSession(templateIds: string[]): void {
+    this.normalSessions.push(templateIds);
+    if (this.normalSessions.length > MAX_NORMAL_SESSIONS) this.normalSessions.shift();
   }
 
   get training(): boolean {

@@ -6,13 +6,29 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DetectorName, ModelConfig } from '@anomalog/shared';
 import type { BufferSnapshot } from './record-buffer';
+import type { FineTuneOptions } from './finetune';
 
 export interface TrainRequest {
   buffer: BufferSnapshot;
   config: ModelConfig;
   seed: number;
   normalTemplates: string[];
+  /** Sessions users marked normal: the trained LSTM is fine-tuned on them (finetune.ts). */
+  normalSessions?: string[][];
+  fineTune?: Partial<FineTuneOptions>;
   maxOpenSessions: number;
+}
+
+/** Fine-tune the active model's LSTM on sessions a user marked normal (finetune.ts). */
+export interface FineTuneRequest {
+  kind: 'finetune';
+  /** The active model version's bytes. */
+  model: Uint8Array;
+  /** Template id sequences to learn as normal. */
+  sessions: string[][];
+  /** The service's buffer: its sessions are rehearsed so the LSTM does not forget them. */
+  buffer: BufferSnapshot;
+  options?: Partial<FineTuneOptions>;
 }
 
 export interface TrainedBytes {
@@ -37,7 +53,7 @@ require(workerData.tsxApi).register();
 require(workerData.entry);`;
 
 export function trainInWorker(
-  request: TrainRequest,
+  request: TrainRequest | FineTuneRequest,
   onProgress: (progress: number, message: string) => void,
   maxHeapMb = 1024,
 ): Promise<TrainedBytes> {
