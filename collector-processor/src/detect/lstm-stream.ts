@@ -7,6 +7,7 @@
  * Results are therefore identical to computing every window from scratch.
  */
 import type { LstmKernel } from './lstm-kernel';
+import type { CountBounds } from './lstm-counts';
 
 export interface StreamModel {
   readonly kernel: LstmKernel;
@@ -25,6 +26,11 @@ export interface StreamModel {
    * Undefined: DeepLog's rank rule (outside the top g).
    */
   readonly thresholds?: { readonly record: number; readonly end: number };
+  /**
+   * Per-session template count bounds (lstm-counts.ts): a record one over its template's bound, or a
+   * session end under a template's lower bound, is anomalous whatever the LSTM predicts.
+   */
+  readonly counts?: CountBounds;
 }
 
 const WAYS = 4;
@@ -129,6 +135,9 @@ export class LstmSessions {
   readonly unseenRank: number;
   readonly cache: WindowCache;
   private windows: Int32Array;
+  /** Per slot, the session's count of each template with a count bound (CountBounds.tracked). */
+  private counts: Uint16Array;
+  private readonly tracked: number;
   private readonly free: number[] = [];
   private slots = 0;
 
@@ -140,6 +149,8 @@ export class LstmSessions {
     this.cache = cache ?? new WindowCache(model);
     this.unseenRank = Math.max(this.cache.classes, model.topG);
     this.windows = new Int32Array(Math.max(1, initialSlots) * model.h);
+    this.tracked = model.counts?.tracked.length ?? 0;
+    this.counts = new Uint16Array(Math.max(1, initialSlots) * this.tracked);
   }
 
   /** Starts a session; returns its slot. */
@@ -151,6 +162,9 @@ export class LstmSessions {
         const grown = new Int32Array(this.windows.length * 2);
         grown.set(this.windows);
         this.windows = grown;
+        const counts = new Uint16Array((this.windows.length / this.model.h) * this.tracked);
+        counts.set(this.counts);
+        this.counts = counts;
       }
     }
     this.reset(slot);
@@ -160,6 +174,7 @@ export class LstmSessions {
   /** Empties the slot's window (a new session in the same slot). */
   reset(slot: number): void {
     this.windows.fill(this.model.pad, slot * this.model.h, (slot + 1) * this.model.h);
+    this.counts.fill(0, slot * this.tracked, (slot + 1) * this.tracked);
   }
 
   /** Rank of `key` among the predictions for the session's next record; then the window advances. */
@@ -182,6 +197,34 @@ export class LstmSessions {
     const w = this.windows;
     for (let k = at; k < at + h - 1; k++) w[k] = w[k + 1];
     w[at + h - 1] = this.isKnown(key) ? key : this.model.pad;
+    const b = this.model.counts;
+    if (b && this.isKnown(key)) {
+      const t = b.slotOf[key];
+      if (t >= 0 && this.counts[slot * this.tracked + t] < 0xffff) this.counts[slot * this.tracked + t]++;
+    }
+  }
+
+  /**
+   * How far `key` as the session's next record is over its template's count bound (> 0 when over;
+   * -Infinity within bounds, for templates without an upper bound and for models without counts).
+   */
+  severityCount(slot: number, key: number): number {
+    const b = this.model.counts;
+    if (!b || !this.isKnown(key)) return -Infinity;
+    const t = b.slotOf[key];
+    return t < 0 ? -Infinity : b.severityOver(key, this.counts[slot * this.tracked + t] + 1);
+  }
+
+  /** The template the session has fewer of than every normal session (-1: none), with the severity. */
+  countsUnder(slot: number): { severity: number; key: number } {
+    const b = this.model.counts;
+    return b ? b.severityUnder(this.counts, slot * this.tracked) : { severity: -Infinity, key: -1 };
+  }
+
+  /** How many times `key` occurred in the session so far (tracked templates only, else -1). */
+  countOf(slot: number, key: number): number {
+    const t = this.model.counts && this.isKnown(key) ? this.model.counts.slotOf[key] : -1;
+    return t < 0 ? -1 : this.counts[slot * this.tracked + t];
   }
 
   /** Predicted probability of `key` as the session's next record (0 for a template never trained). */
@@ -202,35 +245,49 @@ export class LstmSessions {
    */
   severityNext(slot: number, key: number): number {
     const t = this.model.thresholds;
-    if (!t) return this.rankNext(slot, key) - (this.model.topG - 1);
+    const c = this.severityCount(slot, key);
+    if (!t) return Math.max(this.rankNext(slot, key) - (this.model.topG - 1), c);
     const p = this.probNext(slot, key);
-    return p > 0 ? Math.log10(t.record / p) : UNSEEN_SEVERITY;
+    return p > 0 ? Math.max(Math.log10(t.record / p), c) : UNSEEN_SEVERITY;
   }
 
   /**
    * Rank, probability and severity of `key` as the next record into `out`, from one cache lookup
    * (the live path's per-record call; allocates nothing).
    */
-  judgeNext(slot: number, key: number, out: { rank: number; probability: number; severity: number }): void {
+  judgeNext(
+    slot: number,
+    key: number,
+    out: { rank: number; probability: number; severity: number; countSeverity: number },
+  ): void {
     const m = this.model;
     if (!this.isKnown(key)) {
       out.rank = this.unseenRank;
       out.probability = 0;
       out.severity = m.thresholds ? UNSEEN_SEVERITY : this.unseenRank - (m.topG - 1);
+      out.countSeverity = -Infinity;
       return;
     }
     const e = this.cache.entry(this.windows, slot * m.h);
     out.rank = this.cache.rank(e, key);
     out.probability = this.cache.prob(e, key);
-    out.severity = m.thresholds ? Math.log10(m.thresholds.record / out.probability) : out.rank - (m.topG - 1);
+    out.countSeverity = this.severityCount(slot, key);
+    const s = m.thresholds ? Math.log10(m.thresholds.record / out.probability) : out.rank - (m.topG - 1);
+    out.severity = s > out.countSeverity ? s : out.countSeverity;
   }
 
   /** As severityNext, for "the session ends here" (never > 0 when the model learned no ends). */
   severityEnd(slot: number): number {
+    const v = this.severityEndPredicted(slot);
+    const under = this.countsUnder(slot).severity;
+    return v > under ? v : under;
+  }
+
+  /** The LSTM's part of severityEnd: how unexpected the end is as a prediction (counts aside). */
+  severityEndPredicted(slot: number): number {
     const t = this.model.thresholds;
     if (this.model.end < 0) return -1;
-    if (!t) return this.rankEnd(slot) - (this.model.topG - 1);
-    return Math.log10(t.end / Math.max(this.probEnd(slot), 1e-30));
+    return t ? Math.log10(t.end / Math.max(this.probEnd(slot), 1e-30)) : this.rankEnd(slot) - (this.model.topG - 1);
   }
 
   isKnown(key: number): boolean {

@@ -5,7 +5,10 @@
  * learns where sessions end (an end-of-session class after the last record): DeepLog pads short
  * sessions with a key it never predicts, which flags every session that ends before h+1 records;
  * predicting the end generalises that to "the session ended where no normal session ends". A
- * template never seen in training is anomalous with reason "unseen template".
+ * template never seen in training is anomalous with reason "unseen template". Beside the LSTM,
+ * per-session template count bounds learned from the training sessions (lstm-counts.ts) flag a
+ * template repeated more often, or seen less often, than in any normal session: the window of h keys
+ * cannot count beyond itself.
  *
  * Training runs in TensorFlow.js over merged (window, next) pairs weighted by their count, which is
  * the same objective as plain training over every window (HDFS windows repeat massively). Scoring
@@ -18,6 +21,7 @@ import { windowPairs, type WindowPairs, type WindowSpec } from './lstm-windows';
 import { LstmSessions, LstmStream, type StreamModel } from './lstm-stream';
 import { decodeModel, encodeModel } from './model-bytes';
 import { trainPairs } from './lstm-train';
+import { CountBounds, type CountBoundsJson } from './lstm-counts';
 import { lcg } from '../util/random';
 
 export interface LstmOptions {
@@ -57,6 +61,12 @@ export interface LstmOptions {
    * and the quantile would flag any normal record predicted at 0.99 instead of 0.999.
    */
   readonly maxThreshold: number;
+  /**
+   * Per-session template count bounds beside the LSTM (lstm-counts.ts): a side of a template's
+   * training count range is checked when at least this many training sessions reach it exactly;
+   * 0 turns the count check off.
+   */
+  readonly countSupport: number;
 }
 
 export const LSTM_DEFAULTS: LstmOptions = {
@@ -65,8 +75,8 @@ export const LSTM_DEFAULTS: LstmOptions = {
   layers: 2,
   units: 64,
   epochs: 60,
-  batchSize: 128,
-  learningRate: 0.005,
+  batchSize: 512,
+  learningRate: 0.01,
   endOfSession: true,
   seed: 42,
   minSteps: 300,
@@ -74,9 +84,10 @@ export const LSTM_DEFAULTS: LstmOptions = {
   patience: 6,
   lrPatience: 2,
   rule: 'probability',
-  targetFpr: 0.002,
+  targetFpr: 0.0005,
   endMargin: 0.1,
   maxThreshold: 0.01,
+  countSupport: 3,
 };
 
 const MIN_VALIDATION_SESSIONS = 20;
@@ -92,6 +103,8 @@ export class LstmDetector implements Detector<Sequences> {
   private sessions: LstmSessions | undefined;
   /** Probability thresholds of the probability rule (undefined: rank rule). */
   private thresholds: { record: number; end: number } | undefined;
+  /** Per-session template count bounds (undefined: count check off). */
+  private counts: CountBounds | undefined;
 
   constructor(opts: Partial<LstmOptions> = {}) {
     this.opts = { ...LSTM_DEFAULTS, ...opts };
@@ -154,6 +167,8 @@ export class LstmDetector implements Detector<Sequences> {
     const { fit, val } = this.splitValidation(train.seqs);
     const report = await this.train(fit, val, this.opts.epochs, this.opts.learningRate, onEpoch);
     this.thresholds = this.opts.rule === 'probability' ? this.fitThresholds(train.seqs) : undefined;
+    this.counts =
+      this.opts.countSupport > 0 ? CountBounds.fit(train.seqs, this.vocab, this.opts.countSupport) : undefined;
     this.refreshKernel();
     return {
       fitMs: performance.now() - t0,
@@ -219,6 +234,7 @@ export class LstmDetector implements Detector<Sequences> {
     if (!this.model) throw new Error('lstm: update() before fit()');
     const t0 = performance.now();
     this.markKnown(seqs);
+    this.counts = this.counts?.widen(seqs);
     const report = await this.train(seqs, undefined, epochs, learningRate);
     return { fitMs: performance.now() - t0, ...report };
   }
@@ -260,6 +276,7 @@ export class LstmDetector implements Detector<Sequences> {
       known: this.known,
       topG: this.opts.topG,
       thresholds: this.thresholds,
+      counts: this.counts,
     };
     this.sessions = new LstmSessions(m);
   }
@@ -363,8 +380,9 @@ export class LstmDetector implements Detector<Sequences> {
   /** The decision rule in words, for reports. */
   ruleText(): string {
     const t = this.thresholds;
-    if (!t) return `top-${this.opts.topG}`;
-    return `p(record) < ${t.record.toPrecision(2)}, p(end) < ${t.end.toPrecision(2)}`;
+    const counts = this.counts ? `, ${this.counts.tracked.length} count bounds` : '';
+    if (!t) return `top-${this.opts.topG}${counts}`;
+    return `p(record) < ${t.record.toPrecision(2)}, p(end) < ${t.end.toPrecision(2)}${counts}`;
   }
 
   /** The Float32Array inference kernel the stream runs on a window-cache miss. */
@@ -385,13 +403,27 @@ export class LstmDetector implements Detector<Sequences> {
         if (s.severityNext(slot, seq[i]) > 0) {
           const expected = s.expected(slot, g);
           if (!s.isKnown(seq[i])) return { reason: `unseen template ${seq[i]} at record ${i}`, expected };
+          if (s.severityCount(slot, seq[i]) > 0) {
+            const n = s.countOf(slot, seq[i]) + 1;
+            return {
+              reason: `template ${seq[i]} at record ${i} occurs ${n} times in the session, more than in any normal session (${this.counts!.hi[seq[i]]})`,
+              expected,
+            };
+          }
           return { reason: `template ${seq[i]} at record ${i} ${why(s.probNext(slot, seq[i]))}`, expected };
         }
         s.advance(slot, seq[i]);
       }
-      if (s.severityEnd(slot) > 0) {
+      const under = s.countsUnder(slot);
+      if (s.severityEndPredicted(slot) > 0) {
         return {
           reason: `the session ended after ${seq.length} records where no normal session ends`,
+          expected: s.expected(slot, g),
+        };
+      }
+      if (under.severity > 0) {
+        return {
+          reason: `the session ended with template ${under.key} ${s.countOf(slot, under.key)} times, fewer than every normal session (${this.counts!.lo[under.key]})`,
           expected: s.expected(slot, g),
         };
       }
@@ -405,7 +437,14 @@ export class LstmDetector implements Detector<Sequences> {
     if (!this.model) throw new Error('lstm: serialize() before fit()');
     const weights = this.model.getWeights().map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }));
     const header = { format: FORMAT, opts: this.opts, vocab: this.vocab, known: Array.from(this.known) };
-    return encodeModel({ ...header, ...(this.thresholds ? { thresholds: this.thresholds } : {}) }, weights);
+    return encodeModel(
+      {
+        ...header,
+        ...(this.thresholds ? { thresholds: this.thresholds } : {}),
+        ...(this.counts ? { counts: this.counts.toJSON() } : {}),
+      },
+      weights,
+    );
   }
 
   static load(bytes: Uint8Array): LstmDetector {
@@ -418,6 +457,8 @@ export class LstmDetector implements Detector<Sequences> {
     const t = header.thresholds as { record?: unknown; end?: unknown } | undefined;
     if (t && typeof t.record === 'number' && typeof t.end === 'number') d.thresholds = { record: t.record, end: t.end };
     if (!(d.vocab > 0) || d.known.length !== d.vocab) throw new Error('lstm: model file has a broken vocabulary');
+    // Models saved before the count bounds have none (and keep working without them).
+    if (header.counts !== undefined) d.counts = CountBounds.fromJSON(header.counts as CountBoundsJson, d.vocab);
     d.model = d.build(true);
     const expected = d.model.getWeights();
     if (expected.length !== weights.length) throw new Error('lstm: model file has the wrong weight count');

@@ -16,6 +16,8 @@ export interface SequenceVerdict {
   probability: number;
   /** > 0 when the LSTM's rule flags it (see LstmSessions.severityNext). */
   severity: number;
+  /** > 0 when the record takes its template over the most any normal session had (lstm-counts.ts). */
+  countSeverity: number;
   anomalous: boolean;
   unseen: boolean;
 }
@@ -30,6 +32,7 @@ export class SequenceModel {
     rank: 0,
     probability: 0,
     severity: 0,
+    countSeverity: -Infinity,
     anomalous: false,
     unseen: false,
   };
@@ -78,7 +81,7 @@ export class SequenceModel {
     v.unseen = key < 0 || !s.isKnown(key);
     s.judgeNext(slot, key, v);
     // The model's own rule; the rank rule with g capped for small vocabularies (see topG).
-    v.anomalous = this.usesRanks ? v.rank >= this.topG : v.severity > 0;
+    v.anomalous = this.usesRanks ? v.rank >= this.topG || v.countSeverity > 0 : v.severity > 0;
     return v;
   }
 
@@ -89,6 +92,7 @@ export class SequenceModel {
 
   /** Why a flagged record is anomalous, in words (before the expected templates). */
   ruleReason(v: SequenceVerdict): string {
+    if (v.countSeverity > 0) return 'template occurs more often than in any normal session';
     if (this.usesRanks) return `template not in the top-${this.topG} expected`;
     const t = this.lstm.streams().model.thresholds!;
     return `template improbable here (p=${v.probability.toPrecision(2)}, below ${t.record.toPrecision(2)})`;

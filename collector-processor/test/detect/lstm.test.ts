@@ -1,6 +1,7 @@
 import { initTf, tf, useBackend } from '../../src/detect/tf-backend';
 import { LstmDetector } from '../../src/detect/lstm';
 import { LstmKernel } from '../../src/detect/lstm-kernel';
+import { SequenceModel } from '../../src/lifecycle/sequence-model';
 
 /** Tiny generated workflow: a loop then an end over 6 template ids (4 and 5 never normal). */
 function normalSessions(n: number, seed: number): Int32Array[] {
@@ -48,18 +49,41 @@ describe('LSTM (DeepLog)', () => {
   it('probability rule: thresholds fitted on training sessions; the rank rule is still available', async () => {
     const normal = normalSessions(20, 99);
     expect(Array.from(det.flags({ seqs: normal, vocabSize: 6 }))).toEqual(new Array(20).fill(0));
-    expect(det.ruleText()).toMatch(/^p\(record\) < [\d.e-]+, p\(end\) < [\d.e-]+$/);
+    expect(det.ruleText()).toMatch(/^p\(record\) < [\d.e-]+, p\(end\) < [\d.e-]+, \d+ count bounds$/);
     // A session cut short (no normal session ends after a loop step) is flagged by its end.
     expect(det.isAnomalous(Int32Array.from([0, 1]))).toBe(true);
     expect(det.explain({ seqs: [Int32Array.from([0, 1])], vocabSize: 6 }, 0).reason).toMatch(
       /^the session ended after 2/,
     );
-    const rank = new LstmDetector({ ...small, rule: 'rank' });
+    const rank = new LstmDetector({ ...small, rule: 'rank', countSupport: 0 }); // DeepLog's rule alone
     await rank.fit({ seqs: normalSessions(60, 1), vocabSize: 6 });
     expect(rank.ruleText()).toBe('top-2');
     expect(Array.from(rank.flags({ seqs: normal, vocabSize: 6 }))).toEqual(new Array(20).fill(0));
     expect(rank.isAnomalous(Int32Array.from([0, 1, 3]))).toBe(true);
   }, 60_000);
+
+  it('count bounds flag a loop repeated more often than in any normal session, also in the live stream', () => {
+    // Normal sessions loop (1, 2) one to three times; the window (h = 4) sees two loops at most, so
+    // a fourth loop looks like the third to the LSTM. The 4th "1" is record 7.
+    const long = Int32Array.from([0, 1, 2, 1, 2, 1, 2, 1, 2, 3]);
+    expect(det.explain({ seqs: [long], vocabSize: 6 }, 0).reason).toMatch(
+      /^template 1 at record 7 occurs 4 times in the session, more than in any normal session \(3\)/,
+    );
+    const stream = det.createStream();
+    expect(Array.from(long, (k) => stream.push(k).anomalous).indexOf(true)).toBe(7);
+    const vocab = new Map(Array.from({ length: 6 }, (_, k) => [`t${k}`, k] as [string, number]));
+    const live = new SequenceModel(det, vocab, 10);
+    const flagged = Array.from(long, (k) => {
+      const v = live.push('s1', `t${k}`);
+      const out = v.anomalous ? live.ruleReason(v) : '';
+      live.advance('s1', `t${k}`);
+      return out;
+    });
+    expect(flagged.findIndex((r) => r !== '')).toBe(7);
+    expect(flagged[7]).toMatch(/more often than in any normal session/);
+    // Without the end template: the session ends with none of what every normal session has once.
+    expect(det.isAnomalous(Int32Array.from([0, 1, 2, 1, 2]))).toBe(true);
+  });
 
   it('stops early on a validation split and keeps the best epoch', async () => {
     const d = new LstmDetector({ ...small, epochs: 200, patience: 3, lrPatience: 1, validation: 0.2 });
