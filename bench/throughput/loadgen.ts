@@ -21,6 +21,13 @@ export interface LoadSpec {
   ratePerS?: number;
   /** Closed loop only: stop after this many requests (e.g. one pass over the file). */
   requests?: number;
+  /**
+   * Fresh sessions: from this pass over the file on, each pass gets its own block ids (`blk_N` with
+   * the pass number spliced in) and record times that run on, so a replay starts new sessions
+   * instead of reopening finished ones (which a sequence model rightly flags). Requests are then
+   * encoded as they are sent. Unset: the file's lines as they are on every pass, pre-encoded.
+   */
+  firstPass?: number;
 }
 
 export interface LoadResult {
@@ -33,53 +40,74 @@ export interface LoadResult {
 const PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const id = (b: Buffer) => b;
 
-function buildBatches(file: string, size: number): Buffer[] {
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  const batches: Buffer[] = [];
-  const t0 = 1_700_000_000_000_000_000n;
-  for (let start = 0; start + size <= lines.length; start += size) {
-    const records: LogRecord[] = lines.slice(start, start + size).map((line, i) => {
-      const level = / (INFO|WARN|ERROR) /.exec(line)?.[1] ?? 'INFO';
-      return {
-        timeUnixNano: t0 + BigInt(start + i) * 1_000_000n,
-        observedTimeUnixNano: t0 + BigInt(start + i) * 1_000_000n + 5n,
-        severityNumber: level === 'WARN' ? 13 : level === 'ERROR' ? 17 : 9,
-        severityText: level,
-        body: { stringValue: line },
-        attributes: [{ key: 'log.file.name', value: { stringValue: 'HDFS.log' } }],
-        droppedAttributesCount: 0,
-        flags: 0,
-        traceId: new Uint8Array(0),
-        spanId: new Uint8Array(0),
-        eventName: '',
-      };
+interface Line {
+  text: string;
+  severityNumber: number;
+  severityText: string;
+}
+
+const T0_NS = 1_700_000_000_000_000_000n;
+
+function readLines(file: string): Line[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((text) => {
+      const level = / (INFO|WARN|ERROR) /.exec(text)?.[1] ?? 'INFO';
+      return { text, severityText: level, severityNumber: level === 'WARN' ? 13 : level === 'ERROR' ? 17 : 9 };
     });
-    batches.push(
-      encodeLogsRequest({
-        resourceLogs: [
+}
+
+/** Lines [start, start + size) of pass `pass` as one request; times run on from pass to pass. */
+function encodeBatch(lines: Line[], start: number, size: number, pass: number, freshIds: boolean): Buffer {
+  const records: LogRecord[] = lines.slice(start, start + size).map((line, i) => {
+    const t = T0_NS + BigInt(pass * lines.length + start + i) * 1_000_000n;
+    const tag = String(pass).padStart(6, '0'); // fixed width: (pass, id) pairs never collide
+    return {
+      timeUnixNano: t,
+      observedTimeUnixNano: t + 5n,
+      severityNumber: line.severityNumber,
+      severityText: line.severityText,
+      body: { stringValue: freshIds ? line.text.replace(/blk_(-?)(\d+)/g, `blk_$1${tag}$2`) : line.text },
+      attributes: [{ key: 'log.file.name', value: { stringValue: 'HDFS.log' } }],
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: new Uint8Array(0),
+      spanId: new Uint8Array(0),
+      eventName: '',
+    };
+  });
+  return encodeLogsRequest({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hdfs' } }], droppedAttributesCount: 0 },
+        scopeLogs: [
           {
-            resource: {
-              attributes: [{ key: 'service.name', value: { stringValue: 'hdfs' } }],
-              droppedAttributesCount: 0,
-            },
-            scopeLogs: [
-              {
-                scope: { name: 'bench', version: '1', attributes: [], droppedAttributesCount: 0 },
-                logRecords: records,
-                schemaUrl: '',
-              },
-            ],
+            scope: { name: 'bench', version: '1', attributes: [], droppedAttributesCount: 0 },
+            logRecords: records,
             schemaUrl: '',
           },
         ],
-      }),
-    );
-  }
-  return batches;
+        schemaUrl: '',
+      },
+    ],
+  });
+}
+
+/** The n-th request's body: a pre-encoded replay, or fresh sessions per pass (LoadSpec.firstPass). */
+function requestSource(spec: LoadSpec): (n: number) => Buffer {
+  const lines = readLines(spec.datasetFile);
+  const perPass = Math.floor(lines.length / spec.batchSize);
+  const batchOf = (n: number, pass: number, fresh: boolean) =>
+    encodeBatch(lines, (n % perPass) * spec.batchSize, spec.batchSize, pass, fresh);
+  const { firstPass } = spec;
+  if (firstPass !== undefined) return (n) => batchOf(n, firstPass + Math.floor(n / perPass), true);
+  const batches = Array.from({ length: perPass }, (_, n) => batchOf(n, 0, false));
+  return (n) => batches[n % perPass];
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
-  const batches = buildBatches(spec.datasetFile, spec.batchSize);
+  const requestBody = requestSource(spec);
   const client = new grpc.Client(spec.target, grpc.credentials.createInsecure(), {
     'grpc.max_send_message_length': -1,
   });
@@ -87,7 +115,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
   const send = (): Promise<{ ok: boolean; ms: number }> =>
     new Promise((resolve) => {
-      const body = batches[next++ % batches.length];
+      const body = requestBody(next++);
       const t = process.hrtime.bigint();
       client.makeUnaryRequest(PATH, id, id, body, md, {}, (err) =>
         resolve({ ok: !err, ms: Number(process.hrtime.bigint() - t) / 1e6 }),
