@@ -2,57 +2,14 @@
  * Feedback fine-tunes the LSTM (DeepLog's online update): a session marked normal is learnt in the
  * training worker and stored as a new model version, after which the same sequence passes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import { createTemplateStage } from '../../src/parse/stage';
-import { createDetectStage } from '../../src/lifecycle/detect-stage';
-import { LifecycleManager } from '../../src/lifecycle/manager';
-import { SqliteStore } from '../../src/store/sqlite';
+import { openBlockPipeline, session } from './block-pipeline';
 import { batchOf, logRecord } from './records';
 
-const logger = pino({ level: 'silent' });
-const STEPS = [
-  'allocate block',
-  'receiving block from peer',
-  'received block of size',
-  'block added to map',
-  'responder terminating',
-];
-function session(id: number, order = [0, 1, 2, 3, 4]): string[] {
-  return order.map((k) => `blk_${id} ${STEPS[k]}`);
-}
-
 test('marking a sequence anomaly normal fine-tunes the LSTM into a new version; the sequence then passes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anomalog-finetune-'));
-  const sc = validateWithDefaults(StoreConfig, { dataDir: dir });
-  const mc = validateWithDefaults(ModelConfig, {
-    sessionKey: { kind: 'regex', regex: 'blk_\\d+' },
+  const { store, parse, manager, detect, send, start, close } = await openBlockPipeline({
     learning: { records: 400, retrainEveryMinutes: 0 },
-    detectors: {
-      'one-class-svm': { enabled: false },
-      lof: { enabled: false },
-      autoencoder: { enabled: false },
-      lstm: { params: { window: 3, topG: 1, hidden: 8, layers: 1, epochs: 60 } },
-    },
+    lstm: { window: 3, topG: 1, hidden: 8, layers: 1, epochs: 60 },
   });
-  if (!sc.ok || !mc.ok) throw new Error('config');
-  const store = new SqliteStore(sc.value, logger);
-  await store.open();
-  const parse = createTemplateStage();
-  const manager = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 5, templatesOf: () => [] });
-  const detect = createDetectStage({ manager, store, logger, contextLines: 5 });
-  const send = async (lines: string[]) => {
-    const b = batchOf(
-      'storage',
-      lines.map((l) => logRecord(l)),
-    );
-    parse.process(b);
-    await detect.process(b);
-    return b.facts;
-  };
   try {
     const learning: string[] = [];
     for (let id = 0; learning.length < 400; id++) learning.push(...session(id));
@@ -102,8 +59,7 @@ test('marking a sequence anomaly normal fine-tunes the LSTM into a new version; 
     expect((await send(session(5004, skip))).filter((f) => f.isAnomaly)).toEqual([]);
 
     // ... also after a restart: the marked sessions come back from the stored feedback
-    const manager2 = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 5, templatesOf: () => [] });
-    const detect2 = createDetectStage({ manager: manager2, store, logger, contextLines: 5 });
+    const { manager: manager2, detect: detect2 } = start();
     const more: string[] = [];
     for (let id = 6000; more.length < 200; id++) more.push(...session(id));
     const b = batchOf(
@@ -118,7 +74,6 @@ test('marking a sequence anomaly normal fine-tunes the LSTM into a new version; 
     const afterRestart = (await manager2.versions('storage')).find((v) => v.version === 4)!;
     expect(afterRestart.metrics).toMatchObject({ lstm_update_sessions: 1 });
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }, 60_000);

@@ -1,63 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import { createTemplateStage } from '../../src/parse/stage';
-import { createDetectStage } from '../../src/lifecycle/detect-stage';
-import { LifecycleManager } from '../../src/lifecycle/manager';
-import { SqliteStore } from '../../src/store/sqlite';
+import { openBlockPipeline, session } from './block-pipeline';
 import { batchOf, logRecord } from './records';
 
-const logger = pino({ level: 'silent' });
-const STEPS = [
-  'allocate block',
-  'receiving block from peer',
-  'received block of size',
-  'block added to map',
-  'responder terminating',
-];
-/** A block's normal life: the steps in order (one next template is right at each step, so top-1 is exact). */
-function session(id: number, order = [0, 1, 2, 3, 4]): string[] {
-  const lines: string[] = [];
-  for (const k of order) lines.push(`blk_${id} ${STEPS[k]}`);
-  return lines;
-}
-
 test('the live LSTM learns session order and flags a record out of order, with the expected templates', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anomalog-seq-'));
-  const sc = validateWithDefaults(StoreConfig, { dataDir: dir });
-  const mc = validateWithDefaults(ModelConfig, {
-    sessionKey: { kind: 'regex', regex: 'blk_\\d+' },
+  const { store, parse, manager, detect, send, start, close } = await openBlockPipeline({
     learning: { records: 400 },
-    detectors: {
-      'one-class-svm': { enabled: false },
-      lof: { enabled: false },
-      autoencoder: { enabled: false },
-      lstm: { params: { window: 3, topG: 1, hidden: 16, layers: 1, epochs: 150 } },
-    },
+    lstm: { window: 3, topG: 1, hidden: 16, layers: 1, epochs: 150 },
   });
-  if (!sc.ok || !mc.ok) throw new Error('config');
-  const store = new SqliteStore(sc.value, logger);
-  await store.open();
-  const parse = createTemplateStage();
-  const manager = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 5, templatesOf: () => [] });
-  const detect = createDetectStage({
-    manager,
-    store,
-    logger,
-    contextLines: 5,
-    templateText: (id) => parse.miner.templateText(id),
-  });
-  const send = async (lines: string[]) => {
-    const b = batchOf(
-      'storage',
-      lines.map((l) => logRecord(l)),
-    );
-    parse.process(b);
-    await detect.process(b);
-    return b.facts;
-  };
   try {
     // Interleave sessions as a real stream would: two blocks at a time.
     const learning: string[] = [];
@@ -112,8 +60,7 @@ test('the live LSTM learns session order and flags a record out of order, with t
     // Restart: the stored model brings its LSTM back.
     await store.close();
     await store.open();
-    const manager2 = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 5, templatesOf: () => [] });
-    const detect2 = createDetectStage({ manager: manager2, store, logger, contextLines: 5 });
+    const { detect: detect2 } = start();
     const b = batchOf('storage', [logRecord('blk_3000 allocate block')]);
     parse.process(b);
     await detect2.process(b);
@@ -125,7 +72,6 @@ test('the live LSTM learns session order and flags a record out of order, with t
     await detect2.process(again);
     expect(again.facts.find((f) => f.isAnomaly)).toMatchObject({ detector: 'lstm' });
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }, 60_000);
