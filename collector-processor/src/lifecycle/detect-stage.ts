@@ -70,6 +70,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     });
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
+    // The labelled child once per group: observe({ service }, v) hashes the labels on every call.
+    const scoreHistogram = o.metrics?.score.labels({ service: s.name });
     rows.forEach((row, r) => {
       const f = facts[row.index];
       model.decide(scores, rows.length, r, f.templateId!, verdict);
@@ -87,7 +89,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
-      o.metrics?.score.observe({ service: s.name }, verdict.score);
+      scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
         f.reason = sequenceReason ?? model.reason(m, r, f.templateId!, verdict);
         s.anomalies++;

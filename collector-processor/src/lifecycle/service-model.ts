@@ -9,6 +9,7 @@ import type { Detector, Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { Calibration } from '../detect/calibration';
+import { RowScoreCache } from './row-score-cache';
 import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../features/scale';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
@@ -81,11 +82,19 @@ export class ServiceModel {
 
   /** Raw scores of every member for the rows of `m` (raw record vectors): member-major, `raw[k*rows + r]`. */
   scoreMatrix(m: Matrix): Float64Array {
+    this.cache ??= new RowScoreCache(m.cols, this.members.length);
+    return this.cache.scoreMatrix(m, this.scoreRows);
+  }
+
+  /** Exact repeats of a record vector are not scored again (row-score-cache.ts); built on first use. */
+  private cache?: RowScoreCache;
+
+  private readonly scoreRows = (m: Matrix): Float64Array => {
     const x = this.scaler ? this.scaler.transform(m) : m;
     const out = new Float64Array(this.members.length * m.rows);
     this.members.forEach((mem, k) => out.set(mem.detector.score(x), k * m.rows));
     return out;
-  }
+  };
 
   /**
    * Combines the members' verdicts on row `r` into `v`: anomalous when any member's raw score is over
