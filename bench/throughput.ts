@@ -144,7 +144,9 @@ async function main(): Promise<void> {
       'LSTM rightly flags, and storing those anomalies then dominates the cost); their baselines pay the same encoding.',
       'CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core). The 2 cores are shared with other work:",
-      'repeated runs of the pass-through max rate ranged from about 160,000 to 245,000 records/s.',
+      'repeated runs of the pass-through max rate ranged from about 150,000 to 337,000 records/s (the machine has slow',
+      'phases, in which every mode runs at about half its fast-phase rate; on 2026-12-01 a fast-phase run, before',
+      'fresh block ids and the row-score cache, gave mining+if 91,904; slow-phase runs after them 32,000-39,000).',
       '',
       markdownTable(cases, [
         'mode',
