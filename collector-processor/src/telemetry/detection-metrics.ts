@@ -67,6 +67,9 @@ export function createDetectionMetrics(
       name: METRIC.sessionsOpen,
       help: 'Sessions open now (records grouped by session key).',
       registers,
+      collect() {
+        this.set(openSessions());
+      },
     }),
     trainingRuns: new Counter({
       name: METRIC.trainingRuns,
