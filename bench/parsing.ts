@@ -97,7 +97,13 @@ function throughput(dir: string): BenchCase {
   }
   rates.sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)];
-  return { dataset: 'HDFS-replay', mode: 'throughput', lines: lines.length, runs: REPLAY_RUNS, lines_per_s: Math.round(median) };
+  return {
+    dataset: 'HDFS-replay',
+    mode: 'throughput',
+    lines: lines.length,
+    runs: REPLAY_RUNS,
+    lines_per_s: Math.round(median),
+  };
 }
 
 function main(): void {

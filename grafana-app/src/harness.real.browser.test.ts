@@ -145,7 +145,10 @@ test('models: a changed parameter is saved, a training runs to done with a new v
   expect(after.length).toBe(before.length + 1);
   await waitRows(after.length);
   await page.screenshot({ path: shot('models'), fullPage: true });
-  await page.locator('table').last().screenshot({ path: shot('models-versions') });
+  await page
+    .locator('table')
+    .last()
+    .screenshot({ path: shot('models-versions') });
 
   // Roll back to the version that was active before the training.
   const previous = before.find((v) => v.active)!;

@@ -24,7 +24,18 @@ export interface SourceBatch {
   lines: string[];
 }
 
-const LEVELS: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, NOTICE: 10, WARN: 13, WARNING: 13, ERROR: 17, SEVERE: 17, FATAL: 21, CRITICAL: 21 };
+const LEVELS: Record<string, number> = {
+  TRACE: 1,
+  DEBUG: 5,
+  INFO: 9,
+  NOTICE: 10,
+  WARN: 13,
+  WARNING: 13,
+  ERROR: 17,
+  SEVERE: 17,
+  FATAL: 21,
+  CRITICAL: 21,
+};
 
 export function severityOf(level: string | undefined): number {
   return level ? (LEVELS[level.trim().toUpperCase()] ?? 0) : 0;

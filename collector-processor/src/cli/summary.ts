@@ -45,7 +45,12 @@ export class Summary {
       lines: this.lines,
       learnedOn: extra.learnedOn,
       anomalies: this.anomalies,
-      models: extra.services.map((s) => ({ service: s.service, status: s.status, version: s.activeVersion, error: s.lastError })),
+      models: extra.services.map((s) => ({
+        service: s.service,
+        status: s.status,
+        version: s.activeVersion,
+        error: s.lastError,
+      })),
       topAnomalies: this.top,
       templates: [...this.byTemplate.entries()]
         .map(([templateId, t]) => ({ templateId, ...t }))

@@ -84,7 +84,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     const inj = [...bySession.values()].find((i) => r.body.includes(i.sessionId));
     if (inj) found.add(inj);
     else falseAlarms++;
-    opts.print(`  ANOMALY ${r.service}: ${r.body}  (${r.attributes[ATTR.reason] ?? r.attributes[ATTR.detector]})${inj ? `  [injected ${inj.kind}]` : ''}`);
+    opts.print(
+      `  ANOMALY ${r.service}: ${r.body}  (${r.attributes[ATTR.reason] ?? r.attributes[ATTR.detector]})${inj ? `  [injected ${inj.kind}]` : ''}`,
+    );
   };
   const sender = new DemoSender(target);
   const start = Date.now();

@@ -16,7 +16,12 @@ const logger = pino({ level: 'silent' });
 function modelConfig(overrides: Record<string, unknown> = {}): ModelConfigT {
   const v = validateWithDefaults(ModelConfig, {
     learning: { records: 500 },
-    detectors: { lof: { enabled: false }, 'one-class-svm': { enabled: false }, autoencoder: { enabled: false }, lstm: { enabled: false } },
+    detectors: {
+      lof: { enabled: false },
+      'one-class-svm': { enabled: false },
+      autoencoder: { enabled: false },
+      lstm: { enabled: false },
+    },
     ...overrides,
   });
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
@@ -51,7 +56,10 @@ async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
     manager,
     detect,
     async send(service, messages, severity = 9) {
-      const b = batchOf(service, messages.map((m) => logRecord(m, severity)));
+      const b = batchOf(
+        service,
+        messages.map((m) => logRecord(m, severity)),
+      );
       parse.process(b);
       await detect.process(b);
       return b.facts;
@@ -98,7 +106,12 @@ describe('model lifecycle through the detect stage', () => {
     await r.manager.idle();
     expect(r.manager.job(job.id)).toMatchObject({ state: 'done', version: 2 });
     const versions = await r.manager.versions('web');
-    expect(versions.map((v) => [v.version, v.active])).toEqual(expect.arrayContaining([[1, false], [2, true]]));
+    expect(versions.map((v) => [v.version, v.active])).toEqual(
+      expect.arrayContaining([
+        [1, false],
+        [2, true],
+      ]),
+    );
     await r.manager.activate('web', 1);
     expect(r.manager.services()[0].activeVersion).toBe(1);
     await expect(r.manager.activate('web', 99)).rejects.toThrow(/no model version 99/);

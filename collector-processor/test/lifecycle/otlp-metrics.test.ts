@@ -41,7 +41,11 @@ async function otlpDownstream() {
   const port = await new Promise<number>((ok, fail) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? fail(e) : ok(p))),
   );
-  return { metrics, endpoint: `127.0.0.1:${port}`, stop: () => new Promise<void>((r) => server.tryShutdown(() => r())) };
+  return {
+    metrics,
+    endpoint: `127.0.0.1:${port}`,
+    stop: () => new Promise<void>((r) => server.tryShutdown(() => r())),
+  };
 }
 
 test('prom histograms become OTLP explicit-bucket points with per-bucket counts', async () => {

@@ -4,7 +4,7 @@ import type { KeyValue, LogRecord, LogsData } from '../../src/otlp/types';
 /** A web service's normal traffic: a few request templates, varying ids and durations (seeded). */
 export function normalLines(n: number, seed = 1): string[] {
   let s = seed;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = Math.floor(rand() * 1e6);

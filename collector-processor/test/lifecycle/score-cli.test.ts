@@ -28,7 +28,10 @@ describe('anomalog score FILE', () => {
       summaryFile,
     ]);
     expect(code).toBe(0);
-    const scored = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const scored = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(scored).toHaveLength(801);
     expect(scored.map((s) => s.line)).toEqual(Array.from({ length: 801 }, (_, i) => i + 1));
     const oom = scored[700];

@@ -56,7 +56,8 @@ describe('startAnomalog end to end', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const api = async (path: string) => JSON.parse((await httpGet(service.api!.address, `/api/v1${path}`)).body.toString());
+  const api = async (path: string) =>
+    JSON.parse((await httpGet(service.api!.address, `/api/v1${path}`)).body.toString());
   const forwarded = () =>
     downstream.data().flatMap((d) => d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
   const attr = (r: LogRecord, key: string) => r.attributes.find((a) => a.key === key)?.value;
