@@ -13,7 +13,7 @@
  * flagged, its weight doubles and another round runs (at most `rounds`).
  */
 import type { LstmDetector } from '../detect/lstm';
-import { ServiceModel } from './service-model';
+import type { ServiceModel } from './service-model';
 import { SequenceModel } from './sequence-model';
 
 export interface FineTuneOptions {
@@ -52,15 +52,16 @@ export function flaggedRecords(seq: SequenceModel, sessions: readonly (readonly 
 
 /**
  * Fine-tunes `model`'s LSTM in place on the marked sessions (template id sequences), rehearsing the
- * normal sessions given, and returns the model with it. Throws when the model has no LSTM or no
+ * normal sessions given (options over FINE_TUNE_DEFAULTS), and returns the model. Throws when the model has no LSTM or no
  * marked session can be learnt.
  */
 export async function fineTuneSequences(
   model: ServiceModel,
   marked: readonly (readonly string[])[],
   normal: readonly (readonly string[])[],
-  opts: FineTuneOptions = FINE_TUNE_DEFAULTS,
+  options: Partial<FineTuneOptions> = {},
 ): Promise<FineTuneResult> {
+  const opts: FineTuneOptions = { ...FINE_TUNE_DEFAULTS, ...options };
   const seq = model.sequence;
   if (!seq) throw new Error('the active model has no sequence model (LSTM) to fine-tune');
   const keysOf = (s: readonly string[]): Int32Array | undefined => {
@@ -101,7 +102,7 @@ export async function fineTuneSequences(
     copies *= 2;
   } while (after > 0 && rounds < opts.rounds);
   return {
-    model: new ServiceModel(model.freq, model.members, model.normalTemplates, seq, model.scaler),
+    model, // its LSTM was updated in place
     sessions: learn.length,
     skipped,
     metrics: {

@@ -3,7 +3,15 @@
  * window, versions in the Store, rollback and feedback. Implements ModelControl for the API; the
  * detect stage asks it for each record's service state and reports what it saw.
  */
-import type { Feedback, ModelConfig, ModelVersion, ServiceSummary, TemplateInfo, TrainingJob } from '@anomalog/shared';
+import type {
+  AnomalyDetail,
+  Feedback,
+  ModelConfig,
+  ModelVersion,
+  ServiceSummary,
+  TemplateInfo,
+  TrainingJob,
+} from '@anomalog/shared';
 import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
@@ -182,7 +190,7 @@ export class LifecycleManager implements ModelControl {
     // A record of a session the LSTM judged: fine-tune the LSTM on the session's templates up to and
     // including this record (its stored context: the session's lines before it), in the worker.
     if (anomaly.sessionId !== undefined && s.model?.sequence) {
-      const session = [...anomaly.context.map((c) => c.templateId), anomaly.templateId];
+      const session = sessionTemplates(anomaly);
       s.addNormalSession(session);
       this.startFineTune(s, [session], anomaly.id);
     }
@@ -230,7 +238,7 @@ export class LifecycleManager implements ModelControl {
       // sessions of sequence anomalies marked normal, for the LSTM's next trainings (the newest ones)
       for (const id of marked.slice(-MAX_NORMAL_SESSIONS)) {
         const a = await store.getAnomaly(id);
-        if (a?.sessionId !== undefined) s.addNormalSession([...a.context.map((c) => c.templateId), a.templateId]);
+        if (a?.sessionId !== undefined) s.addNormalSession(sessionTemplates(a));
       }
       const active = await store.loadActiveModel(s.name);
       if (active) {
@@ -246,28 +254,30 @@ export class LifecycleManager implements ModelControl {
   }
 
   private startTraining(s: ServiceState): TrainingJob {
-    const job: TrainingJob = { id: `train-${++this.jobSeq}`, service: s.name, state: 'queued', progress: 0 };
-    this.jobs.set(job.id, job);
-    if (this.jobs.size > KEEP_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
-    s.job = job;
+    const job = this.enqueue(s, 'train', undefined, (j) => this.runTraining(s, j));
     if (!s.model) s.status = 'training';
-    this.trainingChain = this.trainingChain.then(() => this.runTraining(s, job));
     return job;
   }
 
   /** Queues a fine-tune of the active LSTM on sessions marked normal (after any training queued before). */
   private startFineTune(s: ServiceState, sessions: string[][], anomalyId: string): TrainingJob {
-    const job: TrainingJob = {
-      id: `finetune-${++this.jobSeq}`,
-      service: s.name,
-      state: 'queued',
-      progress: 0,
-      message: `fine-tune the LSTM on the session of anomaly ${anomalyId}`,
-    };
+    const message = `fine-tune the LSTM on the session of anomaly ${anomalyId}`;
+    return this.enqueue(s, 'finetune', message, (j) => this.runFineTune(s, j, sessions));
+  }
+
+  /** A job of the service, kept among the newest KEEP_JOBS, run after the trainings queued before it. */
+  private enqueue(
+    s: ServiceState,
+    kind: string,
+    message: string | undefined,
+    run: (job: TrainingJob) => Promise<void>,
+  ): TrainingJob {
+    const job: TrainingJob = { id: `${kind}-${++this.jobSeq}`, service: s.name, state: 'queued', progress: 0 };
+    if (message !== undefined) job.message = message;
     this.jobs.set(job.id, job);
     if (this.jobs.size > KEEP_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
     s.job = job;
-    this.trainingChain = this.trainingChain.then(() => this.runFineTune(s, job, sessions));
+    this.trainingChain = this.trainingChain.then(() => run(job));
     return job;
   }
 
@@ -396,4 +406,9 @@ export class LifecycleManager implements ModelControl {
       metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
     }
   }
+}
+
+/** An anomaly's session as template ids: its stored context (the session's lines before it), then itself. */
+function sessionTemplates(a: AnomalyDetail): string[] {
+  return [...a.context.map((c) => c.templateId), a.templateId];
 }

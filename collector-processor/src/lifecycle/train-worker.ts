@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RecordBuffer } from './record-buffer';
 import { trainServiceModel } from './train';
 import type { FineTuneRequest, TrainRequest, TrainMessage } from './train-thread';
-import { FINE_TUNE_DEFAULTS, fineTuneSequences } from './finetune';
+import { fineTuneSequences } from './finetune';
 import { ServiceModel } from './service-model';
 import { initTf } from '../detect/tf-backend';
 
@@ -18,10 +18,7 @@ async function fineTune(req: FineTuneRequest): Promise<void> {
   await initTf(() => undefined);
   post({ type: 'progress', progress: 0.1, message: 'fine-tuning lstm' });
   const buffer = RecordBuffer.fromSnapshot(req.buffer);
-  const r = await fineTuneSequences(ServiceModel.load(req.model), req.sessions, buffer.sessions(), {
-    ...FINE_TUNE_DEFAULTS,
-    ...req.options,
-  });
+  const r = await fineTuneSequences(ServiceModel.load(req.model), req.sessions, buffer.sessions(), req.options);
   post({
     type: 'done',
     bytes: r.model.serialize(),
@@ -47,10 +44,7 @@ async function main(): Promise<void> {
   // Sessions users marked normal stay learnt across retrainings: the fresh LSTM is fine-tuned on them.
   if (result.model.sequence && req.normalSessions?.length) {
     try {
-      const tuned = await fineTuneSequences(result.model, req.normalSessions, buffer.sessions(), {
-        ...FINE_TUNE_DEFAULTS,
-        ...req.fineTune,
-      });
+      const tuned = await fineTuneSequences(result.model, req.normalSessions, buffer.sessions(), req.fineTune);
       result.model = tuned.model;
       Object.assign(result.metrics, tuned.metrics);
       result.skipped.push(...tuned.skipped.map((s) => `lstm fine-tune: ${s}`));
