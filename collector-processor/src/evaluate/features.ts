@@ -3,10 +3,9 @@
  * session datasets, standardised record features on line datasets, template sequences for the
  * sequence detectors. One default configuration for every dataset (documented in docs/features.md).
  */
-import type { DetectorName } from '@anomalog/shared';
 import type { Matrix, Sequences } from '../detect/detector';
 import { CountVectorizer, type CountOptions } from '../features/counts';
-import { dampsRepeats as damps, fitRecordScaler, TABULAR_DEFAULTS, type TabularPrep } from '../features/tabular';
+import { fitRecordScaler, TABULAR_DEFAULTS, type TabularPrep } from '../features/tabular';
 import type { Dataset } from './dataset';
 
 /**
@@ -32,11 +31,6 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   // the live lifecycle's: one pseudo-row, LOF on damped repeats
   ...TABULAR_DEFAULTS,
 };
-
-/** Whether `detector` fits on the training rows with repeats damped (features/repeats.ts). */
-export function dampsRepeats(detector: DetectorName, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): boolean {
-  return damps(detector, cfg);
-}
 
 export interface MatrixInputs {
   train: Matrix;

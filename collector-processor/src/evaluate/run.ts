@@ -20,8 +20,8 @@ import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
 import type { Dataset } from './dataset';
-import { fitRows } from '../features/tabular';
-import { DEFAULT_FEATURE_CONFIG, dampsRepeats, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
+import { dampsRepeats, fitRows } from '../features/tabular';
+import { DEFAULT_FEATURE_CONFIG, matrixInputs, sequenceInputs, type FeatureConfig } from './features';
 import { averagePrecision, f1Ceiling, f1Of, prCurve, rocAuc, rocCurve, thin, thresholdMetrics } from './metrics';
 
 export interface RunOptions {
