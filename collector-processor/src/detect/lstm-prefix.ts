@@ -7,6 +7,8 @@
  * used out; states are float32 like the kernel's, so a resumed window computes bit for bit what a
  * full run computes.
  */
+import { FNV_OFFSET, fnvMix } from '../util/hash';
+
 const WAYS = 4;
 
 export class PrefixStates {
@@ -39,10 +41,10 @@ export class PrefixStates {
 
   /** Hashes the window's prefixes; call before find/store for a window. */
   begin(win: ArrayLike<number>, from: number): void {
-    let hash = 0x811c9dc5;
+    let hash = FNV_OFFSET;
     this.hashes[0] = hash;
     for (let j = 0; j < this.h; j++) {
-      hash = Math.imul(hash ^ win[from + j], 0x01000193) >>> 0;
+      hash = fnvMix(hash, win[from + j]) >>> 0;
       this.hashes[j + 1] = hash;
     }
   }

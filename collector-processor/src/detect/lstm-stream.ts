@@ -8,6 +8,7 @@
  */
 import type { LstmKernel } from './lstm-kernel';
 import type { CountBounds } from './lstm-counts';
+import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 export interface StreamModel {
   readonly kernel: LstmKernel;
@@ -70,8 +71,8 @@ export class WindowCache {
   /** Entry index holding the predictions after `win` (h keys at `from`). */
   entry(win: Int32Array, from: number): number {
     const h = this.model.h;
-    let hash = 0x811c9dc5;
-    for (let k = 0; k < h; k++) hash = Math.imul(hash ^ win[from + k], 0x01000193);
+    let hash = FNV_OFFSET;
+    for (let k = 0; k < h; k++) hash = fnvMix(hash, win[from + k]);
     hash ^= hash >>> 15;
     const base = (hash & (this.sets - 1)) * WAYS;
     let victim = base;

@@ -5,6 +5,7 @@
  * is compared value by value. Misses are gathered into one matrix and scored in one pass per member.
  */
 import type { Matrix } from '../detect/detector';
+import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 /** Scores the rows of `m` for every member: member-major, `out[k * m.rows + r]`. */
 export type ScoreRows = (m: Matrix) => Float64Array;
@@ -23,6 +24,8 @@ export class RowScoreCache {
   private batch = 0;
   /** Per row of the batch: its index among the misses, or -1 for a hit. */
   private missOfRow = new Int32Array(256);
+  /** Per miss of the batch: its slot. */
+  private missSlot = new Int32Array(256);
   private missData = new Float64Array(256);
   hits = 0;
   misses = 0;
@@ -63,6 +66,7 @@ export class RowScoreCache {
         continue;
       }
       this.missData.set(m.data.subarray(r * dims, (r + 1) * dims), missed * dims);
+      this.missSlot[missed] = slot;
       this.pendingBatch[slot] = this.batch;
       this.pendingMiss[slot] = missed;
       this.missOfRow[r] = missed++;
@@ -83,24 +87,26 @@ export class RowScoreCache {
 
   private store(scored: Float64Array, missed: number, i: number): void {
     const { dims, members } = this;
-    const slot = this.slotOf(this.missData, i * dims);
+    const slot = this.missSlot[i];
     this.keys.set(this.missData.subarray(i * dims, (i + 1) * dims), slot * dims);
     this.filled[slot] = 1;
     for (let k = 0; k < members; k++) this.values[slot * members + k] = scored[k * missed + i];
   }
 
   private reserve(rows: number): void {
-    if (this.missOfRow.length < rows) this.missOfRow = new Int32Array(rows * 2);
+    if (this.missOfRow.length < rows) {
+      this.missOfRow = new Int32Array(rows * 2);
+      this.missSlot = new Int32Array(rows * 2);
+    }
     if (this.missData.length < rows * this.dims) this.missData = new Float64Array(rows * this.dims * 2);
   }
 
   /** FNV-1a over the 32-bit words of the row's doubles. */
   private slotOf(data: Float64Array, at: number): number {
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let c = 0; c < this.dims; c++) {
       this.wordF64[0] = data[at + c];
-      h = Math.imul(h ^ this.word[0], 0x01000193);
-      h = Math.imul(h ^ this.word[1], 0x01000193);
+      h = fnvMix(fnvMix(h, this.word[0]), this.word[1]);
     }
     return (h ^ (h >>> 15)) & this.mask;
   }

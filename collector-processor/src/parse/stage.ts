@@ -5,6 +5,7 @@ import { extractMessage, serviceName } from './extract';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import type { ServiceMinerStateStore } from './persistence';
 import { recordTimeMs } from '../otlp/record-time';
+import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 export interface TemplateStage extends AnnotationStage {
   readonly miner: TemplateMiner;
@@ -178,7 +179,7 @@ export function createTemplateStage(
 
 /** Length and FNV-1a of the bytes: tells whether a stored snapshot is still the one read or written here. */
 function fingerprint(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = 0; i < bytes.length; i++) h = fnvMix(h, bytes[i]);
   return `${bytes.length}:${(h >>> 0).toString(16)}`;
 }
