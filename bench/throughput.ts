@@ -89,6 +89,8 @@ async function runCase(
     processor_cpu_pct: before && after ? round((100 * (after.cpuMicros - before.cpuMicros)) / wallMicros) : null,
     rss_mb: after ? round(after.rss / 1024 / 1024) : null,
     max_rss_mb: after ? round(after.maxRssKb / 1024) : null,
+    event_loop_p99_ms: after ? round(after.loopP99Ms) : null,
+    event_loop_max_ms: after ? round(after.loopMaxMs) : null,
   };
   console.log(JSON.stringify(c));
   return c;
@@ -143,7 +145,8 @@ async function main(): Promise<void> {
       'fresh block ids and record times that run on (a replay would otherwise reopen every finished block, which the',
       'LSTM rightly flags, and storing those anomalies then dominates the cost); their baselines pay the same encoding.',
       'CPU is the processor',
-      "process's user+system time over the run's wall time (100 % = one core). The 2 cores are shared with other work:",
+      "process's user+system time over the run's wall time (100 % = one core); `event_loop_max_ms` is the longest the",
+      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work:",
       'repeated runs of the pass-through max rate ranged from about 150,000 to 337,000 records/s (the machine has slow',
       'phases, in which every mode runs at about half its fast-phase rate; on 2026-12-01 a fast-phase run, before',
       'fresh block ids and the row-score cache, gave mining+if 91,904; slow-phase runs after them 32,000-39,000).',
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
         'processor_cpu_pct',
         'rss_mb',
         'max_rss_mb',
+        'event_loop_max_ms',
       ]),
     ].join('\n'),
   );

@@ -9,6 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAnomalog } from '../../collector-processor/src/anomalog';
 import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/annotate/stage';
 import { startProcessor } from '../../collector-processor/src/processor';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
       logger: pino({ level: 'warn' }),
       stages: mode === 'chain' ? [oneFactStage] : [],
     }));
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   process.send?.({ type: 'ready', address: proc.grpcAddress });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'usage') {
@@ -76,7 +79,10 @@ async function main(): Promise<void> {
         maxRssKb: process.resourceUsage().maxRSS,
         templates: service?.miner.size,
         sessionsOpen: service?.manager?.openSessions(),
+        loopP99Ms: loop.percentile(99) / 1e6,
+        loopMaxMs: loop.max / 1e6,
       });
+      loop.reset();
     }
     if (m.type === 'model')
       void activeDetectors(service).then((detectors) => process.send?.({ type: 'model', detectors }));

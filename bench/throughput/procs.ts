@@ -18,6 +18,9 @@ export interface Usage {
   /** Templates the miner holds and sessions open (service modes only). */
   templates?: number;
   sessionsOpen?: number;
+  /** Event-loop delay since the previous 'usage' answer: how long the processor's loop was blocked. */
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
 
 export function child(file: string, args: string[] = [], nodeArgs: string[] = []): ChildProcess {

@@ -22,6 +22,11 @@ import type {
 export interface DecodeOptions {
   /** Deepest nesting of AnyValue (arrays / kvlists in values) accepted. */
   maxValueDepth?: number;
+  /**
+   * Keep each record's received bytes (LogRecord.wire) so re-encoding it copies them and appends
+   * only added attributes: the receive path of the processor, which annotates and forwards.
+   */
+  keepWire?: boolean;
 }
 
 export interface Decoded {
@@ -42,6 +47,7 @@ class Decoder {
   constructor(
     private readonly r: ProtoReader,
     private readonly maxDepth: number,
+    private readonly keepWire: boolean,
   ) {}
 
   /** Records an unknown field's bytes [start, r.pos) into `acc` (allocated only when needed). */
@@ -149,6 +155,7 @@ class Decoder {
 
   private logRecord(end: number): LogRecord {
     const r = this.r;
+    const begin = r.pos;
     const out: LogRecord = {
       timeUnixNano: 0n,
       observedTimeUnixNano: 0n,
@@ -207,6 +214,10 @@ class Decoder {
     this.finish(end);
     if (out.body === undefined) delete out.body;
     if (unknown) out.unknownFields = this.collect(unknown);
+    if (this.keepWire) {
+      out.wire = r.buf.subarray(begin, end);
+      out.wireAttributes = out.attributes.length;
+    }
     this.records++;
     return out;
   }
@@ -303,7 +314,7 @@ const EMPTY = new Uint8Array(0);
 /** Decode an ExportLogsServiceRequest. Byte fields are views onto `buf`. Throws DecodeError. */
 export function decodeLogsRequest(buf: Uint8Array, opts: DecodeOptions = {}): Decoded {
   const r = new ProtoReader(buf);
-  const d = new Decoder(r, opts.maxValueDepth ?? DEFAULT_MAX_VALUE_DEPTH);
+  const d = new Decoder(r, opts.maxValueDepth ?? DEFAULT_MAX_VALUE_DEPTH, opts.keepWire ?? false);
   try {
     const data = d.logsData(buf.length);
     return { data, recordCount: d.records };
@@ -443,7 +454,19 @@ function enumSize(v: number): number {
   return v < 0 ? 10 : varintSize(v);
 }
 
+/** The record's received bytes, if it still has them and only gained attributes since (LogRecord.wire). */
+function wireOf(lr: LogRecord): Uint8Array | undefined {
+  return lr.wire && lr.attributes.length >= lr.wireAttributes! ? lr.wire : undefined;
+}
+
 function measureLogRecord(c: SizeCache, lr: LogRecord): number {
+  const wire = wireOf(lr);
+  if (wire) {
+    let added = wire.length;
+    for (let i = lr.wireAttributes!; i < lr.attributes.length; i++)
+      added += nested(c, measureKeyValue, lr.attributes[i]);
+    return added;
+  }
   let n = 0;
   if (lr.timeUnixNano) n += 9;
   if (lr.severityNumber) n += 1 + enumSize(lr.severityNumber);
@@ -460,6 +483,12 @@ function measureLogRecord(c: SizeCache, lr: LogRecord): number {
 }
 
 function writeLogRecord(w: ProtoWriter, lr: LogRecord): void {
+  const wire = wireOf(lr);
+  if (wire) {
+    w.raw(wire);
+    writeKeyValues(w, tag(6, WIRE_LEN), lr.attributes, lr.wireAttributes);
+    return;
+  }
   if (lr.timeUnixNano) {
     w.tag(tag(1, WIRE_I64));
     w.fixed64(lr.timeUnixNano);
@@ -513,8 +542,9 @@ function measureKeyValue(c: SizeCache, kv: KeyValue): number {
   return n;
 }
 
-function writeKeyValues(w: ProtoWriter, fieldTag: number, kvs: KeyValue[]): void {
-  for (const kv of kvs) {
+function writeKeyValues(w: ProtoWriter, fieldTag: number, kvs: KeyValue[], from = 0): void {
+  for (let i = from; i < kvs.length; i++) {
+    const kv = kvs[i];
     w.tag(fieldTag);
     w.beginMessage();
     if (kv.key) {

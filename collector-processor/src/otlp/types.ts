@@ -34,6 +34,14 @@ export interface LogRecord {
   eventName: string;
   /** Fields this build does not know (newer proto versions), kept as raw wire bytes and re-emitted. */
   unknownFields?: Uint8Array;
+  /**
+   * The record's protobuf bytes as received (a view onto the request) and how many attributes they
+   * hold. The encoder writes these bytes and then only the attributes added since (protobuf merges a
+   * repeated field's entries wherever they appear), instead of re-encoding every field. Attributes
+   * may only be appended while it is set: a stage that changes anything else deletes `wire`.
+   */
+  wire?: Uint8Array;
+  wireAttributes?: number;
 }
 
 export interface InstrumentationScope {

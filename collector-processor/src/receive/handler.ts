@@ -59,7 +59,9 @@ export class ExportHandler {
     const opts = { maxValueDepth: this.maxValueDepth };
     try {
       if (encoding === 'json') decoded = decodeLogsRequestJson(body, opts);
-      else decoded = this.pipeline.needsModel ? decodeLogsRequest(body, opts) : scanLogsRequest(body, opts);
+      else if (!this.pipeline.needsModel) decoded = scanLogsRequest(body, opts);
+      // Records keep their received bytes: forwarding them appends the annotations, no re-encode.
+      else decoded = decodeLogsRequest(body, { ...opts, keepWire: true });
       if (decoded.recordCount === 0) throw new DecodeError('request holds no log records', 'empty');
     } catch (err) {
       this.rejected(err, protocol);

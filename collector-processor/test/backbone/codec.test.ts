@@ -55,6 +55,40 @@ describe('OTLP logs protobuf codec', () => {
     expect(Array.from(decoded.resourceLogs[0].unknownFields!)).toEqual([0x38, 0x01]);
   });
 
+  it('with keepWire, re-encodes a record as its received bytes plus the attributes added since', () => {
+    const bytes = encodeLogsRequest(sampleLogsData());
+    const annotated = decodeLogsRequest(bytes, { keepWire: true }).data;
+    const expected = decodeLogsRequest(bytes).data;
+    const added = [
+      { key: 'log.template.id', value: { stringValue: 'T1 ✓' } },
+      { key: 'anomaly.score', value: { doubleValue: 0.25 } },
+    ];
+    for (const data of [annotated, expected])
+      for (const sl of data.resourceLogs.flatMap((rl) => rl.scopeLogs))
+        for (const rec of sl.logRecords) rec.attributes.push(...added);
+    const records = annotated.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+    expect(records.every((r) => r.wire !== undefined && r.wire.buffer === bytes.buffer)).toBe(true);
+
+    const out = encodeLogsRequest(annotated);
+    // Same model as a full re-encode; the original fields' bytes are copied, not rebuilt.
+    expect(normalise(decodeLogsRequest(out).data)).toEqual(normalise(expected));
+    const first = records[0];
+    expect(out.includes(Buffer.from(first.wire!))).toBe(true);
+  });
+
+  it('with keepWire, encodes every field again once a record lost attributes or dropped its wire', () => {
+    const bytes = encodeLogsRequest(sampleLogsData());
+    const data = decodeLogsRequest(bytes, { keepWire: true }).data;
+    const [a, b] = data.resourceLogs[0].scopeLogs[0].logRecords;
+    expect(a.attributes.length).toBeGreaterThan(0);
+    a.attributes.pop();
+    b.body = { stringValue: 'rewritten' };
+    delete b.wire;
+    const again = decodeLogsRequest(encodeLogsRequest(data)).data.resourceLogs[0].scopeLogs[0].logRecords;
+    expect(again[0].attributes).toEqual(a.attributes);
+    expect(again[1].body).toEqual({ stringValue: 'rewritten' });
+  });
+
   it('counts an empty request as zero records', () => {
     expect(decodeLogsRequest(new Uint8Array(0))).toEqual({ data: { resourceLogs: [] }, recordCount: 0 });
   });
