@@ -5,7 +5,7 @@
  */
 import type { Matrix, Sequences } from '../detect/detector';
 import { CountVectorizer, type CountOptions } from '../features/counts';
-import { fitRecordScaler, TABULAR_DEFAULTS, type TabularPrep } from '../features/tabular';
+import { COUNT_DEFAULTS, fitRecordScaler, TABULAR_DEFAULTS, type TabularPrep } from '../features/tabular';
 import type { Dataset } from './dataset';
 
 /**
@@ -19,14 +19,9 @@ export interface FeatureConfig extends TabularPrep {
   standardizeRecords: boolean;
 }
 
-/**
- * log term weight + idf + L2: Isolation Forest never splits on a column that is constant in training
- * (templates training never saw, the unseen column), so the unseen mass has to show in the columns it
- * can split on — L2 normalisation shrinks them, idf makes rare templates weigh more — and log damps long
- * repetitive sessions. Chosen once over hdfs-deeplog and hdfs-100k for all detectors (docs/features.md).
- */
+/** The count defaults (features/tabular.ts COUNT_DEFAULTS) and the live lifecycle's preparation. */
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
-  counts: { tf: 'log', idf: true, norm: 'l2', unseenColumn: true },
+  counts: COUNT_DEFAULTS,
   standardizeRecords: true,
   // the live lifecycle's: one pseudo-row, LOF on damped repeats
   ...TABULAR_DEFAULTS,

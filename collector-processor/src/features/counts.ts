@@ -53,6 +53,17 @@ export class CountVectorizer {
     return this;
   }
 
+  /** A fitted vectorizer from its saved parts (a model file): idf weights as fit() learnt them. */
+  static restore(width: number, options: CountOptions, idf?: readonly number[]): CountVectorizer {
+    const v = new CountVectorizer(width, options);
+    if (v.options.idf) {
+      if (!Array.isArray(idf) || idf.length !== v.cols || !idf.every(Number.isFinite))
+        throw new Error(`count vectorizer: expected ${v.cols} idf weights`);
+      v.idfWeights = Float64Array.from(idf);
+    }
+    return v;
+  }
+
   get idf(): Float64Array | undefined {
     return this.idfWeights;
   }
@@ -72,11 +83,16 @@ export class CountVectorizer {
 
   /** One row into `out[offset…offset+cols)` (which must be zero): usable without allocating. */
   writeRow(seq: Int32Array, out: Float64Array, offset: number): void {
-    const { cols, options } = this;
     for (let i = 0; i < seq.length; i++) {
       const c = this.column(seq[i]);
       if (c >= 0) out[offset + c]++;
     }
+    this.weighRow(out, offset);
+  }
+
+  /** Raw counts already in `out[offset…offset+cols)` → term weight, idf and norm, in place. */
+  weighRow(out: Float64Array, offset: number): void {
+    const { cols, options } = this;
     const idf = options.idf ? this.idfWeights : undefined;
     if (options.idf && !idf) throw new Error('CountVectorizer: fit() before transform() when idf is on');
     let sq = 0;

@@ -3,8 +3,8 @@
  * `blk_-?\d+`), or into fixed / sliding time windows per service, for the detectors that score whole
  * sessions (count vectors) in the benchmark framework's raw-log loaders. A pure data structure: time
  * only moves when the caller passes `now`. Closed sessions are handed to `onClose`; nothing is kept
- * after that. (The live pipeline scores records, not closed sessions: it takes a record's session id
- * from lifecycle/session-key.ts and keeps per-session LSTM state in lifecycle/sequence-model.ts.)
+ * after that. Live, lifecycle/group-model.ts keeps one per service to score closed sessions and
+ * windows by their counts (session ids from lifecycle/session-key.ts, through addTo).
  */
 
 export type SessionKind = 'trace' | 'attribute' | 'regex' | 'window';
@@ -144,6 +144,17 @@ export class SessionTracker {
       return;
     }
     for (let i = 0; i < n; i++) this.append(this.keys[i], rec, now);
+    this.enforceBounds();
+  }
+
+  /**
+   * Add one record to the session `key` the caller already resolved (the live path takes it from
+   * lifecycle/session-key.ts); closes what expired first. For the key kinds, not 'window', and for a
+   * tracker of one service: the key is the map key as it is (no per-record string built).
+   */
+  addTo(key: string, rec: SessionRecord, now: number = rec.timeMs): void {
+    this.advance(now);
+    this.append(key, rec, now);
     this.enforceBounds();
   }
 

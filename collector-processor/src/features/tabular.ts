@@ -10,8 +10,18 @@
  */
 import type { DetectorName } from '@anomalog/shared';
 import type { Matrix } from '../detect/detector';
+import type { CountOptions } from './counts';
 import { dampRepeats } from './repeats';
 import { Standardizer } from './scale';
+
+/**
+ * Count vectors of sessions and windows: log term weight + idf + L2. Isolation Forest never splits on a
+ * column that is constant in training (templates training never saw, the unseen column), so the unseen
+ * mass has to show in the columns it can split on — L2 normalisation shrinks them, idf makes rare
+ * templates weigh more — and log damps long repetitive sessions. Chosen once over hdfs-deeplog and
+ * hdfs-100k for all detectors (docs/features.md); the live session/window model uses the same.
+ */
+export const COUNT_DEFAULTS: CountOptions = { tf: 'log', idf: true, norm: 'l2', unseenColumn: true };
 
 export interface TabularPrep {
   /** Standardizer pseudo-rows for record features (features/scale.ts). */

@@ -15,6 +15,8 @@ import { ContextRing } from './context-ring';
 import { recordTimeMs } from '../otlp/record-time';
 import type { LifecycleManager } from './manager';
 import { RECORD_DIMS, writeRecordVector } from './record-vector';
+import { groupAnomalyDetail } from './group-anomaly';
+import type { GroupAnomaly } from './group-model';
 import type { Verdict } from './service-model';
 import type { ServiceState } from './service-state';
 
@@ -53,6 +55,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = storeQueue(o);
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
+  /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
+  const closedGroups: GroupAnomaly[] = [];
 
   const contextOf = (service: string): ContextRing => {
     let c = contexts.get(service);
@@ -98,8 +102,15 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       }
       ctx.push(row.timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
       o.manager.observe(s, bufferedOf(f, row.timeMs, row.tokens), verdict.isAnomaly);
+      model.groups?.observe(s.name, f.sessionId, f.templateId!, row.timeMs, closedGroups);
     });
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
+    for (const g of closedGroups.splice(0)) {
+      const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
+      s.anomalies++;
+      o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
+      anomalies.push(a);
+    }
   };
 
   /**

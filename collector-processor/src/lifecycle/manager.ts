@@ -93,10 +93,16 @@ export class LifecycleManager implements ModelControl {
     }
   }
 
-  /** Sessions the services' sequence models hold open now (the sessions-open gauge). */
+  /**
+   * Sessions the services' models hold open now (the sessions-open gauge): the LSTM's and the session
+   * count model's track the same sessions, so a service counts the larger of the two.
+   */
   openSessions(): number {
     let n = 0;
-    for (const s of this.states.values()) n += s.model?.sequence?.openSessions ?? 0;
+    for (const s of this.states.values()) {
+      const groups = s.model?.groups?.kind === 'session' ? s.model.groups.openGroups : 0;
+      n += Math.max(s.model?.sequence?.openSessions ?? 0, groups);
+    }
     return n;
   }
 

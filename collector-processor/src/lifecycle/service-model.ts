@@ -10,6 +10,7 @@ import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { Calibration } from '../detect/calibration';
 import { RowScoreCache } from './row-score-cache';
+import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../features/scale';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
@@ -46,6 +47,8 @@ export class ServiceModel {
      * features/tabular.ts). Models saved before it existed have none: their members take raw vectors.
      */
     readonly scaler?: Standardizer,
+    /** The same tabular detectors over whole sessions' or time windows' template counts. */
+    readonly groups?: GroupModel,
   ) {}
 
   /**
@@ -148,6 +151,7 @@ export class ServiceModel {
       counts: [...this.freq.counts],
       normalTemplates: [...this.normalTemplates],
       sequence: this.sequence?.toJSON(),
+      groups: this.groups?.toJSON(),
       scaler: this.scaler
         ? { mean: Array.from(this.scaler.params.mean), scale: Array.from(this.scaler.params.scale) }
         : undefined,
@@ -170,6 +174,7 @@ export class ServiceModel {
       members?: { name: DetectorName; calibration: string; bytes: string }[];
       sequence?: Parameters<typeof SequenceModel.fromJSON>[0];
       scaler?: { mean: number[]; scale: number[] };
+      groups?: GroupModelJson;
     };
     try {
       h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -186,6 +191,7 @@ export class ServiceModel {
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;
+    const groups = h.groups ? GroupModel.fromJSON(h.groups) : undefined;
     let scaler: Standardizer | undefined;
     if (h.scaler !== undefined) {
       const { mean, scale } = h.scaler;
@@ -199,6 +205,7 @@ export class ServiceModel {
       new Set(h.normalTemplates ?? []),
       sequence,
       scaler,
+      groups,
     );
   }
 
@@ -210,6 +217,7 @@ export class ServiceModel {
       new Set([...this.normalTemplates, templateId]),
       this.sequence,
       this.scaler,
+      this.groups,
     );
   }
 }

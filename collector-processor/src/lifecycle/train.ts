@@ -1,35 +1,24 @@
 /**
  * Training one service's model from its record buffer: template frequencies, the record matrix
- * standardised as the benchmark does (features/tabular.ts: one pseudo-row), then each enabled tabular
- * detector fitted on the benchmark's rows for it (LOF: repeats damped) and calibrated on it. Detectors
- * whose cost grows faster than linearly (LOF, One-Class SVM) fit on a seeded sub-sample of those rows;
- * all are calibrated on the full window so thresholds reflect every record.
+ * standardised as the benchmark does (features/tabular.ts: one pseudo-row), the tabular members fitted
+ * on it (fit-members.ts), the same detectors on the count vectors of the buffered sessions or time
+ * windows (group-train.ts), and the LSTM on the sessions' template sequences.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { DetectorName, ModelConfig } from '@anomalog/shared';
-import type { Detector, Matrix } from '../detect/detector';
-import { detectorFactory, detectorNames } from '../detect/registry';
+import type { ModelConfig } from '@anomalog/shared';
+import type { Matrix } from '../detect/detector';
+import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
-import { Calibration } from '../detect/calibration';
-import type { RecordBuffer } from './record-buffer';
-import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from './record-vector';
-import { ServiceModel, type ModelMember } from './service-model';
-import { SequenceModel } from './sequence-model';
 import type { LstmDetector } from '../detect/lstm';
 import { initTf } from '../detect/tf-backend';
-import { lcg } from '../util/random';
-import { fitRecordScaler, fitRows } from '../features/tabular';
+import { fitRecordScaler } from '../features/tabular';
+import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
+import { groupsSkipped, trainGroupModel } from './group-train';
+import type { RecordBuffer } from './record-buffer';
+import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from './record-vector';
+import { SequenceModel } from './sequence-model';
+import { ServiceModel } from './service-model';
 
-/** Sessions a service needs in its window before an LSTM is worth training on them. */
-export const MIN_SESSIONS = 20;
-
-/** Rows the super-linear detectors fit on at most. */
-export const MAX_FIT_ROWS: Partial<Record<DetectorName, number>> = {
-  lof: 4000,
-  'one-class-svm': 2000,
-  // linear, but epochs of tfjs steps: bounds a fit to seconds (early stopping usually ends sooner)
-  autoencoder: 5000,
-};
+export { MAX_FIT_ROWS, MIN_SESSIONS, subsample } from './fit-members';
 
 export interface TrainResult {
   model: ServiceModel;
@@ -79,22 +68,6 @@ export function recordMatrix(buffer: RecordBuffer, rows: Int32Array, freq: Templ
   return { data, rows: rows.length, cols: RECORD_DIMS };
 }
 
-/** Seeded sub-sample of at most `max` rows (the whole matrix when smaller). */
-export function subsample(m: Matrix, max: number, seed: number): Matrix {
-  if (m.rows <= max) return m;
-  const rand = lcg(seed >>> 0 || 1);
-  const idx = Int32Array.from({ length: m.rows }, (_, i) => i);
-  for (let i = 0; i < max; i++) {
-    const j = i + Math.floor(rand() * (m.rows - i));
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  const data = new Float64Array(max * m.cols);
-  for (let i = 0; i < max; i++) data.set(m.data.subarray(idx[i] * m.cols, (idx[i] + 1) * m.cols), i * m.cols);
-  return { data, rows: max, cols: m.cols };
-}
-
 export async function trainServiceModel(
   buffer: RecordBuffer,
   config: ModelConfig,
@@ -115,32 +88,13 @@ export async function trainServiceModel(
   // with the model so live batches are standardised the same way
   const scaler = fitRecordScaler(records);
   const m = scaler.transform(records);
-  const enabled = (Object.keys(config.detectors) as DetectorName[]).filter((d) => config.detectors[d].enabled);
-  const available = new Set(detectorNames());
-  const members: ModelMember[] = [];
-  const metrics: Record<string, number> = {};
-  const skipped: string[] = [];
-  for (const [k, name] of enabled.entries()) {
-    const factory = available.has(name) ? detectorFactory(name) : undefined;
-    if (name === 'lstm') continue; // sequence model, trained below
-    if (!factory || factory.input !== 'matrix') {
-      skipped.push(name);
-      continue;
-    }
-    opts.onProgress?.(k / enabled.length, `fitting ${name}`);
-    await yieldToLoop();
-    const settings = config.detectors[name];
-    const detector = factory.create(settings.params as Record<string, unknown>, opts.seed) as Detector<Matrix>;
-    if (name === 'autoencoder') await initTf(() => undefined); // quietly: the worker has no logger
-    const t0 = performance.now();
-    const fitOn = fitRows(name, m);
-    await detector.fit(subsample(fitOn, MAX_FIT_ROWS[name] ?? fitOn.rows, opts.seed));
-    const raw = detector.score(m);
-    const calibration = Calibration.fit(raw, settings.threshold);
-    metrics[`${name}_fit_s`] = (performance.now() - t0) / 1000;
-    metrics[`${name}_train_flagged`] = raw.filter((x) => calibration.isAnomalous(x)).length / raw.length;
-    members.push({ name, detector, calibration });
-  }
+  const enabled = enabledDetectors(config);
+  const { members, metrics, skipped } = await fitMembers(m, config, opts.seed, (k, name) =>
+    opts.onProgress?.((0.8 * k) / enabled.length, `fitting ${name}`),
+  );
+  const groups = await trainGroupModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000);
+  if (groups) Object.assign(metrics, groups.metrics);
+  else if (members.length) skipped.push(...groupsSkipped(config));
   let sequence: SequenceModel | undefined;
   if (enabled.includes('lstm')) {
     opts.onProgress?.(0.9, 'fitting lstm');
@@ -152,7 +106,7 @@ export async function trainServiceModel(
   opts.onProgress?.(1, 'trained');
   const span = buffer.span();
   return {
-    model: new ServiceModel(freq, members, normal, sequence, scaler),
+    model: new ServiceModel(freq, members, normal, sequence, scaler, groups?.model),
     records: rows.length,
     fromMs: span.fromMs,
     toMs: span.toMs,

@@ -112,7 +112,12 @@ export const ModelConfig = Type.Object(
         ),
         attribute: Type.Optional(Type.String({ title: 'Attribute key' })),
         regex: Type.Optional(Type.String({ title: 'Session id regex', description: 'e.g. blk_-?\\d+' })),
-        windowSeconds: Type.Integer({ default: 60, minimum: 1, title: 'Window length (s)' }),
+        windowSeconds: Type.Integer({
+          default: 60,
+          minimum: 1,
+          title: 'Window length (s)',
+          description: 'kind window: each window of record time is scored by its template counts when it ends',
+        }),
         inactivitySeconds: Type.Integer({ default: 300, minimum: 1, title: 'Close after inactivity (s)' }),
       },
       { default: {}, title: 'Sessions' },

@@ -1,0 +1,56 @@
+/**
+ * Training a service's session/window model (group-model.ts) from its record buffer: the buffered
+ * records grouped as the live path groups them — by session id under a trace/attribute/regex key,
+ * else into fixed windows of `sessionKey.windowSeconds` of record time — then the count vectors of
+ * those groups under the same tabular detectors, fitted and calibrated as the record members are.
+ */
+import type { ModelConfig } from '@anomalog/shared';
+import { CountVectorizer } from '../features/counts';
+import { COUNT_DEFAULTS } from '../features/tabular';
+import { Vocabulary } from '../features/vocabulary';
+import type { RecordBuffer } from './record-buffer';
+import { GroupModel, type GroupKind } from './group-model';
+import { fitMembers, MIN_SESSIONS } from './fit-members';
+
+/** The groups the buffer holds under the service's session key, as template-id sequences. */
+export function bufferGroups(buffer: RecordBuffer, config: ModelConfig): { kind: GroupKind; groups: string[][] } {
+  if (config.sessionKey.kind !== 'window') return { kind: 'session', groups: buffer.sessions() };
+  const windowMs = config.sessionKey.windowSeconds * 1000;
+  const byWindow = new Map<number, string[]>();
+  for (const r of buffer.rows()) {
+    const start = Math.floor(buffer.timeMs[r] / windowMs);
+    let seq = byWindow.get(start);
+    if (!seq) byWindow.set(start, (seq = []));
+    seq.push(buffer.templateIds[buffer.template[r]]);
+  }
+  return { kind: 'window', groups: [...byWindow.values()] };
+}
+
+/** Why no session/window model was trained, for the version's "not run live" note. */
+export function groupsSkipped(config: ModelConfig): string[] {
+  const what =
+    config.sessionKey.kind === 'window' ? `windows of ${config.sessionKey.windowSeconds} s` : 'sessions (session key)';
+  return [`session/window counts (fewer than ${MIN_SESSIONS} ${what} in the training records)`];
+}
+
+export async function trainGroupModel(
+  buffer: RecordBuffer,
+  config: ModelConfig,
+  seed: number,
+  maxOpen: number,
+): Promise<{ model: GroupModel; metrics: Record<string, number> } | undefined> {
+  const { kind, groups } = bufferGroups(buffer, config);
+  if (groups.length < MIN_SESSIONS) return undefined;
+  const vocab = new Vocabulary();
+  const seqs = groups.map((g) => Int32Array.from(g, (id) => vocab.add(id)));
+  const counts = new CountVectorizer(vocab.size, COUNT_DEFAULTS).fit(seqs);
+  const { members, metrics } = await fitMembers(counts.transform(seqs), config, seed, undefined, `${kind}_`);
+  if (!members.length) return undefined;
+  metrics[`${kind}_groups`] = groups.length;
+  const bounds = {
+    windowMs: config.sessionKey.windowSeconds * 1000,
+    inactivityMs: config.sessionKey.inactivitySeconds * 1000,
+    maxOpen,
+  };
+  return { model: new GroupModel(kind, vocab.list(), counts, members, bounds), metrics };
+}
