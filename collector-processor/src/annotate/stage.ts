@@ -14,6 +14,11 @@ export interface RecordFacts {
   params?: string[];
   /** The miner created the template for this record. */
   newTemplate?: boolean;
+  /**
+   * Whitespace tokens of the message (detect-stage's tokenCount), when the miner's scan counted them
+   * already; undefined: the detect stage counts them itself.
+   */
+  tokens?: number;
   sessionId?: string;
   score?: number;
   isAnomaly?: boolean;

@@ -43,7 +43,7 @@ export interface DetectStage extends AnnotationStage {
 
 interface Row {
   index: number;
-  /** Token count of the message, counted once for the vector and the training buffer. */
+  /** Token count of the message (the miner scan's, else counted here) for the vector and the training buffer. */
   tokens: number;
   record: LogRecord;
   resource: ResourceLogs;
@@ -147,13 +147,13 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, bufferedOf(f, timeMs, tokenCount(f.message)), false);
+            o.manager.observe(s, bufferedOf(f, timeMs, f.tokens ?? tokenCount(f.message)), false);
           }
           return;
         }
         let rows = groups.get(s);
         if (!rows) groups.set(s, (rows = []));
-        rows.push({ index, tokens: tokenCount(f.message), record, resource, timeMs });
+        rows.push({ index, tokens: f.tokens ?? tokenCount(f.message), record, resource, timeMs });
       });
       const anomalies: AnomalyDetail[] = [];
       for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);

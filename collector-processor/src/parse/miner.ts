@@ -77,6 +77,11 @@ export class TemplateMiner {
   private lastService = '';
   /** Lines answered from the template cache (for tests and metrics). */
   cacheHits = 0;
+  /**
+   * Whitespace tokens of the last add()'s message as detect-stage's tokenCount counts them, known
+   * from the fast path's scan, or -1 (general path, truncated or binary line, token cap reached).
+   */
+  lastTokens = -1;
   private lastServiceHash = fnv(0x811c9dc5, '');
 
   constructor(config: Partial<MinerConfig> = {}, options: MinerOptions = {}) {
@@ -104,9 +109,14 @@ export class TemplateMiner {
   add(service: string, message: string, nowMs: number = Date.now()): MineResult {
     let text = message;
     if (text.length > this.config.maxLineLength) text = text.slice(0, this.config.maxLineLength);
-    if (!this.fastPath) return this.addGeneral(service, text, nowMs);
+    if (!this.fastPath) {
+      this.lastTokens = -1;
+      return this.addGeneral(service, text, nowMs);
+    }
     const sc = this.scanner;
     const n = sc.scan(text);
+    // a truncated line's scan did not see the whole message
+    this.lastTokens = text.length === message.length ? sc.spaceTokens : -1;
     if (n <= 0) return unparsed();
     const hash = this.lineHash(service, sc.hash);
     const hit = this.cache.get(hash);

@@ -49,6 +49,13 @@ export class LineScanner {
   readonly loose: Uint8Array;
   /** Hash of the masked token sequence of the last scan (service not included). */
   hash = 0;
+  /**
+   * Whitespace-separated tokens of the last scanned text as detect-stage's tokenCount counts them
+   * (before masking and collapsing; only space, tab, CR and LF separate), or -1 when the scan cannot
+   * tell: it stopped at maxTokens, met a VT/FF (a separator here, a token char there) or the text
+   * looks binary. The detect stage takes it instead of walking every message a second time.
+   */
+  spaceTokens = -1;
   private readonly digits: boolean;
   private readonly units: boolean;
   private readonly hex: boolean;
@@ -93,11 +100,15 @@ export class LineScanner {
     let n = 0;
     let h = FNV_OFFSET;
     let i = 0;
+    let vtff = false;
     for (;;) {
       let c = 0;
       // whitespace run; 11 and 12 split tokens but count as binary (as looksBinary does)
       while (i < len && isSpace((c = text.charCodeAt(i)))) {
-        if ((c === 11 || c === 12) && i < BINARY_WINDOW) bad++;
+        if (c === 11 || c === 12) {
+          vtff = true;
+          if (i < BINARY_WINDOW) bad++;
+        }
         i++;
       }
       if (i >= len || raw >= this.maxTokens) break;
@@ -163,13 +174,18 @@ export class LineScanner {
       loose[n] = 0;
       n++;
     }
+    // every raw token seen and split only where tokenCount splits too: the same count
+    this.spaceTokens = i >= len && !vtff ? raw : -1;
     // the token cap may stop the scan before the binary window is covered
     const window = Math.min(len, BINARY_WINDOW);
     for (; i < window; i++) {
       const c = text.charCodeAt(i);
       if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 32) || c === 0xfffd) bad++;
     }
-    if (bad * 10 > window) return -1;
+    if (bad * 10 > window) {
+      this.spaceTokens = -1;
+      return -1;
+    }
     this.hash = h;
     return n;
   }

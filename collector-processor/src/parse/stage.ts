@@ -120,16 +120,33 @@ export function createTemplateStage(
       const { service, message, severityNumber } = extractMessage(record, resource, cfg.messageFields);
       // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
       const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
-      batch.facts[i] = {
-        ...batch.facts[i],
-        service,
-        message,
-        severityNumber,
-        templateId: r.templateId,
-        template: r.template,
-        params: r.params,
-        newTemplate: r.isNew,
-      };
+      const tokens = miner.lastTokens >= 0 ? miner.lastTokens : undefined;
+      const prev = batch.facts[i];
+      // A plain literal when no earlier stage left facts (the usual case): a spread of undefined still
+      // costs a generic object clone per record.
+      batch.facts[i] =
+        prev === undefined
+          ? {
+              service,
+              message,
+              severityNumber,
+              templateId: r.templateId,
+              template: r.template,
+              params: r.params,
+              newTemplate: r.isNew,
+              tokens,
+            }
+          : {
+              ...prev,
+              service,
+              message,
+              severityNumber,
+              templateId: r.templateId,
+              template: r.template,
+              params: r.params,
+              newTemplate: r.isNew,
+              tokens,
+            };
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));
