@@ -74,8 +74,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     });
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
-    // The labelled child once per group: observe({ service }, v) hashes the labels on every call.
-    const scoreHistogram = o.metrics?.score.labels({ service: s.name });
+    // The service's series once per group: per record only a bucket search and a few additions.
+    const scoreHistogram = o.metrics?.score.series({ service: s.name });
     rows.forEach((row, r) => {
       const f = facts[row.index];
       model.decide(scores, rows.length, r, f.templateId!, verdict);

@@ -1,10 +1,12 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, METRIC_LABEL as L } from '@anomalog/shared';
+import { SeriesHistogram } from './series-histogram';
 
 /** Detection metrics on /metrics (names shared with dashboards and alert rules). */
 export interface DetectionMetrics {
   readonly anomalies: Counter<'service' | 'detector' | 'template_id'>;
-  readonly score: Histogram<'service'>;
+  /** Observed once per scored record: take a service's series once per batch (SeriesHistogram). */
+  readonly score: SeriesHistogram<'service'>;
   readonly anomaliesNotStored: Counter<'reason'>;
   readonly recordsScored: Counter<'service' | 'outcome'>;
   readonly templatesSeen: Gauge;
@@ -30,7 +32,7 @@ export function createDetectionMetrics(
       labelNames: [L.service, L.detector, L.template],
       registers,
     }),
-    score: new Histogram({
+    score: new SeriesHistogram({
       name: METRIC.anomalyScore,
       help: 'Anomaly score (0..1) of scored records.',
       labelNames: [L.service],
