@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { startAnomalog } from '../../collector-processor/src/anomalog';
 import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/annotate/stage';
 import { startProcessor } from '../../collector-processor/src/processor';
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
         type: 'usage',
         cpuMicros: cpu.user + cpu.system,
         rss: process.memoryUsage().rss,
+        heapUsed: process.memoryUsage().heapUsed,
+        external: process.memoryUsage().external,
+        heapTotal: v8.getHeapStatistics().total_heap_size,
         maxRssKb: process.resourceUsage().maxRSS,
         templates: service?.miner.size,
         sessionsOpen: service?.manager?.openSessions(),

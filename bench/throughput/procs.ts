@@ -14,6 +14,11 @@ export const BATCH = 512;
 export interface Usage {
   cpuMicros: number;
   rss: number;
+  /** V8 heap in use and memory outside it (buffers, wasm), to tell where the RSS goes. */
+  heapUsed: number;
+  /** V8 heap committed (used + free): RSS the heap holds. */
+  heapTotal: number;
+  external: number;
   maxRssKb: number;
   /** Templates the miner holds and sessions open (service modes only). */
   templates?: number;
@@ -30,8 +35,14 @@ export function child(file: string, args: string[] = [], nodeArgs: string[] = []
   });
 }
 
-/** Extra node flags for the processor process only, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc. */
-export const PROCESSOR_NODE_ARGS = (process.env.BENCH_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * Node flags of the processor process: the heap cap `npm start` sets (ANOMALOG_MAX_HEAP_MB, default
+ * 384), then any extra ones, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc (a later flag wins).
+ */
+export const PROCESSOR_NODE_ARGS = [
+  `--max-old-space-size=${process.env.ANOMALOG_MAX_HEAP_MB ?? 384}`,
+  ...(process.env.BENCH_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
+];
 
 export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -1,36 +1,78 @@
 import { ATTR } from '@anomalog/shared';
+import { encodedKeyValue } from '../otlp/logs-proto';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 
 /** Last stage of the chain: writes the facts gathered by earlier stages as record attributes. */
 export function createAttributesStage(): AnnotationStage {
+  const shared = new SharedAttributes();
   return {
     name: 'attributes',
     process(batch: LogBatch): void {
       if (batch.facts.length === 0) return;
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
         const facts = batch.facts[i];
-        if (facts) writeFacts(record, facts);
+        if (facts) writeFacts(record, facts, shared);
       });
     },
   };
 }
 
-export function writeFacts(record: LogRecord, f: RecordFacts): void {
+/** Values held per attribute; past it the attribute's set starts over (a flood of new templates). */
+const MAX_SHARED = 8192;
+
+/** One attribute's KeyValue per distinct string value, pre-encoded. */
+class SharedValues {
+  private readonly byValue = new Map<string, KeyValue>();
+  constructor(private readonly key: string) {}
+
+  get(value: string): KeyValue {
+    let kv = this.byValue.get(value);
+    if (kv === undefined) {
+      if (this.byValue.size >= MAX_SHARED) this.byValue.clear();
+      this.byValue.set(value, (kv = encodedKeyValue(str(this.key, value))));
+    }
+    return kv;
+  }
+}
+
+/**
+ * The attributes whose values repeat across records (template id and text, detector, the flags),
+ * made once per value and given to every record that has it, pre-encoded (encodedKeyValue): per
+ * record they then cost neither objects nor measuring and writing their strings when forwarded.
+ * Records only ever append these objects; nothing changes them.
+ */
+export class SharedAttributes {
+  readonly templateId = new SharedValues(ATTR.templateId);
+  readonly template = new SharedValues(ATTR.template);
+  readonly detector = new SharedValues(ATTR.detector);
+  readonly unscored = encodedKeyValue(bool(ATTR.unscored, true));
+  readonly anomalous = encodedKeyValue(bool(ATTR.isAnomaly, true));
+  readonly normal = encodedKeyValue(bool(ATTR.isAnomaly, false));
+}
+
+/** The facts as attributes; with `shared`, the repeating ones are its shared KeyValues (same attributes). */
+export function writeFacts(record: LogRecord, f: RecordFacts, shared?: SharedAttributes): void {
   const out = record.attributes;
-  if (f.templateId !== undefined) out.push(str(ATTR.templateId, f.templateId));
-  if (f.template !== undefined) out.push(str(ATTR.template, f.template));
+  if (f.templateId !== undefined)
+    out.push(shared ? shared.templateId.get(f.templateId) : str(ATTR.templateId, f.templateId));
+  if (f.template !== undefined) out.push(shared ? shared.template.get(f.template) : str(ATTR.template, f.template));
   if (f.sessionId !== undefined) out.push(str(ATTR.sessionId, f.sessionId));
   if (f.unscored) {
-    out.push({ key: ATTR.unscored, value: { boolValue: true } });
+    out.push(shared ? shared.unscored : bool(ATTR.unscored, true));
     return;
   }
   if (f.score !== undefined) out.push({ key: ATTR.score, value: { doubleValue: f.score } });
-  if (f.isAnomaly !== undefined) out.push({ key: ATTR.isAnomaly, value: { boolValue: f.isAnomaly } });
-  if (f.detector !== undefined) out.push(str(ATTR.detector, f.detector));
+  if (f.isAnomaly !== undefined)
+    out.push(shared ? (f.isAnomaly ? shared.anomalous : shared.normal) : bool(ATTR.isAnomaly, f.isAnomaly));
+  if (f.detector !== undefined) out.push(shared ? shared.detector.get(f.detector) : str(ATTR.detector, f.detector));
   if (f.reason !== undefined) out.push(str(ATTR.reason, f.reason));
 }
 
 function str(key: string, value: string): KeyValue {
   return { key, value: { stringValue: value } };
+}
+
+function bool(key: string, value: boolean): KeyValue {
+  return { key, value: { boolValue: value } };
 }

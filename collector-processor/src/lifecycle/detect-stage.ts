@@ -11,6 +11,7 @@ import type { KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
+import { anomalyQueue } from './anomaly-queue';
 import { ContextRing } from './context-ring';
 import { recordTimeMs } from '../otlp/record-time';
 import type { LifecycleManager } from './manager';
@@ -27,11 +28,9 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
-  /**
-   * Anomalies waiting for the store, at most; past it new ones are not stored (counted, logged) so a
-   * store that is down or slow cannot grow the heap without bound. Default 50,000.
-   */
+  /** Bounds of the anomalies waiting for the store (anomaly-queue.ts). */
   maxPendingAnomalies?: number;
+  maxPendingAnomalyBytes?: number;
   /** Template text by id (the miner's), for reasons that name expected templates. */
   templateText?: (templateId: string) => string | undefined;
 }
@@ -53,7 +52,7 @@ interface Row {
 export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
-  const queue = storeQueue(o);
+  const queue = anomalyQueue(o);
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
@@ -164,41 +163,6 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       await queue.drained();
       await o.manager.idle();
     },
-  };
-}
-
-/** Writes batches of anomalies one after another, holding at most maxPendingAnomalies. */
-function storeQueue(o: DetectStageOptions): { push(a: AnomalyDetail[]): void; drained(): Promise<void> } {
-  const max = o.maxPendingAnomalies ?? 50_000;
-  let writing: Promise<void> = Promise.resolve();
-  let pending = 0;
-  let overflowing = false;
-  const notStored = (reason: string, n: number): void => o.metrics?.anomaliesNotStored.inc({ reason }, n);
-  const save = async (anomalies: AnomalyDetail[]): Promise<void> => {
-    try {
-      await o.store.insertAnomalies(anomalies);
-    } catch (err) {
-      // The records themselves went downstream annotated; only the stored copy is lost.
-      o.logger.error({ err: (err as Error).message, anomalies: anomalies.length }, 'anomalies not stored');
-      notStored('write_failed', anomalies.length);
-    } finally {
-      pending -= anomalies.length;
-    }
-  };
-  return {
-    push(anomalies) {
-      if (pending + anomalies.length > max) {
-        // Logged once per overflow episode, not per batch: a down store must not flood the log.
-        if (!overflowing) o.logger.error({ pending, max }, 'anomaly store queue full: new anomalies not stored');
-        overflowing = true;
-        notStored('queue_full', anomalies.length);
-        return;
-      }
-      overflowing = false;
-      pending += anomalies.length;
-      writing = writing.then(() => save(anomalies));
-    },
-    drained: () => writing,
   };
 }
 

@@ -535,7 +535,31 @@ function writeLogRecord(w: ProtoWriter, lr: LogRecord): void {
   if (lr.unknownFields) w.raw(lr.unknownFields);
 }
 
+/** Where encodedKeyValue keeps a KeyValue's message body: a symbol, and not enumerable. */
+const KV_BYTES = Symbol('anomalog.keyValueBytes');
+
+type EncodedKeyValue = KeyValue & { readonly [KV_BYTES]?: Uint8Array };
+
+/**
+ * Encodes the KeyValue's message body (key and value fields) once and keeps it on the object, so the
+ * encoder copies those bytes instead of measuring and writing both strings again: for a KeyValue
+ * shared by many records, e.g. the template id and text attributes the attributes stage adds to
+ * every record of a template. The KeyValue must not change afterwards. Not enumerable: the object
+ * still equals (and serialises as) the plain KeyValue.
+ */
+export function encodedKeyValue(kv: KeyValue): KeyValue {
+  const c = new SizeCache();
+  const n = measureKeyValue(c, kv);
+  const w = new ProtoWriter(n, c);
+  writeKeyValueBody(w, kv);
+  if (w.pos !== n) throw new Error(`encoder size mismatch: wrote ${w.pos} of ${n}`);
+  Object.defineProperty(kv, KV_BYTES, { value: w.buf, enumerable: false });
+  return kv;
+}
+
 function measureKeyValue(c: SizeCache, kv: KeyValue): number {
+  const bytes = (kv as EncodedKeyValue)[KV_BYTES];
+  if (bytes !== undefined) return bytes.length;
   let n = 0;
   if (kv.key) n += str(c, kv.key);
   n += nested(c, measureAnyValue, kv.value);
@@ -547,14 +571,20 @@ function writeKeyValues(w: ProtoWriter, fieldTag: number, kvs: KeyValue[], from 
     const kv = kvs[i];
     w.tag(fieldTag);
     w.beginMessage();
-    if (kv.key) {
-      w.tag(T_LEN1);
-      w.string(kv.key);
-    }
-    w.tag(T_LEN2);
-    w.beginMessage();
-    writeAnyValue(w, kv.value);
+    const bytes = (kv as EncodedKeyValue)[KV_BYTES];
+    if (bytes !== undefined) w.raw(bytes);
+    else writeKeyValueBody(w, kv);
   }
+}
+
+function writeKeyValueBody(w: ProtoWriter, kv: KeyValue): void {
+  if (kv.key) {
+    w.tag(T_LEN1);
+    w.string(kv.key);
+  }
+  w.tag(T_LEN2);
+  w.beginMessage();
+  writeAnyValue(w, kv.value);
 }
 
 function measureAnyValue(c: SizeCache, v: AnyValue): number {

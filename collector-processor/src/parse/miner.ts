@@ -3,6 +3,7 @@ import { createMasker, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import { fnv, LineScanner } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
+import { LeafIndex } from './leaf-index';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -36,6 +37,17 @@ export interface Cluster {
 
 export const UNPARSED_TEMPLATE = '<unparsed>';
 
+/**
+ * Leaves this large are searched through a token index (leaf-index.ts) instead of a scan: below it
+ * the scan's few string compares per cluster are cheaper than building and probing the index.
+ */
+const INDEX_LEAVES_FROM = 64;
+
+function hasConstant(masked: readonly string[]): boolean {
+  for (const t of masked) if (t !== WILDCARD) return true;
+  return false;
+}
+
 /** FNV-1a 32-bit, twice with different seeds: a 16-hex-digit deterministic id. */
 function hashId(text: string): string {
   let a = 0x811c9dc5;
@@ -66,6 +78,8 @@ export class TemplateMiner {
   private readonly skeletons = new Map<string, Cluster>();
   /** Template text per cluster, rebuilt only when the template generalises (not per line). */
   private readonly texts = new Map<Cluster, string>();
+  /** Token indexes of the large leaves (leaf-index.ts), by group key; rebuilt when their leaf changed. */
+  private readonly leafIndexes = new Map<string, LeafIndex<Cluster>>();
   private useCounter = 0;
   private readonly fastPath: boolean;
   private readonly scanner: LineScanner;
@@ -142,11 +156,13 @@ export class TemplateMiner {
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
-    const best = this.bestMatch(group, masked);
+    const best = this.bestMatch(group, masked, key);
     if (best) {
       const merged = mergeInto(best.tokens, masked);
       if (merged) {
+        const before = best.tokens;
         best.tokens = merged;
+        this.leafIndexes.get(key)?.retokened(best, before);
         this.texts.delete(best);
         this.indexSkeleton(best);
       }
@@ -161,6 +177,8 @@ export class TemplateMiner {
     if (sameSkeleton && this.byId.has(sameSkeleton.id)) return this.touch(sameSkeleton, raw, masked, nowMs, false);
     const cluster = this.create(service, masked, key, nowMs);
     group.push(cluster);
+    const index = this.leafIndexes.get(key);
+    if (index?.leaf === group) index.add(cluster);
     this.indexSkeleton(cluster);
     // after the push: an eviction that empties this group must not drop it with the new cluster unlisted
     this.evict();
@@ -259,7 +277,16 @@ export class TemplateMiner {
     return key;
   }
 
-  private bestMatch(group: Cluster[], masked: string[]): Cluster | undefined {
+  private bestMatch(group: Cluster[], masked: string[], key: string): Cluster | undefined {
+    const t = this.config.similarityThreshold;
+    if (group.length >= INDEX_LEAVES_FROM && t > 0 && hasConstant(masked)) {
+      let index = this.leafIndexes.get(key);
+      if (index?.leaf !== group || index.size !== group.length)
+        this.leafIndexes.set(key, (index = new LeafIndex(group, WILDCARD)));
+      const hit = index.best(masked, t);
+      this.lastSim = hit?.sim ?? 0;
+      return hit?.cluster;
+    }
     let best: Cluster | undefined;
     let bestSim = -1;
     const n = masked.length;
@@ -319,8 +346,10 @@ export class TemplateMiner {
     }
     for (const [key, group] of this.groups) {
       const kept = group.filter((c) => !gone.has(c));
-      if (kept.length === 0) this.groups.delete(key);
-      else if (kept.length !== group.length) this.groups.set(key, kept);
+      if (kept.length === 0) {
+        this.groups.delete(key);
+        this.leafIndexes.delete(key);
+      } else if (kept.length !== group.length) this.groups.set(key, kept); // its index rebuilds on next use
     }
   }
 
@@ -381,6 +410,7 @@ export class TemplateMiner {
     this.fanOut.clear();
     this.skeletons.clear();
     this.texts.clear();
+    this.leafIndexes.clear();
     this.cache.clear();
     this.epoch++;
     for (const c of state.byId.values()) this.useCounter = Math.max(this.useCounter, c.lastUse ?? 0);
@@ -420,7 +450,11 @@ export class TemplateMiner {
     }
     for (const [k, c] of this.skeletons) if (c.service === service) this.skeletons.delete(k);
     const prefix = `${service}\u0000`;
-    for (const [k, g] of this.groups) if (g.length === 0 || g[0].service === service) this.groups.delete(k);
+    for (const [k, g] of this.groups)
+      if (g.length === 0 || g[0].service === service) {
+        this.groups.delete(k);
+        this.leafIndexes.delete(k);
+      }
     for (const k of this.fanOut.keys()) if (k.startsWith(prefix)) this.fanOut.delete(k);
   }
 

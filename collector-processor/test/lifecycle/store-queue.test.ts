@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { METRIC, ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
+import { METRIC, ModelConfig, StoreConfig, validateWithDefaults, type AnomalyDetail } from '@anomalog/shared';
+import { anomalyBytes, anomalyQueue } from '../../src/lifecycle/anomaly-queue';
 import { createDetectStage } from '../../src/lifecycle/detect-stage';
 import { LifecycleManager } from '../../src/lifecycle/manager';
 import { createTemplateStage } from '../../src/parse/stage';
@@ -80,5 +81,51 @@ describe('anomalies waiting for the store', () => {
     expect(page.total).toBe(50);
     await detect.close?.();
     await sqlite.close();
+  });
+});
+
+describe('anomalyQueue byte bound', () => {
+  const anomaly = (message: string): AnomalyDetail => ({
+    id: message.slice(0, 8),
+    time: new Date(0).toISOString(),
+    service: 'web',
+    templateId: 't',
+    template: 'x <*>',
+    message,
+    score: 1,
+    detector: 'unseen-template',
+    reason: 'unseen template',
+    suppressed: false,
+    attributes: {},
+    context: [{ time: new Date(0).toISOString(), templateId: 't', message, isAnomaly: false }],
+    explanation: { reason: 'unseen template' },
+  });
+
+  test('large anomalies fill it before the count does; the first batch always goes through', async () => {
+    const written: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const store = {
+      insertAnomalies: async (a: AnomalyDetail[]) => {
+        await gate;
+        written.push(a.length);
+        return a.length;
+      },
+    } as unknown as Store;
+    const registry = new Registry();
+    const metrics = createDetectionMetrics(registry);
+    const big = (i: number) => anomaly(`${i} `.padEnd(100_000, 'x')); // ~400 KB estimated each
+    expect(anomalyBytes(big(0))).toBeGreaterThan(400_000);
+    const q = anomalyQueue({ store, logger, metrics, maxPendingAnomalies: 1000, maxPendingAnomalyBytes: 1_000_000 });
+    q.push([big(1), big(2), big(3)]); // over the bytes alone, but nothing is pending: accepted
+    q.push([big(4)]); // refused: bytes
+    q.push([anomaly('small')]); // refused too: the bound is on bytes pending, which are over it
+    release();
+    await q.drained();
+    q.push([big(5)]); // drained: room again
+    await q.drained();
+    expect(written).toEqual([3, 1]);
+    const notStored = await registry.getSingleMetric(METRIC.anomaliesNotStored)!.get();
+    expect(notStored.values.find((v) => v.labels.reason === 'queue_full')?.value).toBe(2);
   });
 });

@@ -1,0 +1,130 @@
+import { ATTR } from '@anomalog/shared';
+import { createAttributesStage, SharedAttributes, writeFacts } from '../../src/annotate/attributes-stage';
+import type { LogBatch, RecordFacts } from '../../src/annotate/stage';
+import { decodeLogsRequest, encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import type { KeyValue, LogsData } from '../../src/otlp/types';
+import { sampleLogsData } from './fixtures';
+
+/** Values of every kind, including multi-byte text and a nested kvlist. */
+const KVS = (): KeyValue[] => [
+  { key: 'log.template', value: { stringValue: 'GET <*> took <*> ms' } },
+  { key: 'utf8', value: { stringValue: 'größe ✓ 😀 lone \ud800' } },
+  { key: '', value: { stringValue: 'empty key' } },
+  { key: 'long', value: { stringValue: 'x'.repeat(300) } },
+  { key: 'flag', value: { boolValue: false } },
+  { key: 'd', value: { doubleValue: 0.1234 } },
+  { key: 'i', value: { intValue: -5n } },
+  {
+    key: 'kv',
+    value: { kvlistValue: { values: [{ key: 'a', value: { arrayValue: { values: [{ intValue: 1n }] } } }] } },
+  },
+];
+
+function withAttributes(data: LogsData, add: () => KeyValue[]): LogsData {
+  for (const rl of data.resourceLogs)
+    for (const sl of rl.scopeLogs) for (const r of sl.logRecords) r.attributes.push(...add());
+  return data;
+}
+
+describe('pre-encoded KeyValues', () => {
+  it('encode to the same bytes as plain ones, on the re-encode and on the received-bytes path', () => {
+    const shared = KVS().map(encodedKeyValue);
+    const plain = encodeLogsRequest(withAttributes(sampleLogsData(), KVS));
+    expect(Buffer.compare(encodeLogsRequest(withAttributes(sampleLogsData(), () => shared)), plain)).toBe(0);
+    const received = encodeLogsRequest(sampleLogsData());
+    const viaWire = (add: () => KeyValue[]) =>
+      encodeLogsRequest(withAttributes(decodeLogsRequest(received, { keepWire: true }).data, add));
+    expect(
+      Buffer.compare(
+        viaWire(() => shared),
+        viaWire(KVS),
+      ),
+    ).toBe(0);
+  });
+
+  it('still equal (and serialise as) the plain KeyValue', () => {
+    const kvs = KVS();
+    const encoded = KVS().map(encodedKeyValue);
+    expect(encoded).toStrictEqual(kvs);
+    expect(JSON.stringify(encoded, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toBe(
+      JSON.stringify(kvs, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+    );
+  });
+});
+
+describe('attributes stage with shared attributes', () => {
+  const FACTS: RecordFacts[] = [
+    {
+      service: 'a',
+      message: 'm',
+      severityNumber: 9,
+      templateId: 't1',
+      template: 'GET <*>',
+      score: 0.2,
+      isAnomaly: false,
+      detector: 'isolation-forest',
+    },
+    {
+      service: 'a',
+      message: 'm',
+      severityNumber: 9,
+      templateId: 't1',
+      template: 'GET <*>',
+      sessionId: 's1',
+      unscored: true,
+    },
+    {
+      service: 'a',
+      message: 'm',
+      severityNumber: 9,
+      templateId: 't2',
+      template: 'PUT <*> größe',
+      score: 0.99,
+      isAnomaly: true,
+      detector: 'lof',
+      reason: 'rare',
+    },
+    { service: 'a', message: 'm', severityNumber: 9 },
+    { service: 'a', message: 'm', severityNumber: 9, templateId: 't3' },
+  ];
+
+  const batchOf = (data: LogsData, facts: RecordFacts[]): LogBatch => ({
+    data,
+    recordCount: facts.length,
+    receivedAtMs: 0,
+    facts,
+  });
+
+  it('writes the same attributes and bytes as plain ones', () => {
+    const plain = sampleLogsData();
+    const viaStage = sampleLogsData();
+    const records = (d: LogsData) => d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+    records(plain).forEach((r, i) => writeFacts(r, FACTS[i % FACTS.length]));
+    const stage = createAttributesStage();
+    // twice: the second pass takes the KeyValues made by the first
+    for (const pass of [0, 1]) {
+      const data = pass === 0 ? sampleLogsData() : viaStage;
+      void stage.process(
+        batchOf(
+          data,
+          records(data).map((_r, i) => FACTS[i % FACTS.length]),
+        ),
+      );
+    }
+    expect(records(viaStage).map((r) => r.attributes)).toStrictEqual(records(plain).map((r) => r.attributes));
+    expect(Buffer.compare(encodeLogsRequest(viaStage), encodeLogsRequest(plain))).toBe(0);
+  });
+
+  it('shares one KeyValue per value and starts a value set over past its bound', () => {
+    const shared = new SharedAttributes();
+    expect(shared.template.get('GET <*>')).toBe(shared.template.get('GET <*>'));
+    const first = shared.templateId.get('id-0');
+    for (let i = 0; i < 10_000; i++) {
+      const kv = shared.templateId.get(`id-${i}`);
+      expect(kv.value.stringValue).toBe(`id-${i}`);
+    }
+    const again = shared.templateId.get('id-0');
+    expect(again).not.toBe(first);
+    expect(again).toStrictEqual({ key: ATTR.templateId, value: { stringValue: 'id-0' } });
+  });
+});
