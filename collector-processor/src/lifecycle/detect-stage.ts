@@ -100,7 +100,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         anomalies.push(anomalyOf(row, f, ctx));
       }
       ctx.push(row.timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
-      o.manager.observe(s, bufferedOf(f, row.timeMs, row.tokens), verdict.isAnomaly);
+      o.manager.observe(s, f, row.timeMs, row.tokens, verdict.isAnomaly);
       model.groups?.observe(s.name, f.sessionId, f.templateId!, row.timeMs, closedGroups);
     });
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
@@ -132,6 +132,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     name: 'detect',
     async process(batch: LogBatch): Promise<void> {
       const groups = new Map<ServiceState, Row[]>();
+      /** Services whose records passed unscored (learning, restoring): their training may be due. */
+      let learning: Set<ServiceState> | undefined;
       const facts = batch.facts;
       await restored(facts);
       forEachRecord(batch.data, (record, resource, _scope, index) => {
@@ -140,13 +142,15 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
-        const timeMs = recordTimeMs(record, batch.receivedAtMs);
+        // the parse stage's (a bigint division per record), else worked out here
+        const timeMs = f.timeMs ?? recordTimeMs(record, batch.receivedAtMs);
         if (!s || !s.model || s.ready) {
           f.unscored = true;
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, bufferedOf(f, timeMs, f.tokens ?? tokenCount(f.message)), false);
+            o.manager.observe(s, f, timeMs, f.tokens ?? tokenCount(f.message), false);
+            (learning ??= new Set()).add(s);
           }
           return;
         }
@@ -157,6 +161,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const anomalies: AnomalyDetail[] = [];
       for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);
       if (anomalies.length) queue.push(anomalies);
+      for (const s of groups.keys()) o.manager.observed(s);
+      if (learning) for (const s of learning) o.manager.observed(s);
     },
     flush: () => queue.drained(),
     async close() {
@@ -183,16 +189,6 @@ function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
     attributes: attributesOf(row.record.attributes),
     context: ctx.lines(f.sessionId),
     explanation: { reason: f.reason! },
-  };
-}
-
-function bufferedOf(f: RecordFacts, timeMs: number, tokens: number) {
-  return {
-    sessionId: f.sessionId,
-    templateId: f.templateId!,
-    severityNumber: f.severityNumber,
-    tokens,
-    timeMs,
   };
 }
 

@@ -16,7 +16,6 @@ import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
-import type { BufferedRecord } from './record-buffer';
 import { RecordBuffer } from './record-buffer';
 import { ServiceModel } from './service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
@@ -24,6 +23,13 @@ import { sessionKeyFn } from './session-key';
 import { trainInWorker, type TrainedBytes } from './train-thread';
 import type { FineTuneOptions } from './finetune';
 import { initTf } from '../detect/tf-backend';
+
+/** What observe() reads of a record's facts (annotate/stage.ts RecordFacts has them). */
+interface ObservedFacts {
+  templateId?: string;
+  severityNumber: number;
+  sessionId?: string;
+}
 
 export interface ManagerOptions {
   store: Store;
@@ -69,10 +75,17 @@ export class LifecycleManager implements ModelControl {
     return s;
   }
 
-  /** A record of a service went through the stage: buffer it and start training when due. */
-  observe(s: ServiceState, record: BufferedRecord, anomalous: boolean): void {
+  /**
+   * A record of a service went through the detect stage (its facts): count it and buffer it unless anomalous. Whether
+   * training is due is checked by observed(), once per batch, not per record (a clock read each).
+   */
+  observe(s: ServiceState, f: ObservedFacts, timeMs: number, tokens: number, anomalous: boolean): void {
     s.recordsSeen++;
-    if (!anomalous) s.buffer.push(record);
+    if (!anomalous) s.buffer.pushFields(f.templateId!, f.severityNumber, tokens, timeMs, f.sessionId);
+  }
+
+  /** After a batch's records of `s` were observed: start its training when due. */
+  observed(s: ServiceState): void {
     this.maybeTrain(s);
   }
 

@@ -49,12 +49,17 @@ export class RecordBuffer {
   }
 
   push(r: BufferedRecord): void {
+    this.pushFields(r.templateId, r.severityNumber, r.tokens, r.timeMs, r.sessionId);
+  }
+
+  /** push() without a record object: the live path buffers every record it scores. */
+  pushFields(templateId: string, severityNumber: number, tokens: number, timeMs: number, sessionId?: string): void {
     const i = this.next;
-    this.template[i] = this.intern(r.templateId);
-    this.severity[i] = r.severityNumber;
-    this.tokens[i] = r.tokens;
-    this.timeMs[i] = r.timeMs;
-    this.sessionIds[i] = r.sessionId;
+    this.template[i] = this.intern(templateId);
+    this.severity[i] = severityNumber;
+    this.tokens[i] = tokens;
+    this.timeMs[i] = timeMs;
+    this.sessionIds[i] = sessionId;
     this.next = (i + 1) % this.capacity;
     if (this.filled < this.capacity) this.filled++;
   }
