@@ -142,8 +142,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
-        // the parse stage's (a bigint division per record), else worked out here
-        const timeMs = f.timeMs ?? recordTimeMs(record, batch.receivedAtMs);
+        const timeMs = recordTimeMs(record, batch.receivedAtMs);
         if (!s || !s.model || s.ready) {
           f.unscored = true;
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
