@@ -14,13 +14,20 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ProtoReader {
   pos: number;
+  /**
+   * The bytes, as a plain Uint8Array even when given a Buffer (as gRPC gives requests): a Buffer's
+   * subarray() is node:buffer's JS method building a FastBuffer, a Uint8Array's is native, and a
+   * view is taken per string field and per record (LogRecord.wire). Same bytes, no copy.
+   */
+  readonly buf: Uint8Array;
   private readonly view: DataView;
 
   constructor(
-    readonly buf: Uint8Array,
+    buf: Uint8Array,
     start = 0,
     public end = buf.length,
   ) {
+    this.buf = Buffer.isBuffer(buf) ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : buf;
     this.pos = start;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
