@@ -156,19 +156,43 @@ export class ProtoReader {
   }
 }
 
+/** Slots of the short-string cache (a power of two). */
+const SHORT_SLOTS = 1024;
+/**
+ * The last short ASCII string decoded per slot (slot: a hash of its bytes). Keys, severity texts and
+ * many values repeat in every record; a repeat is compared in place and the held string returned,
+ * instead of building a new one through String.fromCharCode.apply over a view (a per-string view
+ * and a per-byte argument list). Strings are immutable, so sharing one is safe.
+ */
+const shortStrings: string[] = new Array<string>(SHORT_SLOTS).fill('');
+
 /** UTF-8 decode with validation; short ASCII strings (most keys) skip the TextDecoder call. */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   const len = end - start;
   if (len === 0) return '';
   if (len <= 24) {
     let ascii = true;
+    let h = 0x811c9dc5;
     for (let i = start; i < end; i++) {
-      if (buf[i] >= 0x80) {
+      const b = buf[i];
+      if (b >= 0x80) {
         ascii = false;
         break;
       }
+      h = Math.imul(h ^ b, 0x01000193);
     }
-    if (ascii) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+    if (ascii) {
+      const slot = (h ^ (h >>> 16)) & (SHORT_SLOTS - 1);
+      const held = shortStrings[slot];
+      if (held.length === len) {
+        let i = 0;
+        while (i < len && held.charCodeAt(i) === buf[start + i]) i++;
+        if (i === len) return held;
+      }
+      const s = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+      shortStrings[slot] = s;
+      return s;
+    }
   }
   try {
     return strictUtf8.decode(buf.subarray(start, end));

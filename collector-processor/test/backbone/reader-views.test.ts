@@ -1,5 +1,5 @@
 import { decodeLogsRequest, encodeLogsRequest } from '../../src/otlp/logs-proto';
-import { ProtoReader } from '../../src/otlp/proto-reader';
+import { decodeUtf8, ProtoReader } from '../../src/otlp/proto-reader';
 import { normalise, sampleLogsData } from './fixtures';
 
 describe('protobuf reader over a Buffer', () => {
@@ -24,5 +24,33 @@ describe('protobuf reader over a Buffer', () => {
       if (r.traceId.length) expect(r.traceId.buffer).toBe(bytes.buffer);
     }
     expect(Buffer.compare(encodeLogsRequest(fromBuffer.data), bytes)).toBe(0);
+  });
+});
+
+describe('short string decoding', () => {
+  const enc = new TextEncoder();
+
+  it('gives every short string exactly, across slot collisions and repeats', () => {
+    // 5,000 distinct strings through 1,024 slots: most slots are shared by several strings
+    const words = Array.from({ length: 5000 }, (_, i) => `k${i.toString(36)}.${'x'.repeat(i % 20)}`.slice(0, 24));
+    for (let round = 0; round < 3; round++)
+      for (const w of words) {
+        const bytes = enc.encode(`..${w}..`);
+        expect(decodeUtf8(bytes, 2, bytes.length - 2)).toBe(w);
+      }
+  });
+
+  it('hands back the held string for a repeat', () => {
+    const a = enc.encode('log.file.name');
+    const b = Buffer.from('xxlog.file.name');
+    expect(decodeUtf8(b, 2, b.length)).toBe(decodeUtf8(a, 0, a.length));
+  });
+
+  it('still validates and decodes multi-byte text', () => {
+    const s = 'größe ✓ 😀';
+    const bytes = enc.encode(s);
+    expect(decodeUtf8(bytes, 0, bytes.length)).toBe(s);
+    expect(() => decodeUtf8(Uint8Array.from([0x61, 0xff, 0x62]), 0, 3)).toThrow(/invalid UTF-8/);
+    expect(decodeUtf8(Uint8Array.from([0x61, 0x62]), 1, 1)).toBe('');
   });
 });
