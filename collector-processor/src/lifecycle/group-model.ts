@@ -70,6 +70,10 @@ export class GroupModel {
   private window?: Closed & { startMs: number };
   private readonly closed: Closed[] = [];
   private clockMs = -Infinity;
+  /** Record time of the first record this model saw: groups open before it are cut, not scored. */
+  private startMs = NaN;
+  /** Sessions that had records before this model scored (startAfter): cut, not scored when they close. */
+  private openBefore?: Set<string>;
 
   constructor(
     readonly kind: GroupKind,
@@ -80,6 +84,17 @@ export class GroupModel {
     readonly bounds: GroupBounds,
   ) {
     templateIds.forEach((id, k) => this.column.set(id, k));
+  }
+
+  /**
+   * The sessions that already had records when this model starts scoring (the service's buffer at
+   * install): when they close they are missing their start, and would look anomalous for it. Without
+   * it (a model restored at start-up), sessions first seen within inactivitySeconds of the first
+   * record are taken as cut instead; the window the first record falls in is always cut.
+   */
+  startAfter(sessionIds: Iterable<string | undefined>): void {
+    this.openBefore = new Set();
+    for (const id of sessionIds) if (id !== undefined) this.openBefore.add(id);
   }
 
   get openGroups(): number {
@@ -93,6 +108,7 @@ export class GroupModel {
    */
   observe(service: string, sessionId: string | undefined, templateId: string, timeMs: number, out: GroupAnomaly[]) {
     if (timeMs > this.clockMs) this.clockMs = timeMs;
+    if (Number.isNaN(this.startMs)) this.startMs = timeMs;
     const template = this.column.get(templateId) ?? -1;
     if (this.kind === 'window') this.addToWindow(template, timeMs);
     else if (sessionId !== undefined)
@@ -116,7 +132,8 @@ export class GroupModel {
     const startMs = Math.floor(timeMs / this.bounds.windowMs) * this.bounds.windowMs;
     let w = this.window;
     if (w && startMs > w.startMs) {
-      this.closed.push({ ...w, key: `window:${w.startMs}`, counts: w.counts.slice() });
+      // the first window began before this model saw a record: cut short, not scored
+      if (w.startMs >= this.startMs) this.closed.push({ ...w, key: `window:${w.startMs}`, counts: w.counts.slice() });
       w.startMs = startMs;
       w.records = 0;
       w.counts.fill(0);
@@ -140,7 +157,7 @@ export class GroupModel {
   private newTracker(): SessionTracker {
     const { windowMs, inactivityMs, maxOpen } = this.bounds;
     const onClose = (s: ClosedSession) => {
-      if (!SCORED_REASONS.has(s.reason)) return;
+      if (!SCORED_REASONS.has(s.reason) || this.startedBefore(s)) return;
       const counts = new Float64Array(this.counts.cols);
       for (const t of s.templates) {
         const c = this.counts.column(t);
@@ -152,8 +169,18 @@ export class GroupModel {
     return new SessionTracker({ kind: 'attribute', attribute: 'session', windowMs, inactivityMs, maxOpen }, onClose);
   }
 
+  /** Whether the session had records before this model scored (see startAfter). */
+  private startedBefore(s: ClosedSession): boolean {
+    if (this.openBefore?.size) return this.openBefore.delete(s.key);
+    return !this.openBefore && s.firstMs < this.startMs + this.bounds.inactivityMs;
+  }
+
+  /** Groups scored so far (closed and not cut). */
+  scored = 0;
+
   private judge(out: GroupAnomaly[]): void {
     const groups = this.closed.splice(0);
+    this.scored += groups.length;
     const cols = this.counts.cols;
     const m = { data: new Float64Array(groups.length * cols), rows: groups.length, cols };
     groups.forEach((g, r) => m.data.set(g.counts, r * cols));

@@ -238,6 +238,8 @@ export class LifecycleManager implements ModelControl {
 
   private install(s: ServiceState, model: ServiceModel, version: number): void {
     for (const t of s.normalTemplates) if (!model.normalTemplates.has(t)) model = model.withNormalTemplate(t);
+    // Sessions under way now are missing their start for this model's session counts.
+    model.groups?.startAfter(s.buffer.sessionIds);
     s.model = model;
     s.activeVersion = version;
     s.status = 'scoring';

@@ -93,21 +93,46 @@ describe('session and window count models (live)', () => {
     const trained = await trainGroupModel(b, cfg, 7, 1000);
     const g = trained!.model;
     expect(g.kind).toBe('session');
+    g.startAfter(['blk_cut']); // under way when the model started: its start is missing
     const out: GroupAnomaly[] = [];
     const at = T0 + 60_000;
+    ['exception', 'exception', 'exception'].forEach((t, i) => g.observe('hdfs', 'blk_cut', t, at - 100 + i, out));
     steps.forEach((t, i) => g.observe('hdfs', 'blk_ok', t, at + i, out));
     // the failing block: allocated, then one exception after another, never added
     ['allocate', 'receive', 'exception', 'exception', 'exception', 'exception'].forEach((t, i) =>
       g.observe('hdfs', 'blk_bad', t, at + 10 + i, out),
     );
-    expect(g.openGroups).toBe(2);
+    expect(g.openGroups).toBe(3);
     g.observe('hdfs', undefined, 'allocate', at + 4_000, out); // no session: in no group, clock moves on
     expect(out).toEqual([]);
     g.observe('hdfs', 'blk_next', 'allocate', at + 6_000, out); // both went quiet 5 s ago
-    expect(out.map((a) => a.key)).toEqual(['blk_bad']);
+    expect(out.map((a) => a.key)).toEqual(['blk_bad']); // blk_cut closed too, unscored
     expect(out[0]).toMatchObject({ kind: 'session', records: 6 });
     expect(out[0].templates.some((t) => t.templateId === 'unseen templates' && t.count === 4)).toBe(true);
     expect(g.openGroups).toBe(1);
+    expect(g.scored).toBe(2);
+
+    // restored at start-up (no startAfter): sessions first seen within inactivitySeconds of the
+    // model's first record may have begun before it, and are not scored
+    const restored = GroupModel.fromJSON(g.toJSON());
+    const later: GroupAnomaly[] = [];
+    const bad = ['allocate', 'exception', 'exception', 'exception', 'exception', 'exception'];
+    bad.forEach((t, i) => restored.observe('hdfs', 'blk_early', t, at + i, later));
+    bad.forEach((t, i) => restored.observe('hdfs', 'blk_late', t, at + 5_000 + i, later));
+    restored.observe('hdfs', 'blk_next', 'allocate', at + 20_000, later);
+    expect(later.map((a) => a.key)).toEqual(['blk_late']);
+  });
+
+  test('windows: the window the first record falls in began before the model and is not scored', async () => {
+    const trained = await trainGroupModel(windowBuffer(), config({ kind: 'window', windowSeconds: 1 }), 7, 1000);
+    const g = trained!.model;
+    const out: GroupAnomaly[] = [];
+    // from the middle of window 100: all slow queries, but cut short
+    Array.from({ length: 40 }, (_, i) => g.observe('web', undefined, 'slow', T0 + 100_500 + i, out));
+    feedWindow(g, 101, ['slow', ...Array(40).fill('slow')]).forEach((a) => out.push(a));
+    expect(out).toEqual([]);
+    expect(g.scored).toBe(0);
+    expect(feedWindow(g, 102, normalMix(50, 3)).map((a) => a.key)).toEqual([`window:${T0 + 101_000}`]);
   });
 
   test('too few windows: no group model, and the version says why', async () => {
