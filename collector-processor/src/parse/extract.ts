@@ -33,7 +33,10 @@ function scalarText(v: AnyValue): string {
 
 /** JSON objects inside a string body: take the first configured message field. */
 function fromJsonString(s: string, fields: readonly string[]): string {
-  const first = s.charCodeAt(0) === 123 ? 0 : s.search(/\S/);
+  const c0 = s.charCodeAt(0);
+  // a printable ASCII char other than `{` first (most log lines): not JSON, known without the regex
+  if (c0 > 32 && c0 < 127 && c0 !== 123) return s;
+  const first = c0 === 123 ? 0 : s.search(/\S/);
   if (first < 0 || s.charCodeAt(first) !== 123 || s.length > 1 << 20) return s;
   try {
     const obj = JSON.parse(s) as unknown;

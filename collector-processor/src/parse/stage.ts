@@ -1,10 +1,11 @@
 import type { AnnotationStage, LogBatch } from '../annotate/stage';
 import { forEachRecord } from '../annotate/stage';
 import { TemplateMiner } from './miner';
-import { extractMessage, serviceName } from './extract';
+import { messageOf, serviceName } from './extract';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import type { ServiceMinerStateStore } from './persistence';
 import { recordTimeMs } from '../otlp/record-time';
+import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 export interface TemplateStage extends AnnotationStage {
@@ -116,8 +117,16 @@ export function createTemplateStage(
   const mine = (batch: LogBatch): void => {
     const now = clock();
     if (store) for (const rl of batch.data.resourceLogs) dirty.add(serviceName(rl));
+    let lastResource: ResourceLogs | undefined;
+    let service = '';
     forEachRecord(batch.data, (record, resource, _scope, i) => {
-      const { service, message, severityNumber } = extractMessage(record, resource, cfg.messageFields);
+      // extractMessage's fields without its object per record; the service name once per resource
+      if (resource !== lastResource) {
+        lastResource = resource;
+        service = serviceName(resource);
+      }
+      const message = messageOf(record.body, cfg.messageFields);
+      const severityNumber = record.severityNumber;
       // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
       const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
       const tokens = miner.lastTokens >= 0 ? miner.lastTokens : undefined;
