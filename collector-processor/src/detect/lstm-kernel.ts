@@ -1,11 +1,13 @@
 /**
  * Inference kernel for the DeepLog model over Float32Array weights exported from the trained tfjs
  * model: embedding -> stacked LSTM cells (tfjs gate order i, f, c, o; sigmoid recurrent activation,
- * tanh activation) -> dense -> softmax. Preallocated buffers: no allocation per step; sums in
- * float64 (tfjs sums in float32: the difference is far below the 1e-4 the tests allow), states in
- * float32. Windows of the model's h resume from a cached prefix state (lstm-prefix.ts).
+ * tanh activation) -> dense -> softmax. Preallocated buffers: no allocation per step. The gate
+ * products run in WebAssembly SIMD (simd-matvec.ts, float32 sums as tfjs) where available, else in JS
+ * (float64 sums); states in float32. Windows of the model's h resume from a cached prefix state
+ * (lstm-prefix.ts).
  */
 import { PrefixStates } from './lstm-prefix';
+import { simdMatVec, type MatVec } from './simd-matvec';
 export interface LstmLayerWeights {
   /** [inputDim, 4*units] row-major (tfjs kernel). */
   readonly kernel: Float32Array;
@@ -46,7 +48,43 @@ interface PackedLayer {
   /** The vector the rows multiply: layer 0 its state h; others [input h, own h]. Float32 like tfjs. */
   readonly z: Float32Array;
   readonly c: Float32Array;
-  readonly gates: Float64Array;
+  /** Float64 sums in JS; float32 from the SIMD matvec, whose memory it lives in. */
+  readonly gates: Float32Array | Float64Array;
+}
+
+/**
+ * Where the kernel's arrays live: plain typed arrays for the JS products, or views into one
+ * WebAssembly.Memory for the SIMD matvec (simd-matvec.ts), which takes byte offsets into it.
+ */
+class Arena {
+  private at = 0;
+  private constructor(
+    private readonly memory?: WebAssembly.Memory,
+    readonly matvec?: MatVec,
+  ) {}
+
+  /** SIMD when available and every product is over whole lanes (units multiples of 4). */
+  static for(w: LstmWeights, floats: number): Arena {
+    if (w.layers.every((l, li) => l.units % 4 === 0 && (li === 0 || l.inputDim % 4 === 0))) {
+      // 16-byte alignment of every array: at most 4 floats of padding each, 8 arrays a layer at most
+      const bytes = 4 * (floats + 4 * (2 + 8 * w.layers.length));
+      const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+      const matvec = simdMatVec(memory);
+      if (matvec) return new Arena(memory, matvec);
+    }
+    return new Arena();
+  }
+
+  f32(n: number): Float32Array {
+    if (!this.memory) return new Float32Array(n);
+    const view = new Float32Array(this.memory.buffer, this.at, n);
+    this.at += 4 * (n + ((4 - (n % 4)) % 4));
+    return view;
+  }
+
+  gates(n: number): Float32Array | Float64Array {
+    return this.memory ? this.f32(n) : new Float64Array(n);
+  }
 }
 
 export class LstmKernel {
@@ -58,6 +96,8 @@ export class LstmKernel {
   private readonly logits: Float64Array;
   /** The state is all zeros (after reset): the recurrent products are skipped. */
   private fresh = true;
+  /** The SIMD gate products, when available (Arena); else dot4 in JS. */
+  private readonly matvec?: MatVec;
   /** Every layer's z and c, one array (views below), so a state is saved and restored in one copy. */
   private readonly state: Float32Array;
   private readonly prefixes: PrefixStates | undefined;
@@ -71,7 +111,12 @@ export class LstmKernel {
     const l0 = w.layers[0];
     const n4 = 4 * l0.units;
     const keys = w.embedding.length / w.embedDim;
-    this.keyGates = new Float32Array(keys * n4);
+    const widths = w.layers.map((l, li) => (li === 0 ? l.units : l.inputDim + l.units));
+    const stateFloats = widths.reduce((a, width, li) => a + width + w.layers[li].units, 0);
+    const layerFloats = w.layers.reduce((a, l, li) => a + 4 * l.units * (widths[li] + 2), 0);
+    const arena = Arena.for(w, keys * n4 + layerFloats + stateFloats);
+    this.matvec = arena.matvec;
+    this.keyGates = arena.f32(keys * n4);
     for (let k = 0; k < keys; k++) {
       for (let j = 0; j < n4; j++) {
         let acc = l0.bias[j];
@@ -79,14 +124,13 @@ export class LstmKernel {
         this.keyGates[k * n4 + j] = acc;
       }
     }
-    const sizes = w.layers.map((l, li) => (li === 0 ? l.units : l.inputDim + l.units) + l.units);
-    this.state = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+    this.state = arena.f32(stateFloats);
     let at = 0;
     this.layers = w.layers.map((l, li) => {
       const first = li === 0;
-      const width = first ? l.units : l.inputDim + l.units;
+      const width = widths[li];
       const m = 4 * l.units;
-      const rows = new Float32Array(m * width);
+      const rows = arena.f32(m * width);
       for (let j = 0; j < m; j++) {
         for (let i = 0; i < width; i++) {
           const fromRec = first || i >= l.inputDim;
@@ -96,7 +140,9 @@ export class LstmKernel {
       const z = this.state.subarray(at, at + width);
       const c = this.state.subarray(at + width, at + width + l.units);
       at += width + l.units;
-      return { units: l.units, width, rows, bias: l.bias, z, c, gates: new Float64Array(m) };
+      const bias = arena.f32(m);
+      bias.set(l.bias);
+      return { units: l.units, width, rows, bias, z, c, gates: arena.gates(m) };
     });
     this.window = window ?? 0;
     this.prefixes = window && window > 1 ? new PrefixStates(window, this.state.length) : undefined;
@@ -156,12 +202,27 @@ export class LstmKernel {
       for (let j = 0; j < m; j++) g[j] = kg[base + j];
       return;
     }
-    dot4(l.rows, l.z, l.width, l.width, kg, base, g);
+    this.product(l, l.width, kg, base);
   }
 
   /** Gates = bias + rows · z over the first `n` entries of z (the input only from the zero state). */
   private gatesDot(l: PackedLayer, n: number): void {
-    dot4(l.rows, l.z, l.width, n, l.bias, 0, l.gates);
+    this.product(l, n, l.bias, 0);
+  }
+
+  /** l.gates = add[at…] + l.rows · l.z[0..n). */
+  private product(l: PackedLayer, n: number, add: Float32Array, at: number): void {
+    if (this.matvec)
+      this.matvec(
+        l.rows.byteOffset,
+        l.z.byteOffset,
+        l.width,
+        n,
+        add.byteOffset + 4 * at,
+        l.gates.byteOffset,
+        l.gates.length,
+      );
+    else dot4(l.rows, l.z, l.width, n, add, at, l.gates as Float64Array);
   }
 
   /** The last layer's state h (a view). */
@@ -209,6 +270,11 @@ export class LstmKernel {
       if (p && i + 1 < n) p.store(keys, from, i + 1, this.state);
     }
     return this.predict();
+  }
+
+  /** Whether the gate products run in WebAssembly SIMD (else JS). */
+  get simd(): boolean {
+    return this.matvec !== undefined;
   }
 
   /** Windows resumed from a cached prefix state. */

@@ -44,7 +44,21 @@ describe('LSTM (DeepLog)', () => {
       }
     }
     expect(kernel.prefixHits).toBeGreaterThan(0);
+    expect(kernel.simd).toBe(true); // 8 units: whole SIMD lanes
   });
+
+  it('kernel without SIMD (units not a multiple of 4) matches tfjs within 1e-4 too', async () => {
+    const odd = new LstmDetector({ ...small, units: 6, epochs: 10 });
+    await odd.fit({ seqs: normalSessions(30, 2), vocabSize: 6 });
+    const kernel = odd.kernel();
+    expect(kernel.simd).toBe(false);
+    const pairs = odd.windowPairs(normalSessions(5, 8));
+    const tfProbs = odd.predictTf(pairs.x, pairs.n);
+    for (let i = 0; i < pairs.n; i++) {
+      const p = kernel.predictWindow(pairs.x.subarray(i * 4, (i + 1) * 4));
+      for (let j = 0; j < odd.classes; j++) expect(Math.abs(p[j] - tfProbs[i * odd.classes + j])).toBeLessThan(1e-4);
+    }
+  }, 30_000);
 
   it('probability rule: thresholds fitted on training sessions; the rank rule is still available', async () => {
     const normal = normalSessions(20, 99);
