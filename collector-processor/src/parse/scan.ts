@@ -32,8 +32,14 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
 }
 
+/** 1 at the char codes a unit word starts with: most short tokens are ruled out by their first char. */
+const UNIT_FIRST = new Uint8Array(128);
+for (const u of UNIT_LIST) UNIT_FIRST[u.charCodeAt(0)] = 1;
+
 /** `text[s, s+len)` equals one of the unit words, compared in place. */
 function isUnitAt(text: string, s: number, len: number): boolean {
+  const c = text.charCodeAt(s);
+  if (c >= 128 || UNIT_FIRST[c] === 0) return false;
   for (const u of UNIT_LIST) if (u.length === len && text.startsWith(u, s)) return true;
   return false;
 }
