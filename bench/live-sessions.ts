@@ -21,6 +21,7 @@ import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { createTemplateStage } from '../collector-processor/src/parse/stage';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { logRecordOf } from '../collector-processor/src/otlp/log-record';
 
 const LEARN = 8000;
 const BATCH = 500;
@@ -41,19 +42,8 @@ function timeOf(line: string): number {
 
 function record(line: string, timeMs: number): LogRecord {
   const t = BigInt(timeMs) * 1_000_000n;
-  return {
-    timeUnixNano: t,
-    observedTimeUnixNano: t,
-    severityNumber: / (WARN|ERROR) /.test(line) ? 13 : 9,
-    severityText: '',
-    body: { stringValue: line },
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
+  const severityNumber = / (WARN|ERROR) /.test(line) ? 13 : 9;
+  return logRecordOf({ timeUnixNano: t, observedTimeUnixNano: t, severityNumber, body: { stringValue: line } });
 }
 
 function batch(records: LogRecord[]): LogBatch {
@@ -70,7 +60,11 @@ function batch(records: LogRecord[]): LogBatch {
 function score(blocks: Set<string>, flagged: Set<string>, anomalous: Set<string>): Record<string, number> {
   let tp = 0;
   let fp = 0;
-  for (const b of blocks) if (flagged.has(b)) anomalous.has(b) ? tp++ : fp++;
+  for (const b of blocks) {
+    if (!flagged.has(b)) continue;
+    if (anomalous.has(b)) tp++;
+    else fp++;
+  }
   const positives = [...blocks].filter((b) => anomalous.has(b)).length;
   const negatives = blocks.size - positives;
   return {

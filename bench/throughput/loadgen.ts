@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
 import { encodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
 import type { LogRecord } from '../../collector-processor/src/otlp/types';
 
@@ -67,19 +68,14 @@ const NS_PER_RECORD = 1_000_000n;
 function encodeBatch(lines: Line[], start: number, size: number, t0: bigint, tag?: string): Buffer {
   const records: LogRecord[] = lines.slice(start, start + size).map((line, i) => {
     const t = t0 + BigInt(i) * NS_PER_RECORD;
-    return {
+    return logRecordOf({
       timeUnixNano: t,
       observedTimeUnixNano: t + 5n,
       severityNumber: line.severityNumber,
       severityText: line.severityText,
       body: { stringValue: tag === undefined ? line.text : line.text.replace(/blk_(-?)(\d+)/g, `blk_$1${tag}$2`) },
       attributes: [{ key: 'log.file.name', value: { stringValue: 'HDFS.log' } }],
-      droppedAttributesCount: 0,
-      flags: 0,
-      traceId: new Uint8Array(0),
-      spanId: new Uint8Array(0),
-      eventName: '',
-    };
+    });
   });
   return encodeLogsRequest({
     resourceLogs: [

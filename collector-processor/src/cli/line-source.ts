@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { KeyValue, LogRecord, LogsData } from '../otlp/types';
 import { compileLineFormat, type LineFormat } from '../parse/line-format';
+import { logRecordOf } from '../otlp/log-record';
 
 export interface SourceOptions {
   /** loghub notation, e.g. `<Date> <Time> <Pid> <Level> <Component>: <Content>`; absent: the whole line is the message. */
@@ -90,19 +91,7 @@ function jsonRecord(line: string): LogRecord {
 }
 
 function record(body: LogRecord['body'], severityNumber: number, severityText: string): LogRecord {
-  return {
-    timeUnixNano: 0n,
-    observedTimeUnixNano: 0n,
-    severityNumber,
-    severityText,
-    body,
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
+  return logRecordOf({ severityNumber, severityText, body });
 }
 
 function str(key: string, value: string): KeyValue {

@@ -1,4 +1,4 @@
-import type { AnnotationStage, LogBatch } from '../annotate/stage';
+import type { AnnotationStage, LogBatch, RecordFacts } from '../annotate/stage';
 import { forEachRecord } from '../annotate/stage';
 import { TemplateMiner } from './miner';
 import { messageOf, serviceName } from './extract';
@@ -133,29 +133,17 @@ export function createTemplateStage(
       const prev = batch.facts[i];
       // A plain literal when no earlier stage left facts (the usual case): a spread of undefined still
       // costs a generic object clone per record.
-      batch.facts[i] =
-        prev === undefined
-          ? {
-              service,
-              message,
-              severityNumber,
-              templateId: r.templateId,
-              template: r.template,
-              params: r.params,
-              newTemplate: r.isNew,
-              tokens,
-            }
-          : {
-              ...prev,
-              service,
-              message,
-              severityNumber,
-              templateId: r.templateId,
-              template: r.template,
-              params: r.params,
-              newTemplate: r.isNew,
-              tokens,
-            };
+      const facts: RecordFacts = {
+        service,
+        message,
+        severityNumber,
+        templateId: r.templateId,
+        template: r.template,
+        params: r.params,
+        newTemplate: r.isNew,
+        tokens,
+      };
+      batch.facts[i] = prev === undefined ? facts : { ...prev, ...facts };
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));

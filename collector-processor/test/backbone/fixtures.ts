@@ -1,4 +1,5 @@
 import type { LogsData, LogRecord } from '../../src/otlp/types';
+import { logRecordOf } from '../../src/otlp/log-record';
 
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
 
@@ -34,18 +35,7 @@ export function sampleLogsData(): LogsData {
     spanId: bytes('eee19b7ec3c1b174'),
     eventName: 'disk.full',
   };
-  const minimal: LogRecord = {
-    timeUnixNano: 0n,
-    observedTimeUnixNano: 1n,
-    severityNumber: 0,
-    severityText: '',
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
+  const minimal: LogRecord = logRecordOf({ observedTimeUnixNano: 1n });
   const plain: LogRecord = { ...minimal, severityNumber: 9, severityText: 'INFO', body: { stringValue: 'hello' } };
   // normalise() deep-copies: records used twice above become independent objects (stages mutate them).
   return normalise({

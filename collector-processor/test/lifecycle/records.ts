@@ -1,5 +1,6 @@
 import type { LogBatch } from '../../src/annotate/stage';
 import type { KeyValue, LogRecord, LogsData } from '../../src/otlp/types';
+import { logRecordOf } from '../../src/otlp/log-record';
 
 /** A web service's normal traffic: a few request templates, varying ids and durations (seeded). */
 export function normalLines(n: number, seed = 1): string[] {
@@ -23,19 +24,13 @@ function str(key: string, value: string): KeyValue {
 }
 
 export function logRecord(message: string, severityNumber = 9, attributes: KeyValue[] = []): LogRecord {
-  return {
+  return logRecordOf({
     timeUnixNano: BigInt(Date.now()) * 1_000_000n,
-    observedTimeUnixNano: 0n,
     severityNumber,
     severityText: severityNumber >= 17 ? 'ERROR' : 'INFO',
     body: { stringValue: message },
     attributes,
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
+  });
 }
 
 export function batchOf(service: string, records: LogRecord[]): LogBatch {

@@ -2,6 +2,7 @@ import { messageOf } from '../../src/parse/extract';
 import { createTemplateStage } from '../../src/parse/stage';
 import type { LogBatch } from '../../src/annotate/stage';
 import type { LogRecord, ResourceLogs } from '../../src/otlp/types';
+import { logRecordOf } from '../../src/otlp/log-record';
 
 const FIELDS = ['message', 'msg'];
 
@@ -25,19 +26,8 @@ describe('message extraction shortcuts', () => {
   });
 });
 
-const record = (text: string): LogRecord => ({
-  timeUnixNano: 0n,
-  observedTimeUnixNano: 0n,
-  severityNumber: 9,
-  severityText: 'INFO',
-  body: { stringValue: text },
-  attributes: [],
-  droppedAttributesCount: 0,
-  flags: 0,
-  traceId: new Uint8Array(0),
-  spanId: new Uint8Array(0),
-  eventName: '',
-});
+const record = (text: string): LogRecord =>
+  logRecordOf({ severityNumber: 9, severityText: 'INFO', body: { stringValue: text } });
 
 const resource = (service: string | undefined, texts: string[]): ResourceLogs => ({
   resource: {

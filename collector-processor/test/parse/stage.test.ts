@@ -4,21 +4,10 @@ import { MemoryMinerStateStore } from '../../src/parse/persistence';
 import { createAttributesStage } from '../../src/annotate/attributes-stage';
 import type { LogBatch } from '../../src/annotate/stage';
 import type { AnyValue, LogRecord, LogsData } from '../../src/otlp/types';
+import { logRecordOf } from '../../src/otlp/log-record';
 
 function record(body: AnyValue | undefined, severityNumber = 9): LogRecord {
-  return {
-    timeUnixNano: 0n,
-    observedTimeUnixNano: 0n,
-    severityNumber,
-    severityText: '',
-    body,
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(),
-    spanId: new Uint8Array(),
-    eventName: '',
-  };
+  return logRecordOf({ severityNumber, body });
 }
 
 function batch(service: string, bodies: (AnyValue | undefined)[]): LogBatch {

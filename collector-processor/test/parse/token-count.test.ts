@@ -2,6 +2,7 @@ import { TemplateMiner } from '../../src/parse/miner';
 import { createTemplateStage } from '../../src/parse/stage';
 import { tokenCount } from '../../src/lifecycle/detect-stage';
 import { logCorpus } from '../fixtures/log-corpus';
+import { logRecordOf } from '../../src/otlp/log-record';
 
 /** Lines whose separators, edges and lengths are where a second count could disagree with the scan's. */
 const ODD = [
@@ -69,19 +70,7 @@ describe('token count from the miner', () => {
             },
             scopeLogs: [
               {
-                logRecords: records.map((m) => ({
-                  timeUnixNano: 0n,
-                  observedTimeUnixNano: 0n,
-                  severityNumber: 9,
-                  severityText: '',
-                  body: { stringValue: m },
-                  attributes: [],
-                  droppedAttributesCount: 0,
-                  flags: 0,
-                  traceId: new Uint8Array(0),
-                  spanId: new Uint8Array(0),
-                  eventName: '',
-                })),
+                logRecords: records.map((m) => logRecordOf({ severityNumber: 9, body: { stringValue: m } })),
                 schemaUrl: '',
               },
             ],
