@@ -7,7 +7,7 @@
  * (lstm-prefix.ts).
  */
 import { PrefixStates } from './lstm-prefix';
-import { simdMatVec, type MatVec } from './simd-matvec';
+import { simdMatVec, wasmMemory, type MatVec, type WasmMemory } from './simd-matvec';
 export interface LstmLayerWeights {
   /** [inputDim, 4*units] row-major (tfjs kernel). */
   readonly kernel: Float32Array;
@@ -59,7 +59,7 @@ interface PackedLayer {
 class Arena {
   private at = 0;
   private constructor(
-    private readonly memory?: WebAssembly.Memory,
+    private readonly memory?: WasmMemory,
     readonly matvec?: MatVec,
   ) {}
 
@@ -68,7 +68,7 @@ class Arena {
     if (w.layers.every((l, li) => l.units % 4 === 0 && (li === 0 || l.inputDim % 4 === 0))) {
       // 16-byte alignment of every array: at most 4 floats of padding each, 8 arrays a layer at most
       const bytes = 4 * (floats + 4 * (2 + 8 * w.layers.length));
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+      const memory = wasmMemory(Math.ceil(bytes / 65536));
       const matvec = simdMatVec(memory);
       if (matvec) return new Arena(memory, matvec);
     }

@@ -102,21 +102,42 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/**
+ * The part of the WebAssembly JS API used here, typed locally: the ES2022 lib and @types/node 20 do
+ * not declare it, and a global declaration would clash where the DOM lib does (the Grafana app's
+ * harness compiles this file too).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** A memory of `pages` 64 KiB pages for simdMatVec. */
+export function wasmMemory(pages: number): WasmMemory {
+  return new wasm.Memory({ initial: pages });
+}
+
+let compiled: object | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is not available (callers then stay in JS). */
-function simdModule(): WebAssembly.Module | null {
+function simdModule(): object | null {
   if (compiled === undefined) {
     const bytes = moduleBytes();
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
   }
   return compiled;
 }
 
 /** A matvec over `memory`, or undefined without SIMD. */
-export function simdMatVec(memory: WebAssembly.Memory): MatVec | undefined {
+export function simdMatVec(memory: WasmMemory): MatVec | undefined {
   const mod = simdModule();
   if (!mod) return undefined;
-  const instance = new WebAssembly.Instance(mod, { e: { m: memory } });
+  const instance = new wasm.Instance(mod, { e: { m: memory } });
   return instance.exports.mv as MatVec;
 }

@@ -1,4 +1,4 @@
-import { simdMatVec } from '../../src/detect/simd-matvec';
+import { simdMatVec, wasmMemory } from '../../src/detect/simd-matvec';
 
 describe('SIMD matvec (WebAssembly, assembled in code)', () => {
   test.each([
@@ -7,7 +7,7 @@ describe('SIMD matvec (WebAssembly, assembled in code)', () => {
     [128, 64, 256],
     [128, 128, 256],
   ])('width %i, first %i columns, %i rows: add + rows · z as a plain loop computes it', (width, n, m) => {
-    const memory = new WebAssembly.Memory({ initial: 4 });
+    const memory = wasmMemory(4);
     const mv = simdMatVec(memory);
     expect(mv).toBeDefined(); // Node 20 has WebAssembly SIMD
     const f = new Float32Array(memory.buffer);
