@@ -74,7 +74,7 @@ export const LSTM_DEFAULTS: LstmOptions = {
   topG: 9,
   layers: 2,
   units: 64,
-  epochs: 60,
+  epochs: 40,
   batchSize: 512,
   learningRate: 0.01,
   endOfSession: true,

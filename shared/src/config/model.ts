@@ -71,7 +71,7 @@ export const LstmParams = Type.Object(
     hidden: Type.Integer({ default: 64, minimum: 4, maximum: 512, title: 'Hidden units' }),
     layers: Type.Integer({ default: 2, minimum: 1, maximum: 4, title: 'Layers' }),
     epochs: Type.Integer({
-      default: 60,
+      default: 40,
       minimum: 1,
       maximum: 200,
       title: 'Max epochs',
