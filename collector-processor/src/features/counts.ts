@@ -83,11 +83,16 @@ export class CountVectorizer {
 
   /** One row into `out[offset…offset+cols)` (which must be zero): usable without allocating. */
   writeRow(seq: Int32Array, out: Float64Array, offset: number): void {
+    this.countRow(seq, out, offset);
+    this.weighRow(out, offset);
+  }
+
+  /** The raw counts of `seq`'s templates added into `out[offset…offset+cols)`, one per column. */
+  countRow(seq: Int32Array, out: Float64Array, offset: number): void {
     for (let i = 0; i < seq.length; i++) {
       const c = this.column(seq[i]);
       if (c >= 0) out[offset + c]++;
     }
-    this.weighRow(out, offset);
   }
 
   /** Raw counts already in `out[offset…offset+cols)` → term weight, idf and norm, in place. */

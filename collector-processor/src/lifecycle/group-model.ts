@@ -57,10 +57,11 @@ interface Closed {
 
 /** Sessions a flush (shutdown, a new model) closes are cut short, not finished: only these are scored. */
 const SCORED_REASONS = new Set(['inactive', 'size', 'evicted']);
-const UNSEEN = 'unseen templates';
 
 export class GroupModel {
   private readonly column = new Map<string, number>();
+  /** Name of each count column for explanations: the template ids, then the unseen column's. */
+  private readonly names: readonly string[];
   /** Open sessions (kind 'session'). */
   private tracker?: SessionTracker;
   /**
@@ -84,6 +85,7 @@ export class GroupModel {
     readonly bounds: GroupBounds,
   ) {
     templateIds.forEach((id, k) => this.column.set(id, k));
+    this.names = counts.featureNames(templateIds);
   }
 
   /**
@@ -159,10 +161,7 @@ export class GroupModel {
     const onClose = (s: ClosedSession) => {
       if (!SCORED_REASONS.has(s.reason) || this.startedBefore(s)) return;
       const counts = new Float64Array(this.counts.cols);
-      for (const t of s.templates) {
-        const c = this.counts.column(t);
-        if (c >= 0) counts[c]++;
-      }
+      this.counts.countRow(s.templates, counts, 0);
       this.closed.push({ key: s.key, firstMs: s.firstMs, lastMs: s.lastMs, records: s.templates.length, counts });
     };
     // Sessions come with their id (addTo): 'attribute' stands for any key kind here.
@@ -191,9 +190,11 @@ export class GroupModel {
       for (let k = 0; k < this.members.length; k++) {
         const cal = this.members[k].calibration;
         const x = raw[k * m.rows + r];
-        if (cal.isAnomalous(x) && (best < 0 || cal.normalize(x) > score)) {
+        if (!cal.isAnomalous(x)) continue;
+        const s = cal.normalize(x);
+        if (best < 0 || s > score) {
           best = k;
-          score = cal.normalize(x);
+          score = s;
         }
       }
       if (best >= 0) out.push(this.anomaly(g, m, r, best, score));
@@ -201,7 +202,7 @@ export class GroupModel {
   }
 
   private anomaly(g: Closed, m: Matrix, r: number, member: number, score: number): GroupAnomaly {
-    const names = [...this.templateIds, UNSEEN];
+    const names = this.names;
     const row = { data: m.data.slice(r * m.cols, (r + 1) * m.cols), rows: 1, cols: m.cols };
     const ex = this.members[member].detector.explain(row, 0, names);
     return {

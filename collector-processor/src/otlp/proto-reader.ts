@@ -1,4 +1,5 @@
 import { DecodeError } from './errors';
+import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 /**
  * Minimal protobuf wire-format reader over a Uint8Array. Hot path: no per-field allocation except
@@ -172,14 +173,14 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number): string 
   if (len === 0) return '';
   if (len <= 24) {
     let ascii = true;
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let i = start; i < end; i++) {
       const b = buf[i];
       if (b >= 0x80) {
         ascii = false;
         break;
       }
-      h = Math.imul(h ^ b, 0x01000193);
+      h = fnvMix(h, b);
     }
     if (ascii) {
       const slot = (h ^ (h >>> 16)) & (SHORT_SLOTS - 1);

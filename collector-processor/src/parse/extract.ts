@@ -1,10 +1,4 @@
-import type { AnyValue, KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
-
-export interface ExtractedMessage {
-  service: string;
-  message: string;
-  severityNumber: number;
-}
+import type { AnyValue, KeyValue, ResourceLogs } from '../otlp/types';
 
 const UNKNOWN_SERVICE = 'unknown_service';
 
@@ -61,12 +55,4 @@ export function messageOf(body: AnyValue | undefined, fields: readonly string[])
   }
   if (body.stringValue !== undefined) return fromJsonString(body.stringValue, fields);
   return scalarText(body);
-}
-
-export function extractMessage(record: LogRecord, resource: ResourceLogs, fields: readonly string[]): ExtractedMessage {
-  return {
-    service: serviceName(resource),
-    message: messageOf(record.body, fields),
-    severityNumber: record.severityNumber,
-  };
 }

@@ -120,7 +120,7 @@ export function createTemplateStage(
     let lastResource: ResourceLogs | undefined;
     let service = '';
     forEachRecord(batch.data, (record, resource, _scope, i) => {
-      // extractMessage's fields without its object per record; the service name once per resource
+      // the service name once per resource, not per record
       if (resource !== lastResource) {
         lastResource = resource;
         service = serviceName(resource);
