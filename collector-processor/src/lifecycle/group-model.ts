@@ -95,8 +95,10 @@ export class GroupModel {
    * record are taken as cut instead; the window the first record falls in is always cut.
    */
   startAfter(sessionIds: Iterable<string | undefined>): void {
-    this.openBefore = new Set();
-    for (const id of sessionIds) if (id !== undefined) this.openBefore.add(id);
+    const known = new Set<string>();
+    for (const id of sessionIds) if (id !== undefined) known.add(id);
+    // an empty buffer (the model restored at start-up) tells nothing: the time rule stays
+    this.openBefore = known.size ? known : undefined;
   }
 
   get openGroups(): number {
@@ -170,8 +172,8 @@ export class GroupModel {
 
   /** Whether the session had records before this model scored (see startAfter). */
   private startedBefore(s: ClosedSession): boolean {
-    if (this.openBefore?.size) return this.openBefore.delete(s.key);
-    return !this.openBefore && s.firstMs < this.startMs + this.bounds.inactivityMs;
+    if (this.openBefore) return this.openBefore.delete(s.key);
+    return s.firstMs < this.startMs + this.bounds.inactivityMs;
   }
 
   /** Groups scored so far (closed and not cut). */
