@@ -16,6 +16,13 @@ export interface Sequences {
   readonly seqs: readonly Int32Array[];
   /** Number of distinct template ids; ids are 0..vocabSize-1. */
   readonly vocabSize: number;
+  /**
+   * Per-record mode, for a log scored line by line (no sessions): `seqs` holds one sequence, the
+   * whole log in order, and these are the positions in it that are the rows. Fitting learns only
+   * the records at these positions (the others are context before them), and score() returns one
+   * score per position, in this order.
+   */
+  readonly records?: Int32Array;
 }
 
 export interface Explanation {

@@ -43,6 +43,11 @@ export interface TrainReport {
 
 /** An improvement smaller than this share of the loss is noise, not progress. */
 const MIN_REL_GAIN = 1e-3;
+/**
+ * A validation loss under this (mean probability of the held-out next keys above 0.999) leaves
+ * nothing to learn: a deterministic workflow gets there and would otherwise train to `epochs`.
+ */
+const CONVERGED_LOSS = 1e-3;
 
 export async function trainPairs(
   model: tf.LayersModel,
@@ -58,6 +63,10 @@ export async function trainPairs(
   const batch = new Batch(s.batchSize, shape.h);
   const batchesPerEpoch = Math.max(1, Math.ceil(pairs.n / s.batchSize));
   const epochs = val ? s.epochs : Math.max(s.epochs, Math.ceil(s.minSteps / batchesPerEpoch));
+  // With a validation set the epoch count is a maximum that patience cuts short, so minSteps is
+  // reached by longer epochs instead (several passes over few merged pairs, e.g. a log of 1,000
+  // lines): counting patience in single steps stopped such fits after a few dozen steps, underfit.
+  const passes = val ? Math.max(1, Math.ceil(s.minSteps / (s.epochs * batchesPerEpoch))) : 1;
   let best = { loss: Infinity, epoch: -1, weights: undefined as Float32Array[] | undefined };
   let loss = NaN;
   let valLoss = NaN;
@@ -65,19 +74,22 @@ export async function trainPairs(
   let ran = 0;
   const t0 = performance.now();
   for (let e = 0; e < epochs; e++) {
-    shuffle(order, rand);
     let lossSum = 0;
-    for (let b = 0; b < order.length; b += s.batchSize) {
-      const n = batch.fill(pairs, order, b);
-      const step = tf.tidy((): tf.Scalar => {
-        const { x, y, w } = batch.tensors(n, shape);
-        return optimizer.minimize(() => weightedLoss(model, x, y, w, true), true)!;
-      });
-      lossSum += (await step.data())[0] * n;
-      step.dispose();
+    for (let pass = 0; pass < passes; pass++) {
+      shuffle(order, rand);
+      lossSum = 0;
+      for (let b = 0; b < order.length; b += s.batchSize) {
+        const n = batch.fill(pairs, order, b);
+        const step = tf.tidy((): tf.Scalar => {
+          const { x, y, w } = batch.tensors(n, shape);
+          return optimizer.minimize(() => weightedLoss(model, x, y, w, true), true)!;
+        });
+        lossSum += (await step.data())[0] * n;
+        step.dispose();
+      }
     }
     ran = e + 1;
-    loss = lossSum / Math.max(1, pairs.n);
+    loss = lossSum / Math.max(1, pairs.n); // the epoch's last pass
     if (val) valLoss = evaluate(model, val, shape);
     onEpoch?.(e, loss, valLoss);
     if (!val) continue;
@@ -88,6 +100,7 @@ export async function trainPairs(
         weights: model.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array)),
       };
       sinceBest = 0;
+      if (valLoss < CONVERGED_LOSS) break;
     } else {
       sinceBest++;
       if (sinceBest >= s.patience) break;

@@ -39,7 +39,11 @@ export function windowBefore(seq: ArrayLike<number>, at: number, spec: WindowSpe
   }
 }
 
-export function windowPairs(seqs: readonly ArrayLike<number>[], spec: WindowSpec): WindowPairs {
+/**
+ * `at` (per-record mode, see Sequences.records): only the records at these positions of the one
+ * sequence are learned, the others are context; a log stream has no session end to learn.
+ */
+export function windowPairs(seqs: readonly ArrayLike<number>[], spec: WindowSpec, at?: Int32Array): WindowPairs {
   const { h } = spec;
   const seen = new Map<string, number>();
   const xs: number[] = [];
@@ -60,16 +64,19 @@ export function windowPairs(seqs: readonly ArrayLike<number>[], spec: WindowSpec
     ys.push(next);
     counts.push(1);
   };
-  for (const s of seqs) {
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] < 0 || s[i] >= spec.vocab) continue;
-      windowBefore(s, i, spec, win);
-      add(s[i]);
+  const learn = (s: ArrayLike<number>, i: number): void => {
+    if (s[i] < 0 || s[i] >= spec.vocab) return;
+    windowBefore(s, i, spec, win);
+    add(s[i]);
+  };
+  if (at) for (const i of at) learn(seqs[0], i);
+  else
+    for (const s of seqs) {
+      for (let i = 0; i < s.length; i++) learn(s, i);
+      if (spec.end >= 0) {
+        windowBefore(s, s.length, spec, win);
+        add(spec.end);
+      }
     }
-    if (spec.end >= 0) {
-      windowBefore(s, s.length, spec, win);
-      add(spec.end);
-    }
-  }
   return { x: Int32Array.from(xs), y: Int32Array.from(ys), count: Float32Array.from(counts), n: ys.length, total };
 }

@@ -127,8 +127,8 @@ export class LstmDetector implements Detector<Sequences> {
     };
   }
 
-  windowPairs(seqs: readonly ArrayLike<number>[]): WindowPairs {
-    return windowPairs(seqs, this.spec);
+  windowPairs(seqs: readonly ArrayLike<number>[], at?: Int32Array): WindowPairs {
+    return windowPairs(seqs, this.spec, at);
   }
 
   /** `forLoad`: weights are set right after, so skip the (slow, warning) orthogonal initialisation. */
@@ -162,17 +162,22 @@ export class LstmDetector implements Detector<Sequences> {
     const t0 = performance.now();
     this.vocab = train.vocabSize;
     this.known = new Uint8Array(this.vocab);
-    this.markKnown(train.seqs);
+    this.markKnown(train.seqs, train.records);
     this.model = this.build();
-    const { fit, val } = this.splitValidation(train.seqs);
+    const { fit, val } = this.splitValidation(train);
     const report = await this.train(fit, val, this.opts.epochs, this.opts.learningRate, onEpoch);
-    this.thresholds = this.opts.rule === 'probability' ? this.fitThresholds(train.seqs) : undefined;
+    const probability = this.opts.rule === 'probability';
+    if (train.records) this.thresholds = probability ? this.fitRecordThreshold(train) : undefined;
+    else this.thresholds = probability ? this.fitThresholds(train.seqs) : undefined;
+    // count bounds are per session: a log scored line by line has none
     this.counts =
-      this.opts.countSupport > 0 ? CountBounds.fit(train.seqs, this.vocab, this.opts.countSupport) : undefined;
+      this.opts.countSupport > 0 && !train.records
+        ? CountBounds.fit(train.seqs, this.vocab, this.opts.countSupport)
+        : undefined;
     this.refreshKernel();
     return {
       fitMs: performance.now() - t0,
-      validationSessions: val?.length ?? 0,
+      validationSessions: val?.records?.length ?? val?.seqs.length ?? 0,
       ...report,
       ...(this.thresholds ? { recordThreshold: this.thresholds.record, endThreshold: this.thresholds.end } : {}),
     };
@@ -204,25 +209,72 @@ export class LstmDetector implements Detector<Sequences> {
       s.reset(slot);
     });
     s.close(slot);
-    const k = Math.min(seqs.length - 1, Math.floor(this.opts.targetFpr * seqs.length));
     const cap = this.opts.maxThreshold;
-    return { record: Math.min(cap, rec.sort()[k]), end: Math.min(cap, end.sort()[k] * this.opts.endMargin) };
+    return {
+      record: Math.min(cap, this.quantile(rec)),
+      end: Math.min(cap, this.quantile(end) * this.opts.endMargin),
+    };
+  }
+
+  /** The per-record mode's rule: the targetFpr-quantile of the training records' probabilities. */
+  private fitRecordThreshold(train: Sequences): { record: number; end: number } {
+    const rec = new Float64Array(train.records!.length);
+    this.walkRecords(train, (i, slot, key, s) => (rec[i] = s.isKnown(key) ? s.probNext(slot, key) : 1));
+    // no session ends in a log stream: the end rule never fires
+    return { record: Math.min(this.opts.maxThreshold, this.quantile(rec)), end: 0 };
+  }
+
+  /** The value at most a targetFpr share of `v` is under (sorts `v`). */
+  private quantile(v: Float64Array): number {
+    return v.sort()[Math.min(v.length - 1, Math.floor(this.opts.targetFpr * v.length))];
+  }
+
+  /**
+   * Per-record mode: walks the one sequence in order and calls `visit(row, slot, key)` before each
+   * record that is a row (Sequences.records), the state holding the records before it.
+   */
+  private walkRecords(
+    input: Sequences,
+    visit: (row: number, slot: number, key: number, s: LstmSessions) => void,
+    last = Infinity,
+  ): void {
+    const seq = input.seqs[0];
+    const at = input.records!;
+    const rowAt = new Int32Array(seq.length).fill(-1);
+    at.forEach((p, row) => (rowAt[p] = row));
+    const s = this.streams();
+    const slot = s.open();
+    try {
+      const end = Math.min(seq.length, last + 1);
+      for (let p = 0; p < end; p++) {
+        if (rowAt[p] >= 0) visit(rowAt[p], slot, seq[p], s);
+        s.advance(slot, seq[p]);
+      }
+    } finally {
+      s.close(slot);
+    }
   }
 
   /**
    * A seeded share of the sessions held out for early stopping, when it is large enough to measure
    * a loss on (else every session trains, for a fixed number of epochs).
    */
-  private splitValidation(seqs: readonly Int32Array[]): { fit: readonly Int32Array[]; val?: Int32Array[] } {
-    const nVal = Math.floor(seqs.length * this.opts.validation);
-    if (nVal < MIN_VALIDATION_SESSIONS) return { fit: seqs };
-    const order = Array.from(seqs.keys());
+  private splitValidation(train: Sequences): { fit: Sequences; val?: Sequences } {
+    const at = train.records;
+    const n = at ? at.length : train.seqs.length;
+    const nVal = Math.floor(n * this.opts.validation);
+    if (nVal < MIN_VALIDATION_SESSIONS) return { fit: train };
+    const order = Array.from({ length: n }, (_, i) => i);
     const rand = lcg((this.opts.seed ^ 0x5eed) >>> 0 || 1);
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
     }
-    return { val: order.slice(0, nVal).map((i) => seqs[i]), fit: order.slice(nVal).map((i) => seqs[i]) };
+    const part = (idx: number[]): Sequences =>
+      at
+        ? { ...train, records: Int32Array.from(idx, (i) => at[i]) }
+        : { ...train, seqs: idx.map((i) => train.seqs[i]) };
+    return { val: part(order.slice(0, nVal)), fit: part(order.slice(nVal)) };
   }
 
   /**
@@ -235,23 +287,28 @@ export class LstmDetector implements Detector<Sequences> {
     const t0 = performance.now();
     this.markKnown(seqs);
     this.counts = this.counts?.widen(seqs);
-    const report = await this.train(seqs, undefined, epochs, learningRate);
+    const report = await this.train({ seqs, vocabSize: this.vocab }, undefined, epochs, learningRate);
     return { fitMs: performance.now() - t0, ...report };
   }
 
-  private markKnown(seqs: readonly ArrayLike<number>[]): void {
-    for (const s of seqs) for (let i = 0; i < s.length; i++) if (s[i] >= 0 && s[i] < this.vocab) this.known[s[i]] = 1;
+  /** Templates of the learned records are known (per-record mode: not those only seen as context). */
+  private markKnown(seqs: readonly ArrayLike<number>[], at?: Int32Array): void {
+    const mark = (key: number) => {
+      if (key >= 0 && key < this.vocab) this.known[key] = 1;
+    };
+    if (at) for (const i of at) mark(seqs[0][i]);
+    else for (const s of seqs) for (let i = 0; i < s.length; i++) mark(s[i]);
   }
 
   private async train(
-    seqs: readonly ArrayLike<number>[],
-    val: readonly ArrayLike<number>[] | undefined,
+    learn: Sequences,
+    val: Sequences | undefined,
     epochs: number,
     learningRate: number,
     onEpoch?: (epoch: number, loss: number, valLoss: number) => void,
   ): Promise<Record<string, number>> {
-    const pairs = this.windowPairs(seqs);
-    const valPairs = val && val.length > 0 ? this.windowPairs(val) : undefined;
+    const pairs = this.windowPairs(learn.seqs, learn.records);
+    const valPairs = val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records) : undefined;
     const shape = { h: this.opts.window, inputs: this.vocab + 1, classes: this.classes };
     const report = await trainPairs(
       this.model!,
@@ -344,6 +401,11 @@ export class LstmDetector implements Detector<Sequences> {
    * above decisionCut exactly when the model's rule flags the session.
    */
   score(input: Sequences): Float64Array {
+    if (input.records) {
+      const rows = new Float64Array(input.records.length);
+      this.walkRecords(input, (i, slot, key, s) => (rows[i] = s.severityNext(slot, key)));
+      return rows;
+    }
     const out = new Float64Array(input.seqs.length);
     const s = this.streams();
     const slot = s.open();
@@ -391,6 +453,7 @@ export class LstmDetector implements Detector<Sequences> {
   }
 
   explain(input: Sequences, index: number): Explanation {
+    if (input.records) return this.explainRecord(input, index);
     const seq = input.seqs[index];
     const s = this.streams();
     const slot = s.open();
@@ -431,6 +494,30 @@ export class LstmDetector implements Detector<Sequences> {
     } finally {
       s.close(slot);
     }
+  }
+
+  /** Per-record mode: the row's record, given the records before it in the log. */
+  private explainRecord(input: Sequences, index: number): Explanation {
+    const at = input.records![index];
+    let out: Explanation = { reason: 'no such record' };
+    const g = this.opts.topG;
+    this.walkRecords(
+      input,
+      (row, slot, key, s) => {
+        if (row !== index) return;
+        const expected = s.expected(slot, g);
+        const p = s.isKnown(key) ? s.probNext(slot, key) : 0;
+        const t = this.thresholds?.record;
+        const reason = !s.isKnown(key)
+          ? `unseen template ${key} at record ${at}`
+          : t !== undefined
+            ? `template ${key} at record ${at} had probability ${p.toPrecision(2)} (threshold ${t.toPrecision(2)})`
+            : `template ${key} at record ${at} was rank ${s.rankNext(slot, key) + 1} of the expected`;
+        out = { reason, expected };
+      },
+      at,
+    );
+    return out;
   }
 
   serialize(): Uint8Array {

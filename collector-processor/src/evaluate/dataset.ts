@@ -31,7 +31,19 @@ export interface RecordDataset {
   readonly test: Matrix;
   readonly testLabels: Uint8Array;
   readonly featureNames: readonly string[];
+  /** The log in order as template ids, for the sequence detectors' per-record mode. */
+  readonly stream?: LineStream;
   readonly notes: string;
+}
+
+/** A line dataset's log as one template-id sequence, and where its train and test rows sit in it. */
+export interface LineStream {
+  readonly keys: Int32Array;
+  readonly vocabSize: number;
+  /** Position of each training row (normal lines of the first half). */
+  readonly trainAt: Int32Array;
+  /** Position of each test row, in the order of testLabels. */
+  readonly testAt: Int32Array;
 }
 
 export type Dataset = SessionDataset | RecordDataset;

@@ -56,9 +56,20 @@ export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_C
   };
 }
 
+/**
+ * Sessions as they are; a line dataset as its whole log in order, the rows being positions in it
+ * (Sequences.records): a line is scored on the lines before it, as DeepLog reads a log stream.
+ */
 export function sequenceInputs(ds: Dataset): { train: Sequences; test: Sequences } {
-  if (ds.kind !== 'sessions')
-    throw new Error(`${ds.name} is scored line by line: sequence detectors need a session dataset`);
+  if (ds.kind === 'records') {
+    const st = ds.stream;
+    if (!st) throw new Error(`${ds.name} has no log order: sequence detectors need sessions or a line stream`);
+    const seqs = [st.keys];
+    return {
+      train: { seqs, vocabSize: st.vocabSize, records: st.trainAt },
+      test: { seqs, vocabSize: st.vocabSize, records: st.testAt },
+    };
+  }
   return { train: { seqs: ds.train, vocabSize: ds.vocabSize }, test: { seqs: ds.test, vocabSize: ds.vocabSize } };
 }
 

@@ -91,18 +91,16 @@ export function trackSessions(parsed: ParsedLog, regex: string, inactivityMs: nu
 export function loadGenericLines(src: GenericSource): RecordDataset {
   const parsed = parseLog(src.log, src.lineFormat, src.name);
   const labels = parseLabels(src.labels, src.labelColumns?.id, src.labelColumns?.label);
-  const rows: { line: ParsedLine; label: 0 | 1 }[] = [];
-  for (const l of parsed.lines) {
+  const rows: { line: ParsedLine; at: number; label: 0 | 1 }[] = [];
+  parsed.lines.forEach((l, at) => {
     const label = labels.get(String(l.line));
-    if (label !== undefined) rows.push({ line: l, label });
-  }
+    if (label !== undefined) rows.push({ line: l, at, label });
+  });
   if (rows.length < 4) throw new Error(`${src.name}: only ${rows.length} labeled lines (need 4 or more)`);
   shuffle(rows, src.seed);
   const half = Math.floor(rows.length / 2);
-  const train = rows
-    .slice(0, half)
-    .filter((r) => r.label === 0)
-    .map((r) => r.line);
+  const trainRows = rows.slice(0, half).filter((r) => r.label === 0);
+  const train = trainRows.map((r) => r.line);
   const test = rows.slice(half);
   checkSplit(src.name, 'lines', train.length, test);
   const featurizer = new RecordFeaturizer();
@@ -117,6 +115,12 @@ export function loadGenericLines(src: GenericSource): RecordDataset {
     ),
     testLabels: Uint8Array.from(test, (r) => r.label),
     featureNames: RECORD_FEATURE_NAMES,
+    stream: {
+      keys: Int32Array.from(parsed.lines, (l) => l.template),
+      vocabSize: parsed.templates.length,
+      trainAt: Int32Array.from(trainRows, (r) => r.at),
+      testAt: Int32Array.from(test, (r) => r.at),
+    },
     notes:
       `${parsed.lines.length} lines (${parsed.unmatched} not matching the line format), ${parsed.vocabulary.size} templates; ` +
       `seeded 50/50 split of labeled lines, normal lines of the first half train`,

@@ -105,7 +105,7 @@ async function runOne(
     train = seqs.train;
     fitOn = () => seqs.train;
     test = () => seqs.test;
-    mode = 'sequences';
+    mode = ds.kind === 'records' ? 'line stream' : 'sequences';
     await initTf();
   } else {
     const cfg = options.features ?? DEFAULT_FEATURE_CONFIG;

@@ -154,4 +154,51 @@ describe('LSTM (DeepLog)', () => {
     await useBackend(backend as 'cpu' | 'wasm');
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
   });
+
+  it('per-record mode: one log stream, learns only the rows given, scores each row on the records before it', async () => {
+    // the stream: normal sessions back to back, with a skipped step (0 → 3) and template 5 placed in
+    // the context only; even positions train (normal ones), odd positions are scored
+    const stream: number[] = [];
+    const broken: number[] = [];
+    normalSessions(80, 21).forEach((s, i) => {
+      if (i % 20 === 10) {
+        stream.push(0);
+        broken.push(stream.length);
+        stream.push(3);
+      } else stream.push(...s);
+      if (i === 5) stream.push(5);
+    });
+    const keys = Int32Array.from(stream);
+    const five = stream.indexOf(5);
+    const isRow = (p: number) => p !== five && !broken.includes(p);
+    const trainAt = Int32Array.from(stream.keys()).filter((p) => p % 2 === 0 && isRow(p));
+    const testAt = Int32Array.from([
+      ...broken,
+      five,
+      ...Array.from(stream.keys()).filter((p) => p % 2 === 1 && isRow(p)),
+    ]);
+    const d = new LstmDetector({ ...small, epochs: 60 });
+    await d.fit({ seqs: [keys], vocabSize: 6, records: trainAt });
+    const pairs = d.windowPairs([keys], trainAt);
+    expect(pairs.total).toBe(trainAt.length); // one pair per learned record, no session end
+    const test = { seqs: [keys], vocabSize: 6, records: testAt };
+    const scores = d.score(test);
+    expect(scores).toHaveLength(testAt.length);
+    const flagged = Array.from(scores, (v) => v >= d.decisionCut);
+    // normal rows are flagged only while an anomaly or the log's start is in their window (h = 4):
+    // a context never learned (training saw the first records at even positions only)
+    const odd = [...broken, five, -1];
+    const anomalies = broken.length + 1; // the first rows of testAt
+    expect(flagged.slice(0, anomalies)).toEqual(new Array(anomalies).fill(true));
+    const flaggedNormal = Array.from(testAt.subarray(anomalies)).filter((_, i) => flagged[anomalies + i]);
+    for (const p of flaggedNormal) expect(odd.some((a) => p > a && p - a <= small.window)).toBe(true);
+    expect(flaggedNormal.length).toBeLessThanOrEqual(odd.length);
+    // 5 was only context, never learned: unseen
+    expect(d.explain(test, broken.length).reason).toBe(`unseen template 5 at record ${five}`);
+    const skip = d.explain(test, 0);
+    expect(skip.reason).toMatch(new RegExp(`^template 3 at record ${broken[0]} had probability`));
+    expect(skip.expected?.[0].templateId).toBe(1);
+    const copy = LstmDetector.load(d.serialize());
+    expect(Array.from(copy.score(test))).toEqual(Array.from(scores));
+  }, 60_000);
 });

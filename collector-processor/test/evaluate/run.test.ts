@@ -89,21 +89,41 @@ describe('runBenchmark', () => {
     expect(d.precision).toBeCloseTo(a / (a + d.fpr * 553366), 3);
   });
 
-  test('clear errors: unknown dataset, missing files, missing upload, sequences on line data', async () => {
+  test('clear errors: unknown dataset, missing files, missing upload', async () => {
     const opts = { datasetsDir: mkdtempSync(join(tmpdir(), 'anomalog-empty-')), seed: 1 };
     await expect(runBenchmark({ dataset: 'nope', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(
       /unknown dataset/,
     );
     await expect(runBenchmark({ dataset: 'bgl-2k', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(/missing/);
     await expect(runBenchmark({ dataset: 'upload', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(/upload/);
-    const lines = {
-      log: 'INFO a\nINFO a\nFATAL b\nINFO a\nINFO a\nINFO a',
-      labels: '1,0\n2,0\n3,1\n4,0\n5,0\n6,0',
-      lineFormat: '<Level> <Content>',
-    };
-    await expect(runBenchmark({ dataset: 'upload', detectors: ['lstm'], upload: lines }, opts)).rejects.toThrow(
-      /session dataset/,
-    );
     expect(listDatasets(opts.datasetsDir)).toEqual([]);
   });
+
+  test('the LSTM scores a line dataset line by line over the log in order (DeepLog over a stream)', async () => {
+    // a workflow open → read → close per file; anomalies: a close right after its open (order) and
+    // lines of a template no normal line has
+    const lines: string[] = [];
+    const labels: string[] = [];
+    const add = (text: string, label: 0 | 1) => {
+      lines.push(text);
+      labels.push(`${lines.length},${label}`);
+    };
+    for (let f = 0; f < 150; f++) {
+      add(`INFO open file ${f}`, 0);
+      const skipsRead = f % 15 === 7;
+      if (!skipsRead) add(`INFO read block ${f * 3} of file ${f}`, 0);
+      add(`INFO close file ${f}`, skipsRead ? 1 : 0);
+      if (f % 25 === 12) add(`FATAL disk ${f} failed with code ${f * 7}`, 1);
+    }
+    const upload = { log: lines.join('\n'), labels: labels.join('\n'), lineFormat: '<Level> <Content>' };
+    const [r] = await runBenchmark({ dataset: 'upload', detectors: ['lstm'], upload }, { datasetsDir: '.', seed: 4 });
+    expect(r).toMatchObject({
+      detector: 'lstm',
+      mode: 'line stream',
+      test_rows: lines.length - Math.floor(lines.length / 2),
+    });
+    expect(r.roc_auc).toBeGreaterThan(0.95);
+    expect(r.recall).toBeGreaterThan(0.8);
+    expect(r.fpr).toBeLessThan(0.02);
+  }, 180_000);
 });
