@@ -27,6 +27,7 @@ const COLUMNS = [
   'pr_auc',
   'fpr',
   'fit_s',
+  'epoch_s',
   'records_per_s',
   'ceiling_f1',
 ];
@@ -108,7 +109,7 @@ function doc(): string {
     '`--detector lstm` (its default training, at most 40 epochs, unless `--epochs N`). Without `--detector`, every registered matrix detector runs (the classic ones and',
     'the Autoencoder). `records_per_s`: test log records per second through count vectors (or',
     'standardisation) and `score`; parsing and sessions are not in it (see the throughput and parsing',
-    'sections). `ceiling_f1` (matrix detectors): the best F1 any function of the test row could reach —',
+    'sections). `epoch_s`: training seconds per epoch (Autoencoder, LSTM). `ceiling_f1` (matrix detectors): the best F1 any function of the test row could reach —',
     'identical rows get one score — computed with the test labels as a reference, never as a threshold.',
     '',
     '- `hdfs-deeplog`: README protocol; precision, F1 and PR-AUC are estimated at the DeepLog test ratio',

@@ -85,6 +85,9 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
     },
     'anomalog processor started',
   );
+  if (grpcReceiver && !grpcReceiver.windowsRaised) {
+    logger.warn('gRPC receiver: HTTP/2 flow-control windows stay at 64 KiB (this grpc-js version hides them)');
+  }
   if (!config.exporter.endpoint) {
     logger.warn(
       'no downstream configured (exporter.endpoint unset): requests are accepted and answered with success, nothing is forwarded',

@@ -150,6 +150,8 @@ export const BenchmarkResult = Type.Object({
   pr_auc: Type.Number(),
   fpr: Type.Number(),
   fit_s: Type.Number(),
+  /** Training time per epoch, in seconds (the neural detectors). */
+  epoch_s: Type.Optional(Type.Number()),
   /** Time to score the test rows, in seconds. */
   score_s: Type.Number(),
   records_per_s: Type.Number(),

@@ -117,7 +117,7 @@ async function runOne(
     mode = inputs.mode + (damp ? ', damped repeats' : '');
   }
   const t0 = performance.now();
-  await detector.fit(fitOn());
+  const report = await detector.fit(fitOn());
   const fitS = (performance.now() - t0) / 1000;
   const cut = thresholdOf(detector, train, settings.threshold);
   const t1 = performance.now();
@@ -133,6 +133,7 @@ async function runOne(
       ? { ceiling_f1: round(f1Ceiling(rowKeys(testInput), ds.testLabels, classWeights(ds))) }
       : {}),
     fit_s: round(fitS, 3),
+    ...(report.epochS > 0 ? { epoch_s: round(report.epochS, 3) } : {}),
     score_s: round(scoreS, 3),
     records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
     threshold: cut,

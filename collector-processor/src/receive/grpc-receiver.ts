@@ -4,9 +4,12 @@ import { grpcCodeFor } from './answers';
 import { oversize } from './limits';
 import type { ExportHandler } from './handler';
 import { formatHostPort, splitHostPort } from './listen';
+import { raiseConnectionWindow, raiseStreamWindow } from './http2-windows';
 
 export interface GrpcReceiver {
   address: string;
+  /** False when the HTTP/2 windows stayed at grpc-js's 64 KiB defaults (http2-windows.ts). */
+  windowsRaised: boolean;
   /** Stop accepting; resolves when in-flight calls finished or after timeoutMs (then cancels them). */
   close(timeoutMs: number): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function startGrpcReceiver(
       );
     },
   });
+  const streamWindow = raiseStreamWindow(server);
   const { host, port } = splitHostPort(endpoint);
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(formatHostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, p) =>
@@ -69,6 +73,7 @@ export async function startGrpcReceiver(
   );
   return {
     address: formatHostPort(host, bound),
+    windowsRaised: raiseConnectionWindow(server) && streamWindow,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

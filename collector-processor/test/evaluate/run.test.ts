@@ -124,6 +124,7 @@ describe('runBenchmark', () => {
     });
     expect(r.roc_auc).toBeGreaterThan(0.95);
     expect(r.recall).toBeGreaterThan(0.8);
+    expect(r.epoch_s).toBeGreaterThan(0);
     expect(r.fpr).toBeLessThan(0.02);
   }, 180_000);
 });

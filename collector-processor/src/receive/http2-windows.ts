@@ -1,0 +1,43 @@
+/**
+ * HTTP/2 flow-control windows of a grpc-js server. grpc-js leaves them at nghttp2's defaults, 64 KiB
+ * per stream and per connection, and has no server option for them (its clients have
+ * 'grpc-node.flow_control_window'). An OTLP request is usually larger (512 HDFS records are 77 KB, a
+ * Collector batch of 8,192 about 1 MB), so a sender stops every 64 KiB until our event loop reads and
+ * answers with a WINDOW_UPDATE, and any batch being scored delays that. In bench:throughput those
+ * waits were the p99 latency tail (a downstream sink with 64 KiB windows: export-leg p99 80-114 ms;
+ * with 4 MiB windows 15-22 ms). Go gRPC, the Collector's, sizes its windows by bandwidth-delay probing.
+ *
+ * grpc-js keeps the HTTP/2 server settings in a private object that bind() passes to
+ * http2.createServer, and its HTTP/2 servers in a private map; both are checked before use, and
+ * without them the server keeps grpc-js's defaults (the result says so).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
+
+/** Per-stream window: room for a whole typical OTLP request. */
+export const STREAM_WINDOW_BYTES = 4 << 20;
+/** Per-connection window: several such requests in flight on one connection. */
+export const CONNECTION_WINDOW_BYTES = 16 << 20;
+
+interface GrpcServerInternals {
+  commonServerOptions?: { settings?: Record<string, unknown> };
+  http2Servers?: Map<Http2Server, unknown>;
+}
+
+/** Before bindAsync: the stream window new connections are offered. False when grpc-js changed. */
+export function raiseStreamWindow(server: grpc.Server, bytes = STREAM_WINDOW_BYTES): boolean {
+  const options = (server as unknown as GrpcServerInternals).commonServerOptions;
+  if (!options || typeof options !== 'object') return false;
+  options.settings = { ...options.settings, initialWindowSize: bytes };
+  return true;
+}
+
+/** After bindAsync: each new connection's window. False when grpc-js changed. */
+export function raiseConnectionWindow(server: grpc.Server, bytes = CONNECTION_WINDOW_BYTES): boolean {
+  const servers = (server as unknown as GrpcServerInternals).http2Servers;
+  if (!(servers instanceof Map) || servers.size === 0) return false;
+  for (const http2Server of servers.keys()) {
+    http2Server.on('session', (session: ServerHttp2Session) => session.setLocalWindowSize(bytes));
+  }
+  return true;
+}
