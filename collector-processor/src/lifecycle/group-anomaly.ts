@@ -20,7 +20,7 @@ export function groupAnomalyDetail(
   ctx: ContextRing,
   textOf: (templateId: string) => string | undefined = () => undefined,
 ): AnomalyDetail {
-  const id = g.kind === 'window' ? `window:${new Date(Number(g.key.slice(7))).toISOString()}` : g.key;
+  const id = g.key;
   // The anomaly's template: the weightiest one the group holds (a missing template weighs too, but
   // filtering the anomalies by a template the group never had would not find them).
   const top = g.templates.find((t) => t.count > 0) ?? g.templates[0];

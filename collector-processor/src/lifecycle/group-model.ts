@@ -31,7 +31,7 @@ export interface GroupBounds {
 /** A closed group the members found anomalous. */
 export interface GroupAnomaly {
   kind: GroupKind;
-  /** The session id, or `window:<start ms>`. */
+  /** The session id, or `window:<ISO start>`. */
   key: string;
   firstMs: number;
   lastMs: number;
@@ -53,6 +53,11 @@ interface Closed {
   lastMs: number;
   records: number;
   counts: Float64Array;
+}
+
+/** Start of the fixed window holding `timeMs` (the live model and its training group alike). */
+export function windowStartMs(timeMs: number, windowMs: number): number {
+  return Math.floor(timeMs / windowMs) * windowMs;
 }
 
 /** Sessions a flush (shutdown, a new model) closes are cut short, not finished: only these are scored. */
@@ -133,11 +138,12 @@ export class GroupModel {
    * open window rather than reopening a scored one.
    */
   private addToWindow(template: number, timeMs: number): void {
-    const startMs = Math.floor(timeMs / this.bounds.windowMs) * this.bounds.windowMs;
+    const startMs = windowStartMs(timeMs, this.bounds.windowMs);
     let w = this.window;
     if (w && startMs > w.startMs) {
       // the first window began before this model saw a record: cut short, not scored
-      if (w.startMs >= this.startMs) this.closed.push({ ...w, key: `window:${w.startMs}`, counts: w.counts.slice() });
+      if (w.startMs >= this.startMs)
+        this.closed.push({ ...w, key: `window:${new Date(w.startMs).toISOString()}`, counts: w.counts.slice() });
       w.startMs = startMs;
       w.records = 0;
       w.counts.fill(0);

@@ -9,16 +9,23 @@ import { CountVectorizer } from '../features/counts';
 import { COUNT_DEFAULTS } from '../features/tabular';
 import { Vocabulary } from '../features/vocabulary';
 import type { RecordBuffer } from './record-buffer';
-import { GroupModel, type GroupKind } from './group-model';
+import { GroupModel, windowStartMs, type GroupKind } from './group-model';
 import { fitMembers, MIN_SESSIONS } from './fit-members';
 
-/** The groups the buffer holds under the service's session key, as template-id sequences. */
-export function bufferGroups(buffer: RecordBuffer, config: ModelConfig): { kind: GroupKind; groups: string[][] } {
-  if (config.sessionKey.kind !== 'window') return { kind: 'session', groups: buffer.sessions() };
+/**
+ * The groups the buffer holds under the service's session key, as template-id sequences.
+ * `sessions`: the buffer's sessions, when the caller has them already (training also fits the LSTM).
+ */
+export function bufferGroups(
+  buffer: RecordBuffer,
+  config: ModelConfig,
+  sessions = () => buffer.sessions(),
+): { kind: GroupKind; groups: string[][] } {
+  if (config.sessionKey.kind !== 'window') return { kind: 'session', groups: sessions() };
   const windowMs = config.sessionKey.windowSeconds * 1000;
   const byWindow = new Map<number, string[]>();
   for (const r of buffer.rows()) {
-    const start = Math.floor(buffer.timeMs[r] / windowMs);
+    const start = windowStartMs(buffer.timeMs[r], windowMs);
     let seq = byWindow.get(start);
     if (!seq) byWindow.set(start, (seq = []));
     seq.push(buffer.templateIds[buffer.template[r]]);
@@ -38,8 +45,9 @@ export async function trainGroupModel(
   config: ModelConfig,
   seed: number,
   maxOpen: number,
+  sessions?: () => string[][],
 ): Promise<{ model: GroupModel; metrics: Record<string, number> } | undefined> {
-  const { kind, groups } = bufferGroups(buffer, config);
+  const { kind, groups } = bufferGroups(buffer, config, sessions);
   if (groups.length < MIN_SESSIONS) return undefined;
   const vocab = new Vocabulary();
   const seqs = groups.map((g) => Int32Array.from(g, (id) => vocab.add(id)));

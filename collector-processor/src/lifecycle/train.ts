@@ -92,14 +92,17 @@ export async function trainServiceModel(
   const { members, metrics, skipped } = await fitMembers(m, config, opts.seed, (k, name) =>
     opts.onProgress?.((0.8 * k) / enabled.length, `fitting ${name}`),
   );
-  const groups = await trainGroupModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000);
+  // the buffer's sessions once, for the session counts and the LSTM (each pass is O(buffer))
+  let cached: string[][] | undefined;
+  const sessions = () => (cached ??= buffer.sessions());
+  const groups = await trainGroupModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000, sessions);
   if (groups) Object.assign(metrics, groups.metrics);
   else if (members.length) skipped.push(...groupsSkipped(config));
   let sequence: SequenceModel | undefined;
   if (enabled.includes('lstm')) {
     opts.onProgress?.(0.9, 'fitting lstm');
     const t0 = performance.now();
-    sequence = await trainSequenceModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000);
+    sequence = await trainSequenceModel(sessions(), config, opts.seed, opts.maxOpenSessions ?? 100_000);
     if (sequence) metrics.lstm_fit_s = (performance.now() - t0) / 1000;
     else skipped.push(`lstm (fewer than ${MIN_SESSIONS} sessions: set a session key)`);
   }
@@ -117,12 +120,11 @@ export async function trainServiceModel(
 
 /** DeepLog on the buffered sessions' template sequences; undefined when there are too few sessions. */
 async function trainSequenceModel(
-  buffer: RecordBuffer,
+  sessions: string[][],
   config: ModelConfig,
   seed: number,
   maxOpen: number,
 ): Promise<SequenceModel | undefined> {
-  const sessions = buffer.sessions();
   if (sessions.length < MIN_SESSIONS) return undefined;
   const vocab = new Map<string, number>();
   const seqs = sessions.map((seq) =>

@@ -72,7 +72,7 @@ describe('session and window count models (live)', () => {
     const flagged = feedWindow(g, 102, normalMix(50, 5)); // closes 101: mostly slow queries
     expect(flagged).toHaveLength(1);
     const a = flagged[0];
-    expect(a).toMatchObject({ kind: 'window', key: `window:${T0 + 101_000}`, records: 43 });
+    expect(a).toMatchObject({ kind: 'window', key: `window:${new Date(T0 + 101_000).toISOString()}`, records: 43 });
     expect(a.firstMs).toBe(T0 + 101_000);
     expect(a.score).toBeGreaterThan(0.5);
     // the window's own counts explain it: slow queries too many, cache hits missing
@@ -133,7 +133,9 @@ describe('session and window count models (live)', () => {
     feedWindow(g, 101, ['slow', ...Array(40).fill('slow')]).forEach((a) => out.push(a));
     expect(out).toEqual([]);
     expect(g.scored).toBe(0);
-    expect(feedWindow(g, 102, normalMix(50, 3)).map((a) => a.key)).toEqual([`window:${T0 + 101_000}`]);
+    expect(feedWindow(g, 102, normalMix(50, 3)).map((a) => a.key)).toEqual([
+      `window:${new Date(T0 + 101_000).toISOString()}`,
+    ]);
   });
 
   test('too few windows: no group model, and the version says why', async () => {
