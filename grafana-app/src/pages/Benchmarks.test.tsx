@@ -47,7 +47,7 @@ const chooseFiles = (container: HTMLElement) => {
 
 describe('Benchmarks page', () => {
   test('without named datasets it offers an upload; the request carries the files, format and regex', async () => {
-    const done = run('r1', [result('isolation-forest', 0.812)]);
+    const done = run('r1', [result('isolation-forest', 0.812), { ...result('lstm', 0.9), epoch_s: 1.234 }]);
     const calls = installFakeBackend({
       'GET /benchmarks/datasets': () => [],
       'GET /benchmarks': () => [done],
@@ -83,12 +83,14 @@ describe('Benchmarks page', () => {
       'PR-AUC',
       'FPR',
       'Fit time (s)',
+      'Epoch (s)',
       'Scoring time (s)',
       'Scoring (records/s)',
     ]) {
       expect(screen.getAllByRole('columnheader', { name: header }).length).toBeGreaterThan(0);
     }
-    expect(screen.getByText('123,456')).toBeInTheDocument();
+    expect(screen.getAllByText('123,456')).toHaveLength(2);
+    expect(screen.getByText('1.234')).toBeInTheDocument(); // the LSTM's epoch time; '–' for Isolation Forest
   });
 
   test('a failed run shows its reason', async () => {

@@ -31,6 +31,13 @@ const COLUMNS = [
     cell: ({ row }: Cell) => fmt(row.original.fit_s),
   },
   {
+    id: 'epoch_s',
+    header: 'Epoch (s)',
+    sortType: 'number' as const,
+    // training time per epoch: the neural detectors only
+    cell: ({ row }: Cell) => fmt(row.original.epoch_s ?? NaN),
+  },
+  {
     id: 'score_s',
     header: 'Scoring time (s)',
     sortType: 'number' as const,
@@ -47,7 +54,7 @@ const COLUMNS = [
 const RUN_COLUMN = { id: 'run', header: 'Run', sortType: 'string' as const };
 
 /**
- * One row per detector: the threshold metrics, the ranking metrics, fit time and scoring rate. With
+ * One row per detector: the threshold metrics, the ranking metrics, fit time (and per epoch) and scoring rate. With
  * rows of several runs (comparison), a Run column tells them apart.
  */
 export function ResultsTable({ results }: { results: ResultRow[] }) {
