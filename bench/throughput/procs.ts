@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './loadgen';
 
 const HERE = __dirname;
-export const BATCH = 512;
+/** Records per request (BENCH_BATCH; a Collector's batch processor sends up to 8,192 by default). */
+export const BATCH = Number(process.env.BENCH_BATCH ?? 512);
 
 export interface Usage {
   cpuMicros: number;

@@ -1,7 +1,10 @@
-import { ATTR } from '@anomalog/shared';
+import * as sharedPackage from '@anomalog/shared';
 import { encodedKeyValue } from '../otlp/logs-proto';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { ATTR } = sharedPackage;
 
 /** Last stage of the chain: writes the facts gathered by earlier stages as record attributes. */
 export function createAttributesStage(): AnnotationStage {

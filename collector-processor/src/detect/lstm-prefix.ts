@@ -7,7 +7,10 @@
  * used out; states are float32 like the kernel's, so a resumed window computes bit for bit what a
  * full run computes.
  */
-import { FNV_OFFSET, fnvMix } from '../util/hash';
+import * as hash from '../util/hash';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { FNV_OFFSET, fnvMix } = hash;
 
 const WAYS = 4;
 

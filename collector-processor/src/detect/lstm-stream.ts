@@ -8,7 +8,10 @@
  */
 import type { LstmKernel } from './lstm-kernel';
 import type { CountBounds } from './lstm-counts';
-import { FNV_OFFSET, fnvMix } from '../util/hash';
+import * as hash from '../util/hash';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { FNV_OFFSET, fnvMix } = hash;
 
 export interface StreamModel {
   readonly kernel: LstmKernel;

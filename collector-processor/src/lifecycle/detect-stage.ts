@@ -13,13 +13,17 @@ import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue } from './anomaly-queue';
 import { ContextRing } from './context-ring';
-import { recordTimeMs } from '../otlp/record-time';
+import * as recordTime from '../otlp/record-time';
 import type { LifecycleManager } from './manager';
-import { RECORD_DIMS, writeRecordVector } from './record-vector';
+import * as recordVector from './record-vector';
 import { groupAnomalyDetail } from './group-anomaly';
 import type { GroupAnomaly } from './group-model';
 import type { Verdict } from './service-model';
 import type { ServiceState } from './service-state';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { recordTimeMs } = recordTime;
+const { RECORD_DIMS, writeRecordVector } = recordVector;
 
 export interface DetectStageOptions {
   manager: LifecycleManager;

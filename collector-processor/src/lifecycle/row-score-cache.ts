@@ -5,7 +5,10 @@
  * is compared value by value. Misses are gathered into one matrix and scored in one pass per member.
  */
 import type { Matrix } from '../detect/detector';
-import { FNV_OFFSET, fnvMix } from '../util/hash';
+import * as hash from '../util/hash';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { FNV_OFFSET, fnvMix } = hash;
 
 /** Scores the rows of `m` for every member: member-major, `out[k * m.rows + r]`. */
 export type ScoreRows = (m: Matrix) => Float64Array;

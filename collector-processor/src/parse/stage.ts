@@ -1,12 +1,16 @@
 import type { AnnotationStage, LogBatch, RecordFacts } from '../annotate/stage';
 import { forEachRecord } from '../annotate/stage';
 import { TemplateMiner } from './miner';
-import { messageOf, serviceName } from './extract';
+import * as extract from './extract';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import type { ServiceMinerStateStore } from './persistence';
-import { recordTimeMs } from '../otlp/record-time';
+import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';
+
+// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+const { messageOf, serviceName } = extract;
+const { recordTimeMs } = recordTime;
 
 export interface TemplateStage extends AnnotationStage {
   readonly miner: TemplateMiner;
