@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       'repeated runs of the pass-through max rate ranged from about 124,000 to 337,000 records/s (the machine has slow',
       'phases, in which every mode runs at about half its fast-phase rate: `npx tsx bench/parsing.ts` gives about',
       '1,050,000 lines/s in a fast phase and 520,000-550,000 in a slow one). The table below is from a slow phase',
-      '(546,017 lines/s just before it). The sink offers large HTTP/2 windows as the processor does (a Collector',
+      '(516,390 lines/s just before it). The sink offers large HTTP/2 windows as the processor does (a Collector',
       "grows its own): with grpc-js's 64 KiB windows on both the sink and the processor's receiver, added p99 at half",
       'the max rate was 64 ms (2026-12-02, before the processor raised its windows). On 2026-12-01 slow-phase runs gave mining+if 32,000-39,000 and mining+lstm',
       '28,160, before the received bytes were forwarded as they are, the hot-path work of 2026-12-02 and the SIMD LSTM',
