@@ -6,7 +6,7 @@
  * on the sink's event loop every 64 KiB (export p99 80-114 ms against 15-22 ms).
  */
 import * as grpc from '@grpc/grpc-js';
-import { raiseConnectionWindow, raiseStreamWindow } from '../../collector-processor/src/receive/http2-windows';
+import { bindWithWindows } from '../../collector-processor/src/receive/http2-windows';
 
 const PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const id = (b: Buffer) => b;
@@ -35,10 +35,8 @@ server.addService(
     },
   },
 );
-if (!raiseStreamWindow(server)) throw new Error('sink: cannot raise the HTTP/2 stream window');
-server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
-  if (err) throw err;
-  if (!raiseConnectionWindow(server)) throw new Error('sink: cannot raise the HTTP/2 connection window');
+void bindWithWindows(server, '127.0.0.1:0', grpc.ServerCredentials.createInsecure()).then(({ port, windowsRaised }) => {
+  if (!windowsRaised) throw new Error('sink: cannot raise the HTTP/2 windows');
   process.send?.({ type: 'ready', address: `127.0.0.1:${port}` });
 });
 process.on('message', (m: { type: string }) => {

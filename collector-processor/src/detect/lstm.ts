@@ -166,9 +166,8 @@ export class LstmDetector implements Detector<Sequences> {
     this.model = this.build();
     const { fit, val } = this.splitValidation(train);
     const report = await this.train(fit, val, this.opts.epochs, this.opts.learningRate, onEpoch);
-    const probability = this.opts.rule === 'probability';
-    if (train.records) this.thresholds = probability ? this.fitRecordThreshold(train) : undefined;
-    else this.thresholds = probability ? this.fitThresholds(train.seqs) : undefined;
+    if (this.opts.rule !== 'probability') this.thresholds = undefined;
+    else this.thresholds = train.records ? this.fitRecordThreshold(train) : this.fitThresholds(train.seqs);
     // count bounds are per session: a log scored line by line has none
     this.counts =
       this.opts.countSupport > 0 && !train.records

@@ -4,7 +4,7 @@ import { grpcCodeFor } from './answers';
 import { oversize } from './limits';
 import type { ExportHandler } from './handler';
 import { formatHostPort, splitHostPort } from './listen';
-import { raiseConnectionWindow, raiseStreamWindow } from './http2-windows';
+import { bindWithWindows } from './http2-windows';
 
 export interface GrpcReceiver {
   address: string;
@@ -64,16 +64,11 @@ export async function startGrpcReceiver(
       );
     },
   });
-  const streamWindow = raiseStreamWindow(server);
   const { host, port } = splitHostPort(endpoint);
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(formatHostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+  const bound = await bindWithWindows(server, formatHostPort(host, port), grpc.ServerCredentials.createInsecure());
   return {
-    address: formatHostPort(host, bound),
-    windowsRaised: raiseConnectionWindow(server) && streamWindow,
+    address: formatHostPort(host, bound.port),
+    windowsRaised: bound.windowsRaised,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -24,8 +24,25 @@ interface GrpcServerInternals {
   http2Servers?: Map<Http2Server, unknown>;
 }
 
+/**
+ * server.bindAsync with the windows raised: the stream window is a setting bind() hands to
+ * http2.createServer, each connection's window is set as the connection opens. `windowsRaised` is
+ * false when this grpc-js hides either (the server then runs with its defaults).
+ */
+export async function bindWithWindows(
+  server: grpc.Server,
+  address: string,
+  credentials: grpc.ServerCredentials,
+): Promise<{ port: number; windowsRaised: boolean }> {
+  const stream = raiseStreamWindow(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { port, windowsRaised: raiseConnectionWindow(server) && stream };
+}
+
 /** Before bindAsync: the stream window new connections are offered. False when grpc-js changed. */
-export function raiseStreamWindow(server: grpc.Server, bytes = STREAM_WINDOW_BYTES): boolean {
+function raiseStreamWindow(server: grpc.Server, bytes = STREAM_WINDOW_BYTES): boolean {
   const options = (server as unknown as GrpcServerInternals).commonServerOptions;
   if (!options || typeof options !== 'object') return false;
   options.settings = { ...options.settings, initialWindowSize: bytes };
@@ -33,7 +50,7 @@ export function raiseStreamWindow(server: grpc.Server, bytes = STREAM_WINDOW_BYT
 }
 
 /** After bindAsync: each new connection's window. False when grpc-js changed. */
-export function raiseConnectionWindow(server: grpc.Server, bytes = CONNECTION_WINDOW_BYTES): boolean {
+function raiseConnectionWindow(server: grpc.Server, bytes = CONNECTION_WINDOW_BYTES): boolean {
   const servers = (server as unknown as GrpcServerInternals).http2Servers;
   if (!(servers instanceof Map) || servers.size === 0) return false;
   for (const http2Server of servers.keys()) {
