@@ -6,9 +6,9 @@
  * new templates over 100,000 new sessions (two records each) through it over OTLP/gRPC.
  * Writes bench/results/memory.json and the "memory" section of docs/benchmarks.md.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import {
   ask,
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     max_rss_mb: Math.round(usage.maxRssKb / 1024),
   };
   console.log(JSON.stringify(c));
+  rmSync(dirname(file), { recursive: true, force: true });
   writeResults('memory', [c]);
   updateDocSection(
     'memory',

@@ -6,7 +6,7 @@
  * Forest scoring after the learning phase, anomalies to SQLite), with the other detectors off.
  * `mining+lstm` adds block sessions (`blk_-?\d+`) and the LSTM scoring each session's records.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -32,6 +32,9 @@ const oneFactStage: AnnotationStage = {
 /** LSTM epochs of the live training in `mining+lstm` (BENCH_LSTM_EPOCHS): only the scoring is measured. */
 const LSTM_EPOCHS = Number(process.env.BENCH_LSTM_EPOCHS ?? 3);
 
+// The service's store for this run, removed when the harness stops the process.
+const dataDir = mkdtempSync(join(tmpdir(), 'anomalog-bench-'));
+
 function detectConfig(withLstm: boolean) {
   const off = { enabled: false };
   const lstm = withLstm ? { enabled: true, params: { epochs: LSTM_EPOCHS } } : off;
@@ -41,7 +44,7 @@ function detectConfig(withLstm: boolean) {
     exporter: { endpoint: sink },
     // No OTLP metrics push: the sink takes logs only.
     telemetry: { endpoint: '127.0.0.1:0', logLevel: 'warn', otlpMetricsIntervalS: 0 },
-    store: { dataDir: mkdtempSync(join(tmpdir(), 'anomalog-bench-')) },
+    store: { dataDir },
     api: { enabled: false },
     detection: {
       defaultModel: { sessionKey, detectors: { 'one-class-svm': off, lof: off, autoencoder: off, lstm } },
@@ -90,7 +93,11 @@ async function main(): Promise<void> {
     }
     if (m.type === 'model')
       void activeDetectors(service).then((detectors) => process.send?.({ type: 'model', detectors }));
-    if (m.type === 'stop') void proc.close().then(() => process.exit(0));
+    if (m.type === 'stop')
+      void proc.close().then(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      });
   });
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateWithDefaults, ApiConfig, type ServiceSummary, type TemplateInfo } from '@anomalog/shared';
@@ -78,8 +78,9 @@ export async function setup(overrides: Partial<Static<typeof ApiConfig>> = {}, s
   await store.insertAnomalies(ANOMALIES.map((a) => structuredClone(a)));
   const control = new FakeControl(store, SERVICES, TEMPLATES);
   const logger = createLogger('silent');
+  const datasets = datasetsDir();
   const benchmarks = createBenchmarkRunner({
-    datasetsDir: datasetsDir(),
+    datasetsDir: datasets,
     module: join(__dirname, 'benchmark-double.ts'),
     logger,
   });
@@ -94,6 +95,7 @@ export async function setup(overrides: Partial<Static<typeof ApiConfig>> = {}, s
     await api.close();
     await benchmarks.close();
     await store.close();
+    rmSync(datasets, { recursive: true, force: true });
   };
   const request = (method: string, path: string, init: { payload?: unknown; headers?: Record<string, string> } = {}) =>
     call(api.url, method, path, init);

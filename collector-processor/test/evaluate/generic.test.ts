@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, parseLabels } from '../../src/evaluate/csv';
@@ -104,17 +104,21 @@ describe('generic loader', () => {
 
   test('from files, as a user benchmarks their own labeled log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'anomalog-generic-'));
-    writeFileSync(join(dir, 'app.log'), synthetic.log);
-    writeFileSync(join(dir, 'labels.csv'), synthetic.labels);
-    const ds = loadGenericFiles({
-      name: 'mine',
-      logFile: join(dir, 'app.log'),
-      labelsFile: join(dir, 'labels.csv'),
-      lineFormat: HDFS_LINE_FORMAT,
-      sessionRegex: HDFS_BLOCK_REGEX,
-      seed: 5,
-    });
-    expect(ds.kind).toBe('sessions');
+    try {
+      writeFileSync(join(dir, 'app.log'), synthetic.log);
+      writeFileSync(join(dir, 'labels.csv'), synthetic.labels);
+      const ds = loadGenericFiles({
+        name: 'mine',
+        logFile: join(dir, 'app.log'),
+        labelsFile: join(dir, 'labels.csv'),
+        lineFormat: HDFS_LINE_FORMAT,
+        sessionRegex: HDFS_BLOCK_REGEX,
+        seed: 5,
+      });
+      expect(ds.kind).toBe('sessions');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a split without both classes to score is a clear error', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listDatasets, runBenchmark } from '../../src/evaluate/run';
@@ -6,6 +6,12 @@ import { HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets'
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
 const synthetic = generateSyntheticHdfs();
+const tempDirs: string[] = [];
+const tempDir = (prefix: string): string => {
+  tempDirs.push(mkdtempSync(join(tmpdir(), prefix)));
+  return tempDirs[tempDirs.length - 1];
+};
+afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const upload = {
   log: synthetic.log,
   labels: synthetic.labels,
@@ -53,7 +59,7 @@ describe('runBenchmark', () => {
   });
 
   test('named datasets from a datasets directory (hdfs-100k and hdfs-deeplog layouts)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'anomalog-datasets-'));
+    const dir = tempDir('anomalog-datasets-');
     mkdirSync(join(dir, 'hdfs', 'deeplog'), { recursive: true });
     const normal = (i: number) => ['A', 'B', 'B', 'C', ...Array<string>(i % 4).fill('D')];
     const rows: string[] = [];
@@ -90,7 +96,7 @@ describe('runBenchmark', () => {
   });
 
   test('clear errors: unknown dataset, missing files, missing upload', async () => {
-    const opts = { datasetsDir: mkdtempSync(join(tmpdir(), 'anomalog-empty-')), seed: 1 };
+    const opts = { datasetsDir: tempDir('anomalog-empty-'), seed: 1 };
     await expect(runBenchmark({ dataset: 'nope', detectors: ['isolation-forest'] }, opts)).rejects.toThrow(
       /unknown dataset/,
     );
