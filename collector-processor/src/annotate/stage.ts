@@ -11,7 +11,6 @@ export interface RecordFacts {
   severityNumber: number;
   templateId?: string;
   template?: string;
-  params?: string[];
   /** The miner created the template for this record. */
   newTemplate?: boolean;
   /**
@@ -19,6 +18,8 @@ export interface RecordFacts {
    * already; undefined: the detect stage counts them itself.
    */
   tokens?: number;
+  /** The record's time in ms (recordTimeMs), when the parse stage took it already. */
+  timeMs?: number;
   sessionId?: string;
   score?: number;
   isAnomaly?: boolean;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from '../annotate/stage';
-import type { KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
+import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
@@ -44,13 +44,13 @@ export interface DetectStage extends AnnotationStage {
   flush(): Promise<void>;
 }
 
-interface Row {
-  index: number;
-  /** Token count of the message (the miner scan's, else counted here) for the vector and the training buffer. */
-  tokens: number;
-  record: LogRecord;
-  resource: ResourceLogs;
-  timeMs: number;
+/**
+ * The records of one service in a batch, scored together: positions in the batch (the index of
+ * their facts) and the records themselves, as two flat arrays rather than an object per record.
+ */
+interface Group {
+  index: number[];
+  records: LogRecord[];
 }
 
 export function createDetectStage(o: DetectStageOptions): DetectStage {
@@ -67,21 +67,23 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     return c;
   };
 
-  const scoreGroup = (s: ServiceState, rows: Row[], facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
+  const scoreGroup = (s: ServiceState, group: Group, facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
     const model = s.model!;
-    if (scratch.length < rows.length * RECORD_DIMS) scratch = new Float64Array(rows.length * RECORD_DIMS * 2);
-    const m = { data: scratch.subarray(0, rows.length * RECORD_DIMS), rows: rows.length, cols: RECORD_DIMS };
-    rows.forEach((row, r) => {
-      const f = facts[row.index];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, row.tokens);
-    });
+    const rows = group.index.length;
+    if (scratch.length < rows * RECORD_DIMS) scratch = new Float64Array(rows * RECORD_DIMS * 2);
+    const m = { data: scratch.subarray(0, rows * RECORD_DIMS), rows, cols: RECORD_DIMS };
+    for (let r = 0; r < rows; r++) {
+      const f = facts[group.index[r]];
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, f.tokens!);
+    }
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
     // The service's series once per group: per record only a bucket search and a few additions.
     const scoreHistogram = o.metrics?.score.series({ service: s.name });
-    rows.forEach((row, r) => {
-      const f = facts[row.index];
-      model.decide(scores, rows.length, r, f.templateId!, verdict);
+    for (let r = 0; r < rows; r++) {
+      const f = facts[group.index[r]];
+      const timeMs = f.timeMs!;
+      model.decide(scores, rows, r, f.templateId!, verdict);
       const sequenceReason =
         f.sessionId !== undefined
           ? model.decideSequence(
@@ -89,7 +91,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
               f.templateId!,
               verdict,
               o.templateText,
-              row.timeMs,
+              timeMs,
               s.config.sessionKey.inactivitySeconds * 1000,
             )
           : undefined;
@@ -101,13 +103,13 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         f.reason = sequenceReason ?? model.reason(m, r, f.templateId!, verdict);
         s.anomalies++;
         o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: f.templateId! });
-        anomalies.push(anomalyOf(row, f, ctx));
+        anomalies.push(anomalyOf(group.records[r], f, ctx));
       }
-      ctx.push(row.timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
-      o.manager.observe(s, f, row.timeMs, row.tokens, verdict.isAnomaly);
-      model.groups?.observe(s.name, f.sessionId, f.templateId!, row.timeMs, closedGroups);
-    });
-    o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows.length);
+      ctx.push(timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
+      o.manager.observe(s, f, timeMs, f.tokens!, verdict.isAnomaly);
+      model.groups?.observe(s.name, f.sessionId, f.templateId!, timeMs, closedGroups);
+    }
+    o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
       s.anomalies++;
@@ -135,7 +137,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   return {
     name: 'detect',
     async process(batch: LogBatch): Promise<void> {
-      const groups = new Map<ServiceState, Row[]>();
+      const groups = new Map<ServiceState, Group>();
       /** Services whose records passed unscored (learning, restoring): their training may be due. */
       let learning: Set<ServiceState> | undefined;
       const facts = batch.facts;
@@ -146,23 +148,25 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
-        const timeMs = recordTimeMs(record, batch.receivedAtMs);
+        const timeMs = (f.timeMs ??= recordTimeMs(record, batch.receivedAtMs));
+        f.tokens ??= tokenCount(f.message);
         if (!s || !s.model || s.ready) {
           f.unscored = true;
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, f, timeMs, f.tokens ?? tokenCount(f.message), false);
+            o.manager.observe(s, f, timeMs, f.tokens, false);
             (learning ??= new Set()).add(s);
           }
           return;
         }
-        let rows = groups.get(s);
-        if (!rows) groups.set(s, (rows = []));
-        rows.push({ index, tokens: f.tokens ?? tokenCount(f.message), record, resource, timeMs });
+        let group = groups.get(s);
+        if (!group) groups.set(s, (group = { index: [], records: [] }));
+        group.index.push(index);
+        group.records.push(record);
       });
       const anomalies: AnomalyDetail[] = [];
-      for (const [s, rows] of groups) scoreGroup(s, rows, facts, anomalies);
+      for (const [s, group] of groups) scoreGroup(s, group, facts, anomalies);
       if (anomalies.length) queue.push(anomalies);
       for (const s of groups.keys()) o.manager.observed(s);
       if (learning) for (const s of learning) o.manager.observed(s);
@@ -175,10 +179,10 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   };
 }
 
-function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
+function anomalyOf(record: LogRecord, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
   return {
     id: randomUUID(),
-    time: new Date(row.timeMs).toISOString(),
+    time: new Date(f.timeMs!).toISOString(),
     service: f.service,
     templateId: f.templateId!,
     template: f.template ?? '',
@@ -187,9 +191,9 @@ function anomalyOf(row: Row, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
     detector: f.detector!,
     reason: f.reason!,
     sessionId: f.sessionId,
-    severityText: row.record.severityText || undefined,
+    severityText: record.severityText || undefined,
     suppressed: false,
-    attributes: attributesOf(row.record.attributes),
+    attributes: attributesOf(record.attributes),
     context: ctx.lines(f.sessionId),
     explanation: { reason: f.reason! },
   };

@@ -176,6 +176,9 @@ class Decoder {
       traceId: EMPTY,
       spanId: EMPTY,
       eventName: '',
+      // Declared so every decoded record has one shape (set below, or left unset without keepWire).
+      wire: undefined,
+      wireAttributes: undefined,
     };
     let unknown: number[] | undefined;
     while (r.pos < end) {
@@ -233,7 +236,7 @@ class Decoder {
   private keyValue(end: number, depth: number): KeyValue {
     const r = this.r;
     let key = '';
-    let value: AnyValue = {};
+    let value: AnyValue | undefined;
     while (r.pos < end) {
       const start = r.pos;
       const t = r.uint32();
@@ -242,7 +245,7 @@ class Decoder {
       else this.unknown(undefined, start, t);
     }
     this.finish(end);
-    return { key, value };
+    return { key, value: value ?? {} };
   }
 
   private anyValue(end: number, depth: number): AnyValue {
@@ -250,7 +253,8 @@ class Decoder {
       throw new DecodeError(`attribute value nested deeper than ${this.maxDepth} levels`, 'too-deep');
     }
     const r = this.r;
-    let out: AnyValue = {};
+    // Built by the member found (a oneof: usually exactly one); {} only for a value with none.
+    let out: AnyValue | undefined;
     while (r.pos < end) {
       const start = r.pos;
       const t = r.uint32();
@@ -282,7 +286,7 @@ class Decoder {
       }
     }
     this.finish(end);
-    return out;
+    return out ?? {};
   }
 
   private arrayValues(end: number, depth: number): AnyValue[] {
@@ -336,8 +340,12 @@ export function decodeLogsRequest(buf: Uint8Array, opts: DecodeOptions = {}): De
 // ---------------------------------------------------------------- encode
 
 /** Encode LogsData as an ExportLogsServiceRequest. */
+/** Encoding is synchronous and never re-entered, so one cache serves every request. */
+const requestSizes = new SizeCache();
+
 export function encodeLogsRequest(data: LogsData): Buffer {
-  const c = new SizeCache();
+  const c = requestSizes;
+  c.reset();
   let total = 0;
   for (const rl of data.resourceLogs) total += nested(c, measureResourceLogs, rl);
   const w = new ProtoWriter(total, c);

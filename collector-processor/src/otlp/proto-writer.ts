@@ -4,15 +4,32 @@
  * one exactly-sized Buffer, reading the cached lengths back in the same order. One allocation per
  * request, no intermediate buffers.
  */
+/**
+ * The measured lengths, in pre-order. One instance may serve every encode in turn (`reset`): its
+ * typed array is kept between requests, so measuring allocates nothing once it has grown to the
+ * largest request's count (a number[] grown per request was ~190 bytes of garbage per record).
+ */
 export class SizeCache {
-  sizes: number[] = [];
+  sizes = new Int32Array(1024);
+  length = 0;
   /** Reserve a slot for a length that is known only after its children are measured. */
   reserve(): number {
-    this.sizes.push(0);
-    return this.sizes.length - 1;
+    if (this.length === this.sizes.length) this.grow();
+    return this.length++;
   }
   push(n: number): void {
-    this.sizes.push(n);
+    if (this.length === this.sizes.length) this.grow();
+    this.sizes[this.length++] = n;
+  }
+  /** Empty for the next encode; a cache grown past `keep` slots (one huge request) is let go. */
+  reset(keep = 1 << 20): void {
+    this.length = 0;
+    if (this.sizes.length > keep) this.sizes = new Int32Array(1024);
+  }
+  private grow(): void {
+    const next = new Int32Array(this.sizes.length * 2);
+    next.set(this.sizes);
+    this.sizes = next;
   }
 }
 

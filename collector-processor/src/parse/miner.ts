@@ -14,7 +14,14 @@ export interface MinerOptions {
   fastPath?: boolean;
   /** Entries of the masked-line → template cache (rounded up to a power of two; 0 = off). */
   cacheSize?: number;
+  /**
+   * false: results carry no params (an empty array). The live stream scores template ids only; the
+   * per-record params array and its substrings were a tenth of the chain's allocation.
+   */
+  params?: boolean;
 }
+
+const NO_PARAMS: string[] = Object.freeze([]) as unknown as string[];
 
 export interface MineResult {
   templateId: string;
@@ -82,6 +89,7 @@ export class TemplateMiner {
   private readonly leafIndexes = new Map<string, LeafIndex<Cluster>>();
   private useCounter = 0;
   private readonly fastPath: boolean;
+  private readonly withParams: boolean;
   private readonly scanner: LineScanner;
   private readonly cache: TemplateCache;
   /** Bumped whenever templates are evicted or restored: cache entries of an older epoch are stale. */
@@ -102,6 +110,7 @@ export class TemplateMiner {
     this.config = defaultMinerConfig(config);
     this.masker = createMasker(this.config.masks.disable, this.config.masks.add);
     this.fastPath = options.fastPath ?? true;
+    this.withParams = options.params ?? true;
     this.scanner = new LineScanner(this.config.maxTokens, this.config.masks.disable, this.config.masks.add);
     this.cache = new TemplateCache(this.fastPath ? (options.cacheSize ?? 4096) : 0);
   }
@@ -244,6 +253,7 @@ export class TemplateMiner {
     seen(c, nowMs);
     c.lastUse = ++this.useCounter;
     const sc = this.scanner;
+    if (!this.withParams) return { templateId: c.id, template: e.text, params: NO_PARAMS, isNew: false };
     const { paramAt, paramSkip } = e;
     const params = new Array<string>(paramAt.length);
     for (let j = 0; j < paramAt.length; j++) {
@@ -364,13 +374,7 @@ export class TemplateMiner {
     seen(c, nowMs);
     c.lastUse = ++this.useCounter;
     // params come from the line's own variable positions (its length may differ from the template's)
-    const tokens = masked.length === c.tokens.length ? c.tokens : masked;
-    const params: string[] = [];
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (t === WILDCARD) params.push(raw[i]);
-      else if (t.endsWith(WILDCARD)) params.push(raw[i].slice(t.length - WILDCARD.length));
-    }
+    const params = this.withParams ? paramsOf(masked.length === c.tokens.length ? c.tokens : masked, raw) : NO_PARAMS;
     let text = this.texts.get(c);
     if (text === undefined) this.texts.set(c, (text = c.tokens.join(' ')));
     return { templateId: c.id, template: text, params, isNew };
@@ -526,4 +530,15 @@ function mergeInto(template: string[], masked: string[]): string[] | undefined {
 
 function unparsed(): MineResult {
   return { templateId: UNPARSED_TEMPLATE_ID, template: UNPARSED_TEMPLATE, params: [], isNew: false };
+}
+
+/** The raw text at each variable position of `tokens` (a `<*>` token, or the part after a `prefix<*>`). */
+function paramsOf(tokens: readonly string[], raw: readonly string[]): string[] {
+  const params: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === WILDCARD) params.push(raw[i]);
+    else if (t.endsWith(WILDCARD)) params.push(raw[i].slice(t.length - WILDCARD.length));
+  }
+  return params;
 }

@@ -43,7 +43,7 @@ interface Known {
 }
 
 /**
- * The parse stage: fills `batch.facts[i]` (service, message, severity, template id/text, params) for
+ * The parse stage: fills `batch.facts[i]` (service, message, severity, template id/text, tokens) for
  * every record in record order.
  *
  * With a store, templates are kept per service (`store.loadService`/`saveService`): the first batch
@@ -60,7 +60,8 @@ export function createTemplateStage(
   options: TemplateStageOptions = {},
 ): TemplateStage {
   const cfg = defaultMinerConfig(config);
-  const miner = new TemplateMiner(cfg);
+  // The stream scores template ids; params are for batch features (evaluate/), so the live miner skips them.
+  const miner = new TemplateMiner(cfg, { params: false });
   const clock = options.now ?? Date.now;
   const reloadAfterMs = options.reloadAfterIdleMs ?? cfg.snapshot.intervalS * 1000;
   let lastSnapshotMs = clock();
@@ -132,20 +133,28 @@ export function createTemplateStage(
       const message = messageOf(record.body, cfg.messageFields);
       const severityNumber = record.severityNumber;
       // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
-      const r = miner.add(service, message, recordTimeMs(record, batch.receivedAtMs));
+      const timeMs = recordTimeMs(record, batch.receivedAtMs);
+      const r = miner.add(service, message, timeMs);
       const tokens = miner.lastTokens >= 0 ? miner.lastTokens : undefined;
       const prev = batch.facts[i];
       // A plain literal when no earlier stage left facts (the usual case): a spread of undefined still
-      // costs a generic object clone per record.
+      // costs a generic object clone per record. Every field the later stages set is declared here, so
+      // they fill in-object slots of one shape instead of growing each record's property store.
       const facts: RecordFacts = {
         service,
         message,
         severityNumber,
         templateId: r.templateId,
         template: r.template,
-        params: r.params,
         newTemplate: r.isNew,
         tokens,
+        timeMs,
+        sessionId: undefined,
+        score: undefined,
+        isAnomaly: undefined,
+        detector: undefined,
+        reason: undefined,
+        unscored: undefined,
       };
       batch.facts[i] = prev === undefined ? facts : { ...prev, ...facts };
     });

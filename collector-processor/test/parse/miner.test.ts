@@ -16,6 +16,18 @@ describe('TemplateMiner', () => {
     expect(c.template).toBe('Receiving block <*> src: <*> <*> <*>');
   });
 
+  it('without params (the live stream): same ids and templates, no params on the cached path or the slow one', () => {
+    const lines = ['job 7 done in 12 ms', 'job 8 done in 30 ms', 'job 9 done in 4 ms', 'job 9 failed after 4 ms'];
+    const full = new TemplateMiner();
+    const lean = new TemplateMiner({}, { params: false });
+    for (const line of lines) {
+      const a = full.add('svc', line);
+      const b = lean.add('svc', line);
+      expect(b).toEqual({ ...a, params: [] });
+    }
+    expect(full.add('svc', 'job 10 done in 5 ms').params).toEqual(['10', '5 ms']);
+  });
+
   it('keeps services apart', () => {
     const m = new TemplateMiner();
     expect(m.add('a', 'user login ok').templateId).not.toBe(m.add('b', 'user login ok').templateId);

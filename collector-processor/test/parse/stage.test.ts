@@ -36,7 +36,6 @@ describe('createTemplateStage', () => {
     expect(b.facts).toHaveLength(4);
     expect(b.facts[0]).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
     expect(b.facts[1].templateId).toBe(b.facts[0].templateId);
-    expect(b.facts[1].params).toEqual(['/users/99', '7 ms']);
     expect(b.facts[2].templateId).toBe(UNPARSED_TEMPLATE_ID);
     expect(b.facts[3].templateId).toBe(UNPARSED_TEMPLATE_ID);
     createAttributesStage().process(b);
