@@ -4,6 +4,7 @@
  * and bench:memory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './loadgen';
@@ -37,13 +38,24 @@ export function child(file: string, args: string[] = [], nodeArgs: string[] = []
 }
 
 /**
- * Node flags of the processor process: the heap cap `npm start` sets (ANOMALOG_MAX_HEAP_MB, default
- * 384), then any extra ones, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc (a later flag wins).
+ * Node flags of the processor process: those `npm start` runs the service with (read from its script in
+ * collector-processor/package.json, ANOMALOG_MAX_HEAP_MB substituted as the shell would), then any extra
+ * ones, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc (a later flag wins).
  */
 export const PROCESSOR_NODE_ARGS = [
-  `--max-old-space-size=${process.env.ANOMALOG_MAX_HEAP_MB ?? 384}`,
+  ...startFlags(),
   ...(process.env.BENCH_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
+
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(HERE, '../../collector-processor/package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start
+    .replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => process.env[name] ?? fallback)
+    .split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('--import'));
+}
 
 export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -16,6 +16,7 @@ import { startProcessor, type RunningProcessor } from './processor';
 import { createStore } from './store/create';
 import { StoreMinerState } from './store/miner-state';
 import { startRetention } from './store/retention';
+import { keepHeapHeadroom } from './runtime/heap-headroom';
 import type { Store } from './store/store';
 import { createDetectionMetrics } from './telemetry/detection-metrics';
 import { createLogger, type Logger } from './telemetry/logger';
@@ -34,7 +35,8 @@ export interface RunningAnomalog {
 export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Logger } = {}): Promise<RunningAnomalog> {
   const logger = opts.logger ?? createLogger(config.telemetry.logLevel);
   const store = await createStore(config.store, logger);
-  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  const headroom = keepHeapHeadroom();
+  const cleanup: (() => Promise<void>)[] = [async () => headroom.stop(), () => store.close()];
   try {
     const registry = new Registry();
     const parse = createTemplateStage(config.parser, new StoreMinerState(store), (message) => logger.error(message));

@@ -1,0 +1,62 @@
+/**
+ * Keeps V8's old-generation limit at least `headroomMb` above the live heap.
+ *
+ * V8 sets the next full-GC limit at the live size times a growing factor that shrinks with the heap
+ * cap: under `npm start`'s 384 MB cap it is about 1.4, so a service with 55 MB live got a limit only
+ * ~23 MB above it, less than its young generation promotes between full GCs. V8 then kept starting
+ * incremental marking (every ~200 ms under 35,000 records/s of mining + Isolation Forest): 55-60 % of
+ * a core at that rate, 37-42 % with the limit 40+ MB above the live heap (bench/throughput, fixed rate).
+ * A fixed larger factor does the same for small heaps but lets a large one (100,000 sessions, 200 MB
+ * live) grow toward the cap, which raised bench:memory's peak RSS; so the factor follows the live size:
+ * headroom / live while that is above V8's own factor, V8's own (flag 0) once the heap is large.
+ *
+ * `--heap-growing-percent` is read each time V8 recomputes its limits, so setting it after a full GC
+ * applies from the next one.
+ */
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+
+/** V8's own factor under a few-hundred-MB cap is about 1.4: below this percent, leave it to V8. */
+export const V8_OWN_PERCENT = 45;
+const MAX_PERCENT = 100;
+
+/** The growing percent that puts the next limit `headroomBytes` above `liveBytes` (0: V8's own). */
+export function growingPercentFor(liveBytes: number, headroomBytes: number): number {
+  if (liveBytes <= 0) return MAX_PERCENT;
+  const percent = Math.ceil((100 * headroomBytes) / liveBytes);
+  return percent <= V8_OWN_PERCENT ? 0 : Math.min(MAX_PERCENT, percent);
+}
+
+export interface HeapHeadroom {
+  /** The percent last set (0: V8's own factor). */
+  readonly percent: number;
+  stop(): void;
+}
+
+export function keepHeapHeadroom(headroomMb = 48): HeapHeadroom {
+  const headroom = headroomMb * 1024 * 1024;
+  let percent = -1;
+  const apply = () => {
+    const next = growingPercentFor(getHeapStatistics().used_heap_size, headroom);
+    if (next === percent) return;
+    percent = next;
+    setFlagsFromString(`--heap-growing-percent=${next}`);
+  };
+  const isMajor = (e: PerformanceEntry) =>
+    (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntries().some(isMajor)) apply();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  apply();
+  return {
+    get percent() {
+      return percent;
+    },
+    stop() {
+      observer.disconnect();
+      percent = 0;
+      setFlagsFromString('--heap-growing-percent=0');
+    },
+  };
+}
