@@ -339,12 +339,15 @@ export function decodeLogsRequest(buf: Uint8Array, opts: DecodeOptions = {}): De
 
 // ---------------------------------------------------------------- encode
 
-/** Encode LogsData as an ExportLogsServiceRequest. */
-/** Encoding is synchronous and never re-entered, so one cache serves every request. */
-const requestSizes = new SizeCache();
+/**
+ * The measured lengths of every encode: encodeLogsRequest and encodedKeyValue are synchronous and
+ * neither runs inside the other, so one cache serves both in turn.
+ */
+const sizes = new SizeCache();
 
+/** Encode LogsData as an ExportLogsServiceRequest. */
 export function encodeLogsRequest(data: LogsData): Buffer {
-  const c = requestSizes;
+  const c = sizes;
   c.reset();
   let total = 0;
   for (const rl of data.resourceLogs) total += nested(c, measureResourceLogs, rl);
@@ -564,7 +567,8 @@ type EncodedKeyValue = KeyValue & { readonly [KV_BYTES]?: Uint8Array };
  * still equals (and serialises as) the plain KeyValue.
  */
 export function encodedKeyValue(kv: KeyValue): KeyValue {
-  const c = new SizeCache();
+  const c = sizes;
+  c.reset();
   const n = measureKeyValue(c, kv);
   const w = new ProtoWriter(n, c);
   writeKeyValueBody(w, kv);

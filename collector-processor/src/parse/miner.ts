@@ -252,8 +252,8 @@ export class TemplateMiner {
     c.count++;
     seen(c, nowMs);
     c.lastUse = ++this.useCounter;
-    const sc = this.scanner;
     if (!this.withParams) return { templateId: c.id, template: e.text, params: NO_PARAMS, isNew: false };
+    const sc = this.scanner;
     const { paramAt, paramSkip } = e;
     const params = new Array<string>(paramAt.length);
     for (let j = 0; j < paramAt.length; j++) {
