@@ -28,35 +28,55 @@ export function growingPercentFor(liveBytes: number, headroomBytes: number): num
 }
 
 export interface HeapHeadroom {
-  /** The percent last set (0: V8's own factor). */
+  /** The percent the process runs with now (0: V8's own factor). */
   readonly percent: number;
   stop(): void;
 }
 
+/**
+ * The flag is process-wide, so every holder (several services in one process, as tests run them)
+ * shares one observer and the largest headroom asked for; the flag goes back to V8's own factor when
+ * the last holder stops.
+ */
+const holders = new Set<{ bytes: number }>();
+let observer: PerformanceObserver | undefined;
+let percent = 0;
+
+function apply(): void {
+  let headroom = 0;
+  for (const h of holders) headroom = Math.max(headroom, h.bytes);
+  setPercent(growingPercentFor(getHeapStatistics().used_heap_size, headroom));
+}
+
+function setPercent(next: number): void {
+  if (next === percent) return;
+  percent = next;
+  setFlagsFromString(`--heap-growing-percent=${next}`);
+}
+
+const isMajor = (e: PerformanceEntry) =>
+  (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+
 export function keepHeapHeadroom(headroomMb = 48): HeapHeadroom {
-  const headroom = headroomMb * 1024 * 1024;
-  let percent = -1;
-  const apply = () => {
-    const next = growingPercentFor(getHeapStatistics().used_heap_size, headroom);
-    if (next === percent) return;
-    percent = next;
-    setFlagsFromString(`--heap-growing-percent=${next}`);
-  };
-  const isMajor = (e: PerformanceEntry) =>
-    (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
-  const observer = new PerformanceObserver((list) => {
-    if (list.getEntries().some(isMajor)) apply();
-  });
-  observer.observe({ entryTypes: ['gc'] });
+  const holder = { bytes: headroomMb * 1024 * 1024 };
+  holders.add(holder);
+  if (!observer) {
+    observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some(isMajor)) apply();
+    });
+    observer.observe({ entryTypes: ['gc'] });
+  }
   apply();
   return {
     get percent() {
       return percent;
     },
     stop() {
-      observer.disconnect();
-      percent = 0;
-      setFlagsFromString('--heap-growing-percent=0');
+      if (!holders.delete(holder)) return;
+      if (holders.size > 0) return apply();
+      observer?.disconnect();
+      observer = undefined;
+      setPercent(0);
     },
   };
 }

@@ -51,4 +51,19 @@ describe('keepHeapHeadroom', () => {
     headroom.stop();
     expect(headroom.percent).toBe(0);
   });
+
+  test('is one process-wide setting: holders share it, the largest headroom wins, the last stop hands back', () => {
+    const first = keepHeapHeadroom(4096);
+    const second = keepHeapHeadroom(4096);
+    const small = keepHeapHeadroom(1);
+    expect(small.percent).toBe(100);
+    first.stop();
+    first.stop(); // a second stop of the same holder changes nothing
+    expect(second.percent).toBe(100);
+    second.stop();
+    // only the 1 MB holder is left: V8's own factor
+    expect(small.percent).toBe(0);
+    small.stop();
+    expect(small.percent).toBe(0);
+  });
 });
