@@ -67,6 +67,10 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     return c;
   };
 
+  /**
+   * One service's records of a batch. Only process() below calls it, after it has set each grouped
+   * record's templateId, timeMs and tokens (hence the non-null reads: grouping requires them).
+   */
   const scoreGroup = (s: ServiceState, group: Group, facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
     const model = s.model!;
     const rows = group.index.length;
