@@ -4,6 +4,7 @@ import type { LogsData } from './otlp/types';
 import { encodeLogsRequest } from './otlp/logs-proto';
 import type { ExportResponse } from './otlp/service';
 import type { Logger } from './telemetry/logger';
+import { createTurns } from './runtime/turns';
 
 /** A request after validation: the model only when the chain needs it. */
 export interface Received {
@@ -33,6 +34,7 @@ export interface PipelineOptions {
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const { stages, exporter, logger } = opts;
+  const turn = createTurns();
   return {
     stageNames: stages.map((s) => s.name),
     needsModel: stages.length > 0,
@@ -40,6 +42,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       if (stages.length === 0 && raw) return exporter.export(raw);
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
       const batch: LogBatch = { data: received.data, recordCount: received.recordCount, receivedAtMs, facts: [] };
+      // chains start in arrival order, one per turn of the event loop (runtime/turns.ts)
+      await turn();
       for (const stage of stages) {
         try {
           await stage.process(batch);
