@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { startAnomalog } from '../../collector-processor/src/anomalog';
-import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/annotate/stage';
+import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/chain/stage';
 import { startProcessor } from '../../collector-processor/src/processor';
 import { validateConfig } from '@anomalog/shared';
 import pino from 'pino';

@@ -1,9 +1,9 @@
 import type { AnomalogConfig } from '@anomalog/shared';
 import { Counter, type Registry } from 'prom-client';
-import type { AnnotationStage } from './annotate/stage';
-import { createAttributesStage } from './annotate/attributes-stage';
+import type { AnnotationStage } from './chain/stage';
+import { createAttributesStage } from './chain/attributes-stage';
 import { createExporter } from './export/create';
-import { createPipeline } from './pipeline';
+import { createPipeline } from './chain/pipeline';
 import { Admission } from './receive/admission';
 import { startGrpcReceiver, type GrpcReceiver } from './receive/grpc-receiver';
 import { ExportHandler } from './receive/handler';

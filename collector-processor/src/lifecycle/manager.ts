@@ -24,7 +24,7 @@ import { trainInWorker, type TrainedBytes } from './train-thread';
 import type { FineTuneOptions } from './finetune';
 import { initTf } from '../detect/tf-backend';
 
-/** What observe() reads of a record's facts (annotate/stage.ts RecordFacts has them). */
+/** What observe() reads of a record's facts (chain/stage.ts RecordFacts has them). */
 interface ObservedFacts {
   templateId?: string;
   severityNumber: number;

@@ -6,7 +6,7 @@ import { decodeLogsRequest } from '../../src/otlp/logs-proto';
 import { LOGS_EXPORT_PATH, encodeExportResponse, encodeStatus } from '../../src/otlp/service';
 import type { InstrumentationScope, LogRecord, LogsData, Resource } from '../../src/otlp/types';
 import { startProcessor, type RunningProcessor } from '../../src/processor';
-import type { AnnotationStage } from '../../src/annotate/stage';
+import type { AnnotationStage } from '../../src/chain/stage';
 import { normalise } from './fixtures';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import type { RecordFacts } from '../../src/annotate/stage';
-import { createDetectStage } from '../../src/lifecycle/detect-stage';
+import type { RecordFacts } from '../../src/chain/stage';
+import { createDetectStage } from '../../src/chain/detect-stage';
 import { LifecycleManager } from '../../src/lifecycle/manager';
-import { createTemplateStage } from '../../src/parse/stage';
+import { createTemplateStage } from '../../src/chain/parse-stage';
 import { SqliteStore } from '../../src/store/sqlite';
 import { batchOf, logRecord } from './records';
 

@@ -6,20 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnomalyDetail } from '@anomalog/shared';
-import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from '../annotate/stage';
+import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue } from './anomaly-queue';
-import { ContextRing } from './context-ring';
+import { ContextRing } from '../lifecycle/context-ring';
 import * as recordTime from '../otlp/record-time';
-import type { LifecycleManager } from './manager';
-import * as recordVector from './record-vector';
-import { groupAnomalyDetail } from './group-anomaly';
-import type { GroupAnomaly } from './group-model';
-import type { Verdict } from './service-model';
-import type { ServiceState } from './service-state';
+import type { LifecycleManager } from '../lifecycle/manager';
+import * as recordVector from '../lifecycle/record-vector';
+import { groupAnomalyDetail } from '../lifecycle/group-anomaly';
+import type { GroupAnomaly } from '../lifecycle/group-model';
+import type { Verdict } from '../lifecycle/service-model';
+import type { ServiceState } from '../lifecycle/service-state';
 
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { recordTimeMs } = recordTime;
