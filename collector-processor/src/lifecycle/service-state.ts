@@ -20,7 +20,7 @@ export class ServiceState {
   job: TrainingJob | undefined;
   lastError: string | undefined;
   /** Restoring config, feedback and the active model from the store; records pass unscored meanwhile. */
-  ready: Promise<void> | undefined;
+  restoring: Promise<void> | undefined;
   /** Templates a user marked normal: never anomalous. */
   readonly normalTemplates = new Set<string>();
   /** Templates of anomalies a user marked normal: trained as common from the next training on. */
