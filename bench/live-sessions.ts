@@ -3,7 +3,7 @@
  * through the processor's parse and detect stages as `npm start` runs them (embedded SQLite, the
  * default model configuration with block sessions `blk_-?\d+`, record times from the lines), learning
  * on the first 8,000 records. Then, per block of the labels file: whether its session's count vector
- * was flagged when it closed (the session verdict, lifecycle/group-model.ts), and whether any of its
+ * was flagged when it closed (the session verdict, model/group-model.ts), and whether any of its
  * records was flagged (the record verdicts), over the blocks whose sessions were scored (sessions
  * under way when the model arrived are cut, not scored). The dataset README warns that 40 of the 43
  * anomalous blocks here look exactly like normal ones: this shows the false-alarm side, not recall.

@@ -12,13 +12,13 @@ import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue } from './anomaly-queue';
-import { ContextRing } from '../lifecycle/context-ring';
+import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
-import * as recordVector from '../lifecycle/record-vector';
-import { groupAnomalyDetail } from '../lifecycle/group-anomaly';
-import type { GroupAnomaly } from '../lifecycle/group-model';
-import type { ServiceModel, Verdict } from '../lifecycle/service-model';
+import * as recordVector from '../model/record-vector';
+import { groupAnomalyDetail } from '../model/group-anomaly';
+import type { GroupAnomaly } from '../model/group-model';
+import type { ServiceModel, Verdict } from '../model/service-model';
 import type { ServiceState } from '../lifecycle/service-state';
 
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.

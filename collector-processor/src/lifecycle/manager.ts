@@ -17,12 +17,12 @@ import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
 import type { ObservedFacts, ScoringLifecycle } from './scoring';
-import { RecordBuffer } from './record-buffer';
-import { ServiceModel } from './service-model';
+import { RecordBuffer } from '../training/record-buffer';
+import { ServiceModel } from '../model/service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
 import { sessionKeyFn } from './session-key';
-import { trainInWorker, type TrainedBytes } from './train-thread';
-import type { FineTuneOptions } from './finetune';
+import { trainInWorker, type TrainedBytes } from '../training/train-thread';
+import type { FineTuneOptions } from '../training/finetune';
 import { initTf } from '../detect/tf-backend';
 
 export interface ManagerOptions {

@@ -1,7 +1,7 @@
 import type { ModelConfig, ModelStatus, TrainingJob } from '@anomalog/shared';
-import { RecordBuffer } from './record-buffer';
+import { RecordBuffer } from '../training/record-buffer';
 import { sessionKeyFn, type SessionOf } from './session-key';
-import type { ServiceModel } from './service-model';
+import type { ServiceModel } from '../model/service-model';
 
 /** Marked-normal sessions a service keeps for its LSTM at most (the oldest go first). */
 export const MAX_NORMAL_SESSIONS = 100;

@@ -6,11 +6,11 @@ import { ModelConfig, StoreConfig, validateWithDefaults, type ModelConfig as Mod
 import { createTemplateStage } from '../../src/chain/parse-stage';
 import { createDetectStage } from '../../src/chain/detect-stage';
 import { LifecycleManager } from '../../src/lifecycle/manager';
-import { RecordBuffer } from '../../src/lifecycle/record-buffer';
-import { GroupModel, type GroupAnomaly } from '../../src/lifecycle/group-model';
-import { bufferGroups, trainGroupModel } from '../../src/lifecycle/group-train';
-import { ServiceModel } from '../../src/lifecycle/service-model';
-import { trainServiceModel } from '../../src/lifecycle/train';
+import { RecordBuffer } from '../../src/training/record-buffer';
+import { GroupModel, type GroupAnomaly } from '../../src/model/group-model';
+import { bufferGroups, trainGroupModel } from '../../src/training/group-train';
+import { ServiceModel } from '../../src/model/service-model';
+import { trainServiceModel } from '../../src/training/train';
 import { SqliteStore } from '../../src/store/sqlite';
 import { batchOf, logRecord } from './records';
 

@@ -2,8 +2,8 @@
  * Feedback fine-tunes the LSTM (DeepLog's online update): a session marked normal is learnt in the
  * training worker and stored as a new model version, after which the same sequence passes.
  */
-import { openBlockPipeline, session } from './block-pipeline';
-import { batchOf, logRecord } from './records';
+import { openBlockPipeline, session } from '../lifecycle/block-pipeline';
+import { batchOf, logRecord } from '../lifecycle/records';
 
 test('marking a sequence anomaly normal fine-tunes the LSTM into a new version; the sequence then passes', async () => {
   const { store, parse, manager, detect, send, start, close } = await openBlockPipeline({
