@@ -3,7 +3,7 @@
  * through the processor's parse and detect stages as `npm start` runs them (embedded SQLite, the
  * default model configuration with block sessions `blk_-?\d+`, record times from the lines), learning
  * on the first 8,000 records. Then, per block of the labels file: whether its session's count vector
- * was flagged when it closed (the session verdict, lifecycle/group-model.ts), and whether any of its
+ * was flagged when it closed (the session verdict, model/group-model.ts), and whether any of its
  * records was flagged (the record verdicts), over the blocks whose sessions were scored (sessions
  * under way when the model arrived are cut, not scored). The dataset README warns that 40 of the 43
  * anomalous blocks here look exactly like normal ones: this shows the false-alarm side, not recall.
@@ -14,11 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import type { LogBatch } from '../collector-processor/src/annotate/stage';
-import { createDetectStage } from '../collector-processor/src/lifecycle/detect-stage';
-import { LifecycleManager } from '../collector-processor/src/lifecycle/manager';
+import type { LogBatch } from '../collector-processor/src/chain/stage';
+import { createAnnotationChain } from '../collector-processor/src/chain/create';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
-import { createTemplateStage } from '../collector-processor/src/parse/stage';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { logRecordOf } from '../collector-processor/src/otlp/log-record';
@@ -97,9 +95,12 @@ async function main(): Promise<void> {
   if (!sc.ok || !mc.ok) throw new Error('config');
   const store = new SqliteStore(sc.value, logger);
   await store.open();
-  const parse = createTemplateStage();
-  const manager = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 4, templatesOf: () => [] });
-  const detect = createDetectStage({ manager, store, logger, contextLines: 3 });
+  const chain = await createAnnotationChain(
+    { detection: { defaultModel: mc.value, maxServices: 4, contextLines: 3 } },
+    { logger, store },
+  );
+  const { manager, detect } = chain;
+  if (!manager || !detect) throw new Error('the chain was built without its detect stage');
 
   const recordFlagged = new Set<string>();
   const scoredFrom = new Map<string, number>(); // block → records scored
@@ -107,8 +108,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < lines.length; i += BATCH) {
     const chunk = lines.slice(i, i + BATCH);
     const b = batch(chunk.map((l, k) => record(l, (lastMs = timeOf(l) + k))));
-    parse.process(b);
-    await detect.process(b);
+    await chain.process(b);
     b.facts.forEach((f, k) => {
       if (f.unscored || !f.sessionId) return;
       scoredFrom.set(f.sessionId, (scoredFrom.get(f.sessionId) ?? 0) + 1);
@@ -118,8 +118,7 @@ async function main(): Promise<void> {
   }
   // A record a day later: every session still open closes (inactivity) and is scored.
   const closing = batch([record('081110 203518 1 INFO dfs.DataNode: end of replay blk_0', lastMs + 86_400_000)]);
-  parse.process(closing);
-  await detect.process(closing);
+  await chain.process(closing);
   await detect.flush();
 
   const model = manager.state('hdfs')?.model;

@@ -20,7 +20,7 @@ import { detectorFactory } from '../collector-processor/src/detect/registry';
 import '../collector-processor/src/detect/detectors';
 import { loadDataset } from '../collector-processor/src/evaluate/datasets';
 import type { SessionDataset } from '../collector-processor/src/evaluate/dataset';
-import { SequenceModel } from '../collector-processor/src/lifecycle/sequence-model';
+import { SequenceModel } from '../collector-processor/src/model/sequence-model';
 
 const SEED = 42;
 

@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       'LSTM rightly flags, and storing those anomalies then dominates the cost); their baselines pay the same encoding.',
       `\`mining+if\` also runs with requests of ${COLLECTOR_BATCH.toLocaleString('en-US')} records (\`batch_records\`), what a Collector's batch processor`,
       'sends by default once it fills its batches: the processor works through a request in one go on its event loop (a',
-      "turn of the loop per request's chain, runtime/turns.ts), so",
+      "turn of the loop per request's chain, chain/turns.ts), so",
       "a request's added latency is about its own processing time plus that of the requests ahead of it.",
       'CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core); `event_loop_max_ms` is the longest the",

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { startAnomalog } from '../../collector-processor/src/anomalog';
-import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/annotate/stage';
+import { createAttributesStage } from '../../collector-processor/src/chain/attributes-stage';
+import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/chain/stage';
 import { startProcessor } from '../../collector-processor/src/processor';
 import { validateConfig } from '@anomalog/shared';
 import pino from 'pino';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     service?.processor ??
     (await startProcessor(v.value, {
       logger: pino({ level: 'warn' }),
-      stages: mode === 'chain' ? [oneFactStage] : [],
+      stages: mode === 'chain' ? [oneFactStage, createAttributesStage()] : [],
     }));
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();

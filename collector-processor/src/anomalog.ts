@@ -3,22 +3,19 @@
  * the HTTP API and store retention, started in that order and closed in reverse. `npm start`
  * runs this on embedded defaults (SQLite under ./data, API on 127.0.0.1:8080, no downstream).
  */
-import type { AnomalogConfig, TemplateInfo } from '@anomalog/shared';
+import type { AnomalogConfig } from '@anomalog/shared';
 import { Registry } from 'prom-client';
 import { startApiServer, type RunningApi } from './api/server';
 import { createBenchmarkRunner } from './api/benchmarks/runner';
-import type { AnnotationStage } from './annotate/stage';
-import { createDetectStage } from './lifecycle/detect-stage';
-import { LifecycleManager } from './lifecycle/manager';
 import type { TemplateMiner } from './parse/miner';
-import { createTemplateStage } from './parse/stage';
+import { chainConfigOf, createAnnotationChain } from './chain/create';
+import type { LifecycleManager } from './lifecycle/manager';
 import { startProcessor, type RunningProcessor } from './processor';
 import { createStore } from './store/create';
 import { StoreMinerState } from './store/miner-state';
 import { startRetention } from './store/retention';
 import { keepHeapHeadroom } from './runtime/heap-headroom';
 import type { Store } from './store/store';
-import { createDetectionMetrics } from './telemetry/detection-metrics';
 import { createLogger, type Logger } from './telemetry/logger';
 import { startOtlpMetrics } from './telemetry/otlp-metrics';
 import { VERSION } from './version';
@@ -39,39 +36,15 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
   const cleanup: (() => Promise<void>)[] = [async () => headroom.stop(), () => store.close()];
   try {
     const registry = new Registry();
-    const parse = createTemplateStage(config.parser, new StoreMinerState(store), (message) => logger.error(message));
-    await parse.open();
-    let manager: LifecycleManager | undefined;
-    const metrics = createDetectionMetrics(
+    const chain = await createAnnotationChain(chainConfigOf(config), {
+      logger,
+      store,
+      minerState: new StoreMinerState(store),
       registry,
-      () => parse.miner.size,
-      () => manager?.openSessions() ?? 0,
-    );
-    const stages: AnnotationStage[] = [parse];
-    if (config.detection.enabled) {
-      manager = new LifecycleManager({
-        store,
-        defaults: config.detection.defaultModel,
-        logger,
-        metrics,
-        maxServices: config.detection.maxServices,
-        maxOpenSessions: config.detection.maxOpenSessions,
-        templatesOf: (service) => templatesOf(parse.miner, service),
-      });
-      stages.push(
-        createDetectStage({
-          manager,
-          store,
-          logger,
-          metrics,
-          contextLines: config.store.retention.contextLines,
-          templateText: (id) => parse.miner.templateText(id),
-        }),
-      );
-    } else {
-      logger.warn('detection.enabled is false: records get templates only, no scores');
-    }
-    const processor = await startProcessor(config, { stages, logger, registry });
+    });
+    const { manager } = chain;
+    if (!manager) logger.warn('detection.enabled is false: records get templates only, no scores');
+    const processor = await startProcessor(config, { stages: chain.stages, logger, registry });
     cleanup.unshift(() => processor.close());
     const retention = startRetention(store, logger);
     cleanup.unshift(() => retention.stop());
@@ -91,7 +64,7 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
       api,
       store,
       manager,
-      miner: parse.miner,
+      miner: chain.miner,
       close: () => (closing ??= runAll(cleanup, logger)),
     };
   } catch (err) {
@@ -108,18 +81,4 @@ async function runAll(steps: readonly (() => Promise<void>)[], logger: Logger): 
       logger.error({ err: (err as Error).message }, 'shutdown step failed');
     }
   }
-}
-
-function templatesOf(miner: TemplateMiner, service: string): Omit<TemplateInfo, 'suppressed'>[] {
-  return miner
-    .clusters()
-    .filter((c) => c.service === service)
-    .map((c) => ({
-      service,
-      templateId: c.id,
-      template: c.tokens.join(' '),
-      count: c.count,
-      firstSeen: new Date(c.firstSeenMs).toISOString(),
-      lastSeen: new Date(c.lastSeenMs).toISOString(),
-    }));
 }

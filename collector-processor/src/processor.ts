@@ -1,9 +1,8 @@
 import type { AnomalogConfig } from '@anomalog/shared';
 import { Counter, type Registry } from 'prom-client';
-import type { AnnotationStage } from './annotate/stage';
-import { createAttributesStage } from './annotate/attributes-stage';
+import type { AnnotationStage } from './chain/stage';
 import { createExporter } from './export/create';
-import { createPipeline } from './pipeline';
+import { createPipeline } from './chain/pipeline';
 import { Admission } from './receive/admission';
 import { startGrpcReceiver, type GrpcReceiver } from './receive/grpc-receiver';
 import { ExportHandler } from './receive/handler';
@@ -13,8 +12,8 @@ import { createProcessorMetrics, type ProcessorMetrics } from './telemetry/metri
 import { startTelemetryServer, type TelemetryServer } from './telemetry/server';
 
 export interface ProcessorOptions {
-  /** The annotation chain, in order; the attributes stage is appended when any stage is given. */
-  stages?: AnnotationStage[];
+  /** The annotation chain's stages, in order (createAnnotationChain's `stages`); none: pass-through. */
+  stages?: readonly AnnotationStage[];
   logger?: Logger;
   /** Registry to serve on /metrics; pass one to register metrics before start, or use `.registry` after. */
   registry?: Registry;
@@ -44,7 +43,7 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
     labelNames: ['stage'],
     registers: [metrics.registry],
   });
-  const stages = opts.stages?.length ? [...opts.stages, createAttributesStage()] : [];
+  const stages = opts.stages ?? [];
   const exporter = createExporter(config.exporter);
   const pipeline = createPipeline({
     stages,

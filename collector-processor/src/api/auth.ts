@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { splitHostPort } from '../receive/listen';
+import { splitHostPort } from '../net/listen';
 
 export type AuthMode = 'auto' | 'on' | 'off';
 

@@ -3,7 +3,7 @@ import { API_PREFIX, type ApiConfig } from '@anomalog/shared';
 import type { Static } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { formatHostPort, splitHostPort } from '../receive/listen';
+import { formatHostPort, splitHostPort } from '../net/listen';
 import { bearerAuthHook, resolveAuth } from './auth';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
 import type { ApiDeps } from './deps';

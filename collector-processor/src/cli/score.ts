@@ -1,5 +1,5 @@
 /**
- * `anomalog score FILE`: batch scoring through the stream's own stages (parse → detect). Pass 1
+ * `anomalog score FILE`: batch scoring through the stream's own chain (createAnnotationChain: parse → detect → attributes). Pass 1
  * learns on the first `--learn` lines (the service's learning phase, then training); pass 2 scores
  * every line. Writes annotated JSON lines and a summary (top anomalies, counts by template).
  */
@@ -9,11 +9,9 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnomalogConfig } from '@anomalog/shared';
 import pino from 'pino';
-import type { LogBatch } from '../annotate/stage';
+import type { LogBatch } from '../chain/stage';
 import { loadConfig } from '../config/load';
-import { createDetectStage } from '../lifecycle/detect-stage';
-import { LifecycleManager } from '../lifecycle/manager';
-import { createTemplateStage } from '../parse/stage';
+import { createAnnotationChain, type AnnotationChain } from '../chain/create';
 import { createStore } from '../store/create';
 import { Progress } from './progress';
 import { readBatches, type SourceOptions } from './line-source';
@@ -105,28 +103,26 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const store = await createStore({ ...config.store, kind: 'sqlite', dataDir }, logger);
   try {
-    const parse = createTemplateStage(config.parser);
-    const manager = new LifecycleManager({
-      store,
-      defaults: config.detection.defaultModel,
-      logger,
-      maxServices: config.detection.maxServices,
-      templatesOf: () => [],
-    });
-    const detect = createDetectStage({
-      manager,
-      store,
-      logger,
-      contextLines: 0,
-      templateText: (id) => parse.miner.templateText(id),
-    });
+    const chain = await createAnnotationChain(
+      {
+        parser: config.parser,
+        detection: {
+          defaultModel: config.detection.defaultModel,
+          maxServices: config.detection.maxServices,
+          contextLines: 0,
+        },
+      },
+      { logger, store },
+    );
+    const { manager, detect } = chain;
+    if (!manager || !detect) throw new Error('score: the chain was built without its detect stage');
     const total = countLines(opts.file);
     const learn = Math.min(total, config.detection.defaultModel.learning.records);
 
     const learning = new Progress('learning', learn);
     let done = 0;
     for await (const b of readBatches(opts.file, { ...opts.source, limit: learn })) {
-      await runStages(b.data, [parse, detect]);
+      await runChain(b.data, chain);
       learning.update((done += b.lines.length));
     }
     learning.done();
@@ -139,7 +135,7 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
     const scoring = new Progress('scoring', total);
     done = 0;
     for await (const b of readBatches(opts.file, opts.source)) {
-      const facts = await runStages(b.data, [parse, detect]);
+      const facts = await runChain(b.data, chain);
       const chunk: string[] = [];
       facts.forEach((f, i) => {
         const line: ScoredLine = {
@@ -170,10 +166,10 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
   }
 }
 
-async function runStages(data: LogBatch['data'], stages: { process(b: LogBatch): void | Promise<void> }[]) {
+async function runChain(data: LogBatch['data'], chain: AnnotationChain) {
   const count = data.resourceLogs.reduce((n, rl) => n + rl.scopeLogs.reduce((m, sl) => m + sl.logRecords.length, 0), 0);
   const batch: LogBatch = { data, recordCount: count, receivedAtMs: Date.now(), facts: [] };
-  for (const s of stages) await s.process(batch);
+  await chain.process(batch);
   return batch.facts;
 }
 

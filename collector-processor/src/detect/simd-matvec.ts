@@ -1,7 +1,7 @@
 /**
  * out[j] = add[j] + rows[j] · z[0..n) for m rows, in WebAssembly SIMD (f32x4), four rows at a
- * time: the LSTM kernel's gate products (lstm-kernel.ts), which were ~90 % of streaming LSTM scoring
- * in plain JS (bench:lstm profile). The module is a dozen instructions, so it is assembled here
+ * time: the LSTM kernel's gate products (lstm-kernel.ts), most of streaming LSTM scoring's time in
+ * plain JS (bench:lstm profile). The module is a dozen instructions, so it is assembled here
  * byte by byte rather than shipped as a build artefact; every array lives in one WebAssembly.Memory
  * the caller lays out, and pointers are byte offsets into it. Sums are in float32 (as tfjs sums).
  */

@@ -5,7 +5,7 @@ import { ProcessingError } from '../otlp/errors';
 import { decodeExportResponse, decodeStatus, type ExportResponse } from '../otlp/service';
 import { RETRYABLE_HTTP } from '../otlp/retryable';
 import type { LogsExporter } from './exporter';
-import { tlsMaterial, type ExporterSettings } from './target';
+import { tlsMaterial, type ExporterSettings } from '../net/target';
 
 /** OTLP/HTTP (protobuf) client: POST {endpoint}/v1/logs with keep-alive. */
 export function createHttpExporter(cfg: ExporterSettings): LogsExporter {

@@ -3,7 +3,7 @@
  * `blk_-?\d+`), or into fixed / sliding time windows per service, for the detectors that score whole
  * sessions (count vectors) in the benchmark framework's raw-log loaders. A pure data structure: time
  * only moves when the caller passes `now`. Closed sessions are handed to `onClose`; nothing is kept
- * after that. Live, lifecycle/group-model.ts keeps one per service to score closed sessions and
+ * after that. Live, model/group-model.ts keeps one per service to score closed sessions and
  * windows by their counts (session ids from lifecycle/session-key.ts, through addTo).
  */
 

@@ -1,6 +1,6 @@
 /**
  * How the tabular detectors' training rows are prepared, shared by the benchmark framework
- * (evaluate/features.ts, evaluate/run.ts) and the live lifecycle (lifecycle/train.ts), so the live
+ * (evaluate/features.ts, evaluate/run.ts) and the live lifecycle (training/train.ts), so the live
  * defaults are the benchmark's (docs/detectors.md, "The default threshold method"):
  *
  * - record features are standardised on all training rows with `pseudoRows` pseudo-rows

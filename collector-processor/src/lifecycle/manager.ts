@@ -16,20 +16,14 @@ import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
-import { RecordBuffer } from './record-buffer';
-import { ServiceModel } from './service-model';
+import type { ObservedFacts, ScoringLifecycle } from './scoring';
+import { RecordBuffer } from '../training/record-buffer';
+import { ServiceModel } from '../model/service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
 import { sessionKeyFn } from './session-key';
-import { trainInWorker, type TrainedBytes } from './train-thread';
-import type { FineTuneOptions } from './finetune';
+import { trainInWorker, type TrainedBytes } from '../training/train-thread';
+import type { FineTuneOptions } from '../training/finetune';
 import { initTf } from '../detect/tf-backend';
-
-/** What observe() reads of a record's facts (annotate/stage.ts RecordFacts has them). */
-interface ObservedFacts {
-  templateId?: string;
-  severityNumber: number;
-  sessionId?: string;
-}
 
 export interface ManagerOptions {
   store: Store;
@@ -49,7 +43,7 @@ export interface ManagerOptions {
 
 const KEEP_JOBS = 200;
 
-export class LifecycleManager implements ModelControl {
+export class LifecycleManager implements ModelControl, ScoringLifecycle {
   private readonly states = new Map<string, ServiceState>();
   private readonly jobs = new Map<string, TrainingJob>();
   private jobSeq = 0;
@@ -68,8 +62,8 @@ export class LifecycleManager implements ModelControl {
     if (this.states.size >= this.o.maxServices) return undefined;
     s = new ServiceState(service, this.o.defaults, this.now());
     this.states.set(service, s);
-    s.ready = this.restore(s).finally(() => {
-      s.ready = undefined;
+    s.restoring = this.restore(s).finally(() => {
+      s.restoring = undefined;
       this.maybeTrain(s);
     });
     return s;
@@ -79,9 +73,20 @@ export class LifecycleManager implements ModelControl {
    * A record of a service went through the detect stage (its facts): count it and buffer it unless anomalous. Whether
    * training is due is checked by observed(), once per batch, not per record (a clock read each).
    */
-  observe(s: ServiceState, f: ObservedFacts, timeMs: number, tokens: number, anomalous: boolean): void {
+  observe(
+    s: ServiceState,
+    templateId: string,
+    f: ObservedFacts,
+    timeMs: number,
+    tokens: number,
+    anomalous: boolean,
+  ): void {
     s.recordsSeen++;
-    if (!anomalous) s.buffer.pushFields(f.templateId!, f.severityNumber, tokens, timeMs, f.sessionId);
+    if (!anomalous) s.buffer.pushFields(templateId, f.severityNumber, tokens, timeMs, f.sessionId);
+  }
+
+  anomaliesFound(s: ServiceState, count: number): void {
+    s.anomalies += count;
   }
 
   /** After a batch's records of `s` were observed: start its training when due. */
@@ -90,7 +95,7 @@ export class LifecycleManager implements ModelControl {
   }
 
   private maybeTrain(s: ServiceState): void {
-    if (s.ready || s.training) return;
+    if (s.restoring || s.training) return;
     const now = this.now();
     const firstDue = !s.model && s.learningDone(now) && s.recordsSeen >= s.retryAtRecords;
     if (firstDue || s.retrainDue(now)) this.startTraining(s);
@@ -99,10 +104,10 @@ export class LifecycleManager implements ModelControl {
   /** Wait for running trainings (tests, shutdown). */
   async idle(): Promise<void> {
     for (;;) {
-      await Promise.all([...this.states.values()].map((s) => s.ready));
+      await Promise.all([...this.states.values()].map((s) => s.restoring));
       const chain = this.trainingChain;
       await chain;
-      if (chain === this.trainingChain && [...this.states.values()].every((s) => !s.ready)) return;
+      if (chain === this.trainingChain && [...this.states.values()].every((s) => !s.restoring)) return;
     }
   }
 

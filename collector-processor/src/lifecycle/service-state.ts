@@ -1,7 +1,7 @@
 import type { ModelConfig, ModelStatus, TrainingJob } from '@anomalog/shared';
-import { RecordBuffer } from './record-buffer';
+import { RecordBuffer } from '../training/record-buffer';
 import { sessionKeyFn, type SessionOf } from './session-key';
-import type { ServiceModel } from './service-model';
+import type { ServiceModel } from '../model/service-model';
 
 /** Marked-normal sessions a service keeps for its LSTM at most (the oldest go first). */
 export const MAX_NORMAL_SESSIONS = 100;
@@ -20,7 +20,7 @@ export class ServiceState {
   job: TrainingJob | undefined;
   lastError: string | undefined;
   /** Restoring config, feedback and the active model from the store; records pass unscored meanwhile. */
-  ready: Promise<void> | undefined;
+  restoring: Promise<void> | undefined;
   /** Templates a user marked normal: never anomalous. */
   readonly normalTemplates = new Set<string>();
   /** Templates of anomalies a user marked normal: trained as common from the next training on. */

@@ -10,7 +10,7 @@
  * changed template.
  * Direct-mapped on the hash of the masked line: O(1), bounded, a clash just replaces the older entry.
  */
-import type { Cluster } from './miner';
+import type { Cluster } from './cluster';
 
 export interface CacheEntry {
   hash: number;

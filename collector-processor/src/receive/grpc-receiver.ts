@@ -3,8 +3,8 @@ import { LOGS_EXPORT_PATH, encodeExportResponse } from '../otlp/service';
 import { grpcCodeFor } from './answers';
 import { oversize } from './limits';
 import type { ExportHandler } from './handler';
-import { formatHostPort, splitHostPort } from './listen';
-import { bindWithWindows } from './http2-windows';
+import { formatHostPort, splitHostPort } from '../net/listen';
+import { bindWithWindows } from '../net/http2-windows';
 
 export interface GrpcReceiver {
   address: string;

@@ -3,7 +3,7 @@ import { decodeLogsRequest } from '../otlp/logs-proto';
 import { scanLogsRequest } from '../otlp/logs-scan';
 import { decodeLogsRequestJson } from '../otlp/logs-json';
 import type { ExportResponse } from '../otlp/service';
-import type { Pipeline, Received } from '../pipeline';
+import type { Pipeline, Received } from '../chain/pipeline';
 import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
 import type { Admission } from './admission';

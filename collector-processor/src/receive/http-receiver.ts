@@ -4,7 +4,7 @@ import { DecodeError } from '../otlp/errors';
 import { encodeExportResponse, encodeStatus, exportResponseJson } from '../otlp/service';
 import { grpcCodeFor, httpStatusFor } from './answers';
 import type { Encoding, ExportHandler } from './handler';
-import { listenHttp } from './listen';
+import { listenHttp } from '../net/listen';
 import { oversize } from './limits';
 
 export interface HttpReceiver {

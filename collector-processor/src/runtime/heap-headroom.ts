@@ -2,12 +2,11 @@
  * Keeps V8's old-generation limit at least `headroomMb` above the live heap.
  *
  * V8 sets the next full-GC limit at the live size times a growing factor that shrinks with the heap
- * cap: under `npm start`'s 384 MB cap it is about 1.4, so a service with 55 MB live got a limit only
- * ~23 MB above it, less than its young generation promotes between full GCs. V8 then kept starting
- * incremental marking (every ~200 ms under 35,000 records/s of mining + Isolation Forest): 55-60 % of
- * a core at that rate, 37-42 % with the limit 40+ MB above the live heap (bench/throughput, fixed rate).
- * A fixed larger factor does the same for small heaps but lets a large one (100,000 sessions, 200 MB
- * live) grow toward the cap, which raised bench:memory's peak RSS; so the factor follows the live size:
+ * cap: under `npm start`'s cap a service with a small live heap got a limit only a little above it,
+ * less than its young generation promotes between full GCs, and V8 then kept starting incremental
+ * marking, which cost a large share of a core under steady traffic (bench:throughput measures it).
+ * A fixed larger factor does the same for small heaps but lets a large one (many open sessions) grow
+ * toward the cap, which raises peak RSS (bench:memory); so the factor follows the live size:
  * headroom / live while that is above V8's own factor, V8's own (flag 0) once the heap is large.
  *
  * `--heap-growing-percent` is read each time V8 recomputes its limits, so setting it after a full GC

@@ -19,8 +19,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { METRIC } from '@anomalog/shared';
 import type { MetricObjectWithValues, MetricValue, MetricValueWithName, Registry } from 'prom-client';
-import { grpcAddress, grpcCredentials, grpcMetadata } from '../export/grpc-exporter';
-import type { ExporterSettings } from '../export/target';
+import { grpcAddress, grpcCredentials, grpcMetadata } from '../net/grpc-client';
+import type { ExporterSettings } from '../net/target';
 import type { Logger } from './logger';
 
 const EXPORTED = new Set<string>(Object.values(METRIC));

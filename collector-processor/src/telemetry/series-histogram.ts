@@ -53,8 +53,8 @@ interface HistogramInternals {
 /**
  * A prom-client Histogram whose label sets live in HistogramSeries. prom-client's observe() checks
  * and hashes the label set, allocates, and turns the bucket bound into a property name on every
- * call: for the anomaly score histogram, one observation per scored record, that cost the mining+if
- * path 8-11 % of its CPU per record (in-process A/B). Here a caller takes a label set's series once (`series()`, e.g. per
+ * call: for the anomaly score histogram, one observation per scored record, that is a measurable
+ * share of the scoring path's CPU. Here a caller takes a label set's series once (`series()`, e.g. per
  * batch) and observes on it; observe(labels, v) and labels(...).observe(v) go to the same series.
  * A scrape gives exactly what prom-client's Histogram gives for the same observations (/metrics
  * text, getMetricsAsJSON and so the OTLP push; test/telemetry/series-histogram.test.ts compares

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { listenHttp } from '../receive/listen';
+import { listenHttp } from '../net/listen';
 
 export interface TelemetryServer {
   address: string;

@@ -6,7 +6,8 @@ import { decodeLogsRequest } from '../../src/otlp/logs-proto';
 import { LOGS_EXPORT_PATH, encodeExportResponse, encodeStatus } from '../../src/otlp/service';
 import type { InstrumentationScope, LogRecord, LogsData, Resource } from '../../src/otlp/types';
 import { startProcessor, type RunningProcessor } from '../../src/processor';
-import type { AnnotationStage } from '../../src/annotate/stage';
+import { createAttributesStage } from '../../src/chain/attributes-stage';
+import type { AnnotationStage } from '../../src/chain/stage';
 import { normalise } from './fixtures';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -40,7 +41,9 @@ export function start(
   overrides: DeepPartial<AnomalogConfig> = {},
   stages?: AnnotationStage[],
 ): Promise<RunningProcessor> {
-  return startProcessor(testConfig(overrides), { logger: silentLogger, stages });
+  // a chain of these stages ends with the attributes stage, as createAnnotationChain's does
+  const chain = stages?.length ? [...stages, createAttributesStage()] : stages;
+  return startProcessor(testConfig(overrides), { logger: silentLogger, stages: chain });
 }
 
 export type DownstreamBehaviour = 'ok' | 'unavailable' | 'invalid' | 'partial' | { delayMs: number };

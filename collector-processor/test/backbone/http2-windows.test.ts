@@ -1,5 +1,5 @@
 import http2 from 'node:http2';
-import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from '../../src/receive/http2-windows';
+import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from '../../src/net/http2-windows';
 import type { RunningProcessor } from '../../src/processor';
 import { start } from './helpers';
 

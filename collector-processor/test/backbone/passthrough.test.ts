@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { ATTR } from '@anomalog/shared';
 import { encodeLogsRequest } from '../../src/otlp/logs-proto';
 import { encodeLogsJson } from '../../src/otlp/logs-json';
-import { forEachRecord, type AnnotationStage } from '../../src/annotate/stage';
+import { forEachRecord, type AnnotationStage } from '../../src/chain/stage';
 import type { RunningProcessor } from '../../src/processor';
 import { Downstream, grpcExport, httpGet, httpPost, normaliseData, start } from './helpers';
 import { normalise, sampleLogsData } from './fixtures';

@@ -49,5 +49,5 @@ describe('demo run over real OTLP', () => {
     expect(text).toContain(`sent ${summary.sent} records`);
     // Says honestly whether detection ran.
     expect(text).toContain(summary.detectionActive ? 'injected anomalies' : 'detection is not active');
-  }, 45_000); // closing waits for the services' trainings (LSTM epochs) to finish
+  }, 120_000); // closing waits for the services' trainings (LSTM epochs) to finish
 });

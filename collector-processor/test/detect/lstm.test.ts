@@ -1,7 +1,7 @@
 import { initTf, tf, useBackend } from '../../src/detect/tf-backend';
 import { LstmDetector } from '../../src/detect/lstm';
 import { LstmKernel } from '../../src/detect/lstm-kernel';
-import { SequenceModel } from '../../src/lifecycle/sequence-model';
+import { SequenceModel } from '../../src/model/sequence-model';
 
 /** Tiny generated workflow: a loop then an end over 6 template ids (4 and 5 never normal). */
 function normalSessions(n: number, seed: number): Int32Array[] {

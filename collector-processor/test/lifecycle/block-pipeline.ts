@@ -1,6 +1,6 @@
 /**
  * A small live pipeline for the sequence tests: block sessions of five steps (one right next
- * template at each step, so top-1 is exact), the parse and detect stages over a SQLite store in a
+ * template at each step, so top-1 is exact), the annotation chain (createAnnotationChain) over a SQLite store in a
  * temporary directory, and a LifecycleManager whose default model runs the LSTM (and Isolation
  * Forest) only.
  */
@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import type { RecordFacts } from '../../src/annotate/stage';
-import { createDetectStage } from '../../src/lifecycle/detect-stage';
-import { LifecycleManager } from '../../src/lifecycle/manager';
-import { createTemplateStage } from '../../src/parse/stage';
+import type { RecordFacts } from '../../src/chain/stage';
+import { createAnnotationChain } from '../../src/chain/create';
+import type { TemplateStage } from '../../src/chain/parse-stage';
 import { SqliteStore } from '../../src/store/sqlite';
 import { batchOf, logRecord } from './records';
 
@@ -52,32 +51,31 @@ export async function openBlockPipeline(opts: BlockPipelineOptions) {
   if (!sc.ok || !mc.ok) throw new Error('config');
   const store = new SqliteStore(sc.value, logger);
   await store.open();
-  const parse = createTemplateStage();
-  /** A manager and detect stage over the same store (a second one stands for a restart). */
-  const start = () => {
-    const manager = new LifecycleManager({ store, defaults: mc.value, logger, maxServices: 5, templatesOf: () => [] });
-    const detect = createDetectStage({
-      manager,
-      store,
-      logger,
-      contextLines: 5,
-      templateText: (id) => parse.miner.templateText(id),
-    });
-    /** Lines of service 'storage' through parse and detect; the facts they got. */
+  /** A chain over the store; `parse` given: its detect side restarted over the same miner. */
+  const open = async (parse?: TemplateStage) => {
+    const chain = await createAnnotationChain(
+      { detection: { defaultModel: mc.value, maxServices: 5, contextLines: 5 } },
+      { logger, store, parse },
+    );
+    const { manager, detect } = chain;
+    if (!manager || !detect) throw new Error('the chain was built without its detect stage');
+    /** Lines of service 'storage' through the chain; the facts they got. */
     const send = async (lines: string[]): Promise<RecordFacts[]> => {
       const b = batchOf(
         'storage',
         lines.map((l) => logRecord(l)),
       );
-      parse.process(b);
-      await detect.process(b);
+      await chain.process(b);
       return b.facts;
     };
-    return { manager, detect, send };
+    return { parse: chain.parse, manager, detect, send };
   };
+  const first = await open();
+  /** A manager and detect stage over the same store and miner (stands for a restart). */
+  const start = () => open(first.parse);
   const close = async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { store, parse, start, close, ...start() };
+  return { store, start, close, ...first };
 }

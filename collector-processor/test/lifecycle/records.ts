@@ -1,4 +1,4 @@
-import type { LogBatch } from '../../src/annotate/stage';
+import type { LogBatch } from '../../src/chain/stage';
 import type { KeyValue, LogRecord, LogsData } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 

@@ -60,7 +60,7 @@ test('the live LSTM learns session order and flags a record out of order, with t
     // Restart: the stored model brings its LSTM back.
     await store.close();
     await store.open();
-    const { detect: detect2 } = start();
+    const { detect: detect2 } = await start();
     const b = batchOf('storage', [logRecord('blk_3000 allocate block')]);
     parse.process(b);
     await detect2.process(b);

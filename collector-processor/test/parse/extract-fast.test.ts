@@ -1,6 +1,6 @@
 import { messageOf } from '../../src/parse/extract';
-import { createTemplateStage } from '../../src/parse/stage';
-import type { LogBatch } from '../../src/annotate/stage';
+import { createTemplateStage } from '../../src/chain/parse-stage';
+import type { LogBatch } from '../../src/chain/stage';
 import type { LogRecord, ResourceLogs } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 

@@ -1,8 +1,8 @@
-import { createPipeline } from '../../src/pipeline';
+import { createPipeline } from '../../src/chain/pipeline';
 import { createNullExporter } from '../../src/export/exporter';
-import type { AnnotationStage } from '../../src/annotate/stage';
+import type { AnnotationStage } from '../../src/chain/stage';
 import type { LogsData } from '../../src/otlp/types';
-import { createTurns } from '../../src/runtime/turns';
+import { createTurns } from '../../src/chain/turns';
 import { silentLogger } from '../backbone/helpers';
 
 const data: LogsData = { resourceLogs: [] };

@@ -15,7 +15,7 @@ import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { CountVectorizer, type CountOptions } from '../features/counts';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
-import type { ModelMember } from './service-model';
+import type { ModelMember } from './member';
 
 export type GroupKind = 'session' | 'window';
 

@@ -10,9 +10,9 @@ import '../../src/detect/detectors';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/evaluate/features';
 import { dampRepeats } from '../../src/features/repeats';
 import { fitRecordScaler, fitRows, TABULAR_DEFAULTS } from '../../src/features/tabular';
-import { RecordBuffer } from '../../src/lifecycle/record-buffer';
-import { ServiceModel } from '../../src/lifecycle/service-model';
-import { recordMatrix, subsample, MAX_FIT_ROWS, trainServiceModel } from '../../src/lifecycle/train';
+import { RecordBuffer } from '../../src/training/record-buffer';
+import { ServiceModel } from '../../src/model/service-model';
+import { recordMatrix, subsample, MAX_FIT_ROWS, trainServiceModel } from '../../src/training/train';
 
 /** A window with heavy repeats (a few templates, fixed sizes) and one rare ERROR template. */
 function buffer(records: number): RecordBuffer {

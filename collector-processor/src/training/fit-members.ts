@@ -12,7 +12,7 @@ import '../detect/detectors';
 import { initTf } from '../detect/tf-backend';
 import { fitRows } from '../features/tabular';
 import { lcg } from '../util/random';
-import type { ModelMember } from './service-model';
+import type { ModelMember } from '../model/service-model';
 
 /** Sessions a service needs in its window before an LSTM is worth training on them. */
 export const MIN_SESSIONS = 20;

@@ -13,8 +13,8 @@
  * flagged, its weight doubles and another round runs (at most `rounds`).
  */
 import type { LstmDetector } from '../detect/lstm';
-import type { ServiceModel } from './service-model';
-import { SequenceModel } from './sequence-model';
+import type { ServiceModel } from '../model/service-model';
+import { SequenceModel } from '../model/sequence-model';
 
 export interface FineTuneOptions {
   /** Epochs per round (the update raises them to its minimum of optimiser steps). */

@@ -15,11 +15,9 @@ import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../features/scale';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
-export interface ModelMember {
-  readonly name: DetectorName;
-  readonly detector: Detector<Matrix>;
-  readonly calibration: Calibration;
-}
+import type { ModelMember } from './member';
+
+export type { ModelMember };
 
 /** The verdict on one record; reused per record by the caller (no allocation per record). */
 export interface Verdict {

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { METRIC, ModelConfig, StoreConfig, validateWithDefaults, type AnomalyDetail } from '@anomalog/shared';
-import { anomalyBytes, anomalyQueue } from '../../src/lifecycle/anomaly-queue';
-import { createDetectStage } from '../../src/lifecycle/detect-stage';
+import { anomalyBytes, anomalyQueue } from '../../src/chain/anomaly-queue';
+import { createDetectStage } from '../../src/chain/detect-stage';
 import { LifecycleManager } from '../../src/lifecycle/manager';
-import { createTemplateStage } from '../../src/parse/stage';
+import { createTemplateStage } from '../../src/chain/parse-stage';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { createDetectionMetrics } from '../../src/telemetry/detection-metrics';
-import { batchOf, logRecord, normalLines } from './records';
+import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 
 const logger = pino({ level: 'silent' });
 

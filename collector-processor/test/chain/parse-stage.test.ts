@@ -1,8 +1,8 @@
 import { ATTR, UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createTemplateStage } from '../../src/parse/stage';
+import { createTemplateStage } from '../../src/chain/parse-stage';
 import { MemoryMinerStateStore } from '../../src/parse/persistence';
-import { createAttributesStage } from '../../src/annotate/attributes-stage';
-import type { LogBatch } from '../../src/annotate/stage';
+import { createAttributesStage } from '../../src/chain/attributes-stage';
+import type { LogBatch } from '../../src/chain/stage';
 import type { AnyValue, LogRecord, LogsData } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 

@@ -1,5 +1,5 @@
 import type { Matrix } from '../../src/detect/detector';
-import { RowScoreCache } from '../../src/lifecycle/row-score-cache';
+import { RowScoreCache } from '../../src/model/row-score-cache';
 
 /** Two "members": a weighted sum and a product of the row's values; counts the rows it scores. */
 function scorer() {

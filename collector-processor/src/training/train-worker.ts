@@ -7,7 +7,7 @@ import { RecordBuffer } from './record-buffer';
 import { trainServiceModel } from './train';
 import type { FineTuneRequest, TrainRequest, TrainMessage } from './train-thread';
 import { fineTuneSequences } from './finetune';
-import { ServiceModel } from './service-model';
+import { ServiceModel } from '../model/service-model';
 import { initTf } from '../detect/tf-backend';
 
 const input = workerData as TrainRequest | FineTuneRequest;

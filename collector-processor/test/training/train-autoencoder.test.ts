@@ -1,7 +1,7 @@
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
-import { RecordBuffer } from '../../src/lifecycle/record-buffer';
-import { MAX_FIT_ROWS, recordMatrix, trainServiceModel } from '../../src/lifecycle/train';
-import { ServiceModel } from '../../src/lifecycle/service-model';
+import { RecordBuffer } from '../../src/training/record-buffer';
+import { MAX_FIT_ROWS, recordMatrix, trainServiceModel } from '../../src/training/train';
+import { ServiceModel } from '../../src/model/service-model';
 
 /** A service's window: a few templates with their usual sizes, all INFO. */
 function buffer(records: number): RecordBuffer {

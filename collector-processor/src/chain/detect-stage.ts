@@ -6,27 +6,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnomalyDetail } from '@anomalog/shared';
-import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from '../annotate/stage';
+import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue } from './anomaly-queue';
-import { ContextRing } from './context-ring';
+import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
-import type { LifecycleManager } from './manager';
-import * as recordVector from './record-vector';
-import { groupAnomalyDetail } from './group-anomaly';
-import type { GroupAnomaly } from './group-model';
-import type { Verdict } from './service-model';
-import type { ServiceState } from './service-state';
+import type { ScoringLifecycle } from '../lifecycle/scoring';
+import * as recordVector from '../model/record-vector';
+import { groupAnomalyDetail } from '../model/group-anomaly';
+import type { GroupAnomaly } from '../model/group-model';
+import type { ServiceModel, Verdict } from '../model/service-model';
+import type { ServiceState } from '../lifecycle/service-state';
 
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { recordTimeMs } = recordTime;
 const { RECORD_DIMS, writeRecordVector } = recordVector;
 
 export interface DetectStageOptions {
-  manager: LifecycleManager;
+  manager: ScoringLifecycle;
   store: Store;
   logger: Logger;
   metrics?: DetectionMetrics;
@@ -46,11 +46,16 @@ export interface DetectStage extends AnnotationStage {
 
 /**
  * The records of one service in a batch, scored together: positions in the batch (the index of
- * their facts) and the records themselves, as two flat arrays rather than an object per record.
+ * their facts), the records, and what scoring reads of each (template id, time, tokens), as flat
+ * arrays rather than an object per record.
  */
 interface Group {
+  model: ServiceModel;
   index: number[];
   records: LogRecord[];
+  templateIds: string[];
+  timesMs: number[];
+  tokens: number[];
 }
 
 export function createDetectStage(o: DetectStageOptions): DetectStage {
@@ -67,32 +72,31 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     return c;
   };
 
-  /**
-   * One service's records of a batch. Only process() below calls it, after it has set each grouped
-   * record's templateId, timeMs and tokens (hence the non-null reads: grouping requires them).
-   */
+  /** One service's records of a batch, as process() below grouped them. */
   const scoreGroup = (s: ServiceState, group: Group, facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
-    const model = s.model!;
+    const model = group.model;
     const rows = group.index.length;
     if (scratch.length < rows * RECORD_DIMS) scratch = new Float64Array(rows * RECORD_DIMS * 2);
     const m = { data: scratch.subarray(0, rows * RECORD_DIMS), rows, cols: RECORD_DIMS };
     for (let r = 0; r < rows; r++) {
       const f = facts[group.index[r]];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, f.templateId!, f.severityNumber, f.tokens!);
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, group.templateIds[r], f.severityNumber, group.tokens[r]);
     }
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
     // The service's series once per group: per record only a bucket search and a few additions.
     const scoreHistogram = o.metrics?.score.series({ service: s.name });
+    let found = 0;
     for (let r = 0; r < rows; r++) {
       const f = facts[group.index[r]];
-      const timeMs = f.timeMs!;
-      model.decide(scores, rows, r, f.templateId!, verdict);
+      const templateId = group.templateIds[r];
+      const timeMs = group.timesMs[r];
+      model.decide(scores, rows, r, templateId, verdict);
       const sequenceReason =
         f.sessionId !== undefined
           ? model.decideSequence(
               f.sessionId,
-              f.templateId!,
+              templateId,
               verdict,
               o.templateText,
               timeMs,
@@ -104,22 +108,24 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       f.detector = verdict.detector;
       scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
-        f.reason = sequenceReason ?? model.reason(m, r, f.templateId!, verdict);
-        s.anomalies++;
-        o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: f.templateId! });
-        anomalies.push(anomalyOf(group.records[r], f, ctx));
+        const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
+        f.reason = reason;
+        found++;
+        o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
+        anomalies.push(anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx));
       }
-      ctx.push(timeMs, f.templateId!, f.message, verdict.isAnomaly, f.sessionId);
-      o.manager.observe(s, f, timeMs, f.tokens!, verdict.isAnomaly);
-      model.groups?.observe(s.name, f.sessionId, f.templateId!, timeMs, closedGroups);
+      ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
+      o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
+      model.groups?.observe(s.name, f.sessionId, templateId, timeMs, closedGroups);
     }
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
-      s.anomalies++;
+      found++;
       o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
       anomalies.push(a);
     }
+    if (found > 0) o.manager.anomaliesFound(s, found);
   };
 
   /**
@@ -132,8 +138,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     for (const f of facts) {
       if (!f || f.service === last) continue;
       last = f.service;
-      const ready = o.manager.state(f.service)?.ready;
-      if (ready) (pending ??= []).push(ready);
+      const restoring = o.manager.state(f.service)?.restoring;
+      if (restoring) (pending ??= []).push(restoring);
     }
     if (pending) await Promise.all(pending);
   };
@@ -153,21 +159,25 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
         const timeMs = (f.timeMs ??= recordTimeMs(record, batch.receivedAtMs));
-        f.tokens ??= tokenCount(f.message);
-        if (!s || !s.model || s.ready) {
+        const tokens = (f.tokens ??= tokenCount(f.message));
+        if (!s || !s.model || s.restoring) {
           f.unscored = true;
           o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, f, timeMs, f.tokens, false);
+            o.manager.observe(s, f.templateId, f, timeMs, tokens, false);
             (learning ??= new Set()).add(s);
           }
           return;
         }
         let group = groups.get(s);
-        if (!group) groups.set(s, (group = { index: [], records: [] }));
+        if (!group)
+          groups.set(s, (group = { model: s.model, index: [], records: [], templateIds: [], timesMs: [], tokens: [] }));
         group.index.push(index);
         group.records.push(record);
+        group.templateIds.push(f.templateId);
+        group.timesMs.push(timeMs);
+        group.tokens.push(tokens);
       });
       const anomalies: AnomalyDetail[] = [];
       for (const [s, group] of groups) scoreGroup(s, group, facts, anomalies);
@@ -183,23 +193,30 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   };
 }
 
-function anomalyOf(record: LogRecord, f: RecordFacts, ctx: ContextRing): AnomalyDetail {
+/** What scoring knew of an anomalous record beside its facts. */
+interface Flagged {
+  templateId: string;
+  timeMs: number;
+  reason: string;
+}
+
+function anomalyOf(record: LogRecord, f: RecordFacts, at: Flagged, v: Verdict, ctx: ContextRing): AnomalyDetail {
   return {
     id: randomUUID(),
-    time: new Date(f.timeMs!).toISOString(),
+    time: new Date(at.timeMs).toISOString(),
     service: f.service,
-    templateId: f.templateId!,
+    templateId: at.templateId,
     template: f.template ?? '',
     message: f.message,
-    score: f.score!,
-    detector: f.detector!,
-    reason: f.reason!,
+    score: v.score,
+    detector: v.detector,
+    reason: at.reason,
     sessionId: f.sessionId,
     severityText: record.severityText || undefined,
     suppressed: false,
     attributes: attributesOf(record.attributes),
     context: ctx.lines(f.sessionId),
-    explanation: { reason: f.reason! },
+    explanation: { reason: at.reason },
   };
 }
 

@@ -14,9 +14,9 @@ import { fitRecordScaler } from '../features/tabular';
 import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
 import { groupsSkipped, trainGroupModel } from './group-train';
 import type { RecordBuffer } from './record-buffer';
-import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from './record-vector';
-import { SequenceModel } from './sequence-model';
-import { ServiceModel } from './service-model';
+import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from '../model/record-vector';
+import { SequenceModel } from '../model/sequence-model';
+import { ServiceModel } from '../model/service-model';
 
 export { MAX_FIT_ROWS, MIN_SESSIONS, subsample } from './fit-members';
 

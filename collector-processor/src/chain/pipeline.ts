@@ -1,10 +1,10 @@
-import type { AnnotationStage, LogBatch } from './annotate/stage';
-import type { LogsExporter } from './export/exporter';
-import type { LogsData } from './otlp/types';
-import { encodeLogsRequest } from './otlp/logs-proto';
-import type { ExportResponse } from './otlp/service';
-import type { Logger } from './telemetry/logger';
-import { createTurns } from './runtime/turns';
+import type { AnnotationStage, LogBatch } from './stage';
+import type { LogsExporter } from '../export/exporter';
+import type { LogsData } from '../otlp/types';
+import { encodeLogsRequest } from '../otlp/logs-proto';
+import type { ExportResponse } from '../otlp/service';
+import type { Logger } from '../telemetry/logger';
+import { createTurns } from './turns';
 
 /** A request after validation: the model only when the chain needs it. */
 export interface Received {
@@ -42,7 +42,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       if (stages.length === 0 && raw) return exporter.export(raw);
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
       const batch: LogBatch = { data: received.data, recordCount: received.recordCount, receivedAtMs, facts: [] };
-      // chains start in arrival order, one per turn of the event loop (runtime/turns.ts)
+      // chains start in arrival order, one per turn of the event loop (turns.ts)
       await turn();
       for (const stage of stages) {
         try {

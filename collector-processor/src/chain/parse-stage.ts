@@ -1,9 +1,9 @@
-import type { AnnotationStage, LogBatch, RecordFacts } from '../annotate/stage';
-import { forEachRecord } from '../annotate/stage';
-import { TemplateMiner } from './miner';
-import * as extract from './extract';
-import { defaultMinerConfig, type MinerConfig } from './config';
-import type { ServiceMinerStateStore } from './persistence';
+import type { AnnotationStage, LogBatch, RecordFacts } from './stage';
+import { forEachRecord } from './stage';
+import { TemplateMiner } from '../parse/miner';
+import * as extract from '../parse/extract';
+import { defaultMinerConfig, type MinerConfig } from '../parse/config';
+import type { ServiceMinerStateStore } from '../parse/persistence';
 import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';

@@ -9,7 +9,7 @@ import { CountVectorizer } from '../features/counts';
 import { COUNT_DEFAULTS } from '../features/tabular';
 import { Vocabulary } from '../features/vocabulary';
 import type { RecordBuffer } from './record-buffer';
-import { GroupModel, windowStartMs, type GroupKind } from './group-model';
+import { GroupModel, windowStartMs, type GroupKind } from '../model/group-model';
 import { fitMembers, MIN_SESSIONS } from './fit-members';
 
 /**

@@ -1,9 +1,9 @@
 import { ATTR } from '@anomalog/shared';
-import { createAttributesStage, SharedAttributes, writeFacts } from '../../src/annotate/attributes-stage';
-import type { LogBatch, RecordFacts } from '../../src/annotate/stage';
+import { createAttributesStage, SharedAttributes, writeFacts } from '../../src/chain/attributes-stage';
+import type { LogBatch, RecordFacts } from '../../src/chain/stage';
 import { decodeLogsRequest, encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-proto';
 import type { KeyValue, LogsData } from '../../src/otlp/types';
-import { sampleLogsData } from './fixtures';
+import { sampleLogsData } from '../backbone/fixtures';
 
 /** Values of every kind, including multi-byte text and a nested kvlist. */
 const KVS = (): KeyValue[] => [

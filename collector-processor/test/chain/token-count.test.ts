@@ -1,6 +1,6 @@
 import { TemplateMiner } from '../../src/parse/miner';
-import { createTemplateStage } from '../../src/parse/stage';
-import { tokenCount } from '../../src/lifecycle/detect-stage';
+import { createTemplateStage } from '../../src/chain/parse-stage';
+import { tokenCount } from '../../src/chain/detect-stage';
 import { logCorpus } from '../fixtures/log-corpus';
 import { logRecordOf } from '../../src/otlp/log-record';
 

@@ -1,0 +1,140 @@
+/**
+ * The one composition of the annotation chain: parse → detect → attributes over a store. The service
+ * (anomalog.ts), the `score` CLI, the benchmarks and the tests all build their chain here, so what
+ * they measure and test is the chain `npm start` runs.
+ */
+import type { AnomalogConfig, ModelConfig, TemplateInfo } from '@anomalog/shared';
+import type { Registry } from 'prom-client';
+import { LifecycleManager } from '../lifecycle/manager';
+import type { MinerConfig } from '../parse/config';
+import type { TemplateMiner } from '../parse/miner';
+import type { ServiceMinerStateStore } from '../parse/persistence';
+import type { Store } from '../store/store';
+import { createDetectionMetrics, type DetectionMetrics } from '../telemetry/detection-metrics';
+import type { Logger } from '../telemetry/logger';
+import { createAttributesStage } from './attributes-stage';
+import { createDetectStage, type DetectStage } from './detect-stage';
+import { createTemplateStage, type TemplateStage } from './parse-stage';
+import type { AnnotationStage, LogBatch } from './stage';
+
+export interface ChainConfig {
+  /** Template mining; defaults where unset. */
+  parser?: Partial<MinerConfig>;
+  /** Scoring; absent: records get templates only. */
+  detection?: {
+    defaultModel: ModelConfig;
+    maxServices: number;
+    /** Open sessions a service's live LSTM keeps at most (the manager's default when unset). */
+    maxOpenSessions?: number;
+    /** Lines kept before an anomaly as its context. */
+    contextLines: number;
+  };
+}
+
+export interface ChainDeps {
+  logger: Logger;
+  /** Anomalies and model versions; required with detection. */
+  store?: Store;
+  /** Per-service template snapshots; absent: templates live in memory only. */
+  minerState?: ServiceMinerStateStore;
+  /** Where the detection metrics register; absent: no metrics. */
+  registry?: Registry;
+  /** A parse stage to share instead of a new one (the detect side restarted over the same miner). */
+  parse?: TemplateStage;
+}
+
+export interface AnnotationChain {
+  /** In order: parse, detect (with detection), attributes. */
+  readonly stages: readonly AnnotationStage[];
+  readonly parse: TemplateStage;
+  readonly miner: TemplateMiner;
+  readonly manager: LifecycleManager | undefined;
+  readonly detect: DetectStage | undefined;
+  readonly metrics: DetectionMetrics | undefined;
+  /** One batch through every stage, outside the processor (CLI, benchmarks, tests): a stage's error throws. */
+  process(batch: LogBatch): Promise<void>;
+}
+
+/** The chain's part of the service configuration. */
+export function chainConfigOf(config: AnomalogConfig): ChainConfig {
+  const d = config.detection;
+  return {
+    parser: config.parser,
+    detection: d.enabled
+      ? {
+          defaultModel: d.defaultModel,
+          maxServices: d.maxServices,
+          maxOpenSessions: d.maxOpenSessions,
+          contextLines: config.store.retention.contextLines,
+        }
+      : undefined,
+  };
+}
+
+export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps): Promise<AnnotationChain> {
+  const { logger, store } = deps;
+  let parse = deps.parse;
+  if (!parse) {
+    parse = createTemplateStage(config.parser, deps.minerState, (message) => logger.error(message));
+    await parse.open();
+  }
+  const miner = parse.miner;
+  let manager: LifecycleManager | undefined;
+  const metrics = deps.registry
+    ? createDetectionMetrics(
+        deps.registry,
+        () => miner.size,
+        () => manager?.openSessions() ?? 0,
+      )
+    : undefined;
+  let detect: DetectStage | undefined;
+  const d = config.detection;
+  if (d) {
+    if (!store) throw new Error('createAnnotationChain: detection needs a store');
+    manager = new LifecycleManager({
+      store,
+      defaults: d.defaultModel,
+      logger,
+      metrics,
+      maxServices: d.maxServices,
+      maxOpenSessions: d.maxOpenSessions,
+      templatesOf: (service) => templatesOf(miner, service),
+    });
+    detect = createDetectStage({
+      manager,
+      store,
+      logger,
+      metrics,
+      contextLines: d.contextLines,
+      templateText: (id) => miner.templateText(id),
+    });
+  }
+  const stages: AnnotationStage[] = detect
+    ? [parse, detect, createAttributesStage()]
+    : [parse, createAttributesStage()];
+  return {
+    stages,
+    parse,
+    miner,
+    manager,
+    detect,
+    metrics,
+    async process(batch) {
+      for (const stage of stages) await stage.process(batch);
+    },
+  };
+}
+
+function templatesOf(miner: TemplateMiner, service: string): Omit<TemplateInfo, 'suppressed'>[] {
+  return miner
+    .clusters()
+    .filter((c) => c.service === service)
+    .map((c) => ({
+      service,
+      templateId: c.id,
+      template: c.tokens.join(' '),
+      count: c.count,
+      firstSeen: new Date(c.firstSeenMs).toISOString(),
+      lastSeen: new Date(c.lastSeenMs).toISOString(),
+    }));
+}

@@ -1,0 +1,11 @@
+/** One template: its tokens (`<*>` for variables), stable id and how often / when it was seen. */
+export interface Cluster {
+  id: string;
+  service: string;
+  tokens: string[];
+  count: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** Miner-wide use counter at the last match: orders clusters for least-recently-seen eviction. */
+  lastUse: number;
+}
