@@ -97,7 +97,8 @@ export function valuesSchema(): Json {
       limits: Type.Optional(Type.Record(Type.String(), Quantity)),
     }),
     heap: Obj({
-      maxOldSpaceMiB: Type.Union([Type.Null(), Type.Integer({ minimum: 128 })]),
+      // Left out: the memory limit less nativeHeadroomMiB (Helm drops null values, so no null here).
+      maxOldSpaceMiB: Type.Optional(Type.Integer({ minimum: 128 })),
       nativeHeadroomMiB: Type.Integer({ minimum: 64 }),
     }),
     persistence: Obj({

@@ -115,7 +115,7 @@ spec:
           mountPath: /tmp
         {{- if eq (include "anomalog.storeKind" .) "sqlite" }}
         - name: data
-          mountPath: {{ .Values.config.store.dataDir }}
+          mountPath: {{ dig "store" "dataDir" "" .Values.config }}
         {{- end }}
         {{- with .Values.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
