@@ -20,7 +20,9 @@ export const CONFIGMAPS: Record<string, string> = {
 export function provisioningConfigMaps(): Record<string, unknown>[] {
   return Object.entries(CONFIGMAPS).map(([name, dir]) => {
     const folder = join(PROVISIONING, dir);
-    const files = readdirSync(folder).filter((f) => /\.(json|ya?ml)$/.test(f)).sort();
+    const files = readdirSync(folder)
+      .filter((f) => /\.(json|ya?ml)$/.test(f))
+      .sort();
     return {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -31,5 +33,9 @@ export function provisioningConfigMaps(): Record<string, unknown>[] {
 }
 
 if (require.main === module) {
-  process.stdout.write(provisioningConfigMaps().map((cm) => `---\n${stringify(cm)}`).join(''));
+  process.stdout.write(
+    provisioningConfigMaps()
+      .map((cm) => `---\n${stringify(cm)}`)
+      .join(''),
+  );
 }

@@ -61,7 +61,12 @@ describe.each([['default values', []] as [string, string[]], ...EXAMPLES.map((f)
         metrics: portOf(c.telemetry.endpoint),
       });
       for (const svc of byKind(docs, 'Service')) {
-        for (const p of svc.spec.ports) expect([svc.metadata.name, p.name, p.port]).toEqual([svc.metadata.name, p.name, ports[p.targetPort ?? p.name]]);
+        for (const p of svc.spec.ports)
+          expect([svc.metadata.name, p.name, p.port]).toEqual([
+            svc.metadata.name,
+            p.name,
+            ports[p.targetPort ?? p.name],
+          ]);
       }
       const annotations = workload(docs).spec.template.metadata.annotations;
       expect(annotations['prometheus.io/port']).toBe(String(portOf(c.telemetry.endpoint)));
@@ -111,7 +116,14 @@ function workload(docs: any[]): any {
 }
 function mebibytes(q: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(q)!;
-  const f: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, k: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 };
+  const f: Record<string, number> = {
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    k: 1e3 / 2 ** 20,
+    M: 1e6 / 2 ** 20,
+    G: 1e9 / 2 ** 20,
+  };
   return Math.floor(Number(m[1]) * (m[2] ? f[m[2]] : 1 / 2 ** 20));
 }
 
@@ -157,7 +169,9 @@ test("values.schema.json's config holds every key of docs/configuration.md but t
   const documented = [...docs.matchAll(/^\| `([\w.-]+)` \|/gm)].map((m) => m[1]);
   expect(documented.length).toBe(KEYS.length);
   expect(paths.sort()).toEqual(documented.filter((k) => !(k in SECRET_KEYS)).sort());
-  const env = podSpec(render(['deploy/helm/anomalog/ci/postgres-values.yaml'])).containers[0].env.map((e: any) => e.name);
+  const env = podSpec(render(['deploy/helm/anomalog/ci/postgres-values.yaml'])).containers[0].env.map(
+    (e: any) => e.name,
+  );
   for (const key of Object.keys(SECRET_KEYS)) expect(env).toContain(KEYS.find((k) => k.path === key)!.env);
 });
 
@@ -166,7 +180,12 @@ describe('sidecar recipes', () => {
   const operator = readYaml('deploy/recipes/sidecar/operator-collector.yaml');
   const cases: [string, any, any, string[]][] = [
     // The chart's default config already defines the otlp receiver and these processors.
-    ['opentelemetry-collector chart', chartValues.config, chartValues.extraContainers[0], ['otlp', 'filelog', 'memory_limiter', 'batch']],
+    [
+      'opentelemetry-collector chart',
+      chartValues.config,
+      chartValues.extraContainers[0],
+      ['otlp', 'filelog', 'memory_limiter', 'batch'],
+    ],
     ['Operator', operator.spec.config, operator.spec.additionalContainers[0], []],
   ];
 
@@ -267,7 +286,10 @@ describe('Grafana chart values', () => {
 
   test('data sources carry the uids and types the dashboard and alert rules use', () => {
     const own = values.datasources['datasources.yaml'].datasources.map((d: any) => [d.uid, d.type]);
-    const provisioned = readYaml('provisioning/datasources/datasources.yaml').datasources.map((d: any) => [d.uid, d.type]);
+    const provisioned = readYaml('provisioning/datasources/datasources.yaml').datasources.map((d: any) => [
+      d.uid,
+      d.type,
+    ]);
     expect(own).toEqual(provisioned);
   });
 
@@ -301,7 +323,15 @@ describe('Grafana chart values', () => {
 
 test('NOTES.txt tells a Collector the address: the Service for one replica, the headless Service for several', () => {
   const notes = (files: string[]) => {
-    const r = helm(['install', 'anomalog', join(ROOT, 'deploy/helm/anomalog'), '--dry-run=client', '-n', 'observability', ...files.flatMap((f) => ['-f', join(ROOT, f)])]);
+    const r = helm([
+      'install',
+      'anomalog',
+      join(ROOT, 'deploy/helm/anomalog'),
+      '--dry-run=client',
+      '-n',
+      'observability',
+      ...files.flatMap((f) => ['-f', join(ROOT, f)]),
+    ]);
     expect([r.status, r.out]).toEqual([0, expect.any(String)]);
     return r.out.slice(r.out.indexOf('NOTES:'));
   };
