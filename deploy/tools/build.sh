@@ -10,6 +10,10 @@ cd "$(dirname "$0")"
 # The Kubernetes release the rendered manifests are validated against (docs/kubernetes.md).
 KUBERNETES_VERSION="$(cat kubernetes-version)"
 
+# One build at a time: jest runs the chart's test files in parallel workers, each making sure of the tools.
+exec 9>.build.lock
+flock 9
+
 stamp() { cat go.mod go.sum kubernetes-version k8s-schemas.ts build.sh | sha256sum | cut -d' ' -f1; }
 want="$(stamp)"
 if [ -f .bin/stamp ] && [ "$(cat .bin/stamp)" = "$want" ] && [ -x .bin/helm ] && [ -x .bin/kubeconform ] &&
