@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests and values are walked structurally. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { Registry } from 'prom-client';
 import { KEYS, loadConfig } from '../../src/config/load';
@@ -282,6 +283,29 @@ describe('Grafana chart values', () => {
   test('install the app at its version from an archive and allow it unsigned', () => {
     expect(values.plugins).toEqual([expect.stringMatching(new RegExp(`^${plugin.id}@${version}@https://.+\\.zip$`))]);
     expect(values.env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(plugin.id);
+  });
+
+  test('package-plugin.sh makes the archive those values name: one top folder, the plugin id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-plugin-'));
+    mkdirSync(join(dir, 'dist'));
+    copyFileSync(join(ROOT, 'grafana-app/src/plugin.json'), join(dir, 'dist/plugin.json'));
+    writeFileSync(join(dir, 'dist/module.js'), '');
+    const made = spawnSync('bash', [join(ROOT, 'deploy/grafana/package-plugin.sh'), join(dir, 'dist'), dir], {
+      encoding: 'utf8',
+    });
+    expect([made.status, made.stderr]).toEqual([0, '']);
+    const archive = made.stdout.trim();
+    expect(values.plugins[0].endsWith(`/${basename(archive)}`)).toBe(true);
+    const list = spawnSync(
+      'python3',
+      ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', archive],
+      { encoding: 'utf8' },
+    );
+    expect(list.stdout.trim().split('\n').sort()).toEqual([
+      `${plugin.id}/`,
+      `${plugin.id}/module.js`,
+      `${plugin.id}/plugin.json`,
+    ]);
   });
 
   test('data sources carry the uids and types the dashboard and alert rules use', () => {
