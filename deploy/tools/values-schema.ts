@@ -122,6 +122,7 @@ export function valuesSchema(): Json {
         labels: StrMap,
       }),
     }),
+    networkPolicy: Obj({ enabled: Type.Boolean(), otlpFrom: List, apiFrom: List, metricsFrom: List }),
     serviceAccount: Obj({ create: Type.Boolean(), name: Str(), annotations: StrMap }),
     podAnnotations: StrMap,
     podLabels: StrMap,

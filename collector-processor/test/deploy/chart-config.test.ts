@@ -69,6 +69,10 @@ describe.each([['default values', []] as [string, string[]], ...EXAMPLES.map((f)
             ports[p.targetPort ?? p.name],
           ]);
       }
+      for (const policy of byKind(docs, 'NetworkPolicy')) {
+        const open = policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+        expect(open.sort()).toEqual(Object.keys(ports).sort());
+      }
       const annotations = workload(docs).spec.template.metadata.annotations;
       expect(annotations['prometheus.io/port']).toBe(String(portOf(c.telemetry.endpoint)));
       expect(annotations['prometheus.io/path']).toBe('/metrics');

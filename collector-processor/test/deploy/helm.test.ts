@@ -68,6 +68,9 @@ test('config.store.kind picks the workload: StatefulSet with a volume claim (sql
   expect(one(pg, 'Deployment').spec.replicas).toBe(2);
   expect(one(pg, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   expect(one(pg, 'ServiceMonitor').spec.endpoints[0].port).toBe('metrics');
+  expect(one(pg, 'NetworkPolicy').spec.ingress[0].from[0].podSelector.matchLabels).toEqual({
+    'app.kubernetes.io/name': 'opentelemetry-collector',
+  });
   const env = podSpec(pg).containers[0].env;
   expect(env.find((e: any) => e.name === 'ANOMALOG_STORE_POSTGRES_URL').valueFrom.secretKeyRef).toEqual({
     name: 'anomalog',

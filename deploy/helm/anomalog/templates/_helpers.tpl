@@ -134,3 +134,16 @@ whose heap may grow to its container's limit is OOM-killed instead of collecting
 {{- $shutdownMs := dig "telemetry" "shutdownTimeoutMs" 10000 .Values.config | int }}
 {{- add (div (add $shutdownMs 999) 1000) (.Values.terminationGraceExtraSeconds | int) }}
 {{- end }}
+
+{{/* One ingress rule of the NetworkPolicy: named ports, from the given peers (none: any source). */}}
+{{- define "anomalog.policyRule" -}}
+- ports:
+    {{- range .ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .from }}
+  from:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
