@@ -81,6 +81,15 @@ describe.each([['default values', []] as [string, string[]], ...EXAMPLES.map((f)
         expect(hostOf(e)).toBe('0.0.0.0');
     });
 
+    test('metrics are scraped, not also pushed to a receiver that may have no metrics pipeline', () => {
+      const c = config(loaded);
+      const scraped = workload(docs).spec.template.metadata.annotations['prometheus.io/scrape'] === 'true';
+      expect([c.telemetry.otlpMetricsIntervalS, scraped || byKind(docs, 'ServiceMonitor').length > 0]).toEqual([
+        0,
+        true,
+      ]);
+    });
+
     test('probes are on the telemetry port, and the API requires the token the Secret holds', () => {
       const c = podSpec(docs).containers[0];
       expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
@@ -214,6 +223,10 @@ describe('sidecar recipes', () => {
       const annotated = Object.values(pipelines).find((p: any) => p.receivers.includes('otlp/annotated')) as any;
       expect(portOf(collector.receivers['otlp/annotated'].protocols.grpc.endpoint)).toBe(portOf(back));
       expect(annotated.exporters).not.toContain('otlp/anomalog');
+      // The processor pushes its metrics over OTLP to the same endpoint unless told not to.
+      const metricsPipelines = Object.entries(pipelines).filter(([name]) => name.startsWith('metrics'));
+      if (c.telemetry.otlpMetricsIntervalS > 0)
+        expect(metricsPipelines.some(([, p]: [string, any]) => p.receivers.includes('otlp/annotated'))).toBe(true);
       expect(pipelines.logs.exporters).toEqual(['otlp/anomalog']);
       // The Collector's own receiver must not hold the processor's loopback port.
       const own = collector.receivers.otlp?.protocols?.grpc?.endpoint;
