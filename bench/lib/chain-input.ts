@@ -1,0 +1,34 @@
+/**
+ * Record and batch builders for benchmarks that feed the annotation chain in process (no OTLP wire):
+ * one resource per service, every record field at its proto3 default unless given.
+ */
+import type { LogBatch } from '../../collector-processor/src/chain/stage';
+import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
+import type { LogRecord } from '../../collector-processor/src/otlp/types';
+
+/** A record of `line` at `timeMs`; WARN/ERROR in the line set the severity, attributes as given. */
+export function lineRecord(line: string, timeMs: number, attributes: Record<string, string> = {}): LogRecord {
+  const t = BigInt(Math.round(timeMs)) * 1_000_000n;
+  const severityNumber = / (WARN|ERROR|FATAL) /.test(line) ? 13 : 9;
+  return logRecordOf({
+    timeUnixNano: t,
+    observedTimeUnixNano: t,
+    severityNumber,
+    body: { stringValue: line },
+    attributes: Object.entries(attributes).map(([key, v]) => ({ key, value: { stringValue: v } })),
+  });
+}
+
+/** One request of one service's records. */
+export function serviceBatch(service: string, records: LogRecord[]): LogBatch {
+  const resource = {
+    attributes: [{ key: 'service.name', value: { stringValue: service } }],
+    droppedAttributesCount: 0,
+  };
+  return {
+    data: { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
+    recordCount: records.length,
+    receivedAtMs: Date.now(),
+    facts: [],
+  };
+}
