@@ -2,13 +2,7 @@ import '../../src/detect/detectors';
 import { Calibration } from '../../src/detect/calibration';
 import type { Detector, Matrix } from '../../src/detect/detector';
 import { detectorFactory } from '../../src/detect/registry';
-import {
-  ALERT_SCORE,
-  decadesOfScore,
-  scoreOfDecades,
-  SEVERITY_SCORES,
-  severityOf,
-} from '../../src/detect/score-scale';
+import { ALERT_SCORE, decadesOfScore, scoreOfDecades, SEVERITY_SCORES, severityOf } from '../../src/detect/score-scale';
 import { blob, gaussian, outliers, stack } from './blobs';
 
 describe('the anomaly.score scale', () => {
@@ -57,7 +51,10 @@ describe('calibrated scores', () => {
 
   it('mean the same at any raw scale: about `value` of training rows flagged, the maximum a few decades out', () => {
     for (const scale of [1e-3, 1, 1e4]) {
-      const c = Calibration.fit(normal.map((x) => Math.exp(x) * scale), { mode: 'fpr', value });
+      const c = Calibration.fit(
+        normal.map((x) => Math.exp(x) * scale),
+        { mode: 'fpr', value },
+      );
       const flagged = Array.from(c.sorted).filter((x) => c.score(x) >= ALERT_SCORE).length;
       expect(flagged / normal.length).toBeCloseTo(value, 2);
       // the fitted tail: the training maximum sits about log10(n·value) decades beyond the cut
