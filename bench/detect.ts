@@ -1,7 +1,5 @@
 /**
- * `npm run bench:detect -- --dataset NAME [--detector D] [--datasets DIR] [--epochs N]`
- * `npm run bench:detect -- --dataset generic --log FILE --labels FILE [--line-format F] [--session-regex R] [--name N]`
- *   benchmarks a user's own labeled log (results in bench/results/detect-generic-N.json, not in the docs).
+ * `npm run bench:detect -- --help` lists the options (USAGE below).
  * Runs the benchmark framework (collector-processor/src/evaluate/run.ts, the same code the API's
  * benchmark view runs) and records bench/results/detect-NAME.json plus the Detection quality table
  * in docs/benchmarks.md (rows of the other datasets are kept, read from their result files).
@@ -11,7 +9,9 @@ import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { runBenchmark } from '../collector-processor/src/evaluate/run';
-import { datasetNames } from '../collector-processor/src/evaluate/datasets';
+import { datasetNames, loadGenericFolder, readSplit } from '../collector-processor/src/evaluate/datasets';
+import { loadGeneric } from '../collector-processor/src/evaluate/generic';
+import type { Dataset } from '../collector-processor/src/evaluate/dataset';
 import { detectorFactory, detectorNames } from '../collector-processor/src/detect/registry';
 import { mergeCases } from '../collector-processor/src/evaluate/cases';
 
@@ -22,8 +22,10 @@ const COLUMNS = [
   'mode',
   'precision',
   'recall',
-  'f1',
+  'f1_default',
+  'best_f1',
   'roc_auc',
+  'score_roc_auc',
   'pr_auc',
   'fpr',
   'fit_s',
@@ -32,12 +34,44 @@ const COLUMNS = [
   'ceiling_f1',
 ];
 
+const USAGE = `Usage: npm run bench:detect -- --dataset NAME [options]
+
+Benchmarks the detectors on a labeled dataset with the default configuration (seed 42) and writes
+bench/results/detect-NAME.json (and, for the named datasets, the Detection quality section of
+docs/benchmarks.md).
+
+  --dataset NAME          one of: ${datasetNames().join(', ')}, generic
+  --detector D            only this detector (default: every matrix detector; the LSTM runs only
+                          when asked for): ${detectorNames().join(', ')}
+  --epochs N              LSTM epochs (default: its configured maximum and time budget)
+  --datasets DIR          where the named datasets are (default: ../shared/datasets)
+  --help                  print this and exit
+
+With --dataset generic (your own labeled logs; results in detect-generic-NAME.json, not in the docs):
+  --log FILE              the log, one record per line
+  --dir DIR               instead of --log: a folder of logs, one session per file (id: the path
+                          below DIR, e.g. run7/app.log)
+  --labels FILE           CSV id,label (label 0/1 or Normal/Anomaly): session id, line number
+                          (no --session-regex), or file path or a folder above it (--dir)
+  --line-format F         loghub line format, e.g. '<Date> <Time> <Level> <Content>'
+  --session-regex R       sessions by this regex on the message (the text it matches is the
+                          session id); without it every line is scored
+  --train-ids FILE        ids to train on, one per line (anomalous ones are skipped)
+  --test-ids FILE         ids to score, one per line (give both, or neither for a seeded 50/50
+                          split whose first half's normal ids train)
+  --name N                name in the results file (default: the log's or folder's name)
+`;
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const dataset = arg('dataset');
   if (!dataset || !(datasetNames().includes(dataset) || dataset === 'generic'))
     throw new Error(`--dataset is one of ${datasetNames().join(', ')}, generic`);
@@ -47,12 +81,12 @@ async function main(): Promise<void> {
   const detectors = only ? [only] : registeredMatrix();
   const epochs = arg('epochs') ? Number(arg('epochs')) : undefined;
   const results = await runBenchmark(
-    generic ? { dataset: 'upload', detectors, upload: generic.upload } : { dataset, detectors },
+    { dataset: generic ? 'upload' : dataset, detectors },
     {
       datasetsDir: datasetsDir(),
       seed: 42,
       epochs,
-      uploadName: generic?.name,
+      preloaded: generic?.dataset,
       onProgress: (p, m) => m && console.error(`[${Math.round(p * 100)}%] ${m}`),
     },
   );
@@ -68,19 +102,35 @@ async function main(): Promise<void> {
   if (!generic) updateDocSection('bench:detect', doc());
 }
 
-/** `--log FILE --labels FILE [--line-format F] [--session-regex R] [--name N]` as an upload request. */
-function genericUpload() {
+/** The generic options (USAGE) loaded through the evaluate code the API's uploads use. */
+function genericUpload(): { name: string; dataset: Dataset } {
   const log = arg('log');
+  const dir = arg('dir');
   const labels = arg('labels');
-  if (!log || !labels) throw new Error('--dataset generic needs --log FILE and --labels FILE');
+  if (!(log || dir) || !labels) throw new Error('--dataset generic needs --log FILE (or --dir DIR) and --labels FILE');
+  if (log && dir) throw new Error('give --log or --dir, not both');
+  const name = arg('name') ?? basename((log ?? dir)!.replace(/\/+$/, '')).replace(/\.[^.]*$/, '');
+  const common = { name, lineFormat: arg('line-format'), seed: 42 };
+  if (dir)
+    return {
+      name,
+      dataset: loadGenericFolder({
+        ...common,
+        dir,
+        labelsFile: labels,
+        trainIdsFile: arg('train-ids'),
+        testIdsFile: arg('test-ids'),
+      }),
+    };
   return {
-    name: arg('name') ?? basename(log).replace(/\.[^.]*$/, ''),
-    upload: {
-      log: readFileSync(log, 'utf8'),
+    name,
+    dataset: loadGeneric({
+      ...common,
+      log: readFileSync(log!, 'utf8'),
       labels: readFileSync(labels, 'utf8'),
-      lineFormat: arg('line-format'),
       sessionRegex: arg('session-regex'),
-    },
+      split: readSplit(arg('train-ids'), arg('test-ids')),
+    }),
   };
 }
 
