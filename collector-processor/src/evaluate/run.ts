@@ -44,12 +44,17 @@ export type DetailedResult = BenchmarkResult & {
   mode: string;
   threshold: number;
   test_rows: number;
+  /** Log records behind the training rows (what fit_s is the time for). */
+  train_records: number;
   /** F1 at the default threshold (`f1`, under the name the tables show beside best_f1). */
   f1_default: number;
   /** Best F1 over every threshold on the test scores: computed with the labels, a reference only. */
   best_f1: number;
   /** ROC-AUC of `anomaly.score` (the calibrated 0..1 scale), beside roc_auc of the raw scores. */
   score_roc_auc: number;
+  /** Sequence detectors: epochs run, and 1 when the time budget (trainSeconds) ended the fit. */
+  epochs?: number;
+  budget_stopped?: number;
   /** Matrix detectors: best F1 any function of the test row could reach (metrics.ts f1Ceiling). */
   ceiling_f1?: number;
 };
@@ -147,10 +152,12 @@ async function runOne(
       : {}),
     fit_s: round(fitS, 3),
     ...(report.epochS > 0 ? { epoch_s: round(report.epochS, 3) } : {}),
+    ...(report.budgetStopped !== undefined ? { epochs: report.epochs, budget_stopped: report.budgetStopped } : {}),
     score_s: round(scoreS, 3),
     records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
     threshold: cut,
     test_rows: ds.testLabels.length,
+    train_records: trainRecordsIn(ds),
   };
 }
 
@@ -222,6 +229,14 @@ function rowKeys(m: Matrix): string[] {
   return Array.from({ length: m.rows }, (_, r) =>
     Array.prototype.join.call(m.data.subarray(r * m.cols, (r + 1) * m.cols), ','),
   );
+}
+
+/** Log records behind the training rows: normal session lengths summed, or one per line. */
+function trainRecordsIn(ds: Dataset): number {
+  if (ds.kind === 'records') return ds.train.rows;
+  let n = 0;
+  for (const s of ds.train) n += s.length;
+  return n;
 }
 
 /** Log records behind the test rows: session lengths summed, or one per line. */
