@@ -10,8 +10,8 @@
  *   training score instead of pinning there;
  * - under the threshold, the score is half the row's rank among the training scores (calibration.ts).
  *
- * Severity reads the same decades: minor within a factor of ten of the threshold, major up to a
- * thousand times rarer, critical beyond.
+ * Severity reads the same decades: minor within a factor of ten of the threshold (score 0.5-0.75),
+ * major up to 10^4 times rarer (to 0.9), critical beyond: round scores for filters and alert rules.
  */
 
 /** The score at which a row is flagged, for every detector. */
@@ -21,7 +21,7 @@ export type Severity = 'minor' | 'major' | 'critical';
 
 /** Decades beyond the threshold where major and critical start. */
 const MAJOR_DECADES = 1;
-const CRITICAL_DECADES = 3;
+const CRITICAL_DECADES = 4;
 
 /** Keeps a score at the threshold itself (0 decades, not flagged) just under ALERT_SCORE. */
 const UNDER = 1 - 2 ** -40;
