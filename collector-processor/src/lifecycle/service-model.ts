@@ -118,14 +118,14 @@ export class ServiceModel {
     let best = -1;
     let score = 0;
     for (let k = 0; k < this.members.length; k++) {
-      const s = this.members[k].calibration.score(raw[k * rows + r]);
+      const s = this.members[k].calibration.score(raw[k * rows + r]) || 0; // a NaN raw score is no evidence
       if (best < 0 || s > score) {
         best = k;
         score = s;
       }
     }
     if (!this.freq.counts.has(templateId)) {
-      const s = Math.max(this.unseenScore(), score || 0);
+      const s = Math.max(this.unseenScore(), score);
       setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
       return;
     }
