@@ -76,7 +76,7 @@ export const LstmParams = Type.Object(
       maximum: 200,
       title: 'Max epochs',
       description:
-        'Training stops earlier when the loss on a 10% validation split of the sessions stops improving (best epoch kept); fewer than 200 sessions train exactly this many epochs.',
+        'Training stops earlier when the loss on a 10% validation split of the sessions stops improving (best epoch kept); fewer than 200 sessions train this many epochs; either way within trainSeconds.',
     }),
     trainSeconds: Type.Number({
       default: 60,
