@@ -145,8 +145,15 @@ export const BenchmarkResult = Type.Object({
   detector: Type.String(),
   precision: Type.Number(),
   recall: Type.Number(),
+  /** F1 at the default threshold (the detector's calibrated cut, or the LSTM's own rule). */
   f1: Type.Number(),
+  /** The same figure under the name the benchmark tables show beside best_f1. */
+  f1_default: Type.Optional(Type.Number()),
+  /** Best F1 over every threshold on the test scores (computed with the labels: a reference). */
+  best_f1: Type.Optional(Type.Number()),
   roc_auc: Type.Number(),
+  /** ROC-AUC of anomaly.score (the one calibrated scale the service writes), beside roc_auc of the raw scores. */
+  score_roc_auc: Type.Optional(Type.Number()),
   pr_auc: Type.Number(),
   fpr: Type.Number(),
   fit_s: Type.Number(),

@@ -7,6 +7,8 @@ export const ATTR = {
   template: 'log.template',
   score: 'anomaly.score',
   isAnomaly: 'anomaly.is_anomaly',
+  /** Flagged records: minor, major or critical by the score's decades beyond the threshold (detect/score-scale.ts). */
+  severity: 'anomaly.severity',
   detector: 'anomaly.detector',
   reason: 'anomaly.reason',
   sessionId: 'anomaly.session.id',

@@ -1,5 +1,6 @@
 import * as sharedPackage from '@anomalog/shared';
 import { encodedKeyValue } from '../otlp/logs-proto';
+import { severityOf } from '../detect/score-scale';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 
@@ -49,6 +50,7 @@ export class SharedAttributes {
   readonly templateId = new SharedValues(ATTR.templateId);
   readonly template = new SharedValues(ATTR.template);
   readonly detector = new SharedValues(ATTR.detector);
+  readonly severity = new SharedValues(ATTR.severity);
   readonly unscored = encodedKeyValue(bool(ATTR.unscored, true));
   readonly anomalous = encodedKeyValue(bool(ATTR.isAnomaly, true));
   readonly normal = encodedKeyValue(bool(ATTR.isAnomaly, false));
@@ -69,6 +71,8 @@ export function writeFacts(record: LogRecord, f: RecordFacts, shared?: SharedAtt
   if (f.isAnomaly !== undefined)
     out.push(shared ? (f.isAnomaly ? shared.anomalous : shared.normal) : bool(ATTR.isAnomaly, f.isAnomaly));
   if (f.detector !== undefined) out.push(shared ? shared.detector.get(f.detector) : str(ATTR.detector, f.detector));
+  const severity = f.isAnomaly && f.score !== undefined ? severityOf(f.score) : undefined;
+  if (severity) out.push(shared ? shared.severity.get(severity) : str(ATTR.severity, severity));
   if (f.reason !== undefined) out.push(str(ATTR.reason, f.reason));
 }
 

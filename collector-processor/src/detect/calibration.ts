@@ -1,7 +1,11 @@
 /**
- * Calibration shared by the tabular detectors: raw scores (any scale, higher = more anomalous) map
- * to 0..1 by the empirical CDF of the training scores, and the alert threshold is a quantile of
- * those scores chosen from the shared ModelConfig `Threshold` ({mode, value}).
+ * Calibration shared by the tabular detectors: the alert threshold is a quantile of the training
+ * scores chosen from the shared ModelConfig `Threshold` ({mode, value}), and `score(raw)` puts raw
+ * scores (any scale, higher = more anomalous) on the one scale of `anomaly.score` (score-scale.ts):
+ * under the cut, half the interpolated rank among the training scores; over it, 0.5 plus the
+ * decades of rarity beyond the cut by an exponential or generalised Pareto tail fitted to the
+ * training scores over the cut (pot.ts), so scores keep ranking beyond the largest training score.
+ * `normalize(raw)` is the plain empirical CDF (0..1, pinned at 1 above the training maximum).
  *
  * Both modes cut at the (1 - value) quantile of the scores given to `fit`; they differ in what the
  * caller should pass. `contamination`: the training scores themselves, which contain about `value`
@@ -14,6 +18,11 @@
 import type { Static } from '@sinclair/typebox';
 import type { Threshold as ThresholdSchema } from '@anomalog/shared';
 import { decodeModel, encodeModel, type Tensor32 } from './model-bytes';
+import { fitGpd, MIN_EXCESSES } from './pot';
+import { quantile, upperBound } from './quantile';
+import { scoreOfDecades, scoreUnder } from './score-scale';
+
+export { quantile, upperBound };
 
 export type Threshold = Static<typeof ThresholdSchema>;
 
@@ -25,11 +34,17 @@ export class Calibration {
   readonly threshold: Threshold;
   /** Raw score above which a row alerts. */
   readonly cut: number;
+  /** The tail over the cut: decades of rarity per raw-score excess (see tailOver). */
+  readonly tail: Tail;
+  /** Interpolated rank of the cut among the training scores, plus one row (scores under it stay < 0.5). */
+  private readonly cutRank: number;
 
   private constructor(sorted: Float64Array, threshold: Threshold) {
     this.sorted = sorted;
     this.threshold = threshold;
     this.cut = quantile(sorted, 1 - threshold.value);
+    this.tail = tailOver(sorted, this.cut, threshold.value);
+    this.cutRank = rankOf(sorted, this.cut) + 1;
   }
 
   static fit(scores: Float64Array, threshold: Threshold): Calibration {
@@ -44,6 +59,22 @@ export class Calibration {
   normalize(raw: number): number {
     if (Number.isNaN(raw)) return NaN;
     return upperBound(this.sorted, raw) / this.sorted.length;
+  }
+
+  /**
+   * `anomaly.score` of a raw score: >= 0.5 exactly when isAnomalous(raw), strictly increasing over
+   * the cut (no ceiling short of 1), non-decreasing everywhere; NaN stays NaN.
+   */
+  score(raw: number): number {
+    if (Number.isNaN(raw)) return NaN;
+    if (raw > this.cut) return scoreOfDecades(this.tail.decades(raw - this.cut));
+    return scoreUnder(rankOf(this.sorted, raw) / this.cutRank);
+  }
+
+  scoreAll(raw: Float64Array): Float64Array {
+    const out = new Float64Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = this.score(raw[i]);
+    return out;
   }
 
   normalizeAll(raw: Float64Array): Float64Array {
@@ -73,24 +104,56 @@ export class Calibration {
   }
 }
 
-/** Linear-interpolated quantile of ascending values (numpy's default), q in [0, 1]. */
-export function quantile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+/**
+ * Rarity beyond the cut: how many decades (factors of ten) smaller the tail probability of
+ * `cut + excess` is than the cut's own. Fitted on the training excesses over the cut: a generalised
+ * Pareto tail when there are MIN_EXCESSES of them and its shape is heavy (γ > 0), else an
+ * exponential one (a bounded fit, γ < 0, would stop ranking at its end point). With too few
+ * excesses (tied or gappy scores), the exponential decay from the median to the cut sets the scale.
+ */
+export interface Tail {
+  readonly gamma: number;
+  readonly sigma: number;
+  decades(excess: number): number;
 }
 
-/** Number of elements <= x in an ascending array (binary search). */
-export function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
+export function tailOver(sorted: Float64Array, cut: number, value: number): Tail {
+  const first = upperBound(sorted, cut);
+  const y = Float64Array.from(sorted.subarray(first), (x) => x - cut);
+  if (y.length >= MIN_EXCESSES) {
+    const fit = fitGpd(y);
+    if (fit.gamma > 1e-9 && fit.sigma > 0) return gpdTail(fit.gamma, fit.sigma);
+    let mean = 0;
+    for (const v of y) mean += v / y.length;
+    return exponentialTail(mean);
   }
-  return lo;
+  // tail probability 1/2 at the median, `value` at the cut: exponential in between
+  const n = sorted.length;
+  const p = Math.min(0.5, Math.max(value, 1 / n));
+  const median = quantile(sorted, 0.5);
+  let sigma = p < 0.5 ? (cut - median) / Math.log(0.5 / p) : 0;
+  if (!(sigma > 0)) sigma = (sorted[n - 1] - sorted[0]) / Math.log(n + 1);
+  if (!(sigma > 0)) sigma = Math.max(Math.abs(cut), 1) * 1e-3;
+  return exponentialTail(sigma);
+}
+
+function exponentialTail(sigma: number): Tail {
+  const perDecade = sigma * Math.LN10;
+  return { gamma: 0, sigma, decades: (excess) => excess / perDecade };
+}
+
+function gpdTail(gamma: number, sigma: number): Tail {
+  return { gamma, sigma, decades: (excess) => Math.log10(1 + (gamma * excess) / sigma) / gamma };
+}
+
+/** Rank of x among ascending values, linearly interpolated between neighbours (0 below the first). */
+export function rankOf(sorted: Float64Array, x: number): number {
+  const k = upperBound(sorted, x);
+  if (k === 0) return 0;
+  if (k === sorted.length) return k;
+  const lo = sorted[k - 1];
+  const hi = sorted[k];
+  return k + (hi > lo ? (x - lo) / (hi - lo) : 0);
 }
 
 // ---- bit-exact packing of float64 / int32 arrays into model-bytes float32 tensors ----

@@ -15,7 +15,14 @@ const lstm: DetectorFactory<Sequences> = {
   name: 'lstm',
   input: 'sequences',
   create(params, seed) {
-    const p = params as { window?: number; topG?: number; hidden?: number; layers?: number; epochs?: number };
+    const p = params as {
+      window?: number;
+      topG?: number;
+      hidden?: number;
+      layers?: number;
+      epochs?: number;
+      trainSeconds?: number;
+    };
     const opts: Record<string, number> = { seed };
     // Only the parameters given: undefined must not override the detector's defaults.
     for (const [from, to] of [
@@ -24,6 +31,7 @@ const lstm: DetectorFactory<Sequences> = {
       ['hidden', 'units'],
       ['layers', 'layers'],
       ['epochs', 'epochs'],
+      ['trainSeconds', 'budgetSeconds'],
     ] as const)
       if (typeof p[from] === 'number') opts[to] = p[from];
     return new LstmDetector(opts);

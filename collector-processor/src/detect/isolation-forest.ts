@@ -8,6 +8,13 @@
  *
  * As in scikit-learn, a node only draws among features that are not constant in it (count vectors
  * have many constant columns; a split on one would isolate nothing), and becomes a leaf when all are.
+ * Unlike scikit-learn, a column constant over the whole training set still counts when scoring: a
+ * row with another value there (a template no normal session had, an unseen-template flag) is
+ * outside everything the trees were grown on, so it is taken as isolated at the root, a split on
+ * that column being the first cut that would separate it: its mean path length becomes
+ * 1 + h/(h + c(psi)), in (1, 2), which keeps the forest's order among such rows. Without this such
+ * rows score by their other columns only, often under the rare normal training rows, and the
+ * forest ranks them well (ROC-AUC) while no threshold from training scores flags them.
  * All trees live in flat typed arrays (children of a node are `left` and `left + 1`), so scoring is a
  * tight loop and serialisation is a handful of arrays.
  */
@@ -50,6 +57,9 @@ export class IsolationForestDetector implements Detector<Matrix> {
   private cols = 0;
   private psi = 0;
   private forest: Forest | undefined;
+  /** Columns constant over the training rows, and their value there (see the file comment). */
+  private constCols: Int32Array = new Int32Array(0);
+  private constVals: Float64Array = new Float64Array(0);
 
   constructor(opts: Partial<IsolationForestOptions> = {}) {
     this.opts = { ...ISOLATION_FOREST_DEFAULTS, ...opts };
@@ -66,6 +76,7 @@ export class IsolationForestDetector implements Detector<Matrix> {
     this.cols = train.cols;
     this.psi = Math.min(this.opts.sampleSize, train.rows);
     this.forest = growForest(train, this.psi, this.opts.trees, mulberry32(this.opts.seed));
+    [this.constCols, this.constVals] = constantColumns(train);
     return {
       fitMs: performance.now() - t0,
       trees: this.opts.trees,
@@ -78,7 +89,7 @@ export class IsolationForestDetector implements Detector<Matrix> {
     const f = this.model();
     checkMatrix('isolation-forest', input, this.cols);
     const out = new Float64Array(input.rows);
-    const norm = averagePathLength(this.psi) * f.roots.length;
+    const c = averagePathLength(this.psi);
     for (let r = 0; r < input.rows; r++) {
       const base = r * input.cols;
       let sum = 0;
@@ -88,9 +99,17 @@ export class IsolationForestDetector implements Detector<Matrix> {
           node = input.data[base + f.feature[node]] <= f.split[node] ? f.left[node] : f.left[node] + 1;
         sum += f.value[node];
       }
-      out[r] = Math.pow(2, -sum / norm);
+      const h = sum / f.roots.length;
+      out[r] = Math.pow(2, -(this.novelAt(input.data, base) >= 0 ? 1 + h / (h + c) : h) / c);
     }
     return out;
+  }
+
+  /** The first training-constant column where the row has another value, or -1. */
+  private novelAt(data: Float64Array, base: number): number {
+    const cols = this.constCols;
+    for (let k = 0; k < cols.length; k++) if (data[base + cols[k]] !== this.constVals[k]) return cols[k];
+    return -1;
   }
 
   /**
@@ -116,6 +135,18 @@ export class IsolationForestDetector implements Detector<Matrix> {
       }
       depthSum += f.value[node];
     }
+    const novel = this.novelAt(input.data, base);
+    if (novel >= 0) {
+      // every column with a value training never had shares the credit, ahead of the splits
+      for (let k = 0; k < this.constCols.length; k++)
+        if (input.data[base + this.constCols[k]] !== this.constVals[k]) weight[this.constCols[k]] += 1e6;
+      const features = rankFeatures(weight, featureNames);
+      const name = featureNames?.[novel] ?? `feature ${novel}`;
+      return {
+        reason: `${name} has a value no training row had (${this.constVals[this.constCols.indexOf(novel)]} in all of them)`,
+        features,
+      };
+    }
     const features = rankFeatures(weight, featureNames);
     const mean = depthSum / f.roots.length;
     const top = features[0] ? (features[0].name ?? `feature ${features[0].index}`) : 'no feature';
@@ -127,20 +158,25 @@ export class IsolationForestDetector implements Detector<Matrix> {
 
   serialize(): Uint8Array {
     const f = this.model();
-    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, psi: this.psi }, [
+    const constants = this.constCols.length;
+    return encodeModel({ format: FORMAT, opts: this.opts, cols: this.cols, psi: this.psi, constants }, [
       i32Tensor(f.roots),
       i32Tensor(f.feature),
       i32Tensor(f.left),
       i32Tensor(f.size),
       f64Tensor(f.split),
       f64Tensor(f.value),
+      ...(constants ? [i32Tensor(this.constCols), f64Tensor(this.constVals)] : []),
     ]);
   }
 
   static load(bytes: Uint8Array): IsolationForestDetector {
     const who = 'isolation-forest';
     const { header, weights } = decodeModel(bytes, FORMAT, who);
-    if (weights.length !== 6) throw new Error(`${who}: model file has ${weights.length} arrays, expected 6`);
+    // models saved before the constant columns were kept have none (and score as before)
+    const constants = header.constants === undefined ? 0 : Number(header.constants);
+    if (!(Number.isInteger(constants) && constants >= 0 && weights.length === (constants ? 8 : 6)))
+      throw new Error(`${who}: model file has ${weights.length} arrays, expected ${constants ? 8 : 6}`);
     const d = new IsolationForestDetector(header.opts as IsolationForestOptions);
     d.cols = Number(header.cols);
     d.psi = Number(header.psi);
@@ -159,6 +195,12 @@ export class IsolationForestDetector implements Detector<Matrix> {
     };
     validateForest(forest, d.cols, who);
     d.forest = forest;
+    if (constants) {
+      d.constCols = readI32(weights[6], who, 'constant columns', constants);
+      d.constVals = readF64(weights[7], who, 'constant values', constants);
+      for (const c of d.constCols)
+        if (!(c >= 0 && c < d.cols)) throw new Error(`${who}: model file has a broken constant column`);
+    }
     return d;
   }
 
@@ -166,6 +208,18 @@ export class IsolationForestDetector implements Detector<Matrix> {
     if (!this.forest) throw new Error('isolation-forest: used before fit()');
     return this.forest;
   }
+}
+
+/** Columns with one value over every row, and that value. */
+function constantColumns(x: Matrix): [Int32Array, Float64Array] {
+  const cols: number[] = [];
+  for (let c = 0; c < x.cols; c++) {
+    const v = x.data[c];
+    let constant = true;
+    for (let r = 1; r < x.rows && constant; r++) constant = x.data[r * x.cols + c] === v;
+    if (constant) cols.push(c);
+  }
+  return [Int32Array.from(cols), Float64Array.from(cols, (c) => x.data[c])];
 }
 
 /** Children always come after their parent, so traversal terminates on any file that passes. */

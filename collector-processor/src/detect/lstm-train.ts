@@ -5,7 +5,9 @@
  * With a validation set (pairs of held-out normal sessions) the loop runs until the validation loss
  * stops improving: the learning rate halves after `lrPatience` epochs without improvement, training
  * stops after `patience`, and the best epoch's weights are restored. Without one it runs a fixed
- * number of epochs (small services, online updates).
+ * number of epochs (small services, online updates). Either way it stops once `budgetSeconds` of
+ * training have passed (at the end of the step running then; that partial epoch is validated and
+ * kept if best), so a fit's time is bounded whatever the data's size and the step counts above.
  */
 import { tf } from './tf-backend';
 import type { WindowPairs } from './lstm-windows';
@@ -21,6 +23,8 @@ export interface TrainSettings {
   readonly minSteps: number;
   /** Epochs without validation improvement before stopping. */
   readonly patience: number;
+  /** Wall-clock seconds of training at most (Infinity: no bound). */
+  readonly budgetSeconds: number;
   /** Epochs without validation improvement before halving the learning rate. */
   readonly lrPatience: number;
   /** Rows per forward/backward pass (default MICRO_BATCH); the gradient is the batch's either way. */
@@ -40,6 +44,8 @@ export interface TrainReport {
   readonly loss: number;
   readonly valLoss: number;
   readonly epochS: number;
+  /** 1 when the time budget ended training, else 0. */
+  readonly budgetStopped: number;
   readonly [metric: string]: number;
 }
 
@@ -82,18 +88,27 @@ export async function trainPairs(
   let sinceBest = 0;
   let ran = 0;
   const t0 = performance.now();
-  for (let e = 0; e < epochs; e++) {
+  const deadline = t0 + s.budgetSeconds * 1000;
+  let outOfTime = false;
+  for (let e = 0; e < epochs && !outOfTime; e++) {
     let lossSum = 0;
-    for (let pass = 0; pass < passes; pass++) {
+    let seen = 0;
+    for (let pass = 0; pass < passes && !outOfTime; pass++) {
       shuffle(order, rand);
       lossSum = 0;
+      seen = 0;
       for (let b = 0; b < order.length; b += s.batchSize) {
         const n = batch.fill(pairs, order, b);
         lossSum += (await trainStep(model, optimizer, batch, n, shape, s.microBatch ?? MICRO_BATCH)) * n;
+        seen += n;
+        if (performance.now() > deadline) {
+          outOfTime = true;
+          break;
+        }
       }
     }
     ran = e + 1;
-    loss = lossSum / Math.max(1, pairs.n); // the epoch's last pass
+    loss = lossSum / Math.max(1, seen); // the epoch's last pass (as far as it ran)
     if (val) valLoss = evaluate(model, val, shape);
     onEpoch?.(e, loss, valLoss);
     if (!val) continue;
@@ -121,6 +136,7 @@ export async function trainPairs(
     loss,
     valLoss: val ? best.loss : NaN,
     epochS: ran ? secs / ran : 0,
+    budgetStopped: outOfTime ? 1 : 0,
   };
 }
 

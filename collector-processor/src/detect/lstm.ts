@@ -36,10 +36,13 @@ export interface LstmOptions {
   readonly endOfSession: boolean;
   readonly seed: number;
   /**
-   * Optimiser steps a fit takes at least: epochs are raised to reach it. Merged windows make an
-   * epoch of a small service one or two steps, which leaves the model near uniform.
+   * Optimiser steps a fit aims for, within budgetSeconds: epochs (or passes per epoch) are raised
+   * to reach it. Merged windows make an epoch of a small service one or two steps, which leaves the
+   * model near uniform.
    */
   readonly minSteps: number;
+  /** Seconds a fit or update trains at most (lstm-train.ts); the best weights so far are kept. */
+  readonly budgetSeconds: number;
   /** Share of the training sessions held out for early stopping (none below 20 sessions). */
   readonly validation: number;
   /** Epochs without validation improvement before stopping (the best epoch's weights are kept). */
@@ -80,6 +83,7 @@ export const LSTM_DEFAULTS: LstmOptions = {
   endOfSession: true,
   seed: 42,
   minSteps: 300,
+  budgetSeconds: 60,
   validation: 0.1,
   patience: 6,
   lrPatience: 2,

@@ -14,7 +14,7 @@
  * and x → 0 is the exponential tail (γ = 0, σ = mean y). We scan ℓ on a grid on both sides and refine
  * the best point by golden-section search.
  */
-import { quantile } from './calibration';
+import { quantile } from './quantile';
 
 export interface GpdFit {
   /** Shape γ (0: exponential tail, > 0: heavy, < 0: bounded). */

@@ -2,7 +2,7 @@
  * The named benchmark datasets (files under the datasets directory, see ../shared/datasets/README.md)
  * and the `generic` / `upload` source. Each loader returns a Dataset in memory.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vocabulary } from '../features/vocabulary';
 import { loadGeneric, type GenericSource } from './generic';
@@ -76,6 +76,54 @@ export function loadGenericFiles(
 ): Dataset {
   const { logFile, labelsFile, ...rest } = opts;
   return loadGeneric({ ...rest, log: readFileSync(logFile, 'utf8'), labels: readFileSync(labelsFile, 'utf8') });
+}
+
+/**
+ * A folder of logs, one session per file (every file below `dir`, in path order, ids relative to
+ * `dir` with '/' separators); labels per file or per folder (generic.ts). `idsFile`s, when given,
+ * hold the train and test ids one per line.
+ */
+export function loadGenericFolder(
+  opts: Omit<GenericSource, 'log' | 'labels' | 'files' | 'split'> & {
+    dir: string;
+    labelsFile: string;
+    trainIdsFile?: string;
+    testIdsFile?: string;
+  },
+): Dataset {
+  const { dir, labelsFile, trainIdsFile, testIdsFile, ...rest } = opts;
+  const files = filesBelow(dir).map((id) => ({ id, text: readFileSync(join(dir, id), 'utf8') }));
+  if (files.length === 0) throw new Error(`${dir}: no files to read sessions from`);
+  return loadGeneric({
+    ...rest,
+    log: '',
+    labels: readFileSync(labelsFile, 'utf8'),
+    files,
+    split: readSplit(trainIdsFile, testIdsFile),
+  });
+}
+
+/** Train and test id lists from files (one id per line; both or neither). */
+export function readSplit(trainFile?: string, testFile?: string): GenericSource['split'] {
+  if (!trainFile && !testFile) return undefined;
+  if (!trainFile || !testFile) throw new Error('give both the train and the test id list, or neither');
+  const ids = (f: string) =>
+    readFileSync(f, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+  return { train: ids(trainFile), test: ids(testFile) };
+}
+
+/** Paths of the regular files below `dir`, relative, '/'-separated, sorted. */
+function filesBelow(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...filesBelow(dir, rel));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
 }
 
 function read(dir: string, file: string): string {

@@ -16,6 +16,7 @@ import '../detect/detectors';
 import { detectorFactory } from '../detect/registry';
 import { Calibration, type Threshold } from '../detect/calibration';
 import { initTf } from '../detect/tf-backend';
+import { scoreOfDecades } from '../detect/score-scale';
 import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
@@ -34,6 +35,8 @@ export interface RunOptions {
   epochs?: number;
   /** Dataset name reported for an upload (default "upload"). */
   uploadName?: string;
+  /** A dataset the caller loaded (bench:detect's folder and id-list modes): used instead of request.dataset. */
+  preloaded?: Dataset;
 }
 
 /** A result with the extras the CLI records (feature mode, threshold) next to the API's fields. */
@@ -41,6 +44,17 @@ export type DetailedResult = BenchmarkResult & {
   mode: string;
   threshold: number;
   test_rows: number;
+  /** Log records behind the training rows (what fit_s is the time for). */
+  train_records: number;
+  /** F1 at the default threshold (`f1`, under the name the tables show beside best_f1). */
+  f1_default: number;
+  /** Best F1 over every threshold on the test scores: computed with the labels, a reference only. */
+  best_f1: number;
+  /** ROC-AUC of `anomaly.score` (the calibrated 0..1 scale), beside roc_auc of the raw scores. */
+  score_roc_auc: number;
+  /** Sequence detectors: epochs run, and 1 when the time budget (trainSeconds) ended the fit. */
+  epochs?: number;
+  budget_stopped?: number;
   /** Matrix detectors: best F1 any function of the test row could reach (metrics.ts f1Ceiling). */
   ceiling_f1?: number;
 };
@@ -48,7 +62,7 @@ export type DetailedResult = BenchmarkResult & {
 export async function runBenchmark(request: BenchmarkRequest, options: RunOptions): Promise<DetailedResult[]> {
   const progress = options.onProgress ?? (() => {});
   progress(0, `loading ${request.dataset}`);
-  const ds = loadRequested(request, options);
+  const ds = options.preloaded ?? loadRequested(request, options);
   const config = modelConfig();
   const results: DetailedResult[] = [];
   for (let i = 0; i < request.detectors.length; i++) {
@@ -119,36 +133,57 @@ async function runOne(
   const t0 = performance.now();
   const report = await detector.fit(fitOn());
   const fitS = (performance.now() - t0) / 1000;
-  const cut = thresholdOf(detector, train, settings.threshold);
+  const { cut, calibrated } = thresholdOf(detector, train, settings.threshold);
   const t1 = performance.now();
   const testInput = test();
   const scores = detector.score(testInput);
   const scoreS = (performance.now() - t1) / 1000;
+  const { prCurve: curve, ...m } = measure(ds, scores, cut);
   return {
     dataset: ds.name,
     detector: name,
     mode,
-    ...measure(ds, scores, cut),
+    ...m,
+    f1_default: m.f1,
+    best_f1: round(bestF1(curve)),
+    score_roc_auc: round(rocAuc(calibrated(scores), ds.testLabels)),
     ...('data' in testInput
       ? { ceiling_f1: round(f1Ceiling(rowKeys(testInput), ds.testLabels, classWeights(ds))) }
       : {}),
     fit_s: round(fitS, 3),
     ...(report.epochS > 0 ? { epoch_s: round(report.epochS, 3) } : {}),
+    ...(report.budgetStopped !== undefined ? { epochs: report.epochs, budget_stopped: report.budgetStopped } : {}),
     score_s: round(scoreS, 3),
     records_per_s: Math.round(recordsIn(ds) / Math.max(scoreS, 1e-9)),
     threshold: cut,
     test_rows: ds.testLabels.length,
+    train_records: trainRecordsIn(ds),
   };
 }
 
 /**
- * The LSTM decides by its own rule (its decisionCut: top-g rank or fitted probability thresholds); the
- * tabular detectors cut at the calibrated quantile of their training scores.
+ * The LSTM decides by its own rule (its decisionCut: top-g rank or fitted probability thresholds) and
+ * its raw score is its margin over that rule (severity: > 0 exactly when flagged, in decades of
+ * probability or ranks), which is what the live service puts on the anomaly.score scale; the tabular
+ * detectors cut at the calibrated quantile of their training scores and score by that calibration.
  */
-function thresholdOf(detector: Detector<Matrix | Sequences>, train: Matrix | Sequences, threshold: Threshold): number {
+function thresholdOf(
+  detector: Detector<Matrix | Sequences>,
+  train: Matrix | Sequences,
+  threshold: Threshold,
+): { cut: number; calibrated: (raw: Float64Array) => Float64Array } {
   const own = (detector as { decisionCut?: number }).decisionCut;
-  if (detector.name === 'lstm' && own !== undefined) return own;
-  return Calibration.fit(detector.score(train), threshold).cut;
+  if (detector.name === 'lstm' && own !== undefined)
+    return { cut: own, calibrated: (raw) => raw.map((x) => scoreOfDecades(x)) };
+  const c = Calibration.fit(detector.score(train), threshold);
+  return { cut: c.cut, calibrated: (raw) => c.scoreAll(raw) };
+}
+
+/** Highest F1 on a [recall, precision] curve. */
+function bestF1(curve: readonly [number, number][]): number {
+  let best = 0;
+  for (const [r, p] of curve) best = Math.max(best, f1Of(p, r));
+  return best;
 }
 
 /** Threshold and ranking figures of test scores (estimated at the reference ratio where the dataset has one). */
@@ -157,6 +192,7 @@ export function measure(ds: Dataset, scores: Float64Array, cut: number) {
   const t = thresholdMetrics(scores, labels, cut);
   let { precision, f1 } = t;
   const weights = classWeights(ds);
+  const pr = prCurve(scores, labels, weights);
   const est = ds.kind === 'sessions' ? ds.estimateAt : undefined;
   if (est) {
     // precision and PR-AUC at the reference class ratio (the README's hdfs-deeplog protocol)
@@ -172,7 +208,9 @@ export function measure(ds: Dataset, scores: Float64Array, cut: number) {
     pr_auc: round(averagePrecision(scores, labels, weights)),
     fpr: round(t.fpr, 6),
     roc: thin(rocCurve(scores, labels)),
-    pr: thin(prCurve(scores, labels, weights)),
+    pr: thin(pr),
+    /** The whole curve (not thinned) for the best F1; callers drop it from results. */
+    prCurve: pr,
   };
 }
 
@@ -191,6 +229,14 @@ function rowKeys(m: Matrix): string[] {
   return Array.from({ length: m.rows }, (_, r) =>
     Array.prototype.join.call(m.data.subarray(r * m.cols, (r + 1) * m.cols), ','),
   );
+}
+
+/** Log records behind the training rows: normal session lengths summed, or one per line. */
+function trainRecordsIn(ds: Dataset): number {
+  if (ds.kind === 'records') return ds.train.rows;
+  let n = 0;
+  for (const s of ds.train) n += s.length;
+  return n;
 }
 
 /** Log records behind the test rows: session lengths summed, or one per line. */

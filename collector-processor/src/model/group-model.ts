@@ -36,7 +36,7 @@ export interface GroupAnomaly {
   firstMs: number;
   lastMs: number;
   records: number;
-  /** Highest calibrated member score, 0..1. */
+  /** Highest calibrated member score (score-scale.ts: 0.5..1 for a flagged group). */
   score: number;
   /** The deciding member, e.g. `isolation-forest`. */
   detector: DetectorName;
@@ -199,7 +199,7 @@ export class GroupModel {
         const cal = this.members[k].calibration;
         const x = raw[k * m.rows + r];
         if (!cal.isAnomalous(x)) continue;
-        const s = cal.normalize(x);
+        const s = cal.score(x);
         if (best < 0 || s > score) {
           best = k;
           score = s;

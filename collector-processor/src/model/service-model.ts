@@ -9,6 +9,7 @@ import type { Detector, Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import { Calibration } from '../detect/calibration';
+import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
 import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
@@ -30,6 +31,8 @@ export interface Verdict {
 }
 
 export const UNSEEN_DETECTOR = 'unseen-template';
+/** Threshold tail probability an unseen template is measured against when no member is enabled. */
+const UNSEEN_TAIL = 0.005;
 const FORMAT = 'anomalog-service-model/1';
 
 export class ServiceModel {
@@ -73,7 +76,9 @@ export class ServiceModel {
       reason = `${seq.ruleReason(r)} in session ${sessionId}; expected ${expected}`;
       v.isAnomaly = true;
       v.detector = 'lstm';
-      v.score = Math.max(v.score, 0.99);
+      // the rule's margin over its flag: decades of probability, or ranks past the (capped) top-g
+      const margin = seq.usesRanks ? Math.max(r.rank - seq.topG + 1, r.countSeverity) : r.severity;
+      v.score = Math.max(v.score, scoreOfDecades(Math.max(margin, 1e-9)));
       v.member = -1;
       v.reason = reason;
     }
@@ -99,34 +104,43 @@ export class ServiceModel {
 
   /**
    * Combines the members' verdicts on row `r` into `v`: anomalous when any member's raw score is over
-   * its cut; the score is the highest calibrated (0..1) one, the detector the anomalous member with it.
+   * its cut; the score is the highest calibrated one (score-scale.ts: >= 0.5 exactly when that member
+   * is over its cut), the detector the member with it. A template never seen in training is anomalous
+   * by its own rule, scored by its rarity (unseenScore) or the members' score if higher.
    */
   decide(raw: Float64Array, rows: number, r: number, templateId: string, v: Verdict): void {
     if (this.normalTemplates.has(templateId)) {
       setVerdict(v, 0, false, 'feedback', 'template marked normal by a user', -1);
       return;
     }
-    if (!this.freq.counts.has(templateId)) {
-      setVerdict(v, 1, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
-      return;
-    }
     let best = -1;
     let score = 0;
-    let anomalous = false;
     for (let k = 0; k < this.members.length; k++) {
-      const cal = this.members[k].calibration;
-      const x = raw[k * rows + r];
-      const s = cal.normalize(x);
-      const over = cal.isAnomalous(x);
-      if ((over && !anomalous) || (over === anomalous && s > score) || best < 0) best = k;
-      if (over) anomalous = true;
-      if (s > score) score = s;
+      const s = this.members[k].calibration.score(raw[k * rows + r]) || 0; // a NaN raw score is no evidence
+      if (best < 0 || s > score) {
+        best = k;
+        score = s;
+      }
+    }
+    if (!this.freq.counts.has(templateId)) {
+      const s = Math.max(this.unseenScore(), score);
+      setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
+      return;
     }
     if (best < 0) {
       setVerdict(v, 0, false, 'none', 'no detector enabled', -1);
       return;
     }
-    setVerdict(v, score, anomalous, this.members[best].name, '', best);
+    setVerdict(v, score, score >= ALERT_SCORE, this.members[best].name, '', best);
+  }
+
+  /**
+   * Score of a template no training record had: its frequency is under 1/(total + 1), that many
+   * decades below the members' threshold tail probability (at least just over the threshold).
+   */
+  unseenScore(): number {
+    const value = this.members[0]?.calibration.threshold.value || UNSEEN_TAIL;
+    return scoreOfDecades(Math.max(1e-6, Math.log10(value * (this.freq.total + 1))));
   }
 
   /** The sentence for an anomalous record (only built for anomalies, which are rare). */

@@ -115,6 +115,18 @@ describe('attributes stage with shared attributes', () => {
     expect(Buffer.compare(encodeLogsRequest(viaStage), encodeLogsRequest(plain))).toBe(0);
   });
 
+  it('names the severity of flagged records only, from the score', () => {
+    const attrs = (f: Partial<RecordFacts>) => {
+      const r = { attributes: [] } as unknown as Parameters<typeof writeFacts>[0];
+      writeFacts(r, { service: 'a', message: 'm', severityNumber: 9, ...f });
+      return Object.fromEntries(r.attributes.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.doubleValue]));
+    };
+    expect(attrs({ score: 0.6, isAnomaly: true })['anomaly.severity']).toBe('minor');
+    expect(attrs({ score: 0.8, isAnomaly: true })['anomaly.severity']).toBe('major');
+    expect(attrs({ score: 0.95, isAnomaly: true })['anomaly.severity']).toBe('critical');
+    expect(attrs({ score: 0.4, isAnomaly: false })).not.toHaveProperty('anomaly.severity');
+  });
+
   it('shares one KeyValue per value and starts a value set over past its bound', () => {
     const shared = new SharedAttributes();
     expect(shared.template.get('GET <*>')).toBe(shared.template.get('GET <*>'));

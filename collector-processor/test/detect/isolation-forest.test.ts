@@ -74,9 +74,18 @@ describe('Isolation Forest', () => {
     for (let r = 0; r < 300; r++) data[r * 3 + 1] = r % 3; // columns 0 and 2 constant
     const det = new IsolationForestDetector({ seed: 2 });
     det.fit({ data, rows: 300, cols: 3 });
-    // Constant columns are never split on: a change there is invisible, as in scikit-learn.
-    const s = det.score({ data: Float64Array.from([0, 1, 0, 0, 1, 5, 0, 2, 0]), rows: 3, cols: 3 });
-    expect(s[1]).toBe(s[0]);
+    // Constant columns are never split on, but a value there that training never had puts the
+    // row outside everything the trees saw: isolated at the root, above every training row.
+    const s = det.score({ data: Float64Array.from([0, 1, 0, 0, 1, 5, 0, 2, 0, 0, 2, 7]), rows: 4, cols: 3 });
+    const train = det.score({ data, rows: 300, cols: 3 });
+    expect(s[1]).toBeGreaterThan(Math.max(...train));
+    expect(s[3]).toBeGreaterThan(Math.max(...train));
+    expect(s[2]).toBeLessThanOrEqual(Math.max(...train));
     for (const v of s) expect(v > 0 && v < 1).toBe(true);
+    expect(det.explain({ data: Float64Array.from([0, 1, 5]), rows: 1, cols: 3 }, 0, ['a', 'b', 'c']).reason).toMatch(
+      /c has a value no training row had \(0 in all of them\)/,
+    );
+    const back = IsolationForestDetector.load(det.serialize());
+    expect(Array.from(back.score({ data: Float64Array.from([0, 1, 5]), rows: 1, cols: 3 }))).toEqual([s[1]]);
   });
 });

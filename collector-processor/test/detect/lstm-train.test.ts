@@ -44,6 +44,7 @@ const settings: TrainSettings = {
   minSteps: 1,
   patience: 5,
   lrPatience: 2,
+  budgetSeconds: Infinity,
 };
 
 async function trainedWeights(microBatch: number): Promise<Float32Array[]> {
@@ -74,6 +75,19 @@ describe('LSTM training loop', () => {
     });
     // the comparison is between trained weights, not two copies of the initial ones
     expect(moved).toBeGreaterThan(0.01);
+  });
+
+  it('stops at its time budget, however many steps it was asked for, and says so', async () => {
+    const m = model();
+    const asked = { ...settings, epochs: 1000, minSteps: 100_000, budgetSeconds: 0.3 };
+    const r = await trainPairs(m, pairs(), undefined, asked, shape);
+    expect(r.budgetStopped).toBe(1);
+    expect(r.epochs).toBeLessThan(1000);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    const unbounded = await trainPairs(m, pairs(), undefined, { ...settings, epochs: 2 }, shape);
+    expect(unbounded.budgetStopped).toBe(0);
+    expect(unbounded.epochs).toBe(2);
+    m.dispose();
   });
 
   it('does not leave tensors behind across steps', async () => {

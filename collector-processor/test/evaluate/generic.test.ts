@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, parseLabels } from '../../src/evaluate/csv';
 import { loadGeneric, loadGenericLines, loadGenericSessions, trackSessions } from '../../src/evaluate/generic';
-import { loadGenericFiles, HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets';
+import { mkdirSync } from 'node:fs';
+import { loadGenericFiles, loadGenericFolder, HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets';
 import { parseLog } from '../../src/evaluate/raw-logs';
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
@@ -116,6 +117,90 @@ describe('generic loader', () => {
         seed: 5,
       });
       expect(ds.kind).toBe('sessions');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('explicit train and test ids replace the seeded split', () => {
+    const ids = synthetic.labels
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const train = ids.slice(0, 300).map(([id]) => id);
+    const test = ids.slice(300).map(([id]) => id);
+    const ds = loadGenericSessions({
+      name: 'syn',
+      log: synthetic.log,
+      lineFormat: HDFS_LINE_FORMAT,
+      sessionRegex: HDFS_BLOCK_REGEX,
+      labels: synthetic.labels,
+      seed: 1,
+      split: { train, test },
+    });
+    expect(ds.test).toHaveLength(100);
+    expect(Array.from(ds.testLabels)).toEqual(ids.slice(300).map(([, l]) => (l === 'Anomaly' ? 1 : 0)));
+    expect(ds.train).toHaveLength(ids.slice(0, 300).filter(([, l]) => l === 'Normal').length);
+    expect(() =>
+      loadGenericSessions({
+        name: 'syn',
+        log: synthetic.log,
+        sessionRegex: HDFS_BLOCK_REGEX,
+        labels: synthetic.labels,
+        seed: 1,
+        split: { train: [...train, 'blk_nope'], test },
+      }),
+    ).toThrow(/not in the log.*blk_nope/);
+    // lines: ids are line numbers
+    const log = Array.from({ length: 12 }, (_, i) => (i % 4 === 3 ? 'FATAL disk gone' : `INFO ok ${i}`)).join('\n');
+    const lines = loadGenericLines({
+      name: 'tiny',
+      log,
+      lineFormat: '<Level> <Content>',
+      labels: '4,1\n8,1\n12,1\n11,0\n10,0\n',
+      seed: 3,
+      split: { train: ['1', '2', '3', '5'], test: ['8', '10', '11', '12'] },
+    });
+    expect(lines.train.rows).toBe(4); // unlabeled train lines count as normal
+    expect(Array.from(lines.testLabels)).toEqual([1, 0, 0, 1]);
+  });
+
+  test('a folder of files: one session per file, labels per file or per group folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-folder-'));
+    try {
+      const normal = 'INFO start\nINFO step 1\nINFO step 2\nINFO done\n';
+      const bad = 'INFO start\nERROR disk gone\nINFO done\n';
+      mkdirSync(join(dir, 'ok'));
+      mkdirSync(join(dir, 'mixed'));
+      for (let i = 0; i < 8; i++) writeFileSync(join(dir, 'ok', `run${i}.log`), normal);
+      for (let i = 0; i < 4; i++) writeFileSync(join(dir, 'mixed', `run${i}.log`), i < 2 ? bad : normal);
+      writeFileSync(
+        join(dir, '..', `${dir.split('/').pop()}-labels.csv`),
+        'id,label\nok,0\nmixed/run0.log,1\nmixed/run1.log,1\nmixed/run2.log,0\nmixed/run3.log,0\n',
+      );
+      const labelsFile = join(dir, '..', `${dir.split('/').pop()}-labels.csv`);
+      const trainIds = join(dir, '..', `${dir.split('/').pop()}-train.txt`);
+      const testIds = join(dir, '..', `${dir.split('/').pop()}-test.txt`);
+      writeFileSync(trainIds, Array.from({ length: 6 }, (_, i) => `ok/run${i}.log`).join('\n'));
+      writeFileSync(testIds, 'ok/run6.log\nok/run7.log\nmixed/run0.log\nmixed/run1.log\nmixed/run2.log\n');
+      const ds = loadGenericFolder({
+        name: 'runs',
+        dir,
+        labelsFile,
+        lineFormat: '<Level> <Content>',
+        seed: 1,
+        trainIdsFile: trainIds,
+        testIdsFile: testIds,
+      });
+      if (ds.kind !== 'sessions') throw new Error('expected sessions');
+      expect(ds.train).toHaveLength(6);
+      expect(Array.from(ds.testLabels)).toEqual([0, 0, 1, 1, 0]);
+      expect(ds.test.map((s) => s.length)).toEqual([4, 4, 3, 3, 4]);
+      // without id lists: the seeded split over the labeled files (group labels included)
+      const seeded = loadGenericFolder({ name: 'runs', dir, labelsFile, lineFormat: '<Level> <Content>', seed: 1 });
+      expect(seeded.testLabels.length).toBe(6);
+      for (const f of [labelsFile, trainIds, testIds]) rmSync(f);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

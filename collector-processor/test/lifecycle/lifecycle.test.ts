@@ -86,7 +86,10 @@ describe('model lifecycle through the detect stage', () => {
     expect(flagged).toBeLessThan(0.03);
 
     const [unseen] = await r.send('web', ['kernel panic: segfault in worker 17 at 0xdeadbeef']);
-    expect(unseen).toMatchObject({ isAnomaly: true, score: 1, detector: 'unseen-template' });
+    expect(unseen).toMatchObject({ isAnomaly: true, detector: 'unseen-template' });
+    // over the threshold by the template's rarity (under 1 in 501 records), never pinned at 1
+    expect(unseen.score).toBeGreaterThanOrEqual(0.5);
+    expect(unseen.score).toBeLessThan(1);
     expect(unseen.reason).toMatch(/^unseen template/);
 
     await r.detect.flush();

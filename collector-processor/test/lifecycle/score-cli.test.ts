@@ -34,6 +34,8 @@ describe('anomalog score FILE', () => {
       .map((l) => JSON.parse(l));
     expect(scored).toHaveLength(801);
     expect(scored.map((s) => s.line)).toEqual(Array.from({ length: 801 }, (_, i) => i + 1));
+    // one scale: flagged exactly at scores >= 0.5, for every detector
+    for (const s of scored) if (s.score !== null) expect([s.line, s.isAnomaly]).toEqual([s.line, s.score >= 0.5]);
     const oom = scored[700];
     expect(oom).toMatchObject({ isAnomaly: true, detector: 'unseen-template', service: 'app.log' });
     expect(oom.message).toBe('OutOfMemoryError in request handler thread 12');

@@ -26,6 +26,11 @@ test('the live LSTM learns session order and flags a record out of order, with t
     const broken = await send(session(2001, [0, 3, 1, 2, 4]));
     const flagged = broken.find((f) => f.isAnomaly)!;
     expect(flagged).toMatchObject({ detector: 'lstm', sessionId: 'blk_2001' });
+    // the LSTM's flag on the one score scale: over 0.5, spread by its margin (not pinned at 0.99),
+    // and above every record of the normal sessions
+    expect(flagged.score).toBeGreaterThanOrEqual(0.5);
+    expect(flagged.score).not.toBe(0.99);
+    for (const f of normal) expect(f.score!).toBeLessThan(flagged.score!);
     expect(manager.openSessions()).toBe(3); // blk_1001, blk_1002, blk_2001: the sessions-open gauge
 
     // A session idle past sessionKey.inactivitySeconds (300 s) is closed: the same id seen again

@@ -76,7 +76,15 @@ export const LstmParams = Type.Object(
       maximum: 200,
       title: 'Max epochs',
       description:
-        'Training stops earlier when the loss on a 10% validation split of the sessions stops improving (best epoch kept); fewer than 200 sessions train exactly this many epochs.',
+        'Training stops earlier when the loss on a 10% validation split of the sessions stops improving (best epoch kept); fewer than 200 sessions train this many epochs; either way within trainSeconds.',
+    }),
+    trainSeconds: Type.Number({
+      default: 60,
+      minimum: 1,
+      maximum: 3600,
+      title: 'Training time budget (s)',
+      description:
+        'A fit (or update) stops after this many seconds of training, keeping the best weights so far: small logs no longer train for minutes to reach a step count, large ones stay bounded.',
     }),
   },
   { default: {} },
