@@ -25,7 +25,6 @@ export const BUILTIN_MASKS = [
   'drive-path',
   'open-key',
   'root-path',
-  'http-methods',
   'calls',
 ] as const;
 
@@ -57,7 +56,7 @@ export interface MaskRule {
 export interface Masker {
   /** `<*>` when the token is a variable, `key=<*>` for a kept key, else the token itself. */
   mask(token: string): string;
-  /** A month/weekday abbreviation, AM/PM, zone name or HTTP method: a variable only beside one (see maskLine). */
+  /** A month/weekday abbreviation, AM/PM or zone name: a variable only beside one (see maskLine). */
   nearDate(token: string): boolean;
   /** A line ending in `key:` gets an empty variable after it (the same event as `key: value`). */
   readonly openKey: boolean;
@@ -145,16 +144,12 @@ const DATE_NEAR = [
 export const NOT_DATE = 0;
 export const DATE_WORD = 1;
 export const NEAR_DATE = 2;
-/** An HTTP method: like a NEAR date name, a variable only beside one ("GET /login" → one slot). */
-export const HTTP_METHOD = 3;
-const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'patch', 'options'];
 
 /** Date names by (length, first letter, second letter), lower case; value: DATE_WORD or NEAR_DATE. */
 const DATE_NAMES = new Map<number, [string, number][]>();
 for (const [names, kind] of [
   [DATE_ALWAYS, DATE_WORD],
   [DATE_NEAR, NEAR_DATE],
-  [HTTP_METHODS, HTTP_METHOD],
 ] as const) {
   for (const n of names) {
     const k = dateKey(n.length, n.charCodeAt(0), n.charCodeAt(1));
@@ -177,9 +172,8 @@ function isLetter(c: number): boolean {
 }
 
 /**
- * Whether text[s, e) is a date name or HTTP method (its kind), ignoring case, one leading `[` `(`
- * or `"` and one trailing `,` `.` `:` `;` `)` or `]` ("[Sun", "Fri,", "PM)", `"GET`). Char
- * compares only: no string is built.
+ * Whether text[s, e) is a date name (its kind), ignoring case, one leading `[` `(` or `"` and one
+ * trailing `,` `.` `:` `;` `)` or `]` ("[Sun", "Fri,", "PM)"). Char compares only: no string is built.
  */
 export function dateWordAt(text: string, s: number, e: number): number {
   if (e - s < 2 || e - s > 11) return NOT_DATE;
@@ -386,7 +380,6 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   const keyValues = on('key-values');
   const drivePath = on('drive-path');
   const rootPath = on('root-path');
-  const methods = on('http-methods');
   const calls = on('calls');
   const user = add.map((r) => {
     try {
@@ -421,8 +414,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       return t;
     },
     nearDate(t: string): boolean {
-      const k = dateWordAt(t, 0, t.length);
-      return (dates && k === NEAR_DATE) || (methods && k === HTTP_METHOD);
+      return dates && dateWordAt(t, 0, t.length) === NEAR_DATE;
     },
     openKey: on('open-key'),
   };

@@ -11,7 +11,7 @@ import { BUILTIN_MASKS, type MaskRule } from './masking';
 
 // Local copies: the scan calls these per token, and an imported binding can cost a getter call
 // that also keeps the call from being inlined.
-const { DATE_WORD, HTTP_METHOD, NEAR_DATE, NOT_DATE } = masking;
+const { DATE_WORD, NEAR_DATE, NOT_DATE } = masking;
 const dateWordAt = masking.dateWordAt;
 const isBlankValueAt = masking.isBlankValueAt;
 const isStateValueAt = masking.isStateValueAt;
@@ -26,7 +26,7 @@ const isOpenKeyAt = masking.isOpenKeyAt;
 export const CONST = 0;
 export const WILD = 1;
 export const KEYED = 2;
-/** While scanning only: a date name or HTTP method, kept unless a variable follows (then it joins it). */
+/** While scanning only: a date name kept unless a variable follows (then it joins the variable). */
 const NEAR = 3;
 /** While scanning only: an empty slot, a variable that does not join its neighbours (EMPTY_SLOT). */
 const SLOT = 4;
@@ -92,7 +92,6 @@ export class LineScanner {
   private readonly drivePath: boolean;
   private readonly openKey: boolean;
   private readonly rootPath: boolean;
-  private readonly methods: boolean;
   private readonly calls: boolean;
   private readonly user: RegExp[];
   /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
@@ -117,7 +116,6 @@ export class LineScanner {
     this.drivePath = !disable.includes('drive-path');
     this.openKey = !disable.includes('open-key');
     this.rootPath = !disable.includes('root-path');
-    this.methods = !disable.includes('http-methods');
     this.calls = !disable.includes('calls');
     this.user = add.map((r) => {
       try {
@@ -142,6 +140,9 @@ export class LineScanner {
     let bad = 0;
     let raw = 0;
     let n = 0;
+    let h = FNV_OFFSET;
+    /** NEAR or SLOT tokens kept: their kinds are settled after the scan (most lines have none). */
+    let pending = 0;
     let i = 0;
     let vtff = false;
     for (;;) {
@@ -232,7 +233,10 @@ export class LineScanner {
             const next = q + 1 < n ? start[q + 1] : s;
             if (next !== end[q] + 1 || text.charCodeAt(end[q]) !== 32) gapsLoose = true;
           }
+          pending -= n - j;
           n = j;
+          h = FNV_OFFSET;
+          for (let q = 0; q < n; q++) h = Math.imul(h ^ tokenHash[q], FNV_PRIME) ^ q;
         }
         if (n > 0 && kind[n - 1] === WILD) {
           // adjacent variables are one wildcard; their raw texts become one param joined by one space
@@ -245,15 +249,19 @@ export class LineScanner {
         kind[n] = WILD;
         loose[n] = gapsLoose ? 1 : 0;
         tokenHash[n] = WILD_HASH;
+        h = Math.imul(h ^ WILD_HASH, FNV_PRIME) ^ n;
         n++;
         continue;
       }
+      let tk = th;
       if (k === KEYED) {
-        let kh = keyHash;
-        for (let j = 0; j < 3; j++) kh = Math.imul(kh ^ W.charCodeAt(j), FNV_PRIME);
-        tokenHash[n] = kh;
+        tk = keyHash;
+        for (let j = 0; j < 3; j++) tk = Math.imul(tk ^ W.charCodeAt(j), FNV_PRIME);
         keyLen[n] = keyEnd - s + 1;
-      } else tokenHash[n] = th;
+      } else if (k === SLOT) tk = WILD_HASH;
+      if (k >= NEAR) pending++;
+      tokenHash[n] = tk;
+      h = Math.imul(h ^ tk, FNV_PRIME) ^ n;
       start[n] = s;
       end[n] = e;
       kind[n] = k;
@@ -273,15 +281,11 @@ export class LineScanner {
       this.spaceTokens = -1;
       return -1;
     }
-    let h = FNV_OFFSET;
-    for (let q = 0; q < n; q++) {
-      if (kind[q] === NEAR) kind[q] = CONST;
-      else if (kind[q] === SLOT) {
-        kind[q] = WILD;
-        tokenHash[q] = WILD_HASH;
+    if (pending > 0)
+      for (let q = 0; q < n; q++) {
+        if (kind[q] === NEAR) kind[q] = CONST;
+        else if (kind[q] === SLOT) kind[q] = WILD;
       }
-      h = Math.imul(h ^ tokenHash[q], FNV_PRIME) ^ q;
-    }
     if (this.openKey && whole && n > 0 && kind[n - 1] === CONST && isOpenKeyAt(text, start[n - 1], end[n - 1])) {
       // `key:` ends the line: its value is empty, the same slot as in `key: value`
       start[n] = len;
@@ -297,7 +301,7 @@ export class LineScanner {
 
   /**
    * The rules of createMasker().mask in the same order (key-values, checked first, aside), on flags
-   * gathered during the scan; NEAR for a date name or HTTP method, a variable only beside one.
+   * gathered during the scan; NEAR for a date name that is a variable only beside one.
    */
   private classify(
     text: string,
@@ -313,27 +317,49 @@ export class LineScanner {
     letterHex: boolean,
   ): number {
     const len = e - s;
-    if (this.digits && digitAt >= 0 && !(this.calls && isCallAt(text, s, e))) {
-      if (!dotOrSlashFirst && cut > s) return KEYED;
-      return this.empty && isBracketedAt(text, s, e) ? SLOT : WILD;
-    }
+    if (this.digits && digitAt >= 0) return this.digitToken(text, s, e, cut, dotOrSlashFirst);
     if (this.units && len >= 2 && len <= 4 && isUnitAt(text, s, len)) return WILD;
     if (this.url && hasUrl) return WILD;
     if (this.path && text.charCodeAt(s) === 47 && innerSlash) return WILD;
-    if (this.rootPath && isRootPathAt(text, s, e)) return WILD;
     if (this.email && atAt > s && hasDot) return WILD;
     if (this.hex && len >= 8 && letterHex) return WILD;
-    const d = this.dates || this.methods ? dateWordAt(text, s, e) : NOT_DATE;
+    return this.wordToken(text, s, e);
+  }
+
+  /** A token holding a digit: a variable (maybe keeping its key or its place), or a code call. */
+  private digitToken(text: string, s: number, e: number, cut: number, dotOrSlashFirst: boolean): number {
+    // cheap first-char and last-char guards before each rule: most tokens fail them
+    if (this.calls && text.charCodeAt(e - 1) === 41 && isCallAt(text, s, e)) return this.wordToken(text, s, e);
+    if (!dotOrSlashFirst && cut > s) return KEYED;
+    const first = text.charCodeAt(s);
+    return this.empty && (first === 40 || first === 91) && isBracketedAt(text, s, e) ? SLOT : WILD;
+  }
+
+  /**
+   * The rest of the rules for a token the common ones left (a root path is never claimed by the
+   * email or hex rule before it, so checking it here gives mask()'s answer).
+   */
+  private wordToken(text: string, s: number, e: number): number {
+    const len = e - s;
+    const first = text.charCodeAt(s);
+    if (this.rootPath && first === 47 && isRootPathAt(text, s, e)) return WILD;
+    const d = this.dates && len >= 2 && len <= 11 ? dateWordAt(text, s, e) : NOT_DATE;
     if (this.dates && d === DATE_WORD) return WILD;
-    if (this.empty && isEmptySlotAt(text, s, e)) return SLOT;
-    if (this.drivePath && isDrivePathAt(text, s, e)) return WILD;
+    if (this.empty && len <= 3 && isEmptySlotAt(text, s, e)) return SLOT;
+    if (
+      this.drivePath &&
+      len >= 3 &&
+      (first === 92 || first === 91 || first < 65 || text.charCodeAt(s + 1) === 58) &&
+      isDrivePathAt(text, s, e)
+    )
+      return WILD;
     if (this.user.length > 0) {
       const t = text.slice(s, e);
       for (const re of this.user) if (re.test(t)) return WILD;
     }
     // a literal `<*>` in the log equals the wildcard on the general path (and collapses like one)
-    if (len === 3 && text.startsWith(W, s)) return WILD;
-    if ((this.dates && d === NEAR_DATE) || (this.methods && d === HTTP_METHOD)) return NEAR;
+    if (e - s === 3 && text.startsWith(W, s)) return WILD;
+    if (this.dates && d === NEAR_DATE) return NEAR;
     return CONST;
   }
 

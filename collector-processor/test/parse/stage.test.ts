@@ -34,14 +34,14 @@ describe('createTemplateStage', () => {
     ]);
     await stage.process(b);
     expect(b.facts).toHaveLength(4);
-    expect(b.facts[0]).toMatchObject({ service: 'api', severityNumber: 9, template: '<*> took <*>' });
+    expect(b.facts[0]).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
     expect(b.facts[1].templateId).toBe(b.facts[0].templateId);
     expect(b.facts[2].templateId).toBe(UNPARSED_TEMPLATE_ID);
     expect(b.facts[3].templateId).toBe(UNPARSED_TEMPLATE_ID);
     createAttributesStage().process(b);
     const attrs = b.data.resourceLogs[0].scopeLogs[0].logRecords[0].attributes;
     expect(attrs).toContainEqual({ key: ATTR.templateId, value: { stringValue: b.facts[0].templateId } });
-    expect(attrs).toContainEqual({ key: ATTR.template, value: { stringValue: '<*> took <*>' } });
+    expect(attrs).toContainEqual({ key: ATTR.template, value: { stringValue: 'GET <*> took <*>' } });
   });
 
   it("a template's first and last seen are its records' own times (event, else observed, else arrival)", async () => {
