@@ -201,13 +201,12 @@ export function dateWordAt(text: string, s: number, e: number): number {
 }
 
 /**
- * An empty slot: `()`, `[]`, `{}`, `<>`, `""` or `''`, maybe with one trailing `,` `;` `:` or `.`,
- * or `"-"` (the quoted dash access logs write for an empty field).
+ * An empty slot: `()`, `[]`, `{}`, `<>`, `""` or `''`, maybe with one trailing `,` `;` `:` or `.`.
+ * (Access logs' quoted dash `"-"` is not one: as a variable it let their events collapse into one
+ * shape on the generalisation set.)
  */
 export function isEmptySlotAt(text: string, s: number, e: number): boolean {
   let len = e - s;
-  if (len === 3 && text.charCodeAt(s) === 34 && text.charCodeAt(s + 1) === 45 && text.charCodeAt(s + 2) === 34)
-    return true;
   if (len === 3) {
     const p = text.charCodeAt(e - 1);
     if (p !== 44 && p !== 59 && p !== 58 && p !== 46) return false;

