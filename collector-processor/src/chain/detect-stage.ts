@@ -11,7 +11,8 @@ import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
-import { anomalyQueue } from './anomaly-queue';
+import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
+import { suppressedReason, type LiveSuppressions } from './suppressions';
 import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
@@ -37,6 +38,10 @@ export interface DetectStageOptions {
   maxPendingAnomalyBytes?: number;
   /** Template text by id (the miner's), for reasons that name expected templates. */
   templateText?: (templateId: string) => string | undefined;
+  /** Verdicts users muted ("mark normal"); checked only for a flagged record. */
+  suppressions?: LiveSuppressions;
+  /** Groups stored anomalies into incidents. */
+  incidents?: IncidentGrouping;
 }
 
 export interface DetectStage extends AnnotationStage {
@@ -62,6 +67,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = anomalyQueue(o);
+  const suppressions = o.suppressions;
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
@@ -103,9 +109,15 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
               s.config.sessionKey.inactivitySeconds * 1000,
             )
           : undefined;
+      const muted =
+        verdict.isAnomaly && suppressions !== undefined && suppressions.size > 0
+          ? suppressions.match(s.name, templateId, verdict.detector, Date.now())
+          : undefined;
+      if (muted) verdict.isAnomaly = false;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
+      if (muted) f.reason = suppressedReason(muted, verdict.detector);
       scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
         const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
@@ -121,6 +133,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
+      if (suppressions?.match(s.name, a.templateId, a.detector, Date.now())) continue;
       found++;
       o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
       anomalies.push(a);
