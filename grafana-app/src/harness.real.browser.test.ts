@@ -279,8 +279,10 @@ test('every call the app made in these tests is in the processor OpenAPI documen
     used.add(`${call.method} ${route!.template}`);
   }
   // services, anomalies, anomaly, templates, feedback, model get/put, train, job, versions, activate,
-  // benchmark datasets/runs/start/run, health: every function of src/api/client.ts ran against the real API
-  expect([...used].sort()).toHaveLength(16);
+  // benchmark datasets/runs/start/run, health: every function of src/api/client.ts ran against the real API,
+  // and the timeline's GET /aggregate (src/api/triage.ts; the triage calls are src/harness.incidents.browser.test.ts's)
+  expect([...used].sort()).toHaveLength(17);
+  expect(used).toContain('GET /api/v1/aggregate');
   // and the real API accepted every one of them (no 4xx/5xx through the app's own flows)
   expect(forwarded.filter((call) => call.status >= 400)).toEqual([]);
 });

@@ -72,6 +72,9 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
 
+  const expectedOf = (top: { templateId: string; probability: number }[]) =>
+    top.map((e) => ({ ...e, template: o.templateText?.(e.templateId) ?? e.templateId }));
+
   const contextOf = (service: string): ContextRing => {
     let c = contexts.get(service);
     if (!c) contexts.set(service, (c = new ContextRing(o.contextLines)));
@@ -124,7 +127,9 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         f.reason = reason;
         found++;
         o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
-        anomalies.push(anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx));
+        const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
+        if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
+        anomalies.push(a);
       }
       ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
       o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
