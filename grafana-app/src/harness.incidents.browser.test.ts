@@ -87,7 +87,8 @@ test('incident → anomaly → explanation → mark normal → identical records
 
   // a URL per incident: it comes first, opened to its anomalies
   await open(`&incident=${target.id}`);
-  await page.getByRole('button', { name: 'Toggle row expanded' }).first().click();
+  // (the harness serves no icon files: the expander icon has no size, so the click is dispatched)
+  await page.getByRole('button', { name: 'Toggle row expanded' }).first().dispatchEvent('click');
   const expanded = page.getByLabel(`Incident ${target.id}`);
   await expanded.getByLabel('Incident anomalies').waitFor();
   const detail = await api.get<IncidentDetail>(`/incidents/${target.id}`);
@@ -145,7 +146,8 @@ test('incident → anomaly → explanation → mark normal → identical records
   );
 
   await open(`&incident=${target.id}&theme=light`);
-  await page.getByRole('button', { name: 'Toggle row expanded' }).first().click();
+  // (the harness serves no icon files: the expander icon has no size, so the click is dispatched)
+  await page.getByRole('button', { name: 'Toggle row expanded' }).first().dispatchEvent('click');
   await page.getByLabel(`Incident ${target.id}`).getByLabel('Incident anomalies').waitFor();
   await page.screenshot({ path: shot('expanded-light'), fullPage: true });
 });

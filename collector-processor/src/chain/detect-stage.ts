@@ -13,6 +13,8 @@ import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
 import { suppressedReason, type LiveSuppressions } from './suppressions';
+import { NearestTemplates } from './nearest-templates';
+import * as serviceModel from '../model/service-model';
 import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
@@ -25,6 +27,7 @@ import type { ServiceState } from '../lifecycle/service-state';
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { recordTimeMs } = recordTime;
 const { RECORD_DIMS, writeRecordVector } = recordVector;
+const { UNSEEN_DETECTOR } = serviceModel;
 
 export interface DetectStageOptions {
   manager: ScoringLifecycle;
@@ -68,6 +71,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = anomalyQueue(o);
   const suppressions = o.suppressions;
+  const nearest = new NearestTemplates();
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
@@ -129,6 +133,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
         const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
         if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
+        else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
+          a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
         anomalies.push(a);
       }
       ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
