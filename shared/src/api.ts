@@ -73,6 +73,13 @@ export const ContextLine = Type.Object({
   isAnomaly: Type.Boolean(),
 });
 
+export const NearTemplate = Type.Object({
+  templateId: Type.String(),
+  template: Type.String(),
+  similarity: Type.Number({ minimum: 0, maximum: 1 }),
+});
+export type NearTemplate = Static<typeof NearTemplate>;
+
 export const AnomalyDetail = Type.Composite([
   Anomaly,
   Type.Object({
@@ -81,9 +88,12 @@ export const AnomalyDetail = Type.Composite([
     explanation: Type.Object({
       reason: Type.String(),
       features: Type.Optional(Type.Array(Type.Object({ name: Type.String(), weight: Type.Number() }))),
+      /** LSTM: the top expected next templates, most probable first (the actual one is the anomaly's). */
       expected: Type.Optional(
         Type.Array(Type.Object({ templateId: Type.String(), template: Type.String(), probability: Type.Number() })),
       ),
+      /** Unseen template: the service's known templates nearest to it (token overlap, 0..1). */
+      nearest: Type.Optional(Type.Array(NearTemplate)),
     }),
   }),
 ]);

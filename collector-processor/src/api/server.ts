@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps';
 import { benchmarkRoutes } from './routes/benchmarks';
 import { modelRoutes } from './routes/models';
 import { observeRoutes } from './routes/observe';
+import { triageRoutes } from './routes/triage';
 
 export type { ApiDeps };
 
@@ -83,6 +84,7 @@ export async function buildApi(
       observeRoutes(api, deps);
       modelRoutes(api, deps);
       benchmarkRoutes(api, deps, opts.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT);
+      if (deps.triage) triageRoutes(api, deps, deps.triage);
     },
     { prefix: API_PREFIX },
   );

@@ -16,6 +16,8 @@ import { createAttributesStage } from './attributes-stage';
 import { createDetectStage, type DetectStage } from './detect-stage';
 import { createTemplateStage, type TemplateStage } from './parse-stage';
 import type { AnnotationStage, LogBatch } from './stage';
+import type { IncidentGrouping } from './anomaly-queue';
+import type { LiveSuppressions } from './suppressions';
 
 export interface ChainConfig {
   /** Template mining; defaults where unset. */
@@ -41,6 +43,8 @@ export interface ChainDeps {
   registry?: Registry;
   /** A parse stage to share instead of a new one (the detect side restarted over the same miner). */
   parse?: TemplateStage;
+  /** Triage: the suppressions the detect stage applies, and where stored anomalies become incidents. */
+  triage?: { suppressions: LiveSuppressions; incidents: IncidentGrouping };
 }
 
 export interface AnnotationChain {
@@ -107,6 +111,8 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
       metrics,
       contextLines: d.contextLines,
       templateText: (id) => miner.templateText(id),
+      suppressions: deps.triage?.suppressions,
+      incidents: deps.triage?.incidents,
     });
   }
   const stages: AnnotationStage[] = detect

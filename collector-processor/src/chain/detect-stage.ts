@@ -11,7 +11,10 @@ import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
-import { anomalyQueue } from './anomaly-queue';
+import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
+import { suppressedReason, type LiveSuppressions } from './suppressions';
+import { NearestTemplates } from './nearest-templates';
+import * as serviceModel from '../model/service-model';
 import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
@@ -24,6 +27,7 @@ import type { ServiceState } from '../lifecycle/service-state';
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { recordTimeMs } = recordTime;
 const { RECORD_DIMS, writeRecordVector } = recordVector;
+const { UNSEEN_DETECTOR } = serviceModel;
 
 export interface DetectStageOptions {
   manager: ScoringLifecycle;
@@ -37,6 +41,10 @@ export interface DetectStageOptions {
   maxPendingAnomalyBytes?: number;
   /** Template text by id (the miner's), for reasons that name expected templates. */
   templateText?: (templateId: string) => string | undefined;
+  /** Verdicts users muted ("mark normal"); checked only for a flagged record. */
+  suppressions?: LiveSuppressions;
+  /** Groups stored anomalies into incidents. */
+  incidents?: IncidentGrouping;
 }
 
 export interface DetectStage extends AnnotationStage {
@@ -62,9 +70,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = anomalyQueue(o);
+  const suppressions = o.suppressions;
+  const nearest = new NearestTemplates();
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
+
+  const expectedOf = (top: { templateId: string; probability: number }[]) =>
+    top.map((e) => ({ ...e, template: o.templateText?.(e.templateId) ?? e.templateId }));
 
   const contextOf = (service: string): ContextRing => {
     let c = contexts.get(service);
@@ -103,16 +116,26 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
               s.config.sessionKey.inactivitySeconds * 1000,
             )
           : undefined;
+      const muted =
+        verdict.isAnomaly && suppressions !== undefined && suppressions.size > 0
+          ? suppressions.match(s.name, templateId, verdict.detector, Date.now())
+          : undefined;
+      if (muted) verdict.isAnomaly = false;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
+      if (muted) f.reason = suppressedReason(muted, verdict.detector);
       scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
         const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
         f.reason = reason;
         found++;
         o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
-        anomalies.push(anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx));
+        const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
+        if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
+        else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
+          a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
+        anomalies.push(a);
       }
       ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
       o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
@@ -121,6 +144,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
+      if (suppressions?.match(s.name, a.templateId, a.detector, Date.now())) continue;
       found++;
       o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
       anomalies.push(a);

@@ -35,7 +35,16 @@ export const UNSEEN_DETECTOR = 'unseen-template';
 const UNSEEN_TAIL = 0.005;
 const FORMAT = 'anomalog-service-model/1';
 
+/** Expected next templates kept with an LSTM anomaly (the sentence names the first three). */
+const EXPECTED_SHOWN = 5;
+
 export class ServiceModel {
+  /**
+   * The LSTM's top expected templates with their probabilities for the record decideSequence last
+   * flagged (undefined when it flagged none): the anomaly's expected-versus-actual view.
+   */
+  lastExpected: { templateId: string; probability: number }[] | undefined;
+
   constructor(
     readonly freq: TemplateFrequencies,
     readonly members: readonly ModelMember[],
@@ -68,9 +77,12 @@ export class ServiceModel {
     if (!seq) return undefined;
     const r = seq.push(sessionId, templateId, timeMs, idleMs);
     let reason: string | undefined;
+    this.lastExpected = undefined;
     if (r.anomalous && !r.unseen && !v.isAnomaly && !this.normalTemplates.has(templateId)) {
-      const expected = seq
-        .expectedBefore(sessionId)
+      const top = seq.expectedBefore(sessionId, EXPECTED_SHOWN);
+      this.lastExpected = top;
+      const expected = top
+        .slice(0, 3)
         .map((e) => `"${textOf(e.templateId) ?? e.templateId}" (${e.probability.toFixed(2)})`)
         .join(', ');
       reason = `${seq.ruleReason(r)} in session ${sessionId}; expected ${expected}`;

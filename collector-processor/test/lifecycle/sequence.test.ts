@@ -62,6 +62,17 @@ test('the live LSTM learns session order and flags a record out of order, with t
       /^template improbable here \(p=[\d.e-]+, below 0\.010\) in session blk_2001; expected "<\*> receiving block from peer" \([01]\.\d\d\)/,
     );
 
+    // The stored anomaly: expected-versus-actual, the LSTM's top expected templates with probabilities.
+    await detect.flush();
+    const page = await store.queryAnomalies({ service: 'storage', detector: 'lstm', limit: 1000 });
+    const stored = await store.getAnomaly(page.items.find((a) => a.message === flagged.message)!.id);
+    const expected = stored!.explanation.expected!;
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThanOrEqual(5);
+    expect(expected[0].template).toBe('<*> receiving block from peer');
+    for (let i = 1; i < expected.length; i++)
+      expect(expected[i].probability).toBeLessThanOrEqual(expected[i - 1].probability);
+
     // Restart: the stored model brings its LSTM back.
     await store.close();
     await store.open();

@@ -52,7 +52,7 @@ export function describeFailure(status: number, detail?: string): string {
   return `The processor answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
-async function call<T>(method: string, path: string, params?: object, data?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, params?: object, data?: unknown): Promise<T> {
   try {
     const response = await lastValueFrom(
       getBackendSrv().fetch<T>({
@@ -71,7 +71,7 @@ async function call<T>(method: string, path: string, params?: object, data?: unk
   }
 }
 
-function compact(query: object): Record<string, string | number> {
+export function compact(query: object): Record<string, string | number> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')) as Record<
     string,
     string | number

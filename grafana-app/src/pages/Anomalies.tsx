@@ -10,6 +10,12 @@ import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
 import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
 import { useUrlFilters } from '../state/anomalyFilters';
+import { useUrlView } from '../state/anomalyView';
+import { IncidentsView } from '../components/incidents/IncidentsView';
+import { ServiceCards } from '../components/incidents/ServiceCards';
+import { SuppressionsList } from '../components/incidents/SuppressionsList';
+import { TriageBar } from '../components/incidents/TriageBar';
+import { useAggregateCounts } from '../components/incidents/useAggregate';
 import { toTimeRange } from '../state/timeRange';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 
@@ -30,6 +36,10 @@ export function AnomaliesPage() {
   const [error, setError] = useState<Error>();
   const [detail, setDetail] = useState<AnomalyDetail>();
   const [reload, setReload] = useState(0);
+  const [viewState, setView] = useUrlView();
+  const { view } = viewState;
+  const refresh = useCallback(() => setReload((n) => n + 1), []);
+  const toRecords = useCallback(() => setView({ view: 'records' }), [setView]);
   // Resolve relative ranges ("now-6h") once per URL change or refresh (reload), not on every render.
   const range = useMemo(() => {
     void reload;
@@ -85,6 +95,7 @@ export function AnomaliesPage() {
   };
 
   const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
+  const counts = useAggregateCounts(range.from.valueOf(), range.to.valueOf(), filters, reload);
   const columns = useMemo(() => anomalyColumns(open), [open]);
   const learning = services.filter((s) => s.status === 'learning');
 
@@ -97,25 +108,53 @@ export function AnomaliesPage() {
         onChange={setFilters}
       />
       {learning.length > 0 && <LearningNotice services={learning} />}
-      <LoadState
-        loading={loading}
-        error={error}
-        onRetry={() => setReload((n) => n + 1)}
-        empty={items.length === 0}
-        emptyText={emptyText(services)}
+      <ServiceCards reload={reload} />
+      <TriageBar
+        view={view}
+        onView={(v) => setView({ view: v })}
+        refresh={viewState.refresh}
+        onRefreshInterval={(interval) => setView({ refresh: interval })}
+        onRefresh={refresh}
       />
-      {!loading && !error && items.length > 0 && (
+      {view === 'incidents' && (
         <>
-          <CountsChart items={items} from={range.from.valueOf()} to={range.to.valueOf()} />
-          {total > items.length && (
-            <Stack alignItems="center">
-              <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies.`}</Text>
-              <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingMore}>
-                {`Load ${Math.min(LIMIT, total - items.length)} older`}
-              </Button>
-            </Stack>
+          {counts && <CountsChart items={[]} counts={counts} from={range.from.valueOf()} to={range.to.valueOf()} />}
+          <IncidentsView
+            from={range.from.valueOf()}
+            to={range.to.valueOf()}
+            service={filters.service}
+            reload={reload}
+            selectedId={viewState.incident || undefined}
+            onOpenAnomaly={open}
+            onChanged={refresh}
+            onUnavailable={toRecords}
+          />
+        </>
+      )}
+      {view === 'suppressions' && <SuppressionsList reload={reload} onChanged={refresh} />}
+      {view === 'records' && (
+        <>
+          <LoadState
+            loading={loading}
+            error={error}
+            onRetry={() => setReload((n) => n + 1)}
+            empty={items.length === 0}
+            emptyText={emptyText(services)}
+          />
+          {!loading && !error && items.length > 0 && (
+            <>
+              <CountsChart items={items} counts={counts} from={range.from.valueOf()} to={range.to.valueOf()} />
+              {total > items.length && (
+                <Stack alignItems="center">
+                  <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies.`}</Text>
+                  <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingMore}>
+                    {`Load ${Math.min(LIMIT, total - items.length)} older`}
+                  </Button>
+                </Stack>
+              )}
+              <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
+            </>
           )}
-          <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
         </>
       )}
       {detail && <AnomalyDrawer detail={detail} onClose={() => setDetail(undefined)} />}

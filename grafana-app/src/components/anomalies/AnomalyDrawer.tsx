@@ -6,6 +6,7 @@ import type { AnomalyDetail } from '@anomalog/shared';
 import { api } from '../../api/client';
 import { canWrite, NEEDS_EDITOR } from '../../state/permissions';
 import { exploreUrl } from './explore';
+import { NearestTemplates } from './NearestTemplates';
 
 type Action = 'anomaly-normal' | 'template-normal';
 const DONE_TEXT: Record<Action, string> = {
@@ -74,6 +75,7 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
               </ul>
             </>
           )}
+          <NearestTemplates explanation={explanation} />
         </section>
         <section aria-label="Session context">
           <h4>Lines around it{detail.sessionId ? ' in its session' : ''}</h4>
