@@ -12,7 +12,17 @@
 // callers (tests start several processes at once) take a lock, and the new tree replaces dist/ by
 // rename, so no process ever loads a half-written build.
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,11 +88,17 @@ async function build(id) {
   const common = { format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
   await esbuild({ ...common, entryPoints: tsFiles(srcDir), outbase: srcDir, outdir: out });
   const sharedOut = join(out, 'node_modules', '@anomalog', 'shared');
-  await esbuild({ ...common, entryPoints: tsFiles(join(sharedDir, 'src')), outbase: join(sharedDir, 'src'), outdir: sharedOut });
+  await esbuild({
+    ...common,
+    entryPoints: tsFiles(join(sharedDir, 'src')),
+    outbase: join(sharedDir, 'src'),
+    outdir: sharedOut,
+  });
   const sharedPkg = JSON.parse(readFileSync(join(sharedDir, 'package.json'), 'utf8'));
   writeFileSync(
     join(sharedOut, 'package.json'),
-    JSON.stringify({ name: sharedPkg.name, version: sharedPkg.version, private: true, main: 'index.js' }, null, 2) + '\n',
+    JSON.stringify({ name: sharedPkg.name, version: sharedPkg.version, private: true, main: 'index.js' }, null, 2) +
+      '\n',
   );
   writeFileSync(join(out, 'BUILD_ID'), id + '\n');
   rmSync(dist, { recursive: true, force: true });
