@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BUILDER_VERSION=v0.161.0 # the release every module in the manifest is at
+BUILDER_VERSION=v0.148.0 # the release every module in the manifest is at
 MANIFEST=builder-config.yaml
 OUT=.build
 BIN="$OUT/otelcol-anomalog"
