@@ -125,6 +125,8 @@ test('processor SIGKILLed mid-stream and restarted: the upstream Collector retri
   await waitUntil(() => chain.arrived().length >= 600, 60_000, 'traffic flowing downstream');
   await chain.processor.kill();
   const killedAt = chain.arrived().length;
+  // Mid-stream: records were still on their way.
+  expect(killedAt).toBeLessThan(total);
   await new Promise((r) => setTimeout(r, 3_000));
   // Nothing goes past a dead processor.
   expect(chain.arrived().length).toBe(killedAt);
