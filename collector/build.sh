@@ -6,11 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BUILDER_VERSION=v0.148.0 # the release every module in the manifest is at
+BUILDER_VERSION=v0.159.0 # the release every module in the manifest is at
 MANIFEST=builder-config.yaml
 OUT=.build
 BIN="$OUT/otelcol-anomalog"
 STAMP="$OUT/manifest.sha256"
+
+mkdir -p "$OUT"
+# One build at a time (test files run in parallel workers and each may call this): the others wait
+# here and then find the binary up to date.
+exec 9> "$OUT/.lock"
+flock 9
 
 want="$( (cat "$MANIFEST"; echo "builder $BUILDER_VERSION") | sha256sum | cut -d' ' -f1)"
 if [ -x "$BIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
