@@ -1,5 +1,5 @@
 /**
- * Scale-out through a real Collector (docs/scaling.md): the `loadbalancing` exporter with
+ * Scale-out through a real Collector (docs/scaling.md): the `load_balancing` exporter with
  * `routing_key: service` in front of two processor replicas that share one PostgreSQL store.
  * Each replica sends to its own receiver of one downstream Collector (its own output file), so
  * the file a record lands in names the replica that handled it.
@@ -29,14 +29,14 @@ jest.setTimeout(300_000);
 
 const SERVICES = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
 
-/** The documented `loadbalancing` exporter, pointed at `hostnames`. */
+/** The documented `load_balancing` exporter, pointed at `hostnames`. */
 function loadBalancingExporter(hostnames: string[]): Record<string, unknown> {
   const block = yamlBlocks(join(ROOT, 'docs', 'scaling.md')).find((b) => {
     const exporters = b.exporters as Record<string, unknown> | undefined;
-    return exporters?.loadbalancing !== undefined;
+    return exporters?.load_balancing !== undefined;
   });
-  if (!block) throw new Error('docs/scaling.md has no loadbalancing exporter block');
-  const exporter = (block.exporters as Record<string, Record<string, unknown>>).loadbalancing;
+  if (!block) throw new Error('docs/scaling.md has no load_balancing exporter block');
+  const exporter = (block.exporters as Record<string, Record<string, unknown>>).load_balancing;
   return { ...exporter, resolver: { static: { hostnames } } };
 }
 
@@ -44,8 +44,8 @@ function upstreamConfig(httpPort: number, hostnames: string[]) {
   return {
     receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${httpPort}` } } } },
     processors: { batch: { send_batch_size: 200, timeout: '100ms' } },
-    exporters: { loadbalancing: loadBalancingExporter(hostnames) },
-    service: { pipelines: { logs: { receivers: ['otlp'], processors: ['batch'], exporters: ['loadbalancing'] } } },
+    exporters: { load_balancing: loadBalancingExporter(hostnames) },
+    service: { pipelines: { logs: { receivers: ['otlp'], processors: ['batch'], exporters: ['load_balancing'] } } },
   };
 }
 
