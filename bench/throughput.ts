@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import type { LoadSpec } from './throughput/loadgen';
+import { startCollectorPeer, type CollectorPeer } from './throughput/collector';
 import {
   ask,
   BATCH,
@@ -26,7 +27,7 @@ import {
   TRAINED_BY,
   type Usage,
 } from './throughput/procs';
-const MODES = (process.env.BENCH_MODES ?? 'pass-through,chain,mining+if,mining+lstm').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'collector,pass-through,chain,mining+if,mining+lstm').split(',');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
@@ -36,7 +37,9 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
  */
 const COLLECTOR_BATCH = Number(process.env.BENCH_COLLECTOR_BATCH ?? 8192);
 /** Modes that also run with COLLECTOR_BATCH records per request. */
-const COLLECTOR_BATCH_MODES = new Set(['mining+if']);
+const COLLECTOR_BATCH_MODES = new Set(['collector', 'pass-through', 'mining+if']);
+/** The real OpenTelemetry Collector's pass-through (bench/throughput/collector.ts), the peer of the ratios. */
+const COLLECTOR = 'collector';
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -61,8 +64,12 @@ async function runCase(
   lowerPriority(sink);
   const sinkAddress = (await nextMessage<{ address: string }>(sink, 'ready')).address;
   let proc: ChildProcess | undefined;
+  let peer: CollectorPeer | undefined;
   let target = sinkAddress;
-  if (mode !== 'direct-to-sink') {
+  if (mode === COLLECTOR) {
+    peer = await startCollectorPeer(sinkAddress);
+    target = peer.address;
+  } else if (mode !== 'direct-to-sink') {
     proc = child('processor.ts', [sinkAddress, mode], PROCESSOR_NODE_ARGS);
     target = (await nextMessage<{ address: string }>(proc, 'ready')).address;
   }
@@ -76,12 +83,15 @@ async function runCase(
     ...(freshSessions ? { firstPass: MEASURED_FIRST_PASS } : {}),
   };
   if (proc && TRAINED_BY[mode]) await prime(proc, target, TRAINED_BY[mode], datasetFile);
-  const before = proc ? await ask<Usage>(proc, 'usage') : undefined;
+  const usage = async (): Promise<(Partial<Usage> & Pick<Usage, 'cpuMicros' | 'rss' | 'maxRssKb'>) | undefined> =>
+    proc ? await ask<Usage>(proc, 'usage') : peer?.usage();
+  const before = await usage();
   const t0 = Date.now();
   const result = await generate(spec);
   const wallMicros = (Date.now() - t0) * 1000;
-  const after = proc ? await ask<Usage>(proc, 'usage') : undefined;
+  const after = await usage();
   if (proc) await stop(proc);
+  if (peer) await peer.stop();
   await stop(sink);
   const lat = result.latenciesMs.sort((a, b) => a - b);
   const c: BenchCase = {
@@ -97,8 +107,8 @@ async function runCase(
     processor_cpu_pct: before && after ? round((100 * (after.cpuMicros - before.cpuMicros)) / wallMicros) : null,
     rss_mb: after ? round(after.rss / 1024 / 1024) : null,
     max_rss_mb: after ? round(after.maxRssKb / 1024) : null,
-    event_loop_p99_ms: after ? round(after.loopP99Ms) : null,
-    event_loop_max_ms: after ? round(after.loopMaxMs) : null,
+    event_loop_p99_ms: after?.loopP99Ms !== undefined ? round(after.loopP99Ms) : null,
+    event_loop_max_ms: after?.loopMaxMs !== undefined ? round(after.loopMaxMs) : null,
   };
   console.log(JSON.stringify(c));
   return c;
@@ -126,6 +136,18 @@ async function atRate(
   return [through, direct];
 }
 
+/**
+ * `ratio_to_collector` of every case at max rate: its records/s over the Collector's pass-through
+ * at max rate with the same records per request, measured in the same run.
+ */
+function addRatios(cases: BenchCase[]): void {
+  for (const c of cases) {
+    if (c.load !== 'max' || c.mode === COLLECTOR) continue;
+    const peer = cases.find((p) => p.mode === COLLECTOR && p.load === 'max' && p.batch_records === c.batch_records);
+    if (peer) c.ratio_to_collector = round((c.records_per_s as number) / (peer.records_per_s as number));
+  }
+}
+
 async function main(): Promise<void> {
   const datasetFile = join(datasetsDir(), 'hdfs', 'HDFS_20000.log');
   if (!existsSync(datasetFile)) throw new Error(`dataset not found: ${datasetFile} (use --datasets DIR)`);
@@ -141,6 +163,7 @@ async function main(): Promise<void> {
     }
   }
 
+  addRatios(cases);
   writeResults('throughput', cases);
   updateDocSection(
     'throughput',
@@ -162,7 +185,12 @@ async function main(): Promise<void> {
       'holding the detector, so the measured window is scoring only. In these two modes each pass over the file gets',
       'fresh block ids and record times that run on (a replay would otherwise reopen every finished block, which the',
       'LSTM rightly flags, and storing those anomalies then dominates the cost); their baselines pay the same encoding.',
-      `\`mining+if\` also runs with requests of ${COLLECTOR_BATCH.toLocaleString('en-US')} records (\`batch_records\`), what a Collector's batch processor`,
+      "`collector` is the real OpenTelemetry Collector (collector/build.sh, the release the tests use) in the processor's",
+      'place: `otlp` receiver straight to an `otlp` exporter to the same sink, with its sending queue off (so it answers',
+      'after the sink accepted, as the processor does) and no compression (as the processor sends); `ratio_to_collector`',
+      "is a case's max rate over the Collector's max rate with the same requests, in the same run. The Collector may use",
+      'both cores (Go); `processor_cpu_pct` shows what each used.',
+      `\`collector\`, \`pass-through\` and \`mining+if\` also run with requests of ${COLLECTOR_BATCH.toLocaleString('en-US')} records (\`batch_records\`), what a Collector's batch processor`,
       'sends by default once it fills its batches: the processor works through a request in one go on its event loop (a',
       "turn of the loop per request's chain, chain/turns.ts), so",
       "a request's added latency is about its own processing time plus that of the requests ahead of it.",
@@ -189,6 +217,7 @@ async function main(): Promise<void> {
         'batch_records',
         'target_records_per_s',
         'records_per_s',
+        'ratio_to_collector',
         'p50_ms',
         'p99_ms',
         'added_p50_ms',

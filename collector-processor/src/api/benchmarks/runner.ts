@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
 import type { Store } from '../../store/store';
 import type { Logger } from '../../telemetry/logger';
+import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 
@@ -36,12 +37,6 @@ export interface BenchmarkRunnerOptions {
 }
 
 export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
-
-// The worker loads TypeScript through tsx's require hook, registered explicitly (execArgv is cleared
-// so a parent started under tsx or jest does not pass its own loaders on).
-const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-require(workerData.tsxApi).register();
-require(workerData.entry);`;
 
 /**
  * Runs benchmarks one at a time, each in its own worker thread, in request order. Finished runs are
@@ -97,15 +92,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     if (!next) return;
     const { run, request } = next;
     run.state = 'running';
-    const input: WorkerInput & { tsxApi: string; entry: string } = {
+    const { script, data } = workerScript(__dirname, 'worker');
+    const input: WorkerInput & WorkerScript['data'] = {
       module: modulePath,
       request,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
-      tsxApi: require.resolve('tsx/cjs/api'),
-      entry: join(__dirname, 'worker.ts'),
+      ...data,
     };
-    const worker = new Worker(BOOTSTRAP, {
+    const worker = new Worker(script, {
       eval: true,
       workerData: input,
       execArgv: [],
