@@ -1,11 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { ModelConfig, validateWithDefaults, type Anomaly, type BenchmarkRun } from '@anomalog/shared';
 import { PROXY_BASE } from '../src/constants';
-import { listen, serveHarness } from './serve';
+import type { AppSettings } from './grafanaProxy';
+import { listen, serveHarness, servePluginSettings } from './serve';
 
 /** A small stand-in for the processor API (issue 6 not landed yet), answering with the shared schemas' shapes. */
-export function startFakeApi(): Promise<{ server: Server; origin: string; saved: () => unknown }> {
+export function startFakeApi(): Promise<{
+  server: Server;
+  origin: string;
+  saved: () => unknown;
+  settings: AppSettings;
+  settingsPosts: unknown[];
+}> {
   const now = Date.now();
+  // The app's settings in "Grafana": empty until the config page saves them.
+  const settings: AppSettings = { jsonData: {}, secureJsonData: {} };
+  const settingsPosts: unknown[] = [];
   const anomalies: Anomaly[] = Array.from({ length: 12 }, (_, i) => ({
     id: `a${i}`,
     time: new Date(now - i * 60_000).toISOString(),
@@ -66,7 +76,8 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     },
     'GET /api/v1/anomalies/a0': () => ({
       ...anomalies[0],
-      attributes: {},
+      severityText: 'ERROR',
+      attributes: { retries: 3, 'log.template.id': 't0', 'http.route': '/checkout' },
       context: [
         { time: anomalies[1].time, templateId: 't1', message: 'before', isAnomaly: false },
         { time: anomalies[0].time, templateId: 't0', message: 'line 0', isAnomaly: true },
@@ -83,9 +94,6 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     'GET /api/v1/benchmarks/r1': () => run,
   };
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    if (serveHarness(req, res)) {
-      return;
-    }
     const url = new URL(req.url ?? '/', 'http://x');
     // the app calls Grafana's data-proxy URL; this fake answers for the processor behind it
     const pathname = url.pathname.startsWith(PROXY_BASE) ? url.pathname.slice(PROXY_BASE.length) : url.pathname;
@@ -98,9 +106,12 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     res.end('{}');
   };
   const server = createServer((req, res) => {
+    if (serveHarness(req, res) || servePluginSettings(req, res, settings, settingsPosts)) {
+      return;
+    }
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => handle(req, res, body));
   });
-  return listen(server).then((origin) => ({ server, origin, saved: () => model }));
+  return listen(server).then((origin) => ({ server, origin, saved: () => model, settings, settingsPosts }));
 }

@@ -5,17 +5,20 @@ import path from 'path';
 import type { Server } from 'http';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeApi } from '../harness/fakeApi';
+import type { AppSettings } from '../harness/grafanaProxy';
 import { APP_DIR, SHOTS, buildHarness, launchChromium, waitForDrawerOpen } from './test-utils/browser';
 
 let browser: Browser;
 let server: Server;
 let origin: string;
 let saved: () => unknown;
+let settings: AppSettings;
+let settingsPosts: unknown[];
 let page: Page;
 
 beforeAll(async () => {
   buildHarness(path.join(APP_DIR, 'harness', 'dist'));
-  ({ server, origin, saved } = await startFakeApi());
+  ({ server, origin, saved, settings, settingsPosts } = await startFakeApi());
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120000);
@@ -25,7 +28,47 @@ afterAll(async () => {
   server?.close();
 });
 
-const open = (name: string) => page.goto(`${origin}/?page=${name}`);
+const open = (name: string, query = '') => page.goto(`${origin}/?page=${name}${query}`);
+
+test('configuration: Enter in the real form saves by POST and never puts the token in the URL', async () => {
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && visited.push(frame.url()));
+  await open('config');
+  await page.locator('#config-api-url').fill('http://anomalog:8080');
+  await page.locator('#config-api-key').fill('s3cret-token');
+  await page.locator('#config-api-key').press('Enter');
+  // saved, then reloaded (how Grafana's app settings reach the pages): the token shows as configured
+  await page.getByRole('button', { name: 'Reset' }).waitFor();
+  expect(settingsPosts).toHaveLength(1);
+  expect(settings).toEqual({
+    jsonData: { processorUrl: 'http://anomalog:8080' },
+    secureJsonData: { apiToken: 's3cret-token' },
+  });
+  for (const url of [page.url(), ...visited]) {
+    expect(url).not.toMatch(/s3cret|apiToken|processorUrl/);
+  }
+  await expect(page.locator('#config-api-url').inputValue()).resolves.toBe('http://anomalog:8080');
+
+  // the Loki data source for Explore, picked from Grafana's Loki data sources, saved with the button
+  await page.locator('#config-loki-datasource').click();
+  expect(await page.getByRole('option').allTextContents()).toEqual(['Loki (annotated logs)', 'Loki archive']);
+  await page.getByRole('option', { name: 'Loki archive' }).click();
+  await page.getByRole('button', { name: 'Save API settings' }).click();
+  await page.getByText('Loki archive').waitFor();
+  await page.waitForFunction(() => document.readyState === 'complete');
+  expect(settingsPosts).toHaveLength(2);
+  // the stored token was left untouched, so it is not sent again
+  expect(settingsPosts[1]).not.toHaveProperty('secureJsonData');
+  expect(settings.jsonData).toEqual({ processorUrl: 'http://anomalog:8080', lokiDatasourceUid: 'harness-loki-archive' });
+  expect(settings.secureJsonData.apiToken).toBe('s3cret-token');
+  for (const url of [page.url(), ...visited]) {
+    expect(url).not.toMatch(/s3cret|apiToken|processorUrl/);
+  }
+  await page.screenshot({ path: path.join(SHOTS, 'config-dark.png') });
+  await open('config', '&theme=light');
+  await page.getByText('Loki archive').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'config-light.png') });
+});
 
 test('anomalies: loads, filters by service and opens a drawer', async () => {
   await open('anomalies');
@@ -42,6 +85,31 @@ test('anomalies: loads, filters by service and opens a drawer', async () => {
   await page.getByText('template t0 seen 40x more often than in training').waitFor();
   await waitForDrawerOpen(page);
   await page.screenshot({ path: path.join(SHOTS, 'anomaly-drawer.png') });
+});
+
+test('anomaly drawer: opened from its URL, with attributes, severity and Explore on the configured Loki', async () => {
+  for (const theme of ['dark', 'light']) {
+    await open('anomalies', `&anomaly=a0&theme=${theme}`);
+    await waitForDrawerOpen(page);
+    const attributes = page.getByRole('table', { name: 'Record attributes' });
+    await expect(attributes.getByRole('row').allTextContents()).resolves.toEqual([
+      'http.route/checkout',
+      'log.template.idt0',
+      'retries3',
+    ]);
+    await page.getByText('severity ERROR').waitFor();
+    const href = await page.getByRole('link', { name: 'Open in Explore' }).getAttribute('href');
+    const pane = JSON.parse(new URL(href!, origin).searchParams.get('panes')!).a;
+    // the data source the configuration test above saved
+    expect(pane.datasource).toBe('harness-loki-archive');
+    expect(pane.queries[0].expr).toBe('{service_name="payments"} | log_template_id="t0"');
+    await page.screenshot({ path: path.join(SHOTS, `anomaly-drawer-details-${theme}.png`) });
+  }
+  // closing it removes the anomaly from the URL; the filters stay
+  // (its icon is not served here, so the button has no size to click at)
+  await page.getByRole('button', { name: 'Close' }).dispatchEvent('click');
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('anomaly'));
+  expect(new URL(page.url()).searchParams.get('page')).toBe('anomalies');
 });
 
 test('models: a changed parameter is saved', async () => {

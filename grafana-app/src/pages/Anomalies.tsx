@@ -9,7 +9,7 @@ import { CountsChart } from '../components/charts/CountsChart';
 import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
 import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
-import { useUrlFilters } from '../state/anomalyFilters';
+import { anomalyShareUrl, useUrlFilters } from '../state/anomalyFilters';
 import { toTimeRange } from '../state/timeRange';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 
@@ -84,7 +84,15 @@ export function AnomaliesPage() {
       .finally(() => setLoadingMore(false));
   };
 
-  const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
+  // The open drawer is the URL's `anomaly` parameter: a copied link opens it again.
+  useEffect(() => {
+    if (!filters.anomaly) {
+      setDetail(undefined);
+      return;
+    }
+    api.anomaly(filters.anomaly).then(setDetail).catch(setError);
+  }, [filters.anomaly]);
+  const open = useCallback((id: string) => setFilters({ anomaly: id }), [setFilters]);
   const columns = useMemo(() => anomalyColumns(open), [open]);
   const learning = services.filter((s) => s.status === 'learning');
 
@@ -118,7 +126,13 @@ export function AnomaliesPage() {
           <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
         </>
       )}
-      {detail && <AnomalyDrawer detail={detail} onClose={() => setDetail(undefined)} />}
+      {detail && (
+        <AnomalyDrawer
+          detail={detail}
+          onClose={() => setFilters({ anomaly: '' })}
+          shareUrl={anomalyShareUrl(window.location.href, detail)}
+        />
+      )}
     </div>
   );
 }
