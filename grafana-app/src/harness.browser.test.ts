@@ -59,7 +59,10 @@ test('configuration: Enter in the real form saves by POST and never puts the tok
   expect(settingsPosts).toHaveLength(2);
   // the stored token was left untouched, so it is not sent again
   expect(settingsPosts[1]).not.toHaveProperty('secureJsonData');
-  expect(settings.jsonData).toEqual({ processorUrl: 'http://anomalog:8080', lokiDatasourceUid: 'harness-loki-archive' });
+  expect(settings.jsonData).toEqual({
+    processorUrl: 'http://anomalog:8080',
+    lokiDatasourceUid: 'harness-loki-archive',
+  });
   expect(settings.secureJsonData.apiToken).toBe('s3cret-token');
   for (const url of [page.url(), ...visited]) {
     expect(url).not.toMatch(/s3cret|apiToken|processorUrl/);
