@@ -66,7 +66,15 @@ export function startFakeApi(): Promise<{
   };
   const routes: Record<string, (body: unknown, url: URL) => unknown> = {
     'GET /api/v1/services': () => [
-      { service: 'payments', status: 'scoring', recordsSeen: 9000, templates: 3, anomalies: 6, learningProgress: 1 },
+      {
+        service: 'payments',
+        status: 'scoring',
+        recordsSeen: 9000,
+        templates: 3,
+        anomalies: 6,
+        learningProgress: 1,
+        activeVersion: 1,
+      },
     ],
     'GET /api/v1/anomalies': (_b, url) => {
       const service = url.searchParams.get('service');
@@ -87,7 +95,19 @@ export function startFakeApi(): Promise<{
     'GET /api/v1/services/payments/templates': () => [],
     'GET /api/v1/services/payments/model': () => model,
     'PUT /api/v1/services/payments/model': (body) => (model = body),
-    'GET /api/v1/services/payments/versions': () => [],
+    'GET /api/v1/services/payments/versions': () => [
+      {
+        version: 1,
+        service: 'payments',
+        createdAt: new Date(now - 3600_000).toISOString(),
+        trainedFrom: new Date(now - 7200_000).toISOString(),
+        trainedTo: new Date(now - 3600_000).toISOString(),
+        records: 9000,
+        detectors: ['isolation-forest', 'one-class-svm', 'lof'],
+        metrics: { 'isolation-forest_fit_s': 0.4, 'isolation-forest_train_flagged': 0.005 },
+        active: true,
+      },
+    ],
     'GET /api/v1/benchmarks/datasets': () => ['hdfs-mini'],
     'GET /api/v1/benchmarks': () => [],
     'POST /api/v1/benchmarks': () => ({ ...run, state: 'running', progress: 0.3, results: [] }),

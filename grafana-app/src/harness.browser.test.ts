@@ -125,6 +125,21 @@ test('models: a changed parameter is saved', async () => {
   await page.screenshot({ path: path.join(SHOTS, 'models.png'), fullPage: true });
 });
 
+test('models: the summary says which detectors run and why the LSTM does not; detectors grouped', async () => {
+  for (const theme of ['dark', 'light']) {
+    await open('models', `&theme=${theme}`);
+    const summary = page.getByRole('region', { name: 'Model summary' });
+    await summary.getByText(/^Active version 1, trained .* on 9,000 records/).waitFor();
+    await summary.getByText(/^Scoring with: Isolation Forest, One-class SVM, Local Outlier Factor/).waitFor();
+    await summary.getByText(/LSTM \(DeepLog\) is enabled but does not run: sessions are time windows/).waitFor();
+    const detectors = page.getByRole('region', { name: 'Detectors' });
+    // the autoencoder (disabled) is collapsed: its settings are not rendered
+    expect(await detectors.getByLabel('Hidden layer sizes').count()).toBe(0);
+    await detectors.getByLabel('Trees').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, `models-summary-${theme}.png`), fullPage: true });
+  }
+});
+
 test('benchmarks: a run shows its table and curves', async () => {
   await open('benchmarks');
   await page.getByRole('button', { name: 'Run benchmark' }).click();
