@@ -110,7 +110,10 @@ export function startFakeApi(): Promise<{
     ],
     'GET /api/v1/benchmarks/datasets': () => ['hdfs-mini'],
     'GET /api/v1/benchmarks': () => [],
-    'POST /api/v1/benchmarks': () => ({ ...run, state: 'running', progress: 0.3, results: [] }),
+    'POST /api/v1/benchmarks': (body) => {
+      run.name = (body as { name?: string }).name;
+      return { ...run, state: 'running', progress: 0.3, results: [] };
+    },
     'GET /api/v1/benchmarks/r1': () => run,
   };
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {

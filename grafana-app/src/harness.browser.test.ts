@@ -143,9 +143,37 @@ test('models: the summary says which detectors run and why the LSTM does not; de
 test('benchmarks: a run shows its table and curves', async () => {
   await open('benchmarks');
   await page.getByRole('button', { name: 'Run benchmark' }).click();
-  await page.getByText('0.874').waitFor();
+  await page.getByRole('cell', { name: '0.874', exact: true }).waitFor();
   await page.getByRole('img', { name: 'ROC chart' }).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'benchmarks.png'), fullPage: true });
+});
+
+test('benchmarks: charts with axes, diagonal, AUC and operating point; another threshold read off the curves', async () => {
+  for (const theme of ['dark', 'light']) {
+    await open('benchmarks', `&theme=${theme}`);
+    await page.locator('#benchmark-name').fill('HDFS mini, IF');
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    await page.getByText('HDFS mini, IF: Run done 100 %').waitFor();
+    const roc = page.getByRole('img', { name: 'ROC chart' });
+    expect(await roc.getByTestId('tick').count()).toBe(5);
+    await roc.getByTestId('diagonal').waitFor({ state: 'attached' });
+    await page
+      .getByRole('list', { name: 'ROC legend' })
+      .getByText('isolation-forest: ROC-AUC 0.950, ● at threshold (0.01, 0.84)')
+      .waitFor();
+    // at recall 0.80 the PR curve's best precision is 0.9 (its point at recall 0.8)
+    const explorer = page.getByRole('region', { name: 'Threshold explorer' });
+    const cells = () => explorer.locator('tbody tr').first().locator('td').allTextContents();
+    expect((await cells()).slice(2, 4)).toEqual(['0.900', '0.847']);
+    // one step right past 0.8: only the curve's last point (recall 1, precision 0.3) reaches it
+    await explorer.getByRole('slider').focus();
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('ArrowRight');
+    }
+    await explorer.getByText('Recall to reach: 0.85').waitFor();
+    expect((await cells()).slice(2, 4)).toEqual(['0.300', '0.462']);
+    await page.screenshot({ path: path.join(SHOTS, `benchmarks-charts-${theme}.png`), fullPage: true });
+  }
 });
 
 test('templates: shows the empty state with a message', async () => {
