@@ -104,6 +104,8 @@ test('shows the counts chart and table, opens the drawer and sends feedback', as
   // it promises no immediate learning: the effect comes with the next training
   expect(await screen.findByText(/next training/)).toBeInTheDocument();
   expect(screen.queryByText(/learns from this feedback/)).not.toBeInTheDocument();
+  // the table badges it at once, without a reload
+  expect(screen.getAllByText('marked normal')).toHaveLength(1);
   expect(calls.find((c) => c.method === 'POST')?.data).toEqual({
     kind: 'anomaly-normal',
     service: 'checkout',

@@ -6,7 +6,7 @@ import type { Anomaly, AnomalyDetail, ServiceSummary } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { CountsChart } from '../components/charts/CountsChart';
-import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
+import { AnomalyDrawer, type Action } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
 import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
 import { anomalyShareUrl, useUrlFilters } from '../state/anomalyFilters';
@@ -131,10 +131,18 @@ export function AnomaliesPage() {
           detail={detail}
           onClose={() => setFilters({ anomaly: '' })}
           shareUrl={anomalyShareUrl(window.location.href, detail)}
+          onFeedback={(kind) => setItems((shown) => markSuppressed(shown, detail, kind))}
         />
       )}
     </div>
   );
+}
+
+/** What the processor suppresses on feedback: the anomaly, or every anomaly of its service's template. */
+export function markSuppressed(items: Anomaly[], target: Anomaly, kind: Action): Anomaly[] {
+  const hit = (a: Anomaly) =>
+    kind === 'anomaly-normal' ? a.id === target.id : a.service === target.service && a.templateId === target.templateId;
+  return items.map((a) => (hit(a) && !a.suppressed ? { ...a, suppressed: true } : a));
 }
 
 function anomalyColumns(open: (id: string) => void) {

@@ -9,7 +9,7 @@ import { useAppSettings } from '../../state/appSettings';
 import { exploreUrl } from './explore';
 import { RecordAttributes, severityColor } from './RecordAttributes';
 
-type Action = 'anomaly-normal' | 'template-normal';
+export type Action = 'anomaly-normal' | 'template-normal';
 /** What each action really does (collector-processor lifecycle/manager.ts feedback()). */
 const DONE_TEXT: Record<Action, string> = {
   'anomaly-normal':
@@ -23,9 +23,12 @@ export function AnomalyDrawer({
   detail,
   onClose,
   shareUrl,
+  onFeedback,
 }: {
   detail: AnomalyDetail;
   onClose: () => void;
+  /** Called once the processor accepted the feedback, so the list can badge what it suppressed. */
+  onFeedback?: (kind: Action) => void;
   /** A link that opens this page with this drawer open. */
   shareUrl?: string;
 }) {
@@ -41,7 +44,10 @@ export function AnomalyDrawer({
           ? { kind, service: detail.service, anomalyId: detail.id }
           : { kind, service: detail.service, templateId: detail.templateId },
       )
-      .then(() => setDone((list) => [...list, kind]))
+      .then(() => {
+        setDone((list) => [...list, kind]);
+        onFeedback?.(kind);
+      })
       .catch(setError);
   const { explanation } = detail;
   const maxWeight = Math.max(1e-9, ...(explanation.features ?? []).map((f) => Math.abs(f.weight)));
