@@ -64,6 +64,9 @@ const pkg = {
     'jest-environment-jsdom': app.devDependencies['jest-environment-jsdom'],
     typescript: '$(installed typescript)',
   },
+  // @grafana/ui 12.x takes its data grid from a GitHub tarball (grafana/react-data-grid#<commit>), out
+  // of reach without internet; the same fork is on npm, as later @grafana/ui versions use it
+  overrides: { 'react-data-grid': 'npm:@grafana/react-data-grid@$(installed @grafana/react-data-grid)' },
 };
 fs.writeFileSync(process.argv[2], JSON.stringify(pkg, null, 2));
 JS
