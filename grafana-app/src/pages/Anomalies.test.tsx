@@ -80,11 +80,11 @@ test('shows the counts chart and table, opens the drawer and sends feedback', as
       <AnomaliesPage />
     </PluginContextProvider>,
   );
-  expect(await screen.findByRole('img', { name: 'Anomalies over time chart' })).toBeInTheDocument();
+  expect(await screen.findByRole('img', { name: 'Anomalies over time chart' }, { timeout: 5000 })).toBeInTheDocument();
   expect(screen.getByText('checkout (1)')).toBeInTheDocument();
   expect(screen.getByText('payments (1)')).toBeInTheDocument();
   fireEvent.click(screen.getByRole('button', { name: 'Connection to <*> refused 1' }));
-  const context = (await screen.findByText('opening block')).closest('section')!;
+  const context = (await screen.findByText('opening block', {}, { timeout: 5000 })).closest('section')!;
   expect(context).toHaveAttribute('aria-label', 'Session context');
   const hot = within(context).getByText('Connection to db-1 refused').closest('[data-anomalous]');
   expect(hot).toHaveAttribute('data-anomalous', 'true');
@@ -102,7 +102,7 @@ test('shows the counts chart and table, opens the drawer and sends feedback', as
   expect(pane.queries[0].expr).toBe('{service_name="checkout"} | log_template_id="t1"');
   fireEvent.click(screen.getByRole('button', { name: /Mark as normal/ }));
   // it promises no immediate learning: the effect comes with the next training
-  expect(await screen.findByText(/next training/)).toBeInTheDocument();
+  expect(await screen.findByText(/next training/, {}, { timeout: 5000 })).toBeInTheDocument();
   expect(screen.queryByText(/learns from this feedback/)).not.toBeInTheDocument();
   // the table badges it at once, without a reload
   expect(screen.getAllByText('marked normal')).toHaveLength(1);
