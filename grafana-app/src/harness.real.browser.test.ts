@@ -140,9 +140,13 @@ test('models: a changed parameter is saved, a training runs to done with a new v
   const before = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
   await page.getByRole('button', { name: 'Train / retrain' }).click();
   await page.getByText(/^Training (queued|running|done)/).waitFor();
-  await page.getByText('Training done 100 %').waitFor({ timeout: 30000 });
+  // done says what it made: the new version and what does not run live (the processor's job message)
+  await page.getByText(/^Training done: version \d+/).waitFor({ timeout: 30000 });
   const after = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
   expect(after.length).toBe(before.length + 1);
+  const made = after.find((v) => v.active)!;
+  await page.getByText(`Training done: version ${made.version}`, { exact: false }).waitFor();
+  await page.getByText(new RegExp(`^Active version ${made.version}, trained`)).waitFor();
   await waitRows(after.length);
   await page.screenshot({ path: shot('models'), fullPage: true });
   await page

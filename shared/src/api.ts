@@ -136,8 +136,12 @@ export const Feedback = Type.Object({
 });
 export type Feedback = Static<typeof Feedback>;
 
+/** A run's name as a user gives it, to tell runs apart later (optional; the dataset otherwise). */
+const BenchmarkName = Type.String({ minLength: 1, maxLength: 120, description: 'A name for the run' });
+
 export const BenchmarkRequest = Type.Object({
   dataset: Type.String({ description: 'A named dataset (GET /benchmarks/datasets) or "upload"' }),
+  name: Type.Optional(BenchmarkName),
   detectors: Type.Array(DetectorName, { minItems: 1 }),
   upload: Type.Optional(
     Type.Object({
@@ -179,6 +183,7 @@ export type BenchmarkResult = Static<typeof BenchmarkResult>;
 
 export const BenchmarkRun = Type.Object({
   id: Type.String(),
+  name: Type.Optional(BenchmarkName),
   dataset: Type.String(),
   detectors: Type.Array(Type.String()),
   state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),

@@ -6,10 +6,10 @@ import type { Anomaly, AnomalyDetail, ServiceSummary } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { CountsChart } from '../components/charts/CountsChart';
-import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
+import { AnomalyDrawer, type Action } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
 import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
-import { useUrlFilters } from '../state/anomalyFilters';
+import { anomalyShareUrl, useUrlFilters } from '../state/anomalyFilters';
 import { useUrlView } from '../state/anomalyView';
 import { IncidentsView } from '../components/incidents/IncidentsView';
 import { ServiceCards } from '../components/incidents/ServiceCards';
@@ -94,7 +94,15 @@ export function AnomaliesPage() {
       .finally(() => setLoadingMore(false));
   };
 
-  const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
+  // The open drawer is the URL's `anomaly` parameter: a copied link opens it again.
+  useEffect(() => {
+    if (!filters.anomaly) {
+      setDetail(undefined);
+      return;
+    }
+    api.anomaly(filters.anomaly).then(setDetail).catch(setError);
+  }, [filters.anomaly]);
+  const open = useCallback((id: string) => setFilters({ anomaly: id }), [setFilters]);
   const counts = useAggregateCounts(range.from.valueOf(), range.to.valueOf(), filters, reload);
   const columns = useMemo(() => anomalyColumns(open), [open]);
   const learning = services.filter((s) => s.status === 'learning');
@@ -157,9 +165,23 @@ export function AnomaliesPage() {
           )}
         </>
       )}
-      {detail && <AnomalyDrawer detail={detail} onClose={() => setDetail(undefined)} />}
+      {detail && (
+        <AnomalyDrawer
+          detail={detail}
+          onClose={() => setFilters({ anomaly: '' })}
+          shareUrl={anomalyShareUrl(window.location.href, detail)}
+          onFeedback={(kind) => setItems((shown) => markSuppressed(shown, detail, kind))}
+        />
+      )}
     </div>
   );
+}
+
+/** What the processor suppresses on feedback: the anomaly, or every anomaly of its service's template. */
+export function markSuppressed(items: Anomaly[], target: Anomaly, kind: Action): Anomaly[] {
+  const hit = (a: Anomaly) =>
+    kind === 'anomaly-normal' ? a.id === target.id : a.service === target.service && a.templateId === target.templateId;
+  return items.map((a) => (hit(a) && !a.suppressed ? { ...a, suppressed: true } : a));
 }
 
 function anomalyColumns(open: (id: string) => void) {

@@ -152,6 +152,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       await validate(request);
       const run: BenchmarkRun = {
         id: randomUUID(),
+        ...(request.name !== undefined ? { name: request.name } : {}),
         dataset: request.dataset,
         detectors: [...request.detectors],
         state: 'queued',
