@@ -56,7 +56,13 @@ export class ExportHandler {
     }
   }
 
-  async process(body: Buffer, encoding: Encoding, protocol: Protocol): Promise<ExportResponse> {
+  /** `cancelled`: aborts when the client gives up waiting (then the request is not forwarded). */
+  async process(
+    body: Buffer,
+    encoding: Encoding,
+    protocol: Protocol,
+    cancelled?: AbortSignal,
+  ): Promise<ExportResponse> {
     const receivedAtMs = Date.now();
     let decoded: Received;
     const opts = { maxValueDepth: this.maxValueDepth };
@@ -81,7 +87,7 @@ export class ExportHandler {
     this.metrics.recordsReceived.inc({ protocol }, count);
     this.metrics.inflightRequests.inc();
     try {
-      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs);
+      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs, cancelled);
       const rejected = Number(res.partialSuccess?.rejectedLogRecords ?? 0n);
       this.metrics.recordsExported.inc(Math.max(0, count - rejected));
       if (rejected > 0) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected);
