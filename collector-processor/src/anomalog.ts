@@ -58,7 +58,12 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
     if (pusher) cleanup.splice(cleanup.length - 1, 0, () => pusher.stop());
     let api: RunningApi | undefined;
     if (config.api.enabled && manager) {
-      const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger, history: store });
+      const benchmarks = createBenchmarkRunner({
+        datasetsDir: config.api.datasetsDir,
+        maxQueuedUploadBytes: Math.floor(config.api.maxQueuedUploadMiB * 1024 * 1024),
+        logger,
+        history: store,
+      });
       cleanup.unshift(() => benchmarks.close());
       api = await startApiServer(config.api, {
         control: manager,

@@ -4,6 +4,7 @@ import type { AnnotationStage } from './chain/stage';
 import { createExporter } from './export/create';
 import { createPipeline } from './chain/pipeline';
 import { Admission } from './receive/admission';
+import { DecodedBudget, decodedBudgetBytes } from './receive/decoded-budget';
 import { startGrpcReceiver, type GrpcReceiver } from './receive/grpc-receiver';
 import { ExportHandler } from './receive/handler';
 import { startHttpReceiver, type HttpReceiver } from './receive/http-receiver';
@@ -54,7 +55,8 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   const rc = config.receiver;
   const maxBytes = Math.floor(rc.maxRecvMsgSizeMiB * MiB);
   const admission = new Admission(rc.maxConcurrentRequests, Math.floor(rc.maxInflightMiB * MiB));
-  const handler = new ExportHandler(admission, pipeline, metrics, logger, rc.maxValueDepth);
+  const decoded = new DecodedBudget(decodedBudgetBytes(rc.maxInflightDecodedMiB));
+  const handler = new ExportHandler(admission, pipeline, metrics, logger, rc.maxValueDepth, decoded);
 
   let grpcReceiver: GrpcReceiver | undefined;
   let httpReceiver: HttpReceiver | undefined;

@@ -30,6 +30,10 @@ export interface ChainConfig {
     maxOpenSessions?: number;
     /** Lines kept before an anomaly as its context. */
     contextLines: number;
+    /** Longest context line kept; longer ones are cut (the detect stage's default when unset). */
+    contextLineMaxChars?: number;
+    /** Bytes all services' context lines hold together (the detect stage's default when unset). */
+    contextMaxBytes?: number;
   };
 }
 
@@ -70,6 +74,8 @@ export function chainConfigOf(config: AnomalogConfig): ChainConfig {
           maxServices: d.maxServices,
           maxOpenSessions: d.maxOpenSessions,
           contextLines: config.store.retention.contextLines,
+          contextLineMaxChars: config.store.retention.contextLineMaxChars,
+          contextMaxBytes: config.store.retention.contextMaxMiB * 1024 * 1024,
         }
       : undefined,
   };
@@ -110,6 +116,9 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
       logger,
       metrics,
       contextLines: d.contextLines,
+      contextLineMaxChars: d.contextLineMaxChars,
+      contextMaxBytes: d.contextMaxBytes,
+      maxServices: d.maxServices,
       templateText: (id) => miner.templateText(id),
       suppressions: deps.triage?.suppressions,
       incidents: deps.triage?.incidents,

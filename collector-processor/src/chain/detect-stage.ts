@@ -36,6 +36,12 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
+  /** Longest context line kept (longer ones are cut); unset: 2,048 code units. */
+  contextLineMaxChars?: number;
+  /** Bytes all services' context lines hold together; unset: 64 MiB. */
+  contextMaxBytes?: number;
+  /** Services whose context is kept at once (the least recently created goes first); unset: 1,000. */
+  maxServices?: number;
   /** Bounds of the anomalies waiting for the store (anomaly-queue.ts). */
   maxPendingAnomalies?: number;
   maxPendingAnomalyBytes?: number;
@@ -79,9 +85,19 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const expectedOf = (top: { templateId: string; probability: number }[]) =>
     top.map((e) => ({ ...e, template: o.templateText?.(e.templateId) ?? e.templateId }));
 
+  const contextServices = o.maxServices ?? 1000;
+  // One budget split evenly: the rings of all services together never pass contextMaxBytes.
+  const ringLimits = {
+    lineCount: o.contextLines,
+    maxLineChars: o.contextLineMaxChars ?? 2048,
+    maxBytes: Math.floor((o.contextMaxBytes ?? 64 * 1024 * 1024) / contextServices),
+  };
   const contextOf = (service: string): ContextRing => {
     let c = contexts.get(service);
-    if (!c) contexts.set(service, (c = new ContextRing(o.contextLines)));
+    if (!c) {
+      if (contexts.size >= contextServices) contexts.delete(contexts.keys().next().value as string);
+      contexts.set(service, (c = new ContextRing(ringLimits)));
+    }
     return c;
   };
 

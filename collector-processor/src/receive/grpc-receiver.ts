@@ -52,7 +52,10 @@ export async function startGrpcReceiver(
         callback({ code: grpcCodeFor(err), details: (err as Error).message });
         return;
       }
-      handler.process(call.request, 'protobuf', 'grpc').then(
+      // The client's deadline passing or its cancel: it counts the request failed and retries it.
+      const gone = new AbortController();
+      call.on('cancelled', () => gone.abort());
+      handler.process(call.request, 'protobuf', 'grpc', gone.signal).then(
         (res) => {
           release();
           callback(null, encodeExportResponse(res));

@@ -7,6 +7,7 @@ import type { Pipeline, Received } from '../chain/pipeline';
 import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
 import type { Admission } from './admission';
+import { decodedEstimate, type DecodedBudget } from './decoded-budget';
 
 export type Protocol = 'grpc' | 'http';
 export type Encoding = 'protobuf' | 'json';
@@ -25,6 +26,8 @@ export class ExportHandler {
     private readonly metrics: ProcessorMetrics,
     private readonly logger: Logger,
     private readonly maxValueDepth: number,
+    /** Decoded requests held at once; absent: only wire bytes are bounded. */
+    private readonly decoded?: DecodedBudget,
   ) {}
 
   /** Reserve room for a request of `size` bytes; the returned function releases it. */
@@ -53,7 +56,13 @@ export class ExportHandler {
     }
   }
 
-  async process(body: Buffer, encoding: Encoding, protocol: Protocol): Promise<ExportResponse> {
+  /** `cancelled`: aborts when the client gives up waiting (then the request is not forwarded). */
+  async process(
+    body: Buffer,
+    encoding: Encoding,
+    protocol: Protocol,
+    cancelled?: AbortSignal,
+  ): Promise<ExportResponse> {
     const receivedAtMs = Date.now();
     let decoded: Received;
     const opts = { maxValueDepth: this.maxValueDepth };
@@ -67,11 +76,18 @@ export class ExportHandler {
       this.rejected(err, protocol);
       throw err;
     }
+    let releaseDecoded: (() => void) | undefined;
+    try {
+      releaseDecoded = this.decoded?.take(decodedEstimate(body.length, decoded.recordCount));
+    } catch (err) {
+      this.rejected(err, protocol);
+      throw err;
+    }
     const count = decoded.recordCount;
     this.metrics.recordsReceived.inc({ protocol }, count);
     this.metrics.inflightRequests.inc();
     try {
-      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs);
+      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs, cancelled);
       const rejected = Number(res.partialSuccess?.rejectedLogRecords ?? 0n);
       this.metrics.recordsExported.inc(Math.max(0, count - rejected));
       if (rejected > 0) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected);
@@ -89,6 +105,7 @@ export class ExportHandler {
       }
       throw err;
     } finally {
+      releaseDecoded?.();
       this.metrics.inflightRequests.dec();
     }
   }

@@ -87,7 +87,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ExportH
     );
     let body = await readBody(req, opts.maxMessageBytes);
     if (contentEncoding === 'gzip') body = await gunzipLimited(body, opts.maxMessageBytes);
-    const result = await handler.process(body, encoding, 'http');
+    // A connection closed before the answer: the client counts the request failed and retries it.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    const result = await handler.process(body, encoding, 'http', gone.signal);
     const out =
       encoding === 'json' ? Buffer.from(JSON.stringify(exportResponseJson(result))) : encodeExportResponse(result);
     res.writeHead(200, { 'content-type': contentTypeOf(encoding), 'content-length': out.length }).end(out);

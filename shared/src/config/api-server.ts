@@ -16,6 +16,12 @@ export const ApiConfig = Type.Object(
       default: 'auto',
       description: 'auto: required when the endpoint is not loopback (start-up fails without a token there).',
     }),
+    maxQueuedUploadMiB: Type.Number({
+      default: 128,
+      exclusiveMinimum: 0,
+      description:
+        'Memory the uploads of queued benchmark runs may hold together (counted at two bytes a character); over it POST /benchmarks answers 429 with Retry-After until a run finishes.',
+    }),
     datasetsDir: Type.String({
       default: '../shared/datasets',
       description: 'Where named benchmark datasets are read from (see docs/benchmarks.md).',

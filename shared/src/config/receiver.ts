@@ -39,6 +39,12 @@ export const ReceiverConfig = Type.Object(
       exclusiveMinimum: 0,
       description: 'Bound on request bytes held in memory; over it new requests get a retryable error.',
     }),
+    maxInflightDecodedMiB: Type.Number({
+      default: 0,
+      minimum: 0,
+      description:
+        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: 40 % of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
+    }),
     maxValueDepth: Type.Integer({
       default: 32,
       minimum: 1,

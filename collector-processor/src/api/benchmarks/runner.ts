@@ -32,8 +32,22 @@ export interface BenchmarkRunnerOptions {
   /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
   maxWorkerHeapMb?: number;
   logger?: Logger;
+  /**
+   * Bytes the uploads of queued runs may hold together (they wait in the heap until their run
+   * starts); over it a new upload is refused with 429 while any run is queued or running.
+   */
+  maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
   history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns'>;
+}
+
+const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
+/** Retry-After of a refusal for a full queue: about what a small run takes. */
+const QUEUE_FULL_RETRY_AFTER_S = 30;
+
+/** Heap bytes an upload's strings hold (two bytes a code unit at most). */
+function uploadBytes(request: BenchmarkRequest): number {
+  return request.upload ? 2 * (request.upload.log.length + request.upload.labels.length) : 0;
 }
 
 export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
@@ -47,8 +61,10 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
-  const queue: { run: BenchmarkRun; request: BenchmarkRequest }[] = [];
+  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number }[] = [];
   let active: { run: BenchmarkRun; worker: Worker } | undefined;
+  const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
+  let queuedBytes = 0;
   let closed = false;
   const loaded = restoreHistory(opts, keep, runs);
 
@@ -90,6 +106,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     if (active || closed) return;
     const next = queue.shift();
     if (!next) return;
+    queuedBytes -= next.bytes;
     const { run, request } = next;
     run.state = 'running';
     const { script, data } = workerScript(__dirname, 'worker');
@@ -150,6 +167,14 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     async start(request) {
       if (closed) throw new HttpError(503, 'benchmarks are shutting down');
       await validate(request);
+      const bytes = uploadBytes(request);
+      if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
+        throw new HttpError(
+          429,
+          `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
+          QUEUE_FULL_RETRY_AFTER_S,
+        );
+      }
       const run: BenchmarkRun = {
         id: randomUUID(),
         ...(request.name !== undefined ? { name: request.name } : {}),
@@ -161,13 +186,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
         results: [],
       };
       runs.set(run.id, run);
-      queue.push({ run, request });
+      queue.push({ run, request, bytes });
+      queuedBytes += bytes;
       opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
       pump();
       return run;
     },
     async close() {
       closed = true;
+      queuedBytes = 0;
       for (const { run } of queue.splice(0)) finish(run, 'failed', 'processor shut down before the run started');
       if (active) {
         finish(active.run, 'failed', 'processor shut down during the run');

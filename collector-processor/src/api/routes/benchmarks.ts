@@ -39,7 +39,7 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
         tags: ['benchmarks'],
         summary: 'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
         body: BenchmarkRequest,
-        response: { 202: BenchmarkRun, ...errors(413, 503) },
+        response: { 202: BenchmarkRun, ...errors(413, 429, 503) },
       },
     },
     async (request, reply) => reply.code(202).send(await benchmarks.start(request.body)),
