@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { encodeLogsRequest } from '../../src/otlp/logs-proto';
 import { decodeStatus } from '../../src/otlp/service';
 import { sampleLogsData } from './fixtures';
-import { Downstream, grpcExport, httpGet, httpPost, start, waitFor } from './helpers';
+import { Downstream, grpcExport, httpGet, httpPost, start } from './helpers';
 
 jest.setTimeout(60000);
 const PROTO = { 'content-type': 'application/x-protobuf' };
