@@ -170,4 +170,18 @@ describe('model lifecycle through the detect stage', () => {
     expect(f.sessionId).toBe('item-77');
     await r.store.close();
   });
+
+  test('a configuration or feedback naming a service never seen is refused as unknown, and nothing is stored', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(5));
+    const unknown = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ kind: 'unknown-service' });
+    await unknown(r.manager.setConfig('nobody', modelConfig()));
+    await unknown(r.manager.feedback({ kind: 'template-normal', service: 'nobody', templateId: 't1' }));
+    await unknown(r.manager.feedback({ kind: 'anomaly-normal', service: 'web', anomalyId: 'no-such-anomaly' }));
+    expect(await r.store.getModelConfig('nobody')).toBeUndefined();
+    expect(await r.store.listFeedback('nobody')).toEqual([]);
+    expect(await r.store.listFeedback('web')).toEqual([]);
+    await r.manager.setConfig('web', modelConfig());
+    await r.store.close();
+  });
 });
