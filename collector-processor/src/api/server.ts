@@ -4,7 +4,8 @@ import type { Static } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { formatHostPort, splitHostPort } from '../net/listen';
-import { bearerAuthHook, resolveAuth } from './auth';
+import { bearerAuthHook, isLoopbackHost, resolveAuth } from './auth';
+import { requestGuardHook, type GuardOptions } from './guard';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
 import type { ApiDeps } from './deps';
 import { benchmarkRoutes } from './routes/benchmarks';
@@ -41,6 +42,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The Host allow-list in effect: the configured one, else loopback names plus the endpoint's own
+ * address, or any host when a token is required (a rebound page cannot send the token).
+ */
+function guardOptions(config: Static<typeof ApiConfig>, authRequired: boolean): GuardOptions {
+  if (config.allowedHosts.length > 0)
+    return { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
+  if (authRequired) return { allowedHosts: ['*'], allowedOrigins: config.allowedOrigins };
+  const { host } = splitHostPort(config.endpoint);
+  const own = host === '' || host === '0.0.0.0' || host === '::' || isLoopbackHost(host) ? [] : [host];
+  const loopback = ['localhost', '127.0.0.1', '::1'];
+  return { allowedHosts: own.length ? [...loopback, ...own] : [], allowedOrigins: config.allowedOrigins };
+}
+
 /** Build the app without listening (tests use `app.inject`). */
 export async function buildApi(
   config: Static<typeof ApiConfig>,
@@ -64,6 +79,7 @@ export async function buildApi(
   });
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', requestGuardHook(guardOptions(config, authRequired)));
   if (authRequired) app.addHook('onRequest', bearerAuthHook(config.token));
 
   await app.register(swagger, {
