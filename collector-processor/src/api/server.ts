@@ -29,6 +29,10 @@ const MiB = 1024 * 1024;
 /** Everything but benchmark uploads: JSON bodies here are small (a feedback, a model configuration). */
 const DEFAULT_BODY_LIMIT = 1 * MiB;
 const DEFAULT_UPLOAD_LIMIT = 64 * MiB;
+/** Long enough for the largest benchmark upload on a slow link; a stalled one is cut. */
+const API_REQUEST_TIMEOUT_MS = 120_000;
+const API_IDLE_TIMEOUT_MS = 30_000;
+const API_HEADERS_TIMEOUT_MS = 10_000;
 
 /** JSON bodies without prototype keys; an empty body counts as none (POST …/train carries nothing). */
 function parseJson(text: string): unknown {
@@ -67,6 +71,11 @@ export async function buildApi(
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // A client trickling a request holds a socket and its buffer: every phase has a deadline
+    // (headers below, after the server exists).
+    requestTimeout: API_REQUEST_TIMEOUT_MS,
+    connectionTimeout: API_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: 5_000,
     ajv: { customOptions: { allErrors: true } },
   });
   app.removeContentTypeParser('application/json');
@@ -77,6 +86,7 @@ export async function buildApi(
       done(err as Error, undefined);
     }
   });
+  app.server.headersTimeout = API_HEADERS_TIMEOUT_MS;
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRequest', requestGuardHook(guardOptions(config, authRequired)));
