@@ -53,7 +53,12 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
     if (pusher) cleanup.splice(cleanup.length - 1, 0, () => pusher.stop());
     let api: RunningApi | undefined;
     if (config.api.enabled && manager) {
-      const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger, history: store });
+      const benchmarks = createBenchmarkRunner({
+        datasetsDir: config.api.datasetsDir,
+        logger,
+        history: store,
+        timeoutMs: config.api.benchmarkTimeoutMinutes * 60_000,
+      });
       cleanup.unshift(() => benchmarks.close());
       api = await startApiServer(config.api, { control: manager, store, benchmarks, logger, version: VERSION });
       cleanup.unshift(() => api!.close());

@@ -70,7 +70,7 @@ export function apiConfig(overrides: Partial<Static<typeof ApiConfig>> = {}): St
 /** A datasets dir with two named datasets (folders), for the benchmark double. */
 export function datasetsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-api-ds-'));
-  for (const name of ['hdfs', 'slow', 'fail', 'crash']) mkdirSync(join(dir, name));
+  for (const name of ['hdfs', 'slow', 'fail', 'crash', 'hang']) mkdirSync(join(dir, name));
   return dir;
 }
 

@@ -184,4 +184,19 @@ describe('model lifecycle through the detect stage', () => {
     await r.manager.setConfig('web', modelConfig());
     await r.store.close();
   });
+
+  test('session regexes run in linear time: the first capture group is the key, backtracking patterns cannot stall', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(5));
+    await r.manager.setConfig('web', modelConfig({ sessionKey: { kind: 'regex', regex: 'req=(\\w+)' } }));
+    const [f] = await r.send('web', ['GET /x req=ab12 took 3 ms']);
+    expect(f.sessionId).toBe('ab12');
+    // catastrophic under a backtracking engine (doubling per character); here an ordinary line
+    await r.manager.setConfig('web', modelConfig({ sessionKey: { kind: 'regex', regex: '^(x+x+)+y' } }));
+    const [g] = await r.send('web', ['x'.repeat(20000)]);
+    expect(g.sessionId).toBeUndefined();
+    const backref = modelConfig({ sessionKey: { kind: 'regex', regex: '(a)\\1' } });
+    await expect(r.manager.setConfig('web', backref)).rejects.toThrow(/sessionKey\.regex: .*RE2.*first capture group/);
+    await r.store.close();
+  });
 });

@@ -27,6 +27,12 @@ export const ApiConfig = Type.Object(
       description:
         'Browser origins (e.g. "https://grafana.example.com") allowed besides those whose host passes allowedHosts; a request with another Origin gets 403. Grafana calls through its plugin proxy, server-side.',
     }),
+    benchmarkTimeoutMinutes: Type.Number({
+      default: 30,
+      exclusiveMinimum: 0,
+      description:
+        'A benchmark run still going after this long is stopped and ends as failed; POST /api/v1/benchmarks/{id}/cancel stops one earlier.',
+    }),
     datasetsDir: Type.String({
       default: '../shared/datasets',
       description: 'Where named benchmark datasets are read from (see docs/benchmarks.md).',
