@@ -28,6 +28,8 @@ export interface ChainConfig {
     maxOpenSessions?: number;
     /** Lines kept before an anomaly as its context. */
     contextLines: number;
+    /** A service unseen this long loses its metric series (default one hour). */
+    staleSeriesMs?: number;
   };
 }
 
@@ -66,6 +68,7 @@ export function chainConfigOf(config: AnomalogConfig): ChainConfig {
           maxServices: d.maxServices,
           maxOpenSessions: d.maxOpenSessions,
           contextLines: config.store.retention.contextLines,
+          staleSeriesMs: config.telemetry.staleSeriesMinutes * 60_000,
         }
       : undefined,
   };
@@ -85,6 +88,10 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
         deps.registry,
         () => miner.size,
         () => manager?.openSessions() ?? 0,
+        {
+          maxServices: config.detection?.maxServices ?? 1000,
+          staleMs: config.detection?.staleSeriesMs ?? 60 * 60_000,
+        },
       )
     : undefined;
   let detect: DetectStage | undefined;

@@ -375,7 +375,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
         version: info.version,
         message: `version ${info.version}: version ${baseVersion} with its LSTM fine-tuned${skipped}`,
       });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'done' });
       logger.info(
         { service: s.name, version: info.version, from: baseVersion, metrics: result.metrics },
         'LSTM fine-tuned on feedback',
@@ -383,10 +383,10 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
     } catch (err) {
       const message = (err as Error).message;
       Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'failed' });
       logger.error({ service: s.name, err: message }, 'LSTM fine-tune on feedback failed; the active model stays');
     } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+      metrics?.trainingDuration.observe({ service: metrics.service(s.name) }, (performance.now() - t0) / 1000);
     }
   }
 
@@ -433,7 +433,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
         version: info.version,
         message: `version ${info.version}${skipped}`,
       });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'done' });
       logger.info(
         { service: s.name, version: info.version, records: result.records, skipped: result.skipped },
         'model trained',
@@ -444,10 +444,10 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
       if (!s.model) s.status = 'error';
       s.retryAtRecords = s.recordsSeen + s.config.learning.records;
       Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'failed' });
       logger.error({ service: s.name, err: message }, 'model training failed; records keep passing unscored');
     } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+      metrics?.trainingDuration.observe({ service: metrics.service(s.name) }, (performance.now() - t0) / 1000);
     }
   }
 }
