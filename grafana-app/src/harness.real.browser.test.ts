@@ -265,7 +265,7 @@ test('a service still learning: notices on the Anomalies and Models pages', asyn
 test('every call the app made in these tests is in the processor OpenAPI document, all 16 client calls among them', async () => {
   // the OpenAPI document is behind the token like the rest of the API
   const spec = (await (
-    await fetch(`${api.api}/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    await fetch(`${api.api}/openapi.json`, { headers: { authorization: `Bearer ${api.token}` } })
   ).json()) as { paths: Record<string, object> };
   const served = Object.entries(spec.paths).flatMap(([template, methods]) =>
     Object.keys(methods).map((m) => ({
