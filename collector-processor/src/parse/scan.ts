@@ -6,7 +6,7 @@
  * without building it. It must agree exactly with the general path (tokenize + createMasker().mask +
  * collapse), which test/parse/fast-path.test.ts checks over a generated corpus.
  */
-import { BUILTIN_MASKS, type MaskRule } from './masking';
+import { BUILTIN_MASKS, compileMaskRule, type MaskRule } from './masking';
 
 /** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
 export const CONST = 0;
@@ -83,13 +83,7 @@ export class LineScanner {
     this.path = !disable.includes('path');
     this.url = !disable.includes('url');
     this.email = !disable.includes('email');
-    this.user = add.map((r) => {
-      try {
-        return new RegExp(`^(?:${r.regex})$`);
-      } catch (e) {
-        throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
-      }
-    });
+    this.user = add.map(compileMaskRule);
     this.start = new Int32Array(maxTokens);
     this.end = new Int32Array(maxTokens);
     this.kind = new Uint8Array(maxTokens);
