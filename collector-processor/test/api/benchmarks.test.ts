@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { API_PREFIX, benchmarkCancelPath } from '@anomalog/shared';
 import { createBenchmarkRunner } from '../../src/api/benchmarks/runner';
 import { createLogger } from '../../src/telemetry/logger';
 import { datasetsDir, setup } from './setup';
@@ -28,7 +29,7 @@ describe('benchmark runs: cancel, time limit, safe session regexes', () => {
     const queued = await ctx.request('POST', '/api/v1/benchmarks', {
       payload: { dataset: 'hdfs', detectors: ['lof'] },
     });
-    const cancelled = await ctx.request('POST', `/api/v1/benchmarks/${hang.json().id}/cancel`);
+    const cancelled = await ctx.request('POST', `${API_PREFIX}${benchmarkCancelPath(hang.json().id)}`);
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ state: 'failed', message: 'cancelled' });
     const next = await settled(

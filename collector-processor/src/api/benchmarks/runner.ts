@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
 import type { Store } from '../../store/store';
 import type { Logger } from '../../telemetry/logger';
 import { HttpError } from '../errors';
@@ -203,7 +203,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       if (!run || run.state === 'done' || run.state === 'failed') return run;
       const queued = queue.findIndex((q) => q.run.id === id);
       if (queued >= 0) queue.splice(queued, 1);
-      finish(run, 'failed', 'cancelled');
+      finish(run, 'failed', BENCHMARK_CANCELLED);
       if (active?.run.id === id) await active.worker.terminate();
       return run;
     },
