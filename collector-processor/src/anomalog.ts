@@ -63,6 +63,7 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
         maxQueuedUploadBytes: Math.floor(config.api.maxQueuedUploadMiB * 1024 * 1024),
         logger,
         history: store,
+        timeoutMs: config.api.benchmarkTimeoutMinutes * 60_000,
       });
       cleanup.unshift(() => benchmarks.close());
       api = await startApiServer(config.api, {

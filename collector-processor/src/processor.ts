@@ -54,7 +54,10 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   });
   const rc = config.receiver;
   const maxBytes = Math.floor(rc.maxRecvMsgSizeMiB * MiB);
-  const admission = new Admission(rc.maxConcurrentRequests, Math.floor(rc.maxInflightMiB * MiB));
+  const admission = new Admission(rc.maxConcurrentRequests, Math.floor(rc.maxInflightMiB * MiB), {
+    perClient: rc.maxRequestsPerClient,
+    receiving: Math.max(1, Math.floor(rc.maxConcurrentRequests * rc.maxReceivingShare)),
+  });
   const decoded = new DecodedBudget(decodedBudgetBytes(rc.maxInflightDecodedMiB));
   const handler = new ExportHandler(admission, pipeline, metrics, logger, rc.maxValueDepth, decoded);
 
@@ -67,6 +70,10 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
       httpReceiver = await startHttpReceiver(rc.http.endpoint, handler, {
         maxMessageBytes: maxBytes,
         retryAfterSeconds: rc.retryAfterSeconds,
+        headersTimeoutS: rc.http.headersTimeoutS,
+        requestTimeoutS: rc.http.requestTimeoutS,
+        idleTimeoutS: rc.http.idleTimeoutS,
+        minBodyBytesPerS: rc.http.minBodyBytesPerS,
       });
     }
     telemetry = await startTelemetryServer(config.telemetry.endpoint, metrics.registry, () => !admission.isDraining);

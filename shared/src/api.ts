@@ -194,6 +194,14 @@ export const BenchmarkRun = Type.Object({
 });
 export type BenchmarkRun = Static<typeof BenchmarkRun>;
 
+/**
+ * POST (no body, `content-type: application/json`) under API_PREFIX: stop a queued or running run.
+ * Answers the BenchmarkRun, which ends as `failed` with the message `cancelled`; 404 for an unknown id.
+ */
+export const benchmarkCancelPath = (id: string): string => `/benchmarks/${encodeURIComponent(id)}/cancel`;
+/** The message of a run stopped by a cancel. */
+export const BENCHMARK_CANCELLED = 'cancelled';
+
 export const Health = Type.Object({ status: Type.String(), version: Type.String(), uptimeS: Type.Number() });
 
 export { ModelConfig };

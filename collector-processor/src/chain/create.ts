@@ -34,6 +34,8 @@ export interface ChainConfig {
     contextLineMaxChars?: number;
     /** Bytes all services' context lines hold together (the detect stage's default when unset). */
     contextMaxBytes?: number;
+    /** A service unseen this long loses its metric series (default one hour). */
+    staleSeriesMs?: number;
   };
 }
 
@@ -76,6 +78,7 @@ export function chainConfigOf(config: AnomalogConfig): ChainConfig {
           contextLines: config.store.retention.contextLines,
           contextLineMaxChars: config.store.retention.contextLineMaxChars,
           contextMaxBytes: config.store.retention.contextMaxMiB * 1024 * 1024,
+          staleSeriesMs: config.telemetry.staleSeriesMinutes * 60_000,
         }
       : undefined,
   };
@@ -95,6 +98,10 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
         deps.registry,
         () => miner.size,
         () => manager?.openSessions() ?? 0,
+        {
+          maxServices: config.detection?.maxServices ?? 1000,
+          staleMs: config.detection?.staleSeriesMs ?? 60 * 60_000,
+        },
       )
     : undefined;
   let detect: DetectStage | undefined;

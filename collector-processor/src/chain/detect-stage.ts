@@ -114,7 +114,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
     // The service's series once per group: per record only a bucket search and a few additions.
-    const scoreHistogram = o.metrics?.score.series({ service: s.name });
+    const scoreHistogram = o.metrics?.score.series({ service: o.metrics.service(s.name) });
     let found = 0;
     for (let r = 0; r < rows; r++) {
       const f = facts[group.index[r]];
@@ -146,7 +146,11 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
         f.reason = reason;
         found++;
-        o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
+        o.metrics?.anomalies.inc({
+          service: o.metrics.service(s.name),
+          detector: verdict.detector,
+          template_id: templateId,
+        });
         const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
         if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
         else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
@@ -157,12 +161,12 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
       model.groups?.observe(s.name, f.sessionId, templateId, timeMs, closedGroups);
     }
-    o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
+    o.metrics?.recordsScored.inc({ service: o.metrics.service(s.name), outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
       if (suppressions?.match(s.name, a.templateId, a.detector, Date.now())) continue;
       found++;
-      o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
+      o.metrics?.anomalies.inc({ service: o.metrics.service(s.name), detector: a.detector, template_id: a.templateId });
       anomalies.push(a);
     }
     if (found > 0) o.manager.anomaliesFound(s, found);
@@ -195,14 +199,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       forEachRecord(batch.data, (record, resource, _scope, index) => {
         const f = facts[index];
         if (!f || f.templateId === undefined) return;
-        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
+        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: o.metrics.service(f.service) });
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
         const timeMs = (f.timeMs ??= recordTimeMs(record, batch.receivedAtMs));
         const tokens = (f.tokens ??= tokenCount(f.message));
         if (!s || !s.model || s.restoring) {
           f.unscored = true;
-          o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
+          o.metrics?.recordsScored.inc({ service: o.metrics.service(f.service), outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
             o.manager.observe(s, f.templateId, f, timeMs, tokens, false);

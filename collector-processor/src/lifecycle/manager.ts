@@ -150,6 +150,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   async setConfig(service: string, config: ModelConfig): Promise<ModelConfig> {
+    await this.seen(service);
     try {
       sessionKeyFn(config.sessionKey);
     } catch (err) {
@@ -198,7 +199,13 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   async feedback(f: Feedback): Promise<void> {
+    await this.seen(f.service);
     const s = this.states.get(f.service);
+    if (f.kind === 'anomaly-normal' && f.anomalyId) {
+      const stored = await this.o.store.getAnomaly(f.anomalyId);
+      if (!stored || stored.service !== f.service)
+        throw new ControlError('unknown-service', `service "${f.service}" has no anomaly "${f.anomalyId}"`);
+    }
     await this.o.store.insertFeedback({ ...f, time: new Date(this.now()).toISOString() });
     if (f.kind === 'template-normal') {
       if (!f.templateId) throw new ControlError('invalid', 'template-normal feedback needs templateId');
@@ -221,6 +228,17 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   // ---- internals ----
+
+  /**
+   * Throws unknown-service unless the service sent records (live, or before a restart: it has
+   * templates, a stored configuration or model versions), so calls naming no real service store nothing.
+   */
+  private async seen(service: string): Promise<void> {
+    if (this.states.has(service) || this.o.templatesOf(service).length > 0) return;
+    if (await this.o.store.getModelConfig(service)) return;
+    if ((await this.o.store.listModels(service)).length > 0) return;
+    throw new ControlError('unknown-service', `unknown service "${service}" (no record of it seen yet)`);
+  }
 
   private known(service: string): ServiceState {
     const s = this.states.get(service);
@@ -357,7 +375,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
         version: info.version,
         message: `version ${info.version}: version ${baseVersion} with its LSTM fine-tuned${skipped}`,
       });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'done' });
       logger.info(
         { service: s.name, version: info.version, from: baseVersion, metrics: result.metrics },
         'LSTM fine-tuned on feedback',
@@ -365,10 +383,10 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
     } catch (err) {
       const message = (err as Error).message;
       Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'failed' });
       logger.error({ service: s.name, err: message }, 'LSTM fine-tune on feedback failed; the active model stays');
     } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+      metrics?.trainingDuration.observe({ service: metrics.service(s.name) }, (performance.now() - t0) / 1000);
     }
   }
 
@@ -415,7 +433,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
         version: info.version,
         message: `version ${info.version}${skipped}`,
       });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'done' });
       logger.info(
         { service: s.name, version: info.version, records: result.records, skipped: result.skipped },
         'model trained',
@@ -426,10 +444,10 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
       if (!s.model) s.status = 'error';
       s.retryAtRecords = s.recordsSeen + s.config.learning.records;
       Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'failed' });
       logger.error({ service: s.name, err: message }, 'model training failed; records keep passing unscored');
     } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
+      metrics?.trainingDuration.observe({ service: metrics.service(s.name) }, (performance.now() - t0) / 1000);
     }
   }
 }

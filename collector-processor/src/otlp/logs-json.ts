@@ -218,21 +218,33 @@ function int32(x: unknown, path: string): number {
 
 const INT_RE = /^-?\d+$/;
 
+const I64_MIN = -(2n ** 63n);
+const I64_END = 2n ** 63n;
+const U64_END = 2n ** 64n;
+
+// A JSON number is range-checked like a string: BigInt(1e300) is exact, and a fixed64 field would wrap it.
 function i64(x: unknown, path: string): bigint {
-  if (typeof x === 'number' && Number.isInteger(x)) return BigInt(x);
+  if (typeof x === 'number' && Number.isInteger(x)) {
+    const v = BigInt(x);
+    if (v >= I64_MIN && v < I64_END) return v;
+    throw bad(path, 'a 64-bit integer (decimal string)');
+  }
   if (typeof x === 'string' && INT_RE.test(x)) {
     const v = BigInt(x);
-    if (v >= -(2n ** 63n) && v < 2n ** 63n) return v;
+    if (v >= I64_MIN && v < I64_END) return v;
   }
   throw bad(path, 'a 64-bit integer (decimal string)');
 }
 
 function u64(x: unknown, path: string): bigint {
   if (x === undefined || x === null) return 0n;
-  if (typeof x === 'number' && Number.isInteger(x) && x >= 0) return BigInt(x);
+  if (typeof x === 'number' && Number.isInteger(x) && x >= 0) {
+    const v = BigInt(x);
+    if (v < U64_END) return v;
+  }
   if (typeof x === 'string' && /^\d+$/.test(x)) {
     const v = BigInt(x);
-    if (v < 2n ** 64n) return v;
+    if (v < U64_END) return v;
   }
   throw bad(path, 'an unsigned 64-bit integer (decimal string)');
 }

@@ -4,6 +4,7 @@
  * hex ids, UUIDs, durations, sizes, timestamps and mixed ids like blk_-123 or pid=42, and is what
  * keeps Drain from splitting Proxifier/OpenSSH/Android templates on variable first tokens.
  */
+import { backtrackRisk } from '../util/backtrack-risk';
 export const WILDCARD = '<*>';
 /**
  * What Masker.mask gives an empty slot (`()`, `""`): a variable that does not join the variables
@@ -364,6 +365,17 @@ function isPath(t: string): boolean {
 }
 
 /** Build a masker from the built-ins (minus `disable`) and user rules matched against whole tokens. */
+/** A user mask as a whole-token regex; refuses patterns that do not compile or could backtrack catastrophically. */
+export function compileMaskRule(r: MaskRule): RegExp {
+  const risk = backtrackRisk(r.regex);
+  if (risk) throw new Error(`mask rule "${r.name}": ${risk}`);
+  try {
+    return new RegExp(`^(?:${r.regex})$`);
+  } catch (e) {
+    throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
+  }
+}
+
 export function createMasker(disable: readonly string[] = [], add: readonly MaskRule[] = []): Masker {
   const unknown = disable.filter((d) => !(BUILTIN_MASKS as readonly string[]).includes(d));
   if (unknown.length > 0) throw new Error(`unknown built-in mask(s): ${unknown.join(', ')}`);
@@ -380,13 +392,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   const drivePath = on('drive-path');
   const rootPath = on('root-path');
   const calls = on('calls');
-  const user = add.map((r) => {
-    try {
-      return new RegExp(`^(?:${r.regex})$`);
-    } catch (e) {
-      throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
-    }
-  });
+  const user = add.map(compileMaskRule);
   return {
     mask(t: string): string {
       if (keyValues) {

@@ -7,7 +7,7 @@
  * collapse), which test/parse/fast-path.test.ts checks over a generated corpus.
  */
 import * as masking from './masking';
-import { BUILTIN_MASKS, type MaskRule } from './masking';
+import { BUILTIN_MASKS, compileMaskRule, type MaskRule } from './masking';
 
 // Local copies: the scan calls these per token, and an imported binding can cost a getter call
 // that also keeps the call from being inlined.
@@ -117,13 +117,7 @@ export class LineScanner {
     this.openKey = !disable.includes('open-key');
     this.rootPath = !disable.includes('root-path');
     this.calls = !disable.includes('calls');
-    this.user = add.map((r) => {
-      try {
-        return new RegExp(`^(?:${r.regex})$`);
-      } catch (e) {
-        throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
-      }
-    });
+    this.user = add.map(compileMaskRule);
     // one more than the cap: a line-ending `key:` gets an empty variable after it
     this.start = new Int32Array(maxTokens + 1);
     this.end = new Int32Array(maxTokens + 1);

@@ -1,4 +1,4 @@
-import { DecodeError, ProcessingError } from '../otlp/errors';
+import { DecodeError, ProcessingError, type Refusal } from '../otlp/errors';
 import { decodeLogsRequest } from '../otlp/logs-proto';
 import { scanLogsRequest } from '../otlp/logs-scan';
 import { decodeLogsRequestJson } from '../otlp/logs-json';
@@ -6,8 +6,11 @@ import type { ExportResponse } from '../otlp/service';
 import type { Pipeline, Received } from '../chain/pipeline';
 import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
-import type { Admission } from './admission';
+import type { Admission, Release, Requester } from './admission';
 import { decodedEstimate, type DecodedBudget } from './decoded-budget';
+
+/** Refusals answered with a retryable status (receive/answers.ts): only these are retried upstream. */
+const RETRYABLE_REFUSALS = new Set<Refusal>(['throttled', 'downstream-unavailable', 'shutting-down']);
 
 export type Protocol = 'grpc' | 'http';
 export type Encoding = 'protobuf' | 'json';
@@ -31,9 +34,9 @@ export class ExportHandler {
   ) {}
 
   /** Reserve room for a request of `size` bytes; the returned function releases it. */
-  admit(size: number, protocol: Protocol): () => void {
+  admit(size: number, protocol: Protocol, from?: Requester): Release {
     try {
-      return this.admission.admit(size);
+      return this.admission.admit(size, from);
     } catch (err) {
       this.rejected(err, protocol);
       throw err;
@@ -97,10 +100,15 @@ export class ExportHandler {
       const reason = err instanceof ProcessingError ? err.reason : 'internal';
       this.metrics.recordsFailed.inc({ reason }, count);
       this.rejected(err, protocol);
-      if (err instanceof ProcessingError && err.refusal !== 'bad-input') {
+      if (err instanceof ProcessingError && RETRYABLE_REFUSALS.has(err.refusal)) {
         this.logger.warn(
           { protocol, records: count, reason, detail: err.message },
           'export failed; upstream will retry',
+        );
+      } else if (err instanceof ProcessingError && err.refusal === 'downstream-rejected') {
+        this.logger.warn(
+          { protocol, records: count, reason, detail: err.message },
+          'export rejected by the downstream for good; the records are not retried',
         );
       }
       throw err;

@@ -60,6 +60,8 @@ export async function call<T>(method: string, path: string, params?: object, dat
         url: `${PROXY_BASE}${API_PREFIX}${path}`,
         params,
         data,
+        // The processor refuses state-changing calls without it (a browser form cannot send it).
+        headers: method === 'GET' ? undefined : { 'Content-Type': 'application/json' },
         showErrorAlert: false,
       }),
     );

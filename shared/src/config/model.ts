@@ -119,7 +119,13 @@ export const ModelConfig = Type.Object(
           },
         ),
         attribute: Type.Optional(Type.String({ title: 'Attribute key' })),
-        regex: Type.Optional(Type.String({ title: 'Session id regex', description: 'e.g. blk_-?\\d+' })),
+        regex: Type.Optional(
+          Type.String({
+            title: 'Session id regex',
+            description:
+              'e.g. blk_-?\\d+. RE2 syntax, run in linear time (no backreferences or lookaround); the first capture group is the session id, or the whole match when there is none.',
+          }),
+        ),
         windowSeconds: Type.Integer({
           default: 60,
           minimum: 1,

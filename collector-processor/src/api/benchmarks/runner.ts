@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
 import type { Store } from '../../store/store';
 import type { Logger } from '../../telemetry/logger';
 import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
+import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
@@ -16,6 +17,11 @@ export interface BenchmarkService {
   run(id: string): BenchmarkRun | undefined;
   /** Check the request, queue the run and return it (state "queued" or "running"). */
   start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /**
+   * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
+   * a finished run is returned as it is.
+   */
+  cancel(id: string): Promise<BenchmarkRun | undefined>;
   /** Resolves once the earlier runs of `history` are loaded. */
   loaded(): Promise<void>;
   /** Stop the running worker; unfinished runs end as failed. */
@@ -29,6 +35,8 @@ export interface BenchmarkRunnerOptions {
   seed?: number;
   /** Finished runs kept in memory (oldest dropped first). */
   keepRuns?: number;
+  /** A run still going after this long is stopped (failed); default 30 minutes. */
+  timeoutMs?: number;
   /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
   maxWorkerHeapMb?: number;
   logger?: Logger;
@@ -62,9 +70,10 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
   const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number }[] = [];
-  let active: { run: BenchmarkRun; worker: Worker } | undefined;
+  let active: { run: BenchmarkRun; worker: Worker; deadline: NodeJS.Timeout } | undefined;
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   let closed = false;
   const loaded = restoreHistory(opts, keep, runs);
 
@@ -124,7 +133,17 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
       stdout: false,
     });
-    active = { run, worker };
+    // A run is bounded in time: a pathological upload must not hold the one benchmark slot forever.
+    const deadline = setTimeout(() => {
+      finish(
+        run,
+        'failed',
+        `stopped: the run took longer than ${timeoutMs / 60_000} min (api.benchmarkTimeoutMinutes)`,
+      );
+      void worker.terminate();
+    }, timeoutMs);
+    deadline.unref();
+    active = { run, worker, deadline };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') {
         run.progress = m.progress;
@@ -136,6 +155,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     });
     worker.on('error', (err) => finish(run, 'failed', err.message));
     worker.on('exit', (code) => {
+      clearTimeout(deadline);
       finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
       active = undefined;
       forgetOld();
@@ -148,6 +168,14 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       if (!request.upload) throw new HttpError(400, 'body/upload is required when dataset is "upload"');
       if (!request.upload.log.trim()) throw new HttpError(400, 'body/upload/log is empty');
       if (!request.upload.labels.trim()) throw new HttpError(400, 'body/upload/labels is empty');
+      if (request.upload.sessionRegex) {
+        try {
+          compileUserRegex(request.upload.sessionRegex);
+        } catch (err) {
+          if (err instanceof UserRegexError) throw new HttpError(400, `body/upload/sessionRegex: ${err.message}`);
+          throw err;
+        }
+      }
       return;
     }
     const known = await datasets();
@@ -190,6 +218,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       queuedBytes += bytes;
       opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
       pump();
+      return run;
+    },
+    async cancel(id) {
+      const run = runs.get(id);
+      if (!run || run.state === 'done' || run.state === 'failed') return run;
+      const queued = queue.findIndex((q) => q.run.id === id);
+      if (queued >= 0) queuedBytes -= queue.splice(queued, 1)[0].bytes;
+      finish(run, 'failed', BENCHMARK_CANCELLED);
+      if (active?.run.id === id) await active.worker.terminate();
       return run;
     },
     async close() {

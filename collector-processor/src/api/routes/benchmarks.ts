@@ -58,4 +58,19 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
     async (request) =>
       benchmarks.run(request.params.id) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
   );
+
+  app.post<{ Params: { id: string } }>(
+    '/benchmarks/:id/cancel',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary:
+          'Stop a queued or running benchmark run (it ends as failed, "cancelled"); a finished run is returned as it is',
+        params: IdParams,
+        response: { 200: BenchmarkRun, ...errors(404) },
+      },
+    },
+    async (request) =>
+      (await benchmarks.cancel(request.params.id)) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
+  );
 }
