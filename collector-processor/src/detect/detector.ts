@@ -4,12 +4,9 @@
  * to 0..1 and choosing a threshold is done once, outside the detectors (see calibration).
  */
 
-/** Dense row-major matrix. */
-export interface Matrix {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-}
+import type { Matrix } from '../matrix/matrix';
+
+export type { Matrix };
 
 /** Template-id sequences (one per session), for the sequence detectors. */
 export interface Sequences {

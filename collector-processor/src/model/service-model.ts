@@ -12,7 +12,7 @@ import { Calibration } from '../detect/calibration';
 import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
-import { Standardizer } from '../features/scale';
+import { Standardizer } from '../matrix/standardizer';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 import type { ModelMember } from './member';
