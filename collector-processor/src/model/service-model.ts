@@ -4,10 +4,9 @@
  * with its calibration (raw score → 0..1 and a threshold). Scores a service's records of a batch in
  * one matrix pass per detector.
  */
-import type { DetectorName } from '@anomalog/shared';
-import type { Detector, Matrix } from '../detect/detector';
-import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
+import { UNSEEN_DETECTOR, type DetectorName } from '@anomalog/shared';
+import type { Matrix } from '../detect/detector';
+import { matrixDetectorFactory } from '../detect/registry';
 import { Calibration } from '../detect/calibration';
 import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
@@ -29,7 +28,6 @@ export interface Verdict {
   member: number;
 }
 
-export const UNSEEN_DETECTOR = 'unseen-template';
 const FORMAT = 'anomalog-service-model/1';
 
 export class ServiceModel {
@@ -185,7 +183,7 @@ export class ServiceModel {
       throw new Error('service model file lacks counts, total or members');
     const members = h.members.map((m) => ({
       name: m.name,
-      detector: detectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')) as Detector<Matrix>,
+      detector: matrixDetectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')),
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;

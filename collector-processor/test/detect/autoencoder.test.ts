@@ -1,7 +1,6 @@
 import { AutoencoderDetector } from '../../src/detect/autoencoder';
 import { DenseKernel } from '../../src/detect/dense-kernel';
 import { initTf, tf, useBackend, type TfBackendName } from '../../src/detect/tf-backend';
-import '../../src/detect/detectors';
 import { detectorFactory } from '../../src/detect/registry';
 import type { Detector, Matrix } from '../../src/detect/detector';
 import { gaussian, rocAuc, stack } from './blobs';
