@@ -5,6 +5,9 @@ import { detectorFactory } from '../../src/detect/registry';
 import type { Detector, Matrix } from '../../src/detect/detector';
 import { gaussian, rocAuc, stack } from './blobs';
 
+// This suite trains autoencoders (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(180_000);
+
 /**
  * Rows on a 2-d plane inside 6-d space (features are mixtures of two latent factors plus small
  * noise): an autoencoder with a 2-unit bottleneck reconstructs them; a row off the plane it cannot.
