@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { runBenchmark } from '../collector-processor/src/evaluate/run';
 import { datasetNames } from '../collector-processor/src/evaluate/datasets';
 import { detectorFactory, detectorNames } from '../collector-processor/src/detect/registry';
@@ -65,7 +66,10 @@ async function main(): Promise<void> {
   const all = mergeCases(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]) : [], cases);
   console.log(`wrote ${writeResults(`detect-${name}`, all)}`);
   console.table(cases.map((c) => Object.fromEntries(COLUMNS.map((k) => [k, c[k]]))));
-  if (!generic) updateDocSection('bench:detect', doc());
+  if (!generic) {
+    updateDocSection('bench:detect', doc());
+    updateReadmeTable();
+  }
 }
 
 /** `--log FILE --labels FILE [--line-format F] [--session-regex R] [--name N]` as an upload request. */

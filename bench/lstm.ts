@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { initTf } from '../collector-processor/src/detect/tf-backend';
 import { LstmDetector } from '../collector-processor/src/detect/lstm';
 import { LstmKernel } from '../collector-processor/src/detect/lstm-kernel';
@@ -190,6 +191,7 @@ async function main(): Promise<void> {
         'a cold window cache, 1,000 sessions interleaved, one core.',
     ].join('\n\n'),
   );
+  updateReadmeTable();
 }
 
 void main();

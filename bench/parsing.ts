@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { TemplateMiner } from '../collector-processor/src/parse/miner';
 import { parseCsv } from '../collector-processor/src/evaluate/csv';
 
@@ -146,6 +147,7 @@ function main(): void {
       `Throughput, single core, 200,000-line HDFS-like replay, median of 7 passes: **${Number(tp.lines_per_s).toLocaleString('en-US')} lines/s** (Drain3: about 117,000).`,
     ].join('\n'),
   );
+  updateReadmeTable();
 }
 
 main();
