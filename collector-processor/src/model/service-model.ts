@@ -8,6 +8,7 @@ import { UNSEEN_DETECTOR, type DetectorName } from '@anomalog/shared';
 import type { Matrix } from '../detect/detector';
 import { matrixDetectorFactory } from '../detect/registry';
 import { Calibration } from '../detect/calibration';
+import { initTf } from '../detect/tf-backend';
 import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
@@ -158,6 +159,15 @@ export class ServiceModel {
       })),
     };
     return new TextEncoder().encode(JSON.stringify(header));
+  }
+
+  /**
+   * load() after the TensorFlow.js backend is ready (autoencoder and LSTM members score through it):
+   * the one place the service initialises it for a stored or freshly trained model.
+   */
+  static async restore(bytes: Uint8Array, log: (message: string) => void): Promise<ServiceModel> {
+    await initTf(log);
+    return ServiceModel.load(bytes);
   }
 
   static load(bytes: Uint8Array): ServiceModel {
