@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { TemplateMiner } from '../collector-processor/src/parse/miner';
 import type { MinerConfig } from '../collector-processor/src/parse/config';
 import { parseCsv } from '../collector-processor/src/evaluate/csv';
@@ -344,6 +345,7 @@ async function main(): Promise<void> {
       `${tpRow.lines_per_s_ratio}× the miner of ${tpRow.baseline_commit} (median ratio of ${REPLAY_RUNS} back-to-back pairs in the same run; its median ${fmt(tp.base)} lines/s; Drain3: about 117,000).`,
     ].join('\n'),
   );
+  updateReadmeTable();
 }
 
 void main();

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import type { LoadSpec } from './throughput/loadgen';
 import { startCollectorPeer, type CollectorPeer } from './throughput/collector';
 import {
@@ -196,20 +197,9 @@ async function main(): Promise<void> {
       "a request's added latency is about its own processing time plus that of the requests ahead of it.",
       'CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core); `event_loop_max_ms` is the longest the",
-      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work:",
-      'repeated runs of the pass-through max rate ranged from about 124,000 to 337,000 records/s (the machine has slow',
-      'phases, in which every mode runs at about half its fast-phase rate: `npx tsx bench/parsing.ts` gives about',
-      '1,050,000 lines/s in a fast phase and 520,000-590,000 in a slow one). The table below is from the machine of',
-      '2026-12-02 (1,475,693 lines/s just before it, faster than any phase of the earlier one); on the earlier machine',
-      'in a slow phase (586,001 lines/s) the same scoring code gave pass-through 191,488, mining+if 78,848 and',
-      'mining+lstm 47,616 records/s, added p99 at half the max rate 17.7 / 35.2 ms. The sink offers large HTTP/2 windows as the processor does (a Collector',
-      "grows its own): with grpc-js's 64 KiB windows on both the sink and the processor's receiver, added p99 at half",
-      'the max rate was 64 ms (2026-12-02, before the processor raised its windows). On 2026-12-01 slow-phase runs gave mining+if 32,000-39,000 and mining+lstm',
-      '28,160, before the received bytes were forwarded as they are, the hot-path work of 2026-12-02 and the SIMD LSTM',
-      'kernel; a fast-phase run gave mining+if 91,904 (before fresh block ids and the row-score cache). Before the',
-      "service kept V8's full-GC limit 48 MB above its live heap (runtime/heap-headroom.ts) and allocated a third less",
-      'per record, a slow-phase run (516,390 lines/s) gave mining+if 75,264 and mining+lstm 48,640 records/s, added',
-      'p99 at half the max rate 31.9 / 66.4 ms.',
+      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work, so",
+      "rates move with the machine's load: compare modes within one run, as the table does. The sink offers large HTTP/2 windows as the processor does (a Collector",
+      "grows its own); with grpc-js's default windows a large request waited on the event loop once per window.",
       '',
       markdownTable(cases, [
         'mode',
@@ -230,6 +220,7 @@ async function main(): Promise<void> {
       ]),
     ].join('\n'),
   );
+  updateReadmeTable();
 }
 
 main().catch((err) => {

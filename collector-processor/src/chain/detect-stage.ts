@@ -5,7 +5,7 @@
  * their context and explanation. Records are scored a service at a time, one matrix per batch.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnomalyDetail } from '@anomalog/shared';
+import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
@@ -14,7 +14,6 @@ import type { Logger } from '../telemetry/logger';
 import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
 import { suppressedReason, type LiveSuppressions } from './suppressions';
 import { NearestTemplates } from './nearest-templates';
-import * as serviceModel from '../model/service-model';
 import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
@@ -27,7 +26,6 @@ import type { ServiceState } from '../lifecycle/service-state';
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { recordTimeMs } = recordTime;
 const { RECORD_DIMS, writeRecordVector } = recordVector;
-const { UNSEEN_DETECTOR } = serviceModel;
 
 export interface DetectStageOptions {
   manager: ScoringLifecycle;

@@ -7,8 +7,6 @@
 import type { ModelConfig } from '@anomalog/shared';
 import type { Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
-import type { LstmDetector } from '../detect/lstm';
 import { initTf } from '../detect/tf-backend';
 import { fitRecordScaler } from '../features/tabular';
 import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
@@ -135,7 +133,7 @@ async function trainSequenceModel(
     }),
   );
   await initTf(() => undefined);
-  const lstm = detectorFactory('lstm').create(config.detectors.lstm.params, seed) as unknown as LstmDetector;
+  const lstm = detectorFactory('lstm').create(config.detectors.lstm.params, seed);
   await lstm.fit({ seqs, vocabSize: vocab.size });
   return new SequenceModel(lstm, vocab, maxOpen);
 }

@@ -1,21 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DetectorName } from '../detectors';
+
+export { DetectorName };
 
 /**
  * A service's model configuration: which detectors run on which features, their parameters and
  * thresholds. The processor validates updates with it and the Grafana app renders its forms from it
  * (titles, descriptions, bounds), so every field carries what a form needs.
  */
-export const DetectorName = Type.Union(
-  [
-    Type.Literal('isolation-forest'),
-    Type.Literal('one-class-svm'),
-    Type.Literal('lof'),
-    Type.Literal('autoencoder'),
-    Type.Literal('lstm'),
-  ],
-  { title: 'Detector' },
-);
-export type DetectorName = Static<typeof DetectorName>;
 
 export const Threshold = Type.Object(
   {

@@ -1,8 +1,7 @@
 import React from 'react';
 import { dateTimeFormat } from '@grafana/data';
 import { Alert, Badge, Stack, Text } from '@grafana/ui';
-import type { ModelVersion, ServiceSummary, TrainingJob } from '@anomalog/shared';
-import { UNSEEN_DETECTOR } from '../../constants';
+import { UNSEEN_DETECTOR, type ModelVersion, type ServiceSummary, type TrainingJob } from '@anomalog/shared';
 import { DETECTOR_INFO, type DetectorState } from './detectors';
 
 const STATUS_COLOR = { learning: 'blue', training: 'orange', scoring: 'green', error: 'red' } as const;

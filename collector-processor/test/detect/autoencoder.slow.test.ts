@@ -1,10 +1,12 @@
 import { AutoencoderDetector } from '../../src/detect/autoencoder';
 import { DenseKernel } from '../../src/detect/dense-kernel';
 import { initTf, tf, useBackend, type TfBackendName } from '../../src/detect/tf-backend';
-import '../../src/detect/detectors';
 import { detectorFactory } from '../../src/detect/registry';
 import type { Detector, Matrix } from '../../src/detect/detector';
 import { gaussian, rocAuc, stack } from './blobs';
+
+// This suite trains autoencoders (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(180_000);
 
 /**
  * Rows on a 2-d plane inside 6-d space (features are mixtures of two latent factors plus small

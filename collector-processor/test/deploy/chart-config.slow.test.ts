@@ -11,6 +11,9 @@ import { SECRET_KEYS, valuesSchema } from '../../../deploy/tools/values-schema';
 import { CONFIGMAPS } from '../../../deploy/grafana/provisioning-configmaps';
 import { BUILD_TIMEOUT_MS, EXAMPLES, ROOT, buildTools, byKind, helm, one, podSpec, render } from './tools';
 
+// This suite renders the chart with helm (built once) and runs the processor: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 /**
  * The config cross-check (test/stack/stack.test.ts) extended to Kubernetes: every port, path, environment
  * variable and configuration key that the chart, the sidecar/gateway recipes and the Grafana values use is

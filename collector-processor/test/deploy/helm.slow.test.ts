@@ -19,6 +19,9 @@ import {
   templateArgs,
 } from './tools';
 
+// This suite renders the chart with helm (built once): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 /**
  * The chart, checked as a platform engineer's CI would without a cluster: helm lint, helm template over the
  * default values and every documented example, and kubeconform against the pinned Kubernetes release's

@@ -2,6 +2,9 @@ import { initTf, tf } from '../../src/detect/tf-backend';
 import { trainPairs, type TrainSettings } from '../../src/detect/lstm-train';
 import type { WindowPairs } from '../../src/detect/lstm-windows';
 
+// This suite trains LSTMs (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 const H = 3;
 const VOCAB = 5;
 const shape = { h: H, inputs: VOCAB + 1, classes: VOCAB };

@@ -13,6 +13,9 @@ import type { Store } from '../../src/store/store';
 import { createDetectionMetrics } from '../../src/telemetry/detection-metrics';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 
+// This suite trains an autoencoder member: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 const logger = pino({ level: 'silent' });
 
 /** The real SQLite store, except that anomaly writes wait until `release()` (a store that hangs). */

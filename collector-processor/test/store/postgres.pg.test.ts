@@ -6,6 +6,9 @@ import { Client } from 'pg';
 import { anomaly, captureLogger, iso, model, modelBytes, settingsWith, silentLogger, T0 } from './fixtures';
 import { findPgBin, startPgServer, type PgServer } from './pg-server';
 
+// This suite starts a PostgreSQL server (initdb): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 // A real PostgreSQL server (initdb + pg_ctl in a temp dir); fails with install instructions when the
 // server binaries are missing.
 let server: PgServer;

@@ -1,4 +1,4 @@
-import type { Matrix } from '../detect/detector';
+import type { Matrix } from './matrix';
 
 /**
  * Column standardisation learnt on training rows: (x − mean) / std (std 1 for constant columns).

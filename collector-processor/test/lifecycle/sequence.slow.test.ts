@@ -1,6 +1,9 @@
 import { openBlockPipeline, session } from './block-pipeline';
 import { batchOf, logRecord } from './records';
 
+// This suite trains the sequence model (TF.js LSTM): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 test('the live LSTM learns session order and flags a record out of order, with the expected templates', async () => {
   const { store, parse, manager, detect, send, start, close } = await openBlockPipeline({
     learning: { records: 400 },

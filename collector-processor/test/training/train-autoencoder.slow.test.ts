@@ -3,6 +3,9 @@ import { RecordBuffer } from '../../src/training/record-buffer';
 import { MAX_FIT_ROWS, recordMatrix, trainServiceModel } from '../../src/training/train';
 import { ServiceModel } from '../../src/model/service-model';
 
+// This suite trains autoencoders (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 /** A service's window: a few templates with their usual sizes, all INFO. */
 function buffer(records: number): RecordBuffer {
   const b = new RecordBuffer(records);

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { API_PREFIX } from '@anomalog/shared';
 import { BUILD_TIMEOUT_MS, ROOT, buildTools, one, podSpec, render } from './tools';
 
+// This suite runs the rendered pod as a process: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 /**
  * The pod as the chart renders it, run here without Kubernetes: the container's command and args, its
  * ConfigMap as the config file, its environment with the Secret's values, as kubelet would give them. Then

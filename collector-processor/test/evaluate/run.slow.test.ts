@@ -5,6 +5,9 @@ import { listDatasets, runBenchmark } from '../../src/evaluate/run';
 import { HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets';
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
+// This suite benchmark runs train every detector: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(240_000);
+
 const synthetic = generateSyntheticHdfs();
 const tempDirs: string[] = [];
 const tempDir = (prefix: string): string => {

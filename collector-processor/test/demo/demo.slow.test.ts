@@ -2,6 +2,9 @@ import { buildScenario, ANOMALY_KINDS } from '../../src/demo/scenario';
 import { DEMO_SERVICES } from '../../src/demo/services';
 import { formatSummary, runDemo } from '../../src/demo/run';
 
+// This suite runs the demo service and its trainings: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 const base = {
   durationMs: 60_000,
   rate: 100,

@@ -3,6 +3,9 @@ import { LstmDetector } from '../../src/detect/lstm';
 import { LstmKernel } from '../../src/detect/lstm-kernel';
 import { SequenceModel } from '../../src/model/sequence-model';
 
+// This suite trains LSTMs (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(180_000);
+
 /** Tiny generated workflow: a loop then an end over 6 template ids (4 and 5 never normal). */
 function normalSessions(n: number, seed: number): Int32Array[] {
   let r = seed;

@@ -9,6 +9,9 @@ import type { Store } from '../../src/store/store';
 import { modelBytes, settingsWith, silentLogger, type StoreSettings } from './fixtures';
 import { startPgServer, type PgServer } from './pg-server';
 
+// This suite kills writer processes, round after round: slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(120_000);
+
 /**
  * kill -9 a process in the middle of writing to the store, reopen: the store opens (SQLite passes
  * its integrity check), holds every write the child saw resolve, and each batch whole or not at all.

@@ -5,6 +5,9 @@
 import { openBlockPipeline, session } from '../lifecycle/block-pipeline';
 import { batchOf, logRecord } from '../lifecycle/records';
 
+// This suite trains and fine-tunes models (TF.js): slower than the unit lane (`npm run test:unit` skips it).
+jest.setTimeout(240_000);
+
 test('marking a sequence anomaly normal fine-tunes the LSTM into a new version; the sequence then passes', async () => {
   const { store, parse, manager, detect, send, start, close } = await openBlockPipeline({
     learning: { records: 400, retrainEveryMinutes: 0 },

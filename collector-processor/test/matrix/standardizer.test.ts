@@ -1,5 +1,5 @@
-import { Standardizer } from '../../src/features/scale';
-import type { Matrix } from '../../src/detect/detector';
+import { Standardizer } from '../../src/matrix/standardizer';
+import type { Matrix } from '../../src/matrix/matrix';
 
 /** 1,000 rows: column 0 is 1 on one row (a rare event), column 1 never moves (always 0). */
 function rareAndConstant(): Matrix {
