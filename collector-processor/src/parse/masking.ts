@@ -159,12 +159,12 @@ for (const [names, kind] of [
   }
 }
 
-function dateKey(len: number, c0: number, c1: number): number {
+export function dateKey(len: number, c0: number, c1: number): number {
   return (len << 10) | ((((c0 | 32) - 97) & 31) << 5) | (((c1 | 32) - 97) & 31);
 }
 
 /** 1 where some name has that (length, first letter, second letter): most tokens stop at one load. */
-const DATE_HINT = new Uint8Array(16 << 10);
+export const DATE_HINT = new Uint8Array(16 << 10);
 for (const k of DATE_NAMES.keys()) DATE_HINT[k] = 1;
 
 function isLetter(c: number): boolean {

@@ -21,6 +21,8 @@ const isDrivePathAt = masking.isDrivePathAt;
 const isEmptySlotAt = masking.isEmptySlotAt;
 const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
+const dateKey = masking.dateKey;
+const DATE_HINT = masking.DATE_HINT;
 
 /** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
 export const CONST = 0;
@@ -59,6 +61,15 @@ function isUnitAt(text: string, s: number, len: number): boolean {
   const c = text.charCodeAt(s);
   if (c >= 128 || UNIT_FIRST[c] === 0) return false;
   for (const u of UNIT_LIST) if (u.length === len && text.startsWith(u, s)) return true;
+  return false;
+}
+
+/** A `.` or `/` in text[s, e): such a `key=` is a setting or a URL, not a key (rare: only before an `=`). */
+function hasDotOrSlash(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 47) return true;
+  }
   return false;
 }
 
@@ -168,7 +179,6 @@ export class LineScanner {
       let letterHex = true;
       let eq = -1;
       let eqHash = 0;
-      let dotOrSlashAt = -1;
       let th = FNV_OFFSET;
       for (; i < len; i++) {
         c = text.charCodeAt(i);
@@ -180,11 +190,9 @@ export class LineScanner {
           } else if (c === 46) {
             hasDot = true;
             if (digitAt < 0) dotOrSlashFirst = true;
-            if (dotOrSlashAt < 0) dotOrSlashAt = i;
           } else if (c === 47) {
             if (i > s) innerSlash = true;
             if (digitAt < 0) dotOrSlashFirst = true;
-            if (dotOrSlashAt < 0) dotOrSlashAt = i;
           } else if (c === 58 || c === 61) {
             if (digitAt < 0) {
               cut = i;
@@ -212,14 +220,23 @@ export class LineScanner {
       if (
         this.keyValues &&
         eq > s &&
-        (dotOrSlashAt < 0 || dotOrSlashAt > eq) &&
+        !hasDotOrSlash(text, s, eq) &&
         !isBlankValueAt(text, eq + 1, e) &&
         !isStateValueAt(text, eq + 1, e)
       ) {
         k = KEYED;
         keyEnd = eq;
         keyHash = eqHash;
-      } else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
+      } else if (
+        digitAt >= 0 &&
+        this.digits &&
+        text.charCodeAt(e - 1) !== 41 &&
+        text.charCodeAt(s) !== 40 &&
+        text.charCodeAt(s) !== 91
+      )
+        // the common digit token, settled here: only a `...)` call or a `(`/`[` slot needs digitToken
+        k = !dotOrSlashFirst && cut > s ? KEYED : WILD;
+      else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
       if (k === NEAR && n > 0 && kind[n - 1] === WILD) k = WILD;
       if (k === WILD) {
         // date names just before this variable join it; then it joins a variable before them
@@ -323,6 +340,16 @@ export class LineScanner {
     if (this.path && text.charCodeAt(s) === 47 && innerSlash) return WILD;
     if (this.email && atAt > s && hasDot) return WILD;
     if (this.hex && len >= 8 && letterHex) return WILD;
+    const first = text.charCodeAt(s);
+    const second = text.charCodeAt(s + 1);
+    if (((first | 32) - 97) >>> 0 < 26 && second !== 58 && this.user.length === 0) {
+      // a word starting with a letter: of wordToken's rules only a date name can claim it, and most
+      // words fail the date names' (length, first letters) hint, so the call is skipped
+      if (!this.dates || len < 2 || len > 11) return CONST;
+      const last = text.charCodeAt(e - 1);
+      const trail = last === 44 || last === 46 || last === 58 || last === 59 || last === 41 || last === 93;
+      if (DATE_HINT[dateKey(trail ? len - 1 : len, first, second) & 0x3fff] === 0) return CONST;
+    }
     return this.wordToken(text, s, e);
   }
 
