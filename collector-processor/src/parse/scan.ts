@@ -21,6 +21,7 @@ const isDrivePathAt = masking.isDrivePathAt;
 const isEmptySlotAt = masking.isEmptySlotAt;
 const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
+const isFrameAt = masking.isFrameAt;
 const dateKey = masking.dateKey;
 const DATE_HINT = masking.DATE_HINT;
 
@@ -104,6 +105,7 @@ export class LineScanner {
   private readonly openKey: boolean;
   private readonly rootPath: boolean;
   private readonly calls: boolean;
+  private readonly frames: boolean;
   private readonly user: RegExp[];
   /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
   private readonly tokenHash: Int32Array;
@@ -128,6 +130,7 @@ export class LineScanner {
     this.openKey = !disable.includes('open-key');
     this.rootPath = !disable.includes('root-path');
     this.calls = !disable.includes('calls');
+    this.frames = !disable.includes('frames');
     this.user = add.map((r) => {
       try {
         return new RegExp(`^(?:${r.regex})$`);
@@ -342,8 +345,8 @@ export class LineScanner {
     if (this.hex && len >= 8 && letterHex) return WILD;
     const first = text.charCodeAt(s);
     const second = text.charCodeAt(s + 1);
-    if (((first | 32) - 97) >>> 0 < 26 && second !== 58 && this.user.length === 0) {
-      // a word starting with a letter: of wordToken's rules only a date name can claim it, and most
+    if (((first | 32) - 97) >>> 0 < 26 && second !== 58 && this.user.length === 0 && !hasDot) {
+      // a word starting with a letter and without a `.` (no frame): of wordToken's rules only a date name can claim it, and most
       // words fail the date names' (length, first letters) hint, so the call is skipped
       if (!this.dates || len < 2 || len > 11) return CONST;
       const last = text.charCodeAt(e - 1);
@@ -380,6 +383,7 @@ export class LineScanner {
       isDrivePathAt(text, s, e)
     )
       return WILD;
+    if (this.frames && isFrameAt(text, s, e)) return WILD;
     if (this.user.length > 0) {
       const t = text.slice(s, e);
       for (const re of this.user) if (re.test(t)) return WILD;
