@@ -27,6 +27,7 @@ export const BUILTIN_MASKS = [
   'open-key',
   'root-path',
   'calls',
+  'frames',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -160,12 +161,12 @@ for (const [names, kind] of [
   }
 }
 
-function dateKey(len: number, c0: number, c1: number): number {
+export function dateKey(len: number, c0: number, c1: number): number {
   return (len << 10) | ((((c0 | 32) - 97) & 31) << 5) | (((c1 | 32) - 97) & 31);
 }
 
 /** 1 where some name has that (length, first letter, second letter): most tokens stop at one load. */
-const DATE_HINT = new Uint8Array(16 << 10);
+export const DATE_HINT = new Uint8Array(16 << 10);
 for (const k of DATE_NAMES.keys()) DATE_HINT[k] = 1;
 
 function isLetter(c: number): boolean {
@@ -315,6 +316,27 @@ export function isCallAt(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * A stack frame's code location without a line number, `com.example.Foo.bar(Unknown` (the rest,
+ * `Source)`, is the next token): a qualified name (letter first, letters, digits, `_` `$` `<` `>`,
+ * at least one `.`) then `(` and more text with no `)`. Which method a frame names is data, like the
+ * `Foo.java:42` a frame with a line number holds, which the digit rule already masks.
+ */
+export function isFrameAt(text: string, s: number, e: number): boolean {
+  if (!isLetter(text.charCodeAt(s))) return false;
+  let dot = false;
+  let i = s + 1;
+  for (; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) break;
+    if (c === 46) dot = true;
+    else if (!(isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 60 || c === 62)) return false;
+  }
+  if (!dot || text.charCodeAt(i - 1) === 46 || i + 1 >= e) return false;
+  for (let j = i + 1; j < e; j++) if (text.charCodeAt(j) === 41) return false;
+  return true;
+}
+
 /** `/` or a path of one segment (`/login`, `/healthz`), which the path mask (two segments) leaves. */
 export function isRootPathAt(text: string, s: number, e: number): boolean {
   if (text.charCodeAt(s) !== 47) return false;
@@ -392,6 +414,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   const drivePath = on('drive-path');
   const rootPath = on('root-path');
   const calls = on('calls');
+  const frames = on('frames');
   const user = add.map(compileMaskRule);
   return {
     mask(t: string): string {
@@ -415,6 +438,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       if (dates && dateWordAt(t, 0, t.length) === DATE_WORD) return WILDCARD;
       if (empty && isEmptySlotAt(t, 0, t.length)) return EMPTY_SLOT;
       if (drivePath && isDrivePathAt(t, 0, t.length)) return WILDCARD;
+      if (frames && isFrameAt(t, 0, t.length)) return WILDCARD;
       for (const re of user) if (re.test(t)) return WILDCARD;
       return t;
     },

@@ -21,6 +21,9 @@ const isDrivePathAt = masking.isDrivePathAt;
 const isEmptySlotAt = masking.isEmptySlotAt;
 const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
+const isFrameAt = masking.isFrameAt;
+const dateKey = masking.dateKey;
+const DATE_HINT = masking.DATE_HINT;
 
 /** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
 export const CONST = 0;
@@ -62,6 +65,15 @@ function isUnitAt(text: string, s: number, len: number): boolean {
   return false;
 }
 
+/** A `.` or `/` in text[s, e): such a `key=` is a setting or a URL, not a key (rare: only before an `=`). */
+function hasDotOrSlash(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 47) return true;
+  }
+  return false;
+}
+
 export class LineScanner {
   /** Token bounds after collapsing: text[start[i], end[i]). */
   readonly start: Int32Array;
@@ -93,6 +105,7 @@ export class LineScanner {
   private readonly openKey: boolean;
   private readonly rootPath: boolean;
   private readonly calls: boolean;
+  private readonly frames: boolean;
   private readonly user: RegExp[];
   /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
   private readonly tokenHash: Int32Array;
@@ -117,6 +130,7 @@ export class LineScanner {
     this.openKey = !disable.includes('open-key');
     this.rootPath = !disable.includes('root-path');
     this.calls = !disable.includes('calls');
+    this.frames = !disable.includes('frames');
     this.user = add.map(compileMaskRule);
     // one more than the cap: a line-ending `key:` gets an empty variable after it
     this.start = new Int32Array(maxTokens + 1);
@@ -162,7 +176,6 @@ export class LineScanner {
       let letterHex = true;
       let eq = -1;
       let eqHash = 0;
-      let dotOrSlashAt = -1;
       let th = FNV_OFFSET;
       for (; i < len; i++) {
         c = text.charCodeAt(i);
@@ -174,11 +187,9 @@ export class LineScanner {
           } else if (c === 46) {
             hasDot = true;
             if (digitAt < 0) dotOrSlashFirst = true;
-            if (dotOrSlashAt < 0) dotOrSlashAt = i;
           } else if (c === 47) {
             if (i > s) innerSlash = true;
             if (digitAt < 0) dotOrSlashFirst = true;
-            if (dotOrSlashAt < 0) dotOrSlashAt = i;
           } else if (c === 58 || c === 61) {
             if (digitAt < 0) {
               cut = i;
@@ -206,14 +217,23 @@ export class LineScanner {
       if (
         this.keyValues &&
         eq > s &&
-        (dotOrSlashAt < 0 || dotOrSlashAt > eq) &&
+        !hasDotOrSlash(text, s, eq) &&
         !isBlankValueAt(text, eq + 1, e) &&
         !isStateValueAt(text, eq + 1, e)
       ) {
         k = KEYED;
         keyEnd = eq;
         keyHash = eqHash;
-      } else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
+      } else if (
+        digitAt >= 0 &&
+        this.digits &&
+        text.charCodeAt(e - 1) !== 41 &&
+        text.charCodeAt(s) !== 40 &&
+        text.charCodeAt(s) !== 91
+      )
+        // the common digit token, settled here: only a `...)` call or a `(`/`[` slot needs digitToken
+        k = !dotOrSlashFirst && cut > s ? KEYED : WILD;
+      else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
       if (k === NEAR && n > 0 && kind[n - 1] === WILD) k = WILD;
       if (k === WILD) {
         // date names just before this variable join it; then it joins a variable before them
@@ -317,6 +337,16 @@ export class LineScanner {
     if (this.path && text.charCodeAt(s) === 47 && innerSlash) return WILD;
     if (this.email && atAt > s && hasDot) return WILD;
     if (this.hex && len >= 8 && letterHex) return WILD;
+    const first = text.charCodeAt(s);
+    const second = text.charCodeAt(s + 1);
+    if (((first | 32) - 97) >>> 0 < 26 && second !== 58 && this.user.length === 0 && !hasDot) {
+      // a word starting with a letter and without a `.` (no frame): of wordToken's rules only a date name can claim it, and most
+      // words fail the date names' (length, first letters) hint, so the call is skipped
+      if (!this.dates || len < 2 || len > 11) return CONST;
+      const last = text.charCodeAt(e - 1);
+      const trail = last === 44 || last === 46 || last === 58 || last === 59 || last === 41 || last === 93;
+      if (DATE_HINT[dateKey(trail ? len - 1 : len, first, second) & 0x3fff] === 0) return CONST;
+    }
     return this.wordToken(text, s, e);
   }
 
@@ -347,6 +377,7 @@ export class LineScanner {
       isDrivePathAt(text, s, e)
     )
       return WILD;
+    if (this.frames && isFrameAt(text, s, e)) return WILD;
     if (this.user.length > 0) {
       const t = text.slice(s, e);
       for (const re of this.user) if (re.test(t)) return WILD;

@@ -129,7 +129,20 @@ describe('request lines and code', () => {
     ['jk2_init() Found child 6725 in scoreboard slot 10', 'jk2_init() Found child <*> in scoreboard slot <*>'],
     ['x1()y failed', '<*> failed'],
     ['/- kept', '/- kept'],
+    ['\tat com.example.orders.OrderService.process(Unknown Source)', 'at <*> Source)'],
+    ['at io.netty.Loop.run(Native Method)', 'at <*> Method)'],
+    ['NameSystem.addStoredBlock: blockMap updated', 'NameSystem.addStoredBlock: blockMap updated'],
+    ['call Foo.bar(x) done', 'call Foo.bar(x) done'],
+    ['see (Unknown Source) here', 'see (Unknown Source) here'],
   ])('%s', (line, want) => expect(masked(line)).toBe(want));
+
+  it('puts frames without line numbers in one template', () => {
+    const [a, b] = ids(
+      '\tat com.example.orders.OrderService.process(Unknown Source)',
+      '\tat io.netty.Loop.run(Unknown Source)',
+    );
+    expect(a).toBe(b);
+  });
 });
 
 describe('generalisation set (fixtures/general-logs)', () => {
@@ -150,8 +163,13 @@ describe('generalisation set (fixtures/general-logs)', () => {
     expect(ga.reduce((a, b) => a + b, 0) / ga.length).toBeGreaterThan(0.8);
   });
 
-  it.each(['synthetic-dates.csv', 'synthetic-optional.csv', 'synthetic-windows-apple.csv', 'kubelet.csv'])(
-    '%s is mined at Group Accuracy 0.9 or more',
-    (name) => expect(scores.get(name)!.group_accuracy).toBeGreaterThanOrEqual(0.9),
+  it.each([
+    'synthetic-dates.csv',
+    'synthetic-optional.csv',
+    'synthetic-windows-apple.csv',
+    'kubelet.csv',
+    'java-stacktrace.csv',
+  ])('%s is mined at Group Accuracy 0.9 or more', (name) =>
+    expect(scores.get(name)!.group_accuracy).toBeGreaterThanOrEqual(0.9),
   );
 });
