@@ -127,7 +127,7 @@ describe('triage API over a live chain', () => {
       service: 'web',
       templateId: flagged[0].templateId,
       count: 5,
-      peakScore: 1,
+      peakScore: Math.max(...flagged.map((f) => f.score!)),
       detectors: ['unseen-template'],
       status: 'open',
       sampleMessage: PANIC,
@@ -159,7 +159,11 @@ describe('triage API over a live chain', () => {
     expect(res.statusCode).toBe(200);
     const total = res.json().buckets.reduce((n: number, b: { count: number }) => n + b.count, 0);
     expect(total).toBe(5);
-    expect(res.json().buckets[0]).toMatchObject({ service: 'web', detector: 'unseen-template', p50: 1, max: 1 });
+    const bucket = res.json().buckets[0];
+    expect(bucket).toMatchObject({ service: 'web', detector: 'unseen-template' });
+    // Quantiles come from a 0.01-wide score histogram; the five records share one score.
+    expect(Math.abs(bucket.p50 - incident.peakScore)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(bucket.max - incident.peakScore)).toBeLessThanOrEqual(0.01);
     expect((await r.request('GET', '/aggregate?from=0')).statusCode).toBe(400); // `to` is required
   });
 

@@ -110,7 +110,7 @@ spec:
         - name: config
           mountPath: /etc/anomalog
           readOnly: true
-        # tsx's compile cache and Node's temporary files (the root file system is read-only).
+        # Node's temporary files (the root file system is read-only).
         - name: tmp
           mountPath: /tmp
         {{- if eq (include "anomalog.storeKind" .) "sqlite" }}
