@@ -112,8 +112,11 @@ const DETECTORS: readonly DetectorName[] = ['isolation-forest', 'one-class-svm',
 
 /** The model with only `detector` enabled, or the defaults for 'default'. */
 function modelFor(log: NormalLog, detector: DetectorName | 'default'): ModelConfig {
-  const detectors =
-    detector === 'default' ? {} : Object.fromEntries(DETECTORS.map((d) => [d, { enabled: d === detector }]));
+  const rate = option('--record-rate');
+  const threshold = rate === undefined ? {} : { threshold: { records: Number(rate) } };
+  const detectors = Object.fromEntries(
+    DETECTORS.map((d) => [d, detector === 'default' ? threshold : { enabled: d === detector, ...threshold }]),
+  );
   const mc = validateWithDefaults(ModelConfig, {
     ...log.model,
     learning: { records: log.learnRecords },
@@ -196,6 +199,7 @@ function usage(): void {
   --detector NAME    only this case (${[...DETECTORS, 'default'].join(', ')})
   --dataset NAME     only this dataset (demo-normal, hdfs-20k-normal, bgl-2k-normal)
   --reasons          print each record alarm's detector and reason (stderr)
+  --record-rate R    every detector's threshold.records (default: the shared default; 0.005 = the session rate)
   --help             this text`);
 }
 
