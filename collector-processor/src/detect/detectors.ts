@@ -22,6 +22,7 @@ const lstm: DetectorFactory<Sequences> = {
       layers?: number;
       epochs?: number;
       trainSeconds?: number;
+      maxThreshold?: number;
     };
     const opts: Record<string, number> = { seed };
     // Only the parameters given: undefined must not override the detector's defaults.
@@ -32,6 +33,7 @@ const lstm: DetectorFactory<Sequences> = {
       ['layers', 'layers'],
       ['epochs', 'epochs'],
       ['trainSeconds', 'budgetSeconds'],
+      ['maxThreshold', 'maxThreshold'],
     ] as const)
       if (typeof p[from] === 'number') opts[to] = p[from];
     return new LstmDetector(opts);

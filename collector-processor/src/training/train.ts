@@ -9,6 +9,7 @@ import type { Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
 import '../detect/detectors';
 import type { LstmDetector } from '../detect/lstm';
+import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { fitRecordScaler } from '../features/tabular';
 import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
@@ -135,7 +136,7 @@ async function trainSequenceModel(
     }),
   );
   await initTf(() => undefined);
-  const lstm = detectorFactory('lstm').create(config.detectors.lstm.params, seed) as unknown as LstmDetector;
+  const lstm = detectorFactory('lstm').create(lstmParams(config.detectors.lstm), seed) as unknown as LstmDetector;
   await lstm.fit({ seqs, vocabSize: vocab.size });
   return new SequenceModel(lstm, vocab, maxOpen);
 }
