@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
+export const README = join(ROOT, 'README.md');
 
 export type BenchCase = Record<string, string | number | boolean | null>;
 
@@ -36,9 +37,9 @@ export function markdownTable(cases: BenchCase[], columns: string[]): string {
 }
 
 /** Replace (or append) the section NAME of docs/benchmarks.md with `body`. */
-export function updateDocSection(name: string, body: string): void {
-  mkdirSync(dirname(DOC), { recursive: true });
-  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+export function updateDocSection(name: string, body: string, file = DOC): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
@@ -46,5 +47,5 @@ export function updateDocSection(name: string, body: string): void {
   const to = doc.indexOf(end);
   const next =
     from >= 0 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(DOC, next);
+  writeFileSync(file, next);
 }
