@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { runBenchmark } from '../collector-processor/src/evaluate/run';
 import { datasetNames, loadGenericFolder, readSplit } from '../collector-processor/src/evaluate/datasets';
 import { loadGeneric } from '../collector-processor/src/evaluate/generic';
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
   const all = mergeCases(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchCase[]) : [], cases);
   console.log(`wrote ${writeResults(`detect-${name}`, all)}`);
   console.table(cases.map((c) => Object.fromEntries(COLUMNS.map((k) => [k, c[k]]))));
-  if (!generic) updateDocSection('bench:detect', doc());
+  if (!generic) {
+    updateDocSection('bench:detect', doc());
+    updateReadmeTable();
+  }
 }
 
 /** The generic options (USAGE) loaded through the evaluate code the API's uploads use. */

@@ -21,7 +21,7 @@ import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { lineRecord, serviceBatch } from './lib/chain-input';
-import { datasetsDir, markdownTable, README, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { datasetsDir, markdownTable, updateDocSection, updateSection, writeResults, type BenchCase } from './lib/report';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -262,7 +262,7 @@ async function main(): Promise<void> {
       'records the window missed.',
     ].join('\n'),
   );
-  if (!onlyDetector && !onlyDataset) updateDocSection('false-alarms', readmeRow(cases), README);
+  if (!onlyDetector && !onlyDataset) updateSection('README.md', 'false-alarms', readmeRow(cases));
 }
 
 /** The README's line: worst case per dataset over the detectors and the default model. */

@@ -19,6 +19,7 @@ import { createAnnotationChain } from '../collector-processor/src/chain/create';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { logRecordOf } from '../collector-processor/src/otlp/log-record';
 
 const LEARN = 8000;
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
       ]),
     ].join('\n'),
   );
+  updateReadmeTable();
 }
 
 main().catch((err) => {

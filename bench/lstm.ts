@@ -13,11 +13,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import { initTf } from '../collector-processor/src/detect/tf-backend';
 import { LstmDetector } from '../collector-processor/src/detect/lstm';
 import { LstmKernel } from '../collector-processor/src/detect/lstm-kernel';
 import { detectorFactory } from '../collector-processor/src/detect/registry';
-import '../collector-processor/src/detect/detectors';
 import { loadDataset } from '../collector-processor/src/evaluate/datasets';
 import type { SessionDataset } from '../collector-processor/src/evaluate/dataset';
 import { SequenceModel } from '../collector-processor/src/model/sequence-model';
@@ -35,7 +35,7 @@ function createDetector(): LstmDetector {
   if (!checked.ok) throw new Error('default model config does not validate');
   const params: Record<string, unknown> = { ...checked.value.detectors.lstm.params };
   if (process.env.EPOCHS) params.epochs = Number(process.env.EPOCHS);
-  return detectorFactory('lstm').create(params, SEED) as unknown as LstmDetector;
+  return detectorFactory('lstm').create(params, SEED);
 }
 
 async function trainOrLoad(ds: SessionDataset): Promise<{ det: LstmDetector; fit: BenchCase }> {
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
         'a cold window cache, 1,000 sessions interleaved, one core.',
     ].join('\n\n'),
   );
+  updateReadmeTable();
 }
 
 void main();

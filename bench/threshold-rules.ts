@@ -6,8 +6,7 @@
  * `bench:threshold-rules` section of docs/benchmarks.md.
  */
 import type { DetectorName } from '@anomalog/shared';
-import '../collector-processor/src/detect/detectors';
-import { detectorFactory } from '../collector-processor/src/detect/registry';
+import { matrixDetectorFactory } from '../collector-processor/src/detect/registry';
 import { Calibration, quantile } from '../collector-processor/src/detect/calibration';
 import { potQuantile } from '../collector-processor/src/detect/pot';
 import type { Detector, Matrix } from '../collector-processor/src/detect/detector';
@@ -68,7 +67,7 @@ function inputs(ds: Dataset): { train: Matrix; test: Matrix } {
 }
 
 async function fitted(d: DetectorName, train: Matrix): Promise<Detector<Matrix>> {
-  const det = detectorFactory(d).create({ ...modelConfig().detectors[d].params }, SEED) as Detector<Matrix>;
+  const det = matrixDetectorFactory(d).create({ ...modelConfig().detectors[d].params }, SEED);
   await det.fit(fitRows(d, train, DEFAULT_FEATURE_CONFIG));
   return det;
 }

@@ -11,7 +11,9 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { updateReadmeTable } from './lib/readme-table';
 import type { LoadSpec } from './throughput/loadgen';
+import { startCollectorPeer, type CollectorPeer } from './throughput/collector';
 import {
   ask,
   BATCH,
@@ -26,7 +28,7 @@ import {
   TRAINED_BY,
   type Usage,
 } from './throughput/procs';
-const MODES = (process.env.BENCH_MODES ?? 'pass-through,chain,mining+if,mining+lstm').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'collector,pass-through,chain,mining+if,mining+lstm').split(',');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
@@ -36,7 +38,9 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
  */
 const COLLECTOR_BATCH = Number(process.env.BENCH_COLLECTOR_BATCH ?? 8192);
 /** Modes that also run with COLLECTOR_BATCH records per request. */
-const COLLECTOR_BATCH_MODES = new Set(['mining+if']);
+const COLLECTOR_BATCH_MODES = new Set(['collector', 'pass-through', 'mining+if']);
+/** The real OpenTelemetry Collector's pass-through (bench/throughput/collector.ts), the peer of the ratios. */
+const COLLECTOR = 'collector';
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -61,8 +65,12 @@ async function runCase(
   lowerPriority(sink);
   const sinkAddress = (await nextMessage<{ address: string }>(sink, 'ready')).address;
   let proc: ChildProcess | undefined;
+  let peer: CollectorPeer | undefined;
   let target = sinkAddress;
-  if (mode !== 'direct-to-sink') {
+  if (mode === COLLECTOR) {
+    peer = await startCollectorPeer(sinkAddress);
+    target = peer.address;
+  } else if (mode !== 'direct-to-sink') {
     proc = child('processor.ts', [sinkAddress, mode], PROCESSOR_NODE_ARGS);
     target = (await nextMessage<{ address: string }>(proc, 'ready')).address;
   }
@@ -76,12 +84,15 @@ async function runCase(
     ...(freshSessions ? { firstPass: MEASURED_FIRST_PASS } : {}),
   };
   if (proc && TRAINED_BY[mode]) await prime(proc, target, TRAINED_BY[mode], datasetFile);
-  const before = proc ? await ask<Usage>(proc, 'usage') : undefined;
+  const usage = async (): Promise<(Partial<Usage> & Pick<Usage, 'cpuMicros' | 'rss' | 'maxRssKb'>) | undefined> =>
+    proc ? await ask<Usage>(proc, 'usage') : peer?.usage();
+  const before = await usage();
   const t0 = Date.now();
   const result = await generate(spec);
   const wallMicros = (Date.now() - t0) * 1000;
-  const after = proc ? await ask<Usage>(proc, 'usage') : undefined;
+  const after = await usage();
   if (proc) await stop(proc);
+  if (peer) await peer.stop();
   await stop(sink);
   const lat = result.latenciesMs.sort((a, b) => a - b);
   const c: BenchCase = {
@@ -97,8 +108,8 @@ async function runCase(
     processor_cpu_pct: before && after ? round((100 * (after.cpuMicros - before.cpuMicros)) / wallMicros) : null,
     rss_mb: after ? round(after.rss / 1024 / 1024) : null,
     max_rss_mb: after ? round(after.maxRssKb / 1024) : null,
-    event_loop_p99_ms: after ? round(after.loopP99Ms) : null,
-    event_loop_max_ms: after ? round(after.loopMaxMs) : null,
+    event_loop_p99_ms: after?.loopP99Ms !== undefined ? round(after.loopP99Ms) : null,
+    event_loop_max_ms: after?.loopMaxMs !== undefined ? round(after.loopMaxMs) : null,
   };
   console.log(JSON.stringify(c));
   return c;
@@ -126,6 +137,18 @@ async function atRate(
   return [through, direct];
 }
 
+/**
+ * `ratio_to_collector` of every case at max rate: its records/s over the Collector's pass-through
+ * at max rate with the same records per request, measured in the same run.
+ */
+function addRatios(cases: BenchCase[]): void {
+  for (const c of cases) {
+    if (c.load !== 'max' || c.mode === COLLECTOR) continue;
+    const peer = cases.find((p) => p.mode === COLLECTOR && p.load === 'max' && p.batch_records === c.batch_records);
+    if (peer) c.ratio_to_collector = round((c.records_per_s as number) / (peer.records_per_s as number));
+  }
+}
+
 async function main(): Promise<void> {
   const datasetFile = join(datasetsDir(), 'hdfs', 'HDFS_20000.log');
   if (!existsSync(datasetFile)) throw new Error(`dataset not found: ${datasetFile} (use --datasets DIR)`);
@@ -141,6 +164,7 @@ async function main(): Promise<void> {
     }
   }
 
+  addRatios(cases);
   writeResults('throughput', cases);
   updateDocSection(
     'throughput',
@@ -162,26 +186,20 @@ async function main(): Promise<void> {
       'holding the detector, so the measured window is scoring only. In these two modes each pass over the file gets',
       'fresh block ids and record times that run on (a replay would otherwise reopen every finished block, which the',
       'LSTM rightly flags, and storing those anomalies then dominates the cost); their baselines pay the same encoding.',
-      `\`mining+if\` also runs with requests of ${COLLECTOR_BATCH.toLocaleString('en-US')} records (\`batch_records\`), what a Collector's batch processor`,
+      "`collector` is the real OpenTelemetry Collector (collector/build.sh, the release the tests use) in the processor's",
+      'place: `otlp` receiver straight to an `otlp` exporter to the same sink, with its sending queue off (so it answers',
+      'after the sink accepted, as the processor does) and no compression (as the processor sends); `ratio_to_collector`',
+      "is a case's max rate over the Collector's max rate with the same requests, in the same run. The Collector may use",
+      'both cores (Go); `processor_cpu_pct` shows what each used.',
+      `\`collector\`, \`pass-through\` and \`mining+if\` also run with requests of ${COLLECTOR_BATCH.toLocaleString('en-US')} records (\`batch_records\`), what a Collector's batch processor`,
       'sends by default once it fills its batches: the processor works through a request in one go on its event loop (a',
       "turn of the loop per request's chain, chain/turns.ts), so",
       "a request's added latency is about its own processing time plus that of the requests ahead of it.",
       'CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core); `event_loop_max_ms` is the longest the",
-      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work:",
-      'repeated runs of the pass-through max rate ranged from about 124,000 to 337,000 records/s (the machine has slow',
-      'phases, in which every mode runs at about half its fast-phase rate: `npx tsx bench/parsing.ts` gives about',
-      '1,050,000 lines/s in a fast phase and 520,000-590,000 in a slow one). The table below is from the machine of',
-      '2026-12-02 (1,475,693 lines/s just before it, faster than any phase of the earlier one); on the earlier machine',
-      'in a slow phase (586,001 lines/s) the same scoring code gave pass-through 191,488, mining+if 78,848 and',
-      'mining+lstm 47,616 records/s, added p99 at half the max rate 17.7 / 35.2 ms. The sink offers large HTTP/2 windows as the processor does (a Collector',
-      "grows its own): with grpc-js's 64 KiB windows on both the sink and the processor's receiver, added p99 at half",
-      'the max rate was 64 ms (2026-12-02, before the processor raised its windows). On 2026-12-01 slow-phase runs gave mining+if 32,000-39,000 and mining+lstm',
-      '28,160, before the received bytes were forwarded as they are, the hot-path work of 2026-12-02 and the SIMD LSTM',
-      'kernel; a fast-phase run gave mining+if 91,904 (before fresh block ids and the row-score cache). Before the',
-      "service kept V8's full-GC limit 48 MB above its live heap (runtime/heap-headroom.ts) and allocated a third less",
-      'per record, a slow-phase run (516,390 lines/s) gave mining+if 75,264 and mining+lstm 48,640 records/s, added',
-      'p99 at half the max rate 31.9 / 66.4 ms.',
+      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work, so",
+      "rates move with the machine's load: compare modes within one run, as the table does. The sink offers large HTTP/2 windows as the processor does (a Collector",
+      "grows its own); with grpc-js's default windows a large request waited on the event loop once per window.",
       '',
       markdownTable(cases, [
         'mode',
@@ -189,6 +207,7 @@ async function main(): Promise<void> {
         'batch_records',
         'target_records_per_s',
         'records_per_s',
+        'ratio_to_collector',
         'p50_ms',
         'p99_ms',
         'added_p50_ms',
@@ -201,6 +220,7 @@ async function main(): Promise<void> {
       ]),
     ].join('\n'),
   );
+  updateReadmeTable();
 }
 
 main().catch((err) => {

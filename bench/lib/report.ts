@@ -4,12 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 /**
  * Shared output of every `npm run bench:*`: results as JSON under bench/results/ (one object per
  * measured case, snake_case figures with their unit in the name) and a Markdown table spliced into
- * docs/benchmarks.md between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+ * docs/benchmarks.md between `<!-- NAME:start -->` and `<!-- NAME:end -->`; README's summary table is
+ * rendered from the results files (readme-table.ts).
  */
 const ROOT = resolve(__dirname, '..', '..');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
-export const README = join(ROOT, 'README.md');
 
 export type BenchCase = Record<string, string | number | boolean | null>;
 
@@ -37,9 +36,15 @@ export function markdownTable(cases: BenchCase[], columns: string[]): string {
 }
 
 /** Replace (or append) the section NAME of docs/benchmarks.md with `body`. */
-export function updateDocSection(name: string, body: string, file = DOC): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+export function updateDocSection(name: string, body: string): void {
+  updateSection(join('docs', 'benchmarks.md'), name, body);
+}
+
+/** Replace (or append) the section between `<!-- NAME:start -->` and `<!-- NAME:end -->` of FILE (from the repo root). */
+export function updateSection(file: string, name: string, body: string): void {
+  const path = join(ROOT, file);
+  mkdirSync(dirname(path), { recursive: true });
+  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
@@ -47,5 +52,5 @@ export function updateDocSection(name: string, body: string, file = DOC): void {
   const to = doc.indexOf(end);
   const next =
     from >= 0 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
+  writeFileSync(path, next);
 }

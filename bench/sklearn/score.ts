@@ -8,7 +8,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../collector-processor/src/detect/detectors';
 import { detectorFactory } from '../../collector-processor/src/detect/registry';
 import type { Detector, Matrix } from '../../collector-processor/src/detect/detector';
 

@@ -51,10 +51,17 @@ function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(HERE, '../../collector-processor/package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const words = pkg.scripts.start
+  // The last command of the script runs the service: `node FLAGS… ENTRY`.
+  const command = pkg.scripts.start.split('&&').pop()!;
+  const words = command
     .replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => process.env[name] ?? fallback)
+    .trim()
     .split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('--import'));
+  const flags = words.slice(words.indexOf('node') + 1);
+  return flags.slice(
+    0,
+    flags.findIndex((w) => !w.startsWith('-')),
+  );
 }
 
 export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {

@@ -16,6 +16,7 @@ import { StoreMinerState } from './store/miner-state';
 import { startRetention } from './store/retention';
 import { keepHeapHeadroom } from './runtime/heap-headroom';
 import type { Store } from './store/store';
+import { startTriage, type RunningTriage } from './triage';
 import { createLogger, type Logger } from './telemetry/logger';
 import { startOtlpMetrics } from './telemetry/otlp-metrics';
 import { VERSION } from './version';
@@ -24,6 +25,7 @@ export interface RunningAnomalog {
   processor: RunningProcessor;
   api: RunningApi | undefined;
   store: Store;
+  triage: RunningTriage;
   manager: LifecycleManager | undefined;
   miner: TemplateMiner;
   close(): Promise<void>;
@@ -36,9 +38,12 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
   const cleanup: (() => Promise<void>)[] = [async () => headroom.stop(), () => store.close()];
   try {
     const registry = new Registry();
+    const triage = await startTriage(config, store, logger);
+    cleanup.unshift(() => triage.close());
     const chain = await createAnnotationChain(chainConfigOf(config), {
       logger,
       store,
+      triage,
       minerState: new StoreMinerState(store),
       registry,
     });
@@ -53,9 +58,22 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
     if (pusher) cleanup.splice(cleanup.length - 1, 0, () => pusher.stop());
     let api: RunningApi | undefined;
     if (config.api.enabled && manager) {
-      const benchmarks = createBenchmarkRunner({ datasetsDir: config.api.datasetsDir, logger, history: store });
+      const benchmarks = createBenchmarkRunner({
+        datasetsDir: config.api.datasetsDir,
+        maxQueuedUploadBytes: Math.floor(config.api.maxQueuedUploadMiB * 1024 * 1024),
+        logger,
+        history: store,
+        timeoutMs: config.api.benchmarkTimeoutMinutes * 60_000,
+      });
       cleanup.unshift(() => benchmarks.close());
-      api = await startApiServer(config.api, { control: manager, store, benchmarks, logger, version: VERSION });
+      api = await startApiServer(config.api, {
+        control: manager,
+        store,
+        benchmarks,
+        logger,
+        version: VERSION,
+        triage: { store: triage.store, suppressions: triage.suppressions },
+      });
       cleanup.unshift(() => api!.close());
     }
     let closing: Promise<void> | undefined;
@@ -63,6 +81,7 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
       processor,
       api,
       store,
+      triage,
       manager,
       miner: chain.miner,
       close: () => (closing ??= runAll(cleanup, logger)),

@@ -4,6 +4,7 @@ import type { AnnotationStage } from './chain/stage';
 import { createExporter } from './export/create';
 import { createPipeline } from './chain/pipeline';
 import { Admission } from './receive/admission';
+import { DecodedBudget, decodedBudgetBytes } from './receive/decoded-budget';
 import { startGrpcReceiver, type GrpcReceiver } from './receive/grpc-receiver';
 import { ExportHandler } from './receive/handler';
 import { startHttpReceiver, type HttpReceiver } from './receive/http-receiver';
@@ -53,8 +54,12 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   });
   const rc = config.receiver;
   const maxBytes = Math.floor(rc.maxRecvMsgSizeMiB * MiB);
-  const admission = new Admission(rc.maxConcurrentRequests, Math.floor(rc.maxInflightMiB * MiB));
-  const handler = new ExportHandler(admission, pipeline, metrics, logger, rc.maxValueDepth);
+  const admission = new Admission(rc.maxConcurrentRequests, Math.floor(rc.maxInflightMiB * MiB), {
+    perClient: rc.maxRequestsPerClient,
+    receiving: Math.max(1, Math.floor(rc.maxConcurrentRequests * rc.maxReceivingShare)),
+  });
+  const decoded = new DecodedBudget(decodedBudgetBytes(rc.maxInflightDecodedMiB));
+  const handler = new ExportHandler(admission, pipeline, metrics, logger, rc.maxValueDepth, decoded);
 
   let grpcReceiver: GrpcReceiver | undefined;
   let httpReceiver: HttpReceiver | undefined;
@@ -65,6 +70,10 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
       httpReceiver = await startHttpReceiver(rc.http.endpoint, handler, {
         maxMessageBytes: maxBytes,
         retryAfterSeconds: rc.retryAfterSeconds,
+        headersTimeoutS: rc.http.headersTimeoutS,
+        requestTimeoutS: rc.http.requestTimeoutS,
+        idleTimeoutS: rc.http.idleTimeoutS,
+        minBodyBytesPerS: rc.http.minBodyBytesPerS,
       });
     }
     telemetry = await startTelemetryServer(config.telemetry.endpoint, metrics.registry, () => !admission.isDraining);

@@ -1,11 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { ModelConfig, validateWithDefaults, type Anomaly, type BenchmarkRun } from '@anomalog/shared';
 import { PROXY_BASE } from '../src/constants';
-import { listen, serveHarness } from './serve';
+import type { AppSettings } from './grafanaProxy';
+import { listen, serveHarness, servePluginSettings } from './serve';
 
 /** A small stand-in for the processor API (issue 6 not landed yet), answering with the shared schemas' shapes. */
-export function startFakeApi(): Promise<{ server: Server; origin: string; saved: () => unknown }> {
+export function startFakeApi(): Promise<{
+  server: Server;
+  origin: string;
+  saved: () => unknown;
+  settings: AppSettings;
+  settingsPosts: unknown[];
+}> {
   const now = Date.now();
+  // The app's settings in "Grafana": empty until the config page saves them.
+  const settings: AppSettings = { jsonData: {}, secureJsonData: {} };
+  const settingsPosts: unknown[] = [];
   const anomalies: Anomaly[] = Array.from({ length: 12 }, (_, i) => ({
     id: `a${i}`,
     time: new Date(now - i * 60_000).toISOString(),
@@ -56,7 +66,15 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
   };
   const routes: Record<string, (body: unknown, url: URL) => unknown> = {
     'GET /api/v1/services': () => [
-      { service: 'payments', status: 'scoring', recordsSeen: 9000, templates: 3, anomalies: 6, learningProgress: 1 },
+      {
+        service: 'payments',
+        status: 'scoring',
+        recordsSeen: 9000,
+        templates: 3,
+        anomalies: 6,
+        learningProgress: 1,
+        activeVersion: 1,
+      },
     ],
     'GET /api/v1/anomalies': (_b, url) => {
       const service = url.searchParams.get('service');
@@ -66,7 +84,8 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     },
     'GET /api/v1/anomalies/a0': () => ({
       ...anomalies[0],
-      attributes: {},
+      severityText: 'ERROR',
+      attributes: { retries: 3, 'log.template.id': 't0', 'http.route': '/checkout' },
       context: [
         { time: anomalies[1].time, templateId: 't1', message: 'before', isAnomaly: false },
         { time: anomalies[0].time, templateId: 't0', message: 'line 0', isAnomaly: true },
@@ -76,16 +95,28 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     'GET /api/v1/services/payments/templates': () => [],
     'GET /api/v1/services/payments/model': () => model,
     'PUT /api/v1/services/payments/model': (body) => (model = body),
-    'GET /api/v1/services/payments/versions': () => [],
+    'GET /api/v1/services/payments/versions': () => [
+      {
+        version: 1,
+        service: 'payments',
+        createdAt: new Date(now - 3600_000).toISOString(),
+        trainedFrom: new Date(now - 7200_000).toISOString(),
+        trainedTo: new Date(now - 3600_000).toISOString(),
+        records: 9000,
+        detectors: ['isolation-forest', 'one-class-svm', 'lof'],
+        metrics: { 'isolation-forest_fit_s': 0.4, 'isolation-forest_train_flagged': 0.005 },
+        active: true,
+      },
+    ],
     'GET /api/v1/benchmarks/datasets': () => ['hdfs-mini'],
     'GET /api/v1/benchmarks': () => [],
-    'POST /api/v1/benchmarks': () => ({ ...run, state: 'running', progress: 0.3, results: [] }),
+    'POST /api/v1/benchmarks': (body) => {
+      run.name = (body as { name?: string }).name;
+      return { ...run, state: 'running', progress: 0.3, results: [] };
+    },
     'GET /api/v1/benchmarks/r1': () => run,
   };
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    if (serveHarness(req, res)) {
-      return;
-    }
     const url = new URL(req.url ?? '/', 'http://x');
     // the app calls Grafana's data-proxy URL; this fake answers for the processor behind it
     const pathname = url.pathname.startsWith(PROXY_BASE) ? url.pathname.slice(PROXY_BASE.length) : url.pathname;
@@ -98,9 +129,12 @@ export function startFakeApi(): Promise<{ server: Server; origin: string; saved:
     res.end('{}');
   };
   const server = createServer((req, res) => {
+    if (serveHarness(req, res) || servePluginSettings(req, res, settings, settingsPosts)) {
+      return;
+    }
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => handle(req, res, body));
   });
-  return listen(server).then((origin) => ({ server, origin, saved: () => model }));
+  return listen(server).then((origin) => ({ server, origin, saved: () => model, settings, settingsPosts }));
 }

@@ -28,6 +28,7 @@ const plugin = JSON.parse(readFileSync(path.join(__dirname, '..', 'src', 'plugin
   routes: ProxyRoute[];
 };
 
+export const PLUGIN_ID = plugin.id;
 export const PLUGIN_ROUTES: readonly ProxyRoute[] = plugin.routes;
 /** Where the browser calls the app's routes: /api/plugin-proxy/<app id>/<route path>... */
 export const PLUGIN_PROXY_PREFIX = `/api/plugin-proxy/${plugin.id}/`;

@@ -109,7 +109,9 @@ async function main(): Promise<void> {
       void close();
     }
   }, 1000).unref();
-  process.stdout.write(`READY ${JSON.stringify({ api: apiUrl, token: TOKEN, learningService: LEARNING_SERVICE })}\n`);
+  process.stdout.write(
+    `READY ${JSON.stringify({ api: apiUrl, token: TOKEN, learningService: LEARNING_SERVICE, otlpHttp: service.processor.httpAddress })}\n`,
+  );
 }
 
 main().catch((err: Error) => {

@@ -6,10 +6,14 @@ import {
   interpolate,
   matchRoute,
   PLUGIN_PROXY_PREFIX,
+  PLUGIN_ID,
   PLUGIN_ROUTES,
   type AppSettings,
   type OrgRole,
 } from './grafanaProxy';
+
+/** Grafana's plugin settings API for this app (GET and POST /api/plugins/<id>/settings). */
+export const SETTINGS_PATH = `/api/plugins/${PLUGIN_ID}/settings`;
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="root"></div><script src="/harness.js"></script></body></html>`;
 
@@ -38,6 +42,39 @@ export function listen(server: Server): Promise<string> {
   );
 }
 
+/**
+ * What Grafana does with the app's settings: GET answers jsonData and which secure fields are set
+ * (never their values); POST replaces jsonData and sets the secureJsonData keys it carries. Records
+ * every POST so a test can check what the config page sent. False when the request is not for it.
+ */
+export function servePluginSettings(
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: AppSettings,
+  posts: unknown[],
+): boolean {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname !== SETTINGS_PATH) {
+    return false;
+  }
+  if (req.method === 'POST') {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const update = JSON.parse(body || '{}') as Partial<AppSettings> & { enabled?: boolean };
+      posts.push(update);
+      settings.jsonData = (update.jsonData as Record<string, string>) ?? settings.jsonData;
+      Object.assign(settings.secureJsonData, update.secureJsonData ?? {});
+      answer(res, 200, 'Plugin settings updated');
+    });
+    return true;
+  }
+  const secureJsonFields = Object.fromEntries(Object.keys(settings.secureJsonData).map((k) => [k, true]));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ id: PLUGIN_ID, type: 'app', enabled: true, jsonData: settings.jsonData, secureJsonFields }));
+  return true;
+}
+
 function answer(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ message }));
@@ -52,8 +89,9 @@ function answer(res: ServerResponse, status: number, message: string) {
 export async function startProxyHarness(opts: { settings: AppSettings; role?: OrgRole; distDir: string }) {
   const role = opts.role ?? 'Admin';
   const forwarded: Array<{ method: string; path: string; status: number }> = [];
+  const settingsPosts: unknown[] = [];
   const server = createServer((req, res) => {
-    if (serveHarness(req, res, opts.distDir)) {
+    if (serveHarness(req, res, opts.distDir) || servePluginSettings(req, res, opts.settings, settingsPosts)) {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
@@ -86,5 +124,5 @@ export async function startProxyHarness(opts: { settings: AppSettings; role?: Or
     out.on('error', () => answer(res, 502, 'processor unreachable'));
     req.pipe(out);
   });
-  return { server, origin: await listen(server), forwarded };
+  return { server, origin: await listen(server), forwarded, settingsPosts };
 }

@@ -15,9 +15,3 @@ export enum ROUTES {
   Models = 'models',
   Benchmarks = 'benchmarks',
 }
-
-/**
- * The processor's own rule for templates never seen in training (collector-processor/src/lifecycle/
- * service-model.ts UNSEEN_DETECTOR): anomalies carry it as their detector next to the trained ones.
- */
-export const UNSEEN_DETECTOR = 'unseen-template';

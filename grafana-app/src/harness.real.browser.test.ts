@@ -70,7 +70,7 @@ test('anomalies: the demo services anomalies, filtered by service in the UI', as
   const web = await apiGet<AnomalyPage>('/anomalies?service=web&limit=1000');
   expect(all.total).toBeGreaterThan(web.total);
   expect(web.total).toBeGreaterThan(0);
-  await open('anomalies');
+  await open('anomalies', '&view=records');
   await waitRows(Math.min(all.total, 25));
   await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
   await page.locator('#anomalies-service').click();
@@ -90,7 +90,7 @@ test('anomalies: the demo services anomalies, filtered by service in the UI', as
 test('anomalies: a drawer shows the record, its context and explanation; mark as normal and suppress template are saved', async () => {
   const web = await apiGet<AnomalyPage>('/anomalies?service=web&sort=time&order=desc&limit=1');
   const detail = await apiGet<AnomalyDetail>(`/anomalies/${web.items[0].id}`);
-  await open('anomalies', '&var-service=web');
+  await open('anomalies', '&view=records&var-service=web');
   await waitRows(Math.min(web.total, 25));
   await rows().first().getByRole('button').first().click();
   await page.getByText(detail.explanation.reason).first().waitFor();
@@ -108,7 +108,7 @@ test('anomalies: a drawer shows the record, its context and explanation; mark as
   const after = await apiGet<AnomalyPage>('/anomalies?service=web&limit=1000');
   const suppressed = after.items.filter((a) => a.suppressed).length;
   expect(suppressed).toBeGreaterThan(0);
-  await open('anomalies', '&var-service=web');
+  await open('anomalies', '&view=records&var-service=web');
   await waitRows(Math.min(after.total, 25));
   expect(await page.getByText('marked normal').count()).toBe(suppressed);
 });
@@ -140,9 +140,13 @@ test('models: a changed parameter is saved, a training runs to done with a new v
   const before = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
   await page.getByRole('button', { name: 'Train / retrain' }).click();
   await page.getByText(/^Training (queued|running|done)/).waitFor();
-  await page.getByText('Training done 100 %').waitFor({ timeout: 30000 });
+  // done says what it made: the new version and what does not run live (the processor's job message)
+  await page.getByText(/^Training done: version \d+/).waitFor({ timeout: 30000 });
   const after = await apiGet<ModelVersion[]>(`/services/${first.service}/versions`);
   expect(after.length).toBe(before.length + 1);
+  const made = after.find((v) => v.active)!;
+  await page.getByText(`Training done: version ${made.version}`, { exact: false }).waitFor();
+  await page.getByText(new RegExp(`^Active version ${made.version}, trained`)).waitFor();
   await waitRows(after.length);
   await page.screenshot({ path: shot('models'), fullPage: true });
   await page
@@ -239,7 +243,7 @@ test('the pages say what is wrong when the token is refused, the processor is do
 });
 
 test('light theme', async () => {
-  await open('anomalies', '&theme=light');
+  await open('anomalies', '&view=records&theme=light');
   await page.getByRole('img', { name: 'Anomalies over time chart' }).waitFor();
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe('rgb(17, 18, 23)'); // the dark theme's canvas
@@ -251,7 +255,7 @@ test('a service still learning: notices on the Anomalies and Models pages', asyn
   const learner = services.find((s) => s.service === api.learningService)!;
   expect(learner.status).toBe('learning');
   const percent = `${Math.round(learner.learningProgress * 100)} %`;
-  await open('anomalies');
+  await open('anomalies', '&view=records');
   await page.getByText('Model still learning').waitFor();
   await page.getByText(`${learner.service}: ${percent} of its learning window`).waitFor();
   await open('models');
@@ -263,7 +267,10 @@ test('a service still learning: notices on the Anomalies and Models pages', asyn
 
 // Runs last: it checks what the tests above sent through the proxy (run the whole file, not one -t test).
 test('every call the app made in these tests is in the processor OpenAPI document, all 16 client calls among them', async () => {
-  const spec = (await (await fetch(`${api.api}/openapi.json`)).json()) as { paths: Record<string, object> };
+  // the OpenAPI document is behind the token like the rest of the API
+  const spec = (await (
+    await fetch(`${api.api}/openapi.json`, { headers: { authorization: `Bearer ${api.token}` } })
+  ).json()) as { paths: Record<string, object> };
   const served = Object.entries(spec.paths).flatMap(([template, methods]) =>
     Object.keys(methods).map((m) => ({
       method: m.toUpperCase(),
@@ -279,8 +286,10 @@ test('every call the app made in these tests is in the processor OpenAPI documen
     used.add(`${call.method} ${route!.template}`);
   }
   // services, anomalies, anomaly, templates, feedback, model get/put, train, job, versions, activate,
-  // benchmark datasets/runs/start/run, health: every function of src/api/client.ts ran against the real API
-  expect([...used].sort()).toHaveLength(16);
+  // benchmark datasets/runs/start/run, health: every function of src/api/client.ts ran against the real API,
+  // and the timeline's GET /aggregate (src/api/triage.ts; the triage calls are src/harness.incidents.browser.test.ts's)
+  expect([...used].sort()).toHaveLength(17);
+  expect(used).toContain('GET /api/v1/aggregate');
   // and the real API accepted every one of them (no 4xx/5xx through the app's own flows)
   expect(forwarded.filter((call) => call.status >= 400)).toEqual([]);
 });

@@ -28,7 +28,13 @@ describe('plugin.json data-proxy routes, matched as Grafana matches them', () =>
     expect(allowed(get.route, 'Viewer')).toBe(true);
     expect(allowed(put.route, 'Viewer')).toBe(false);
     expect(allowed(put.route, 'Editor')).toBe(true);
-    expect(matchRoute(PLUGIN_ROUTES, 'DELETE', 'processor/api/v1/anomalies')).toBeUndefined();
+    // PATCH (incident status) and DELETE (undo a suppression) are writes too
+    for (const method of ['PATCH', 'DELETE']) {
+      const write = matchRoute(PLUGIN_ROUTES, method, 'processor/api/v1/suppressions/s1')!;
+      expect(allowed(write.route, 'Viewer')).toBe(false);
+      expect(allowed(write.route, 'Editor')).toBe(true);
+    }
+    expect(matchRoute(PLUGIN_ROUTES, 'OPTIONS', 'processor/api/v1/anomalies')).toBeUndefined();
     expect(matchRoute(PLUGIN_ROUTES, 'GET', 'processorx/api')).toBeUndefined();
   });
 

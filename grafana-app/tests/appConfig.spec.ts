@@ -14,6 +14,9 @@ test('saves the processor URL and token, and the connection test passes', async 
   const saveResponse = appConfigPage.waitForSettingsResponse();
   await saveButton.click();
   await expect(saveResponse).toBeOK();
+  // saved by POST: the browser's own form submit (which would put the token in the URL) is cancelled
+  expect(page.url()).not.toContain(API_TOKEN);
+  expect(page.url()).not.toContain('apiToken');
 
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText('Connection works')).toBeVisible();

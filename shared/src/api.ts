@@ -73,6 +73,13 @@ export const ContextLine = Type.Object({
   isAnomaly: Type.Boolean(),
 });
 
+export const NearTemplate = Type.Object({
+  templateId: Type.String(),
+  template: Type.String(),
+  similarity: Type.Number({ minimum: 0, maximum: 1 }),
+});
+export type NearTemplate = Static<typeof NearTemplate>;
+
 export const AnomalyDetail = Type.Composite([
   Anomaly,
   Type.Object({
@@ -81,9 +88,12 @@ export const AnomalyDetail = Type.Composite([
     explanation: Type.Object({
       reason: Type.String(),
       features: Type.Optional(Type.Array(Type.Object({ name: Type.String(), weight: Type.Number() }))),
+      /** LSTM: the top expected next templates, most probable first (the actual one is the anomaly's). */
       expected: Type.Optional(
         Type.Array(Type.Object({ templateId: Type.String(), template: Type.String(), probability: Type.Number() })),
       ),
+      /** Unseen template: the service's known templates nearest to it (token overlap, 0..1). */
+      nearest: Type.Optional(Type.Array(NearTemplate)),
     }),
   }),
 ]);
@@ -126,8 +136,12 @@ export const Feedback = Type.Object({
 });
 export type Feedback = Static<typeof Feedback>;
 
+/** A run's name as a user gives it, to tell runs apart later (optional; the dataset otherwise). */
+const BenchmarkName = Type.String({ minLength: 1, maxLength: 120, description: 'A name for the run' });
+
 export const BenchmarkRequest = Type.Object({
   dataset: Type.String({ description: 'A named dataset (GET /benchmarks/datasets) or "upload"' }),
+  name: Type.Optional(BenchmarkName),
   detectors: Type.Array(DetectorName, { minItems: 1 }),
   upload: Type.Optional(
     Type.Object({
@@ -169,6 +183,7 @@ export type BenchmarkResult = Static<typeof BenchmarkResult>;
 
 export const BenchmarkRun = Type.Object({
   id: Type.String(),
+  name: Type.Optional(BenchmarkName),
   dataset: Type.String(),
   detectors: Type.Array(Type.String()),
   state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
@@ -178,6 +193,14 @@ export const BenchmarkRun = Type.Object({
   results: Type.Array(BenchmarkResult),
 });
 export type BenchmarkRun = Static<typeof BenchmarkRun>;
+
+/**
+ * POST (no body, `content-type: application/json`) under API_PREFIX: stop a queued or running run.
+ * Answers the BenchmarkRun, which ends as `failed` with the message `cancelled`; 404 for an unknown id.
+ */
+export const benchmarkCancelPath = (id: string): string => `/benchmarks/${encodeURIComponent(id)}/cancel`;
+/** The message of a run stopped by a cancel. */
+export const BENCHMARK_CANCELLED = 'cancelled';
 
 export const Health = Type.Object({ status: Type.String(), version: Type.String(), uptimeS: Type.Number() });
 

@@ -11,13 +11,14 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Decide whether the API requires a bearer token. `auto` requires it when the API listens on a
- * non-loopback address, because anyone on the network could then steer the models. Throws when a
- * token is required but none is configured, so the process never serves an open API by accident.
+ * Decide whether the API requires a bearer token. `auto` requires it whenever a token is configured
+ * (an operator who set one expects it checked) and when the API listens on a non-loopback address,
+ * because anyone on the network could then steer the models. Throws when a token is required but
+ * none is configured, so the process never serves an open API by accident.
  */
 export function resolveAuth(endpoint: string, mode: AuthMode, token: string): boolean {
   const { host } = splitHostPort(endpoint);
-  const required = mode === 'on' || (mode === 'auto' && !isLoopbackHost(host));
+  const required = mode === 'on' || (mode === 'auto' && (token !== '' || !isLoopbackHost(host)));
   if (required && !token) {
     const why = mode === 'on' ? 'api.auth is "on"' : `api.endpoint ${endpoint} is not a loopback address`;
     throw new Error(
@@ -34,8 +35,8 @@ export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Paths reachable without a token: liveness for probes and the API description. */
-export const PUBLIC_PATHS = new Set(['/api/v1/health', '/openapi.json']);
+/** Paths reachable without a token: liveness for probes. The API description needs the token too. */
+export const PUBLIC_PATHS = new Set(['/api/v1/health']);
 
 /** A Fastify onRequest hook answering 401 unless the request carries `Authorization: Bearer <token>`. */
 export function bearerAuthHook(token: string) {

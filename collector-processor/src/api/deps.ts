@@ -1,5 +1,7 @@
 import type { ModelControl } from '../lifecycle/control';
 import type { Store } from '../store/store';
+import type { LiveSuppressions } from '../chain/suppressions';
+import type { TriageStore } from '../store/triage';
 import type { Logger } from '../telemetry/logger';
 import type { BenchmarkService } from './benchmarks/runner';
 
@@ -11,4 +13,6 @@ export interface ApiDeps {
   logger: Logger;
   /** Shown by /health and in the OpenAPI document. */
   version: string;
+  /** Incidents, aggregates and suppressions; absent: those routes are not served. */
+  triage?: { store: TriageStore; suppressions: LiveSuppressions };
 }

@@ -7,6 +7,8 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** Seconds after which a retry may succeed (sent as Retry-After). */
+    readonly retryAfterS?: number,
   ) {
     super(message);
   }
@@ -44,6 +46,7 @@ const REASONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -80,6 +83,8 @@ export function errorHandler(logger: Logger) {
       void reply.code(status).send(body(status, 'internal error (see the processor log)'));
       return;
     }
+    if (err instanceof HttpError && err.retryAfterS !== undefined)
+      void reply.header('retry-after', String(err.retryAfterS));
     void reply.code(status).send(body(status, err.message));
   };
 }

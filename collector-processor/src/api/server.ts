@@ -4,12 +4,14 @@ import type { Static } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { formatHostPort, splitHostPort } from '../net/listen';
-import { bearerAuthHook, resolveAuth } from './auth';
+import { bearerAuthHook, isLoopbackHost, resolveAuth } from './auth';
+import { requestGuardHook, type GuardOptions } from './guard';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
 import type { ApiDeps } from './deps';
 import { benchmarkRoutes } from './routes/benchmarks';
 import { modelRoutes } from './routes/models';
 import { observeRoutes } from './routes/observe';
+import { triageRoutes } from './routes/triage';
 
 export type { ApiDeps };
 
@@ -28,6 +30,10 @@ const MiB = 1024 * 1024;
 /** Everything but benchmark uploads: JSON bodies here are small (a feedback, a model configuration). */
 const DEFAULT_BODY_LIMIT = 1 * MiB;
 const DEFAULT_UPLOAD_LIMIT = 64 * MiB;
+/** Long enough for the largest benchmark upload on a slow link; a stalled one is cut. */
+const API_REQUEST_TIMEOUT_MS = 120_000;
+const API_IDLE_TIMEOUT_MS = 30_000;
+const API_HEADERS_TIMEOUT_MS = 10_000;
 
 /** JSON bodies without prototype keys; an empty body counts as none (POST …/train carries nothing). */
 function parseJson(text: string): unknown {
@@ -41,6 +47,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The Host allow-list in effect: the configured one, else loopback names plus the endpoint's own
+ * address, or any host when a token is required (a rebound page cannot send the token).
+ */
+function guardOptions(config: Static<typeof ApiConfig>, authRequired: boolean): GuardOptions {
+  if (config.allowedHosts.length > 0)
+    return { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
+  if (authRequired) return { allowedHosts: ['*'], allowedOrigins: config.allowedOrigins };
+  const { host } = splitHostPort(config.endpoint);
+  const own = host === '' || host === '0.0.0.0' || host === '::' || isLoopbackHost(host) ? [] : [host];
+  const loopback = ['localhost', '127.0.0.1', '::1'];
+  return { allowedHosts: own.length ? [...loopback, ...own] : [], allowedOrigins: config.allowedOrigins };
+}
+
 /** Build the app without listening (tests use `app.inject`). */
 export async function buildApi(
   config: Static<typeof ApiConfig>,
@@ -52,6 +72,11 @@ export async function buildApi(
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // A client trickling a request holds a socket and its buffer: every phase has a deadline
+    // (headers below, after the server exists).
+    requestTimeout: API_REQUEST_TIMEOUT_MS,
+    connectionTimeout: API_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: 5_000,
     ajv: { customOptions: { allErrors: true } },
   });
   app.removeContentTypeParser('application/json');
@@ -62,8 +87,10 @@ export async function buildApi(
       done(err as Error, undefined);
     }
   });
+  app.server.headersTimeout = API_HEADERS_TIMEOUT_MS;
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', requestGuardHook(guardOptions(config, authRequired)));
   if (authRequired) app.addHook('onRequest', bearerAuthHook(config.token));
 
   await app.register(swagger, {
@@ -83,6 +110,7 @@ export async function buildApi(
       observeRoutes(api, deps);
       modelRoutes(api, deps);
       benchmarkRoutes(api, deps, opts.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT);
+      if (deps.triage) triageRoutes(api, deps, deps.triage);
     },
     { prefix: API_PREFIX },
   );

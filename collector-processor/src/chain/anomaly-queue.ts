@@ -18,6 +18,12 @@ export interface AnomalyQueueOptions {
   maxPendingAnomalies?: number;
   /** Their estimated heap bytes at most (anomalyBytes). Default 64 MiB. */
   maxPendingAnomalyBytes?: number;
+  /** Groups each stored batch into incidents, after the write and off the record path. */
+  incidents?: IncidentGrouping;
+}
+
+export interface IncidentGrouping {
+  record(anomalies: readonly AnomalyDetail[]): Promise<void>;
 }
 
 export interface AnomalyQueue {
@@ -48,6 +54,9 @@ export function anomalyQueue(o: AnomalyQueueOptions): AnomalyQueue {
   const save = async (anomalies: AnomalyDetail[], bytes: number): Promise<void> => {
     try {
       await o.store.insertAnomalies(anomalies);
+      await o.incidents?.record(anomalies).catch((err: Error) => {
+        o.logger.error({ err: err.message, anomalies: anomalies.length }, 'anomalies not grouped into incidents');
+      });
     } catch (err) {
       // The records themselves went downstream annotated; only the stored copy is lost.
       o.logger.error({ err: (err as Error).message, anomalies: anomalies.length }, 'anomalies not stored');

@@ -13,13 +13,42 @@ export function createAttributesStage(): AnnotationStage {
   return {
     name: 'attributes',
     process(batch: LogBatch): void {
-      if (batch.facts.length === 0) return;
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
+        dropOwnKeys(record);
         const facts = batch.facts[i];
         if (facts) writeFacts(record, facts, shared);
       });
     },
   };
+}
+
+/**
+ * Whether an attribute key is in the processor's namespace (`log.template`, `log.template.*`,
+ * `anomaly.*`). The first character is tested first: most keys fail there, so records without
+ * such keys cost one comparison per attribute.
+ */
+export function isOwnKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c === 0x61 /* a */) return key.startsWith('anomaly.');
+  if (c === 0x6c /* l */) return key.startsWith('log.template') && (key.length === 12 || key.charCodeAt(12) === 0x2e);
+  return false;
+}
+
+/**
+ * Removes attributes a sender put in our namespace, so the record leaves with exactly one of each of
+ * our keys, ours: a sender cannot pre-set `anomaly.is_anomaly=false` for tools that read the first
+ * occurrence. Such a record loses its received bytes (it is re-encoded); others keep the fast path.
+ */
+export function dropOwnKeys(record: LogRecord): void {
+  const attrs = record.attributes;
+  let i = 0;
+  while (i < attrs.length && !isOwnKey(attrs[i].key)) i++;
+  if (i === attrs.length) return;
+  let kept = i;
+  for (; i < attrs.length; i++) if (!isOwnKey(attrs[i].key)) attrs[kept++] = attrs[i];
+  attrs.length = kept;
+  record.wire = undefined;
+  record.wireAttributes = undefined;
 }
 
 /** Values held per attribute; past it the attribute's set starts over (a flood of new templates). */

@@ -16,6 +16,8 @@ import { createAttributesStage } from './attributes-stage';
 import { createDetectStage, type DetectStage } from './detect-stage';
 import { createTemplateStage, type TemplateStage } from './parse-stage';
 import type { AnnotationStage, LogBatch } from './stage';
+import type { IncidentGrouping } from './anomaly-queue';
+import type { LiveSuppressions } from './suppressions';
 
 export interface ChainConfig {
   /** Template mining; defaults where unset. */
@@ -28,6 +30,12 @@ export interface ChainConfig {
     maxOpenSessions?: number;
     /** Lines kept before an anomaly as its context. */
     contextLines: number;
+    /** Longest context line kept; longer ones are cut (the detect stage's default when unset). */
+    contextLineMaxChars?: number;
+    /** Bytes all services' context lines hold together (the detect stage's default when unset). */
+    contextMaxBytes?: number;
+    /** A service unseen this long loses its metric series (default one hour). */
+    staleSeriesMs?: number;
   };
 }
 
@@ -41,6 +49,8 @@ export interface ChainDeps {
   registry?: Registry;
   /** A parse stage to share instead of a new one (the detect side restarted over the same miner). */
   parse?: TemplateStage;
+  /** Triage: the suppressions the detect stage applies, and where stored anomalies become incidents. */
+  triage?: { suppressions: LiveSuppressions; incidents: IncidentGrouping };
 }
 
 export interface AnnotationChain {
@@ -66,6 +76,9 @@ export function chainConfigOf(config: AnomalogConfig): ChainConfig {
           maxServices: d.maxServices,
           maxOpenSessions: d.maxOpenSessions,
           contextLines: config.store.retention.contextLines,
+          contextLineMaxChars: config.store.retention.contextLineMaxChars,
+          contextMaxBytes: config.store.retention.contextMaxMiB * 1024 * 1024,
+          staleSeriesMs: config.telemetry.staleSeriesMinutes * 60_000,
         }
       : undefined,
   };
@@ -85,6 +98,10 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
         deps.registry,
         () => miner.size,
         () => manager?.openSessions() ?? 0,
+        {
+          maxServices: config.detection?.maxServices ?? 1000,
+          staleMs: config.detection?.staleSeriesMs ?? 60 * 60_000,
+        },
       )
     : undefined;
   let detect: DetectStage | undefined;
@@ -106,7 +123,12 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
       logger,
       metrics,
       contextLines: d.contextLines,
+      contextLineMaxChars: d.contextLineMaxChars,
+      contextMaxBytes: d.contextMaxBytes,
+      maxServices: d.maxServices,
       templateText: (id) => miner.templateText(id),
+      suppressions: deps.triage?.suppressions,
+      incidents: deps.triage?.incidents,
     });
   }
   const stages: AnnotationStage[] = detect

@@ -5,13 +5,15 @@
  * their context and explanation. Records are scored a service at a time, one matrix per batch.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnomalyDetail } from '@anomalog/shared';
+import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
-import { anomalyQueue } from './anomaly-queue';
+import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
+import { suppressedReason, type LiveSuppressions } from './suppressions';
+import { NearestTemplates } from './nearest-templates';
 import { ContextRing } from '../model/context-ring';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
@@ -32,11 +34,21 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
+  /** Longest context line kept (longer ones are cut); unset: 2,048 code units. */
+  contextLineMaxChars?: number;
+  /** Bytes all services' context lines hold together; unset: 64 MiB. */
+  contextMaxBytes?: number;
+  /** Services whose context is kept at once (the least recently created goes first); unset: 1,000. */
+  maxServices?: number;
   /** Bounds of the anomalies waiting for the store (anomaly-queue.ts). */
   maxPendingAnomalies?: number;
   maxPendingAnomalyBytes?: number;
   /** Template text by id (the miner's), for reasons that name expected templates. */
   templateText?: (templateId: string) => string | undefined;
+  /** Verdicts users muted ("mark normal"); checked only for a flagged record. */
+  suppressions?: LiveSuppressions;
+  /** Groups stored anomalies into incidents. */
+  incidents?: IncidentGrouping;
 }
 
 export interface DetectStage extends AnnotationStage {
@@ -62,13 +74,28 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = anomalyQueue(o);
+  const suppressions = o.suppressions;
+  const nearest = new NearestTemplates();
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
   /** Sessions and windows that closed flagged while a group was scored (reused, emptied per group). */
   const closedGroups: GroupAnomaly[] = [];
 
+  const expectedOf = (top: { templateId: string; probability: number }[]) =>
+    top.map((e) => ({ ...e, template: o.templateText?.(e.templateId) ?? e.templateId }));
+
+  const contextServices = o.maxServices ?? 1000;
+  // One budget split evenly: the rings of all services together never pass contextMaxBytes.
+  const ringLimits = {
+    lineCount: o.contextLines,
+    maxLineChars: o.contextLineMaxChars ?? 2048,
+    maxBytes: Math.floor((o.contextMaxBytes ?? 64 * 1024 * 1024) / contextServices),
+  };
   const contextOf = (service: string): ContextRing => {
     let c = contexts.get(service);
-    if (!c) contexts.set(service, (c = new ContextRing(o.contextLines)));
+    if (!c) {
+      if (contexts.size >= contextServices) contexts.delete(contexts.keys().next().value as string);
+      contexts.set(service, (c = new ContextRing(ringLimits)));
+    }
     return c;
   };
 
@@ -85,7 +112,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
     // The service's series once per group: per record only a bucket search and a few additions.
-    const scoreHistogram = o.metrics?.score.series({ service: s.name });
+    const scoreHistogram = o.metrics?.score.series({ service: o.metrics.service(s.name) });
     let found = 0;
     for (let r = 0; r < rows; r++) {
       const f = facts[group.index[r]];
@@ -103,26 +130,41 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
               s.config.sessionKey.inactivitySeconds * 1000,
             )
           : undefined;
+      const muted =
+        verdict.isAnomaly && suppressions !== undefined && suppressions.size > 0
+          ? suppressions.match(s.name, templateId, verdict.detector, Date.now())
+          : undefined;
+      if (muted) verdict.isAnomaly = false;
       f.score = verdict.score;
       f.isAnomaly = verdict.isAnomaly;
       f.detector = verdict.detector;
+      if (muted) f.reason = suppressedReason(muted, verdict.detector);
       scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
         const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
         f.reason = reason;
         found++;
-        o.metrics?.anomalies.inc({ service: s.name, detector: verdict.detector, template_id: templateId });
-        anomalies.push(anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx));
+        o.metrics?.anomalies.inc({
+          service: o.metrics.service(s.name),
+          detector: verdict.detector,
+          template_id: templateId,
+        });
+        const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
+        if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
+        else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
+          a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
+        anomalies.push(a);
       }
       ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
       o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
       model.groups?.observe(s.name, f.sessionId, templateId, timeMs, closedGroups);
     }
-    o.metrics?.recordsScored.inc({ service: s.name, outcome: 'scored' }, rows);
+    o.metrics?.recordsScored.inc({ service: o.metrics.service(s.name), outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
       const a = groupAnomalyDetail(s.name, g, ctx, o.templateText);
+      if (suppressions?.match(s.name, a.templateId, a.detector, Date.now())) continue;
       found++;
-      o.metrics?.anomalies.inc({ service: s.name, detector: a.detector, template_id: a.templateId });
+      o.metrics?.anomalies.inc({ service: o.metrics.service(s.name), detector: a.detector, template_id: a.templateId });
       anomalies.push(a);
     }
     if (found > 0) o.manager.anomaliesFound(s, found);
@@ -155,14 +197,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       forEachRecord(batch.data, (record, resource, _scope, index) => {
         const f = facts[index];
         if (!f || f.templateId === undefined) return;
-        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: f.service });
+        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: o.metrics.service(f.service) });
         const s = o.manager.state(f.service);
         if (s) f.sessionId = s.sessionOf(record, resource, f.message);
         const timeMs = (f.timeMs ??= recordTimeMs(record, batch.receivedAtMs));
         const tokens = (f.tokens ??= tokenCount(f.message));
         if (!s || !s.model || s.restoring) {
           f.unscored = true;
-          o.metrics?.recordsScored.inc({ service: f.service, outcome: 'unscored' });
+          o.metrics?.recordsScored.inc({ service: o.metrics.service(f.service), outcome: 'unscored' });
           if (s) {
             contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
             o.manager.observe(s, f.templateId, f, timeMs, tokens, false);

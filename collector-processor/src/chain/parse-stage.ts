@@ -52,6 +52,12 @@ interface Known {
  * straight through. Every `snapshot.intervalS` seconds (checked per batch) and on close, the services
  * mined since the last write are written, each on its own; a service this replica no longer receives
  * is never written again, so it cannot overwrite the replica that took it over.
+ *
+ * A batch that created templates also waits until the snapshots of the services it created them in
+ * are written (one store transaction, shared by the batches that arrive while a write runs): the
+ * request is answered only after its new template ids are stored, so an id a record left with is
+ * the same after the process is killed at any moment. A failed write is reported and does not hold
+ * the records back; the periodic snapshot tries again.
  */
 export function createTemplateStage(
   config: Partial<MinerConfig> = {},
@@ -69,6 +75,59 @@ export function createTemplateStage(
   const known = new Map<string, Known>();
   const loading = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
+  /** Store writes run one after another, so an older snapshot never lands after a newer one. */
+  let writing: Promise<void> = Promise.resolve();
+  /** The write not started yet that batches join: services whose new templates it stores. */
+  let nextWrite: { services: Set<string>; done: Promise<void> } | undefined;
+  /**
+   * Services with new templates not stored yet, and the write that stores them: a batch of such a
+   * service waits for it too, since its records may carry those ids.
+   */
+  const unsaved = new Map<string, Promise<void>>();
+
+  /** Writes the services' snapshots now (in one transaction when the store can). */
+  const write = async (services: Iterable<string>): Promise<void> => {
+    const entries = [...miner.snapshotServices(services)];
+    if (entries.length === 0) return;
+    if (store!.saveServices) await store!.saveServices(entries);
+    else for (const [service, bytes] of entries) await store!.saveService(service, bytes);
+    for (const [service, bytes] of entries) {
+      const k = known.get(service);
+      if (k) k.stored = fingerprint(bytes);
+    }
+  };
+
+  /** Runs after every write queued before it; a failure does not stop the later ones. */
+  const queueWrite = (run: () => Promise<void>): Promise<void> => {
+    const done = writing.then(run);
+    writing = done.catch(() => {});
+    return done;
+  };
+
+  /** Resolves when the new templates of these services are stored (or their write failed and was reported). */
+  const storeNew = (services: Set<string>): Promise<void> => {
+    if (!nextWrite) {
+      const w = { services: new Set<string>(), done: Promise.resolve() };
+      w.done = queueWrite(() => {
+        if (nextWrite === w) nextWrite = undefined;
+        return write(w.services);
+      }).catch((e: unknown) => {
+        for (const s of w.services) dirty.add(s);
+        onError(
+          `new templates of ${w.services.size} service(s) not saved, ids may change on a restart before the next snapshot: ${(e as Error).message}`,
+        );
+      });
+      nextWrite = w;
+      void w.done.then(() => {
+        for (const s of w.services) if (unsaved.get(s) === w.done) unsaved.delete(s);
+      });
+    }
+    for (const s of services) {
+      nextWrite.services.add(s);
+      unsaved.set(s, nextWrite.done);
+    }
+    return nextWrite.done;
+  };
 
   const load = async (service: string): Promise<void> => {
     const had = known.get(service);
@@ -94,33 +153,29 @@ export function createTemplateStage(
     known.set(service, { lastMs: clock(), stored });
   };
 
-  const snapshot = async (): Promise<void> => {
-    if (!store) return;
+  const snapshot = (): Promise<void> => {
+    if (!store) return Promise.resolve();
     lastSnapshotMs = clock();
-    if (dirty.size === 0) return;
-    const services = [...dirty];
-    dirty.clear();
-    const failed: string[] = [];
-    let reason = '';
-    for (const [service, bytes] of miner.snapshotServices(services)) {
+    return queueWrite(async () => {
+      if (dirty.size === 0) return;
+      const services = [...dirty];
+      dirty.clear();
       try {
-        await store.saveService(service, bytes);
-        const k = known.get(service);
-        if (k) k.stored = fingerprint(bytes);
+        await write(services);
       } catch (e) {
-        dirty.add(service);
-        failed.push(service);
-        reason = (e as Error).message;
+        for (const s of services) dirty.add(s);
+        onError(
+          `template snapshot not saved for ${services.length} service(s) (${services.slice(0, 3).join(', ')}): ${(e as Error).message}`,
+        );
       }
-    }
-    if (failed.length > 0)
-      onError(
-        `template snapshot not saved for ${failed.length} service(s) (${failed.slice(0, 3).join(', ')}): ${reason}`,
-      );
+    });
   };
 
-  const mine = (batch: LogBatch): void => {
+  /** Mines the batch; resolves once the templates it created are stored. */
+  const mine = (batch: LogBatch): void | Promise<void> => {
     const now = clock();
+    let created: Set<string> | undefined;
+    let stillUnsaved: Promise<void>[] | undefined;
     if (store) for (const rl of batch.data.resourceLogs) dirty.add(serviceName(rl));
     let lastResource: ResourceLogs | undefined;
     let service = '';
@@ -129,12 +184,15 @@ export function createTemplateStage(
       if (resource !== lastResource) {
         lastResource = resource;
         service = serviceName(resource);
+        const pending = unsaved.size > 0 ? unsaved.get(service) : undefined;
+        if (pending) (stillUnsaved ??= []).push(pending);
       }
       const message = messageOf(record.body, cfg.messageFields);
       const severityNumber = record.severityNumber;
       // Templates' first/last seen follow the records' own time, as the Grafana time picker does.
       const timeMs = recordTimeMs(record, batch.receivedAtMs);
       const r = miner.add(service, message, timeMs);
+      if (r.isNew && store) (created ??= new Set()).add(service);
       const tokens = miner.lastTokens >= 0 ? miner.lastTokens : undefined;
       const prev = batch.facts[i];
       // A plain literal when no earlier stage left facts (the usual case): a spread of undefined still
@@ -160,6 +218,11 @@ export function createTemplateStage(
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));
+    if (created) {
+      const stored = storeNew(created);
+      return stillUnsaved ? Promise.all([stored, ...stillUnsaved]).then(() => {}) : stored;
+    }
+    if (stillUnsaved) return Promise.all(stillUnsaved).then(() => {});
   };
 
   return {
@@ -200,6 +263,7 @@ export function createTemplateStage(
       await Promise.all(loading.values());
       await saving;
       await snapshot();
+      await writing;
     },
   };
 }

@@ -5,6 +5,7 @@ import { encodeLogsRequest } from '../otlp/logs-proto';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
 import { createTurns } from './turns';
+import { ProcessingError } from '../otlp/errors';
 
 /** A request after validation: the model only when the chain needs it. */
 export interface Received {
@@ -19,8 +20,15 @@ export interface Pipeline {
   /**
    * Run the annotation chain on one request, then forward it. `raw` is the request as received
    * in protobuf: with an empty chain it is forwarded byte for byte (nothing to add, no re-encode).
+   * `cancelled` aborts when the client gave up waiting (its deadline, a closed connection): the
+   * request is then not forwarded, since the client takes it as failed and sends it again.
    */
-  run(received: Received, raw: Buffer | undefined, receivedAtMs: number): Promise<ExportResponse>;
+  run(
+    received: Received,
+    raw: Buffer | undefined,
+    receivedAtMs: number,
+    cancelled?: AbortSignal,
+  ): Promise<ExportResponse>;
   close(): Promise<void>;
 }
 
@@ -38,7 +46,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   return {
     stageNames: stages.map((s) => s.name),
     needsModel: stages.length > 0,
-    async run(received, raw, receivedAtMs) {
+    async run(received, raw, receivedAtMs, cancelled) {
       if (stages.length === 0 && raw) return exporter.export(raw);
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
       const batch: LogBatch = { data: received.data, recordCount: received.recordCount, receivedAtMs, facts: [] };
@@ -55,6 +63,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           opts.onStageError?.(stage.name, err);
         }
       }
+      if (cancelled?.aborted) throw clientGone();
       return exporter.export(encodeLogsRequest(batch.data));
     },
     async close() {
@@ -68,4 +77,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await exporter.close();
     },
   };
+}
+
+/** The answer (never read) to a request whose client stopped waiting before it was forwarded. */
+function clientGone(): ProcessingError {
+  return new ProcessingError(
+    'throttled',
+    'the client stopped waiting before the request was forwarded; not forwarded',
+    'client-gone',
+  );
 }

@@ -32,7 +32,7 @@ export interface DemoSummary {
 }
 
 /** Session ids in the demo's messages (block, request and job ids). */
-export const DEMO_SESSION_REGEX = '(blk_|req-|job-)[0-9a-f]+';
+export const DEMO_SESSION_REGEX = '(?:blk_|req-|job-)[0-9a-f]+';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 

@@ -16,7 +16,7 @@ import { checkMatrix, f64Tensor, readF64 } from './calibration';
 import { rankFeatures } from './isolation-forest';
 import { decodeModel, encodeModel, readF32, type Tensor32 } from './model-bytes';
 import { initTf, tf } from './tf-backend';
-import { Standardizer } from '../features/scale';
+import { Standardizer } from '../matrix/standardizer';
 
 export interface AutoencoderOptions extends DenseTraining {
   /** Encoder widths; the decoder mirrors them (e.g. [32, 8] → cols-32-8-32-cols). */

@@ -4,12 +4,10 @@
  * to 0..1 and choosing a threshold is done once, outside the detectors (see calibration).
  */
 
-/** Dense row-major matrix. */
-export interface Matrix {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-}
+import type { DetectorName } from '@anomalog/shared';
+import type { Matrix } from '../matrix/matrix';
+
+export type { Matrix };
 
 /** Template-id sequences (one per session), for the sequence detectors. */
 export interface Sequences {
@@ -48,4 +46,15 @@ export interface Detector<Input = Matrix> {
   explain(input: Input, index: number, featureNames?: readonly string[]): Explanation;
   /** Self-contained bytes: `load(serialize())` scores exactly like this detector. */
   serialize(): Uint8Array;
+}
+
+/** How to make and reload one detector (registry.ts keys them by name). */
+export interface DetectorFactory<Input = Matrix | Sequences, D extends Detector<Input> = Detector<Input>> {
+  readonly name: DetectorName;
+  /** Tabular detectors take count/feature matrices; sequence detectors take template-id sequences. */
+  readonly input: Input extends Sequences ? 'sequences' : 'matrix';
+  /** `params` are the detector's block of the shared ModelConfig (defaults filled). */
+  create(params: Record<string, unknown>, seed: number): D;
+  /** Inverse of `serialize()`; throws a clear Error on broken bytes. */
+  load(bytes: Uint8Array): D;
 }

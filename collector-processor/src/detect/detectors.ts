@@ -1,17 +1,15 @@
 /**
- * The built-in detectors, registered once. Each detector file exports its factory; adding one is
- * an import and a line in the list below. Callers (lifecycle, benchmark framework, CLI) import this
- * module for its side effect, then use detectorFactory(name) from registry.ts.
+ * The built-in detectors' factories: how each maps its block of the shared ModelConfig onto its
+ * constructor options. registry.ts keys them by name.
  */
-import type { Matrix, Sequences } from './detector';
+import type { DetectorFactory, Matrix, Sequences } from './detector';
 import { AutoencoderDetector } from './autoencoder';
 import { IsolationForestDetector } from './isolation-forest';
 import { LofDetector } from './lof';
 import { LstmDetector } from './lstm';
 import { OneClassSvmDetector } from './one-class-svm';
-import { registerDetector, type DetectorFactory } from './registry';
 
-const lstm: DetectorFactory<Sequences> = {
+export const lstm: DetectorFactory<Sequences, LstmDetector> = {
   name: 'lstm',
   input: 'sequences',
   create(params, seed) {
@@ -48,21 +46,21 @@ function numbers(params: Record<string, unknown>, keys: readonly string[]): Reco
   return out;
 }
 
-const isolationForest: DetectorFactory<Matrix> = {
+export const isolationForest: DetectorFactory<Matrix> = {
   name: 'isolation-forest',
   input: 'matrix',
   create: (params, seed) => new IsolationForestDetector({ ...numbers(params, ['trees', 'sampleSize']), seed }),
   load: (bytes) => IsolationForestDetector.load(bytes),
 };
 
-const lof: DetectorFactory<Matrix> = {
+export const lof: DetectorFactory<Matrix> = {
   name: 'lof',
   input: 'matrix',
   create: (params, seed) => new LofDetector({ ...numbers(params, ['neighbors']), seed }),
   load: (bytes) => LofDetector.load(bytes),
 };
 
-const oneClassSvm: DetectorFactory<Matrix> = {
+export const oneClassSvm: DetectorFactory<Matrix> = {
   name: 'one-class-svm',
   input: 'matrix',
   create(params, seed) {
@@ -74,7 +72,7 @@ const oneClassSvm: DetectorFactory<Matrix> = {
   load: (bytes) => OneClassSvmDetector.load(bytes),
 };
 
-const autoencoder: DetectorFactory<Matrix> = {
+export const autoencoder: DetectorFactory<Matrix> = {
   name: 'autoencoder',
   input: 'matrix',
   create(params, seed) {
@@ -83,13 +81,3 @@ const autoencoder: DetectorFactory<Matrix> = {
   },
   load: (bytes) => AutoencoderDetector.load(bytes),
 };
-
-const BUILTIN: DetectorFactory<never>[] = [
-  lstm as DetectorFactory<never>,
-  isolationForest as DetectorFactory<never>,
-  lof as DetectorFactory<never>,
-  oneClassSvm as DetectorFactory<never>,
-  autoencoder as DetectorFactory<never>,
-];
-
-for (const factory of BUILTIN) registerDetector(factory);

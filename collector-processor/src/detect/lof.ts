@@ -15,7 +15,8 @@
 import type { Detector, Explanation, FitReport, Matrix } from './detector';
 import { checkMatrix, f64Tensor, i32Tensor, readF64, readI32 } from './calibration';
 import { rankFeatures } from './isolation-forest';
-import { dedupeRows, KdTree, KnnResult } from './knn-kdtree';
+import { dedupeRows } from '../matrix/dedupe-rows';
+import { KdTree, KnnResult } from './knn-kdtree';
 import { decodeModel, encodeModel } from './model-bytes';
 
 export interface LofOptions {

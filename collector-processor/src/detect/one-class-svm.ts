@@ -14,7 +14,7 @@
 import type { Detector, Explanation, FitReport, Matrix } from './detector';
 import { checkMatrix, f64Tensor, readF64 } from './calibration';
 import { rankFeatures } from './isolation-forest';
-import { dedupeRows } from './knn-kdtree';
+import { dedupeRows } from '../matrix/dedupe-rows';
 import { decodeModel, encodeModel } from './model-bytes';
 import { RbfRows, solveOneClass } from './svm-smo';
 

@@ -1,32 +1,37 @@
-import type { DetectorName } from '@anomalog/shared';
-import type { Detector, Matrix, Sequences } from './detector';
+import { DETECTOR_NAMES, isDetectorName, type DetectorName } from '@anomalog/shared';
+import type { DetectorFactory, Matrix, Sequences } from './detector';
+import { autoencoder, isolationForest, lof, lstm, oneClassSvm } from './detectors';
+
+export type { DetectorFactory };
 
 /**
  * Name → how to make and reload a detector. The lifecycle, the benchmark framework and the CLI
- * build detectors only through here, so adding a detector is one file plus one line below.
+ * build detectors only through here; the type makes a new name in shared/'s vocabulary fail to
+ * compile until it has its factory.
  */
-export interface DetectorFactory<Input = Matrix | Sequences> {
-  readonly name: DetectorName;
-  /** Tabular detectors take count/feature matrices; sequence detectors take template-id sequences. */
-  readonly input: Input extends Sequences ? 'sequences' : 'matrix';
-  /** `params` are the detector's block of the shared ModelConfig (defaults filled). */
-  create(params: Record<string, unknown>, seed: number): Detector<Input>;
-  /** Inverse of `serialize()`; throws a clear Error on broken bytes. */
-  load(bytes: Uint8Array): Detector<Input>;
+export const DETECTORS = {
+  lstm,
+  'isolation-forest': isolationForest,
+  lof,
+  'one-class-svm': oneClassSvm,
+  autoencoder,
+} as const satisfies Record<DetectorName, DetectorFactory<Matrix> | DetectorFactory<Sequences>>;
+
+export type Detectors = typeof DETECTORS;
+
+/** The factory of a detector named in stored or user-given data; a clear Error for unknown names. */
+export function detectorFactory<N extends DetectorName>(name: N): Detectors[N] {
+  if (!isDetectorName(name)) throw new Error(`unknown detector "${name}" (known: ${DETECTOR_NAMES.join(', ')})`);
+  return DETECTORS[name];
 }
 
-const factories = new Map<DetectorName, DetectorFactory<never>>();
-
-export function registerDetector(factory: DetectorFactory<never>): void {
-  factories.set(factory.name, factory);
-}
-
-export function detectorFactory(name: DetectorName): DetectorFactory<never> {
-  const f = factories.get(name);
-  if (!f) throw new Error(`unknown detector "${name}" (known: ${[...factories.keys()].join(', ') || 'none'})`);
-  return f;
+/** The factory of a detector that scores matrices (record or count vectors); throws for the others. */
+export function matrixDetectorFactory(name: DetectorName): DetectorFactory<Matrix> {
+  const factory = detectorFactory(name);
+  if (factory.input !== 'matrix') throw new Error(`detector "${name}" scores sequences, not matrices`);
+  return factory;
 }
 
 export function detectorNames(): DetectorName[] {
-  return [...factories.keys()];
+  return Object.keys(DETECTORS) as DetectorName[];
 }

@@ -3,9 +3,11 @@
  * bench/results/detect-NAME.json — the classic detectors, the LSTM, the autoencoder — so a run
  * replaces only the cases it measured, keyed by (dataset, detector, mode), and keeps every other row.
  */
+import { ENSEMBLE_DETECTOR } from '@anomalog/shared';
+
 export type CaseRow = Record<string, string | number | boolean | null>;
 
-const ORDER = ['isolation-forest', 'one-class-svm', 'lof', 'ensemble', 'autoencoder', 'lstm'];
+const ORDER: readonly string[] = ['isolation-forest', 'one-class-svm', 'lof', ENSEMBLE_DETECTOR, 'autoencoder', 'lstm'];
 
 export function caseKey(c: CaseRow): string {
   return `${c.dataset}\u0000${c.detector}\u0000${c.mode}`;

@@ -12,7 +12,6 @@ import {
   type BenchmarkResult,
   type DetectorName,
 } from '@anomalog/shared';
-import '../detect/detectors';
 import { detectorFactory } from '../detect/registry';
 import { Calibration, type Threshold } from '../detect/calibration';
 import { lstmParams } from '../detect/lstm-params';

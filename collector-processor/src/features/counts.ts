@@ -1,4 +1,4 @@
-import type { Matrix } from '../detect/detector';
+import type { Matrix } from '../matrix/matrix';
 
 /**
  * Session / window count vectors over the template vocabulary, as a row-major Matrix for the

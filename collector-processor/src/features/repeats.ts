@@ -1,5 +1,5 @@
-import type { Matrix } from '../detect/detector';
-import { dedupeRows } from '../detect/knn-kdtree';
+import type { Matrix } from '../matrix/matrix';
+import { dedupeRows } from '../matrix/dedupe-rows';
 
 /**
  * Training rows with repeats damped: each distinct row kept round(1 + ln(count)) times, in order of

@@ -6,6 +6,7 @@
  * after that. Live, model/group-model.ts keeps one per service to score closed sessions and
  * windows by their counts (session ids from lifecycle/session-key.ts, through addTo).
  */
+import { compileUserRegex, type UserRegex } from '../util/user-regex';
 
 export type SessionKind = 'trace' | 'attribute' | 'regex' | 'window';
 
@@ -13,7 +14,7 @@ export interface SessionOptions {
   kind: SessionKind;
   /** Attribute key (kind 'attribute'). */
   attribute?: string;
-  /** Session id regex on the message (kind 'regex'); every distinct match of a line is a session. */
+  /** Session id regex on the message (kind 'regex'); every distinct match of a line is a session (its first capture group, or the whole match). */
   regex?: string;
   /** Window length (kind 'window'). */
   windowMs?: number;
@@ -92,7 +93,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
 
 export class SessionTracker {
   readonly options: Required<SessionOptions>;
-  private readonly regex?: RegExp;
+  private readonly regex?: UserRegex;
   /** Open sessions in least-recently-active order (a Map keeps insertion order; touching re-inserts). */
   private readonly open = new Map<string, Open>();
   private readonly keys: string[] = [];
@@ -118,7 +119,7 @@ export class SessionTracker {
     this.options = { ...o, windowMs, slideMs: o.slideMs ?? windowMs } as Required<SessionOptions>;
     if (o.kind === 'regex') {
       if (!o.regex) throw new Error('sessions by regex need a regex');
-      this.regex = new RegExp(o.regex, 'g');
+      this.regex = compileUserRegex(o.regex);
     }
     if (o.kind === 'attribute' && !o.attribute) throw new Error('sessions by attribute need an attribute key');
     if (o.kind === 'window' && (!(windowMs > 0) || !(this.options.slideMs > 0) || this.options.slideMs > windowMs))
@@ -212,13 +213,9 @@ export class SessionTracker {
   }
 
   private regexKeys(rec: SessionRecord): void {
-    const re = this.regex!;
-    const text = rec.message ?? '';
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const id = `${rec.service}\u0000${m[0]}`;
+    for (const key of this.regex!.all(rec.message ?? '')) {
+      const id = `${rec.service}\u0000${key}`;
       if (!this.keys.includes(id)) this.keys.push(id);
-      if (m[0].length === 0) re.lastIndex++;
     }
   }
 

@@ -4,15 +4,15 @@
  * defaults are the benchmark's (docs/detectors.md, "The default threshold method"):
  *
  * - record features are standardised on all training rows with `pseudoRows` pseudo-rows
- *   (features/scale.ts): rare and never-seen feature values weigh alike;
+ *   (matrix/standardizer.ts): rare and never-seen feature values weigh alike;
  * - the detectors in `dampRepeats` fit on the training rows with repeats damped (features/repeats.ts);
  *   their threshold is still calibrated on the scores of every training row.
  */
 import type { DetectorName } from '@anomalog/shared';
-import type { Matrix } from '../detect/detector';
+import type { Matrix } from '../matrix/matrix';
 import type { CountOptions } from './counts';
 import { dampRepeats } from './repeats';
-import { Standardizer } from './scale';
+import { Standardizer } from '../matrix/standardizer';
 
 /**
  * Count vectors of sessions and windows: log term weight + idf + L2. Isolation Forest never splits on a
@@ -24,7 +24,7 @@ import { Standardizer } from './scale';
 export const COUNT_DEFAULTS: CountOptions = { tf: 'log', idf: true, norm: 'l2', unseenColumn: true };
 
 export interface TabularPrep {
-  /** Standardizer pseudo-rows for record features (features/scale.ts). */
+  /** Standardizer pseudo-rows for record features (matrix/standardizer.ts). */
   pseudoRows: number;
   /** Detectors that fit on the training rows with repeats damped (features/repeats.ts). */
   dampRepeats: readonly DetectorName[];

@@ -21,9 +21,8 @@ import { RecordBuffer } from '../training/record-buffer';
 import { ServiceModel } from '../model/service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
 import { sessionKeyFn } from './session-key';
-import { trainInWorker, type TrainedBytes } from '../training/train-thread';
+import { trainInWorker, type FineTuneRequest, type TrainedBytes, type TrainRequest } from '../training/train-thread';
 import type { FineTuneOptions } from '../training/finetune';
-import { initTf } from '../detect/tf-backend';
 
 export interface ManagerOptions {
   store: Store;
@@ -150,6 +149,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   async setConfig(service: string, config: ModelConfig): Promise<ModelConfig> {
+    await this.seen(service);
     try {
       sessionKeyFn(config.sessionKey);
     } catch (err) {
@@ -183,8 +183,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
     if (!stored) throw new ControlError('unknown-version', `"${service}" has no model version ${version}`);
     let model: ServiceModel;
     try {
-      await initTf((m) => this.o.logger.info(m));
-      model = ServiceModel.load(stored.bytes);
+      model = await ServiceModel.restore(stored.bytes, (m) => this.o.logger.info(m));
     } catch (err) {
       throw new ControlError(
         'invalid',
@@ -198,7 +197,13 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   async feedback(f: Feedback): Promise<void> {
+    await this.seen(f.service);
     const s = this.states.get(f.service);
+    if (f.kind === 'anomaly-normal' && f.anomalyId) {
+      const stored = await this.o.store.getAnomaly(f.anomalyId);
+      if (!stored || stored.service !== f.service)
+        throw new ControlError('unknown-service', `service "${f.service}" has no anomaly "${f.anomalyId}"`);
+    }
     await this.o.store.insertFeedback({ ...f, time: new Date(this.now()).toISOString() });
     if (f.kind === 'template-normal') {
       if (!f.templateId) throw new ControlError('invalid', 'template-normal feedback needs templateId');
@@ -221,6 +226,17 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   // ---- internals ----
+
+  /**
+   * Throws unknown-service unless the service sent records (live, or before a restart: it has
+   * templates, a stored configuration or model versions), so calls naming no real service store nothing.
+   */
+  private async seen(service: string): Promise<void> {
+    if (this.states.has(service) || this.o.templatesOf(service).length > 0) return;
+    if (await this.o.store.getModelConfig(service)) return;
+    if ((await this.o.store.listModels(service)).length > 0) return;
+    throw new ControlError('unknown-service', `unknown service "${service}" (no record of it seen yet)`);
+  }
 
   private known(service: string): ServiceState {
     const s = this.states.get(service);
@@ -268,8 +284,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
       }
       const active = await store.loadActiveModel(s.name);
       if (active) {
-        await initTf((m) => logger.info(m));
-        this.install(s, ServiceModel.load(active.bytes), active.info.version);
+        this.install(s, await ServiceModel.restore(active.bytes, (m) => logger.info(m)), active.info.version);
         s.lastTrainMs = Date.parse(active.info.createdAt) || this.now();
         logger.info({ service: s.name, version: active.info.version }, 'restored the active model; scoring');
       }
@@ -280,7 +295,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   private startTraining(s: ServiceState): TrainingJob {
-    const job = this.enqueue(s, 'train', undefined, (j) => this.runTraining(s, j));
+    const job = this.enqueue(s, 'train', undefined, (j) => this.runJob(s, j, this.training(s)));
     if (!s.model) s.status = 'training';
     return job;
   }
@@ -288,7 +303,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   /** Queues a fine-tune of the active LSTM on sessions marked normal (after any training queued before). */
   private startFineTune(s: ServiceState, sessions: string[][], anomalyId: string): TrainingJob {
     const message = `fine-tune the LSTM on the session of anomaly ${anomalyId}`;
-    return this.enqueue(s, 'finetune', message, (j) => this.runFineTune(s, j, sessions));
+    return this.enqueue(s, 'finetune', message, (j) => this.runJob(s, j, this.fineTune(s, sessions)));
   }
 
   /** A job of the service, kept among the newest KEEP_JOBS, run after the trainings queued before it. */
@@ -308,130 +323,139 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   /**
-   * The active model with its LSTM fine-tuned (finetune.ts), stored as a new active version with the
-   * base version's training range, records and detectors; the tabular members are unchanged.
+   * Runs one job: trains in the worker thread, stores the result as the new active version and
+   * installs it; on failure the job says why and the active model stays.
    */
-  private async runFineTune(s: ServiceState, job: TrainingJob, sessions: string[][]): Promise<void> {
+  private async runJob(s: ServiceState, job: TrainingJob, run: JobRun): Promise<void> {
     const { store, logger, metrics } = this.o;
-    const base = s.model;
-    const baseVersion = s.activeVersion;
     const t0 = performance.now();
     job.state = 'running';
     try {
-      if (!base?.sequence || baseVersion === undefined) throw new Error('the active model has no LSTM');
-      const result: TrainedBytes = await trainInWorker(
-        {
+      const result = await trainInWorker(run.request(), (p, message) =>
+        Object.assign(job, { progress: 0.9 * p, message }),
+      );
+      run.check?.();
+      const model = await ServiceModel.restore(result.bytes, (m) => logger.info(m));
+      const now = new Date(this.now()).toISOString();
+      const info = await store.saveModel({
+        info: { version: 0, service: s.name, createdAt: now, active: true, ...(await run.trained(result, now)) },
+        bytes: result.bytes,
+      });
+      this.install(s, model, info.version);
+      run.installed?.();
+      Object.assign(job, {
+        state: 'done',
+        progress: 1,
+        version: info.version,
+        message: run.message(result, info.version),
+      });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'done' });
+      logger.info({ service: s.name, version: info.version, ...run.logged(result) }, run.doneLog);
+    } catch (err) {
+      const message = (err as Error).message;
+      run.failed?.(message);
+      Object.assign(job, { state: 'failed', message });
+      metrics?.trainingRuns.inc({ service: metrics.service(s.name), outcome: 'failed' });
+      logger.error({ service: s.name, err: message }, run.failLog);
+    } finally {
+      metrics?.trainingDuration.observe({ service: metrics.service(s.name) }, (performance.now() - t0) / 1000);
+    }
+  }
+
+  /** A training on the service's buffered records. */
+  private training(s: ServiceState): JobRun {
+    return {
+      request: () => ({
+        buffer: s.buffer.snapshot(),
+        config: s.config,
+        seed: this.o.seed ?? 42,
+        normalTemplates: [...s.trainAsNormal],
+        normalSessions: s.normalSessions.map((x) => [...x]),
+        fineTune: this.o.fineTune,
+        maxOpenSessions: this.o.maxOpenSessions ?? 100_000,
+      }),
+      trained: async (result) => ({
+        trainedFrom: new Date(result.fromMs).toISOString(),
+        trainedTo: new Date(result.toMs).toISOString(),
+        records: result.records,
+        detectors: result.detectors,
+        metrics: result.metrics,
+      }),
+      installed: () => {
+        s.lastTrainMs = this.now();
+        s.lastError = undefined;
+      },
+      message: (result, version) =>
+        `version ${version}${result.skipped.length ? `; not run live: ${result.skipped.join(', ')}` : ''}`,
+      logged: (result) => ({ records: result.records, skipped: result.skipped }),
+      doneLog: 'model trained',
+      failed: (message) => {
+        s.lastError = `training failed: ${message}`;
+        if (!s.model) s.status = 'error';
+        s.retryAtRecords = s.recordsSeen + s.config.learning.records;
+      },
+      failLog: 'model training failed; records keep passing unscored',
+    };
+  }
+
+  /**
+   * The active model with its LSTM fine-tuned (finetune.ts), stored as a new active version with the
+   * base version's training range, records and detectors; the tabular members are unchanged.
+   */
+  private fineTune(s: ServiceState, sessions: string[][]): JobRun {
+    const base = s.model;
+    const baseVersion = s.activeVersion;
+    return {
+      request: () => {
+        if (!base?.sequence || baseVersion === undefined) throw new Error('the active model has no LSTM');
+        return {
           kind: 'finetune',
           model: base.serialize(),
           sessions,
           buffer: s.buffer.snapshot(),
           options: this.o.fineTune,
-        },
-        (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
-      );
-      if (s.activeVersion !== baseVersion)
-        throw new Error(`version ${s.activeVersion} became active meanwhile; fine-tune of ${baseVersion} dropped`);
-      await initTf((m) => logger.info(m));
-      const model = ServiceModel.load(result.bytes);
-      const prev = (await store.listModels(s.name)).find((v) => v.version === baseVersion);
-      const now = new Date(this.now()).toISOString();
-      const info = await store.saveModel({
-        info: {
-          version: 0,
-          service: s.name,
-          createdAt: now,
+        };
+      },
+      check: () => {
+        if (s.activeVersion !== baseVersion)
+          throw new Error(`version ${s.activeVersion} became active meanwhile; fine-tune of ${baseVersion} dropped`);
+      },
+      trained: async (result, now) => {
+        const prev = (await this.o.store.listModels(s.name)).find((v) => v.version === baseVersion);
+        return {
           trainedFrom: prev?.trainedFrom ?? now,
           trainedTo: prev?.trainedTo ?? now,
           records: prev?.records ?? 0,
           detectors: prev?.detectors ?? result.detectors,
-          metrics: { ...result.metrics, fine_tuned_from_version: baseVersion },
-          active: true,
-        },
-        bytes: result.bytes,
-      });
-      this.install(s, model, info.version);
-      const skipped = result.skipped.length ? `; ${result.skipped.join('; ')}` : '';
-      Object.assign(job, {
-        state: 'done',
-        progress: 1,
-        version: info.version,
-        message: `version ${info.version}: version ${baseVersion} with its LSTM fine-tuned${skipped}`,
-      });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
-      logger.info(
-        { service: s.name, version: info.version, from: baseVersion, metrics: result.metrics },
-        'LSTM fine-tuned on feedback',
-      );
-    } catch (err) {
-      const message = (err as Error).message;
-      Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
-      logger.error({ service: s.name, err: message }, 'LSTM fine-tune on feedback failed; the active model stays');
-    } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
-    }
+          metrics: { ...result.metrics, fine_tuned_from_version: baseVersion ?? -1 },
+        };
+      },
+      message: (result, version) =>
+        `version ${version}: version ${baseVersion} with its LSTM fine-tuned${result.skipped.length ? `; ${result.skipped.join('; ')}` : ''}`,
+      logged: (result) => ({ from: baseVersion, metrics: result.metrics }),
+      doneLog: 'LSTM fine-tuned on feedback',
+      failLog: 'LSTM fine-tune on feedback failed; the active model stays',
+    };
   }
+}
 
-  private async runTraining(s: ServiceState, job: TrainingJob): Promise<void> {
-    const { store, logger, metrics } = this.o;
-    const t0 = performance.now();
-    job.state = 'running';
-    try {
-      const result = await trainInWorker(
-        {
-          buffer: s.buffer.snapshot(),
-          config: s.config,
-          seed: this.o.seed ?? 42,
-          normalTemplates: [...s.trainAsNormal],
-          normalSessions: s.normalSessions.map((x) => [...x]),
-          fineTune: this.o.fineTune,
-          maxOpenSessions: this.o.maxOpenSessions ?? 100_000,
-        },
-        (p, message) => Object.assign(job, { progress: 0.9 * p, message }),
-      );
-      await initTf((m) => this.o.logger.info(m));
-      const model = ServiceModel.load(result.bytes);
-      const info = await store.saveModel({
-        info: {
-          version: 0,
-          service: s.name,
-          createdAt: new Date(this.now()).toISOString(),
-          trainedFrom: new Date(result.fromMs).toISOString(),
-          trainedTo: new Date(result.toMs).toISOString(),
-          records: result.records,
-          detectors: result.detectors,
-          metrics: result.metrics,
-          active: true,
-        },
-        bytes: result.bytes,
-      });
-      this.install(s, model, info.version);
-      s.lastTrainMs = this.now();
-      s.lastError = undefined;
-      const skipped = result.skipped.length ? `; not run live: ${result.skipped.join(', ')}` : '';
-      Object.assign(job, {
-        state: 'done',
-        progress: 1,
-        version: info.version,
-        message: `version ${info.version}${skipped}`,
-      });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'done' });
-      logger.info(
-        { service: s.name, version: info.version, records: result.records, skipped: result.skipped },
-        'model trained',
-      );
-    } catch (err) {
-      const message = (err as Error).message;
-      s.lastError = `training failed: ${message}`;
-      if (!s.model) s.status = 'error';
-      s.retryAtRecords = s.recordsSeen + s.config.learning.records;
-      Object.assign(job, { state: 'failed', message });
-      metrics?.trainingRuns.inc({ service: s.name, outcome: 'failed' });
-      logger.error({ service: s.name, err: message }, 'model training failed; records keep passing unscored');
-    } finally {
-      metrics?.trainingDuration.observe({ service: s.name }, (performance.now() - t0) / 1000);
-    }
-  }
+/** What one kind of job trains, how it records the result, and what it says. */
+interface JobRun {
+  /** The worker's request; throws when the job cannot start. */
+  request(): TrainRequest | FineTuneRequest;
+  /** Throws when the trained result no longer applies. */
+  check?(): void;
+  /** The stored version's training range, records, detectors and metrics. */
+  trained(
+    result: TrainedBytes,
+    now: string,
+  ): Promise<Pick<ModelVersion, 'trainedFrom' | 'trainedTo' | 'records' | 'detectors' | 'metrics'>>;
+  installed?(): void;
+  message(result: TrainedBytes, version: number): string;
+  logged(result: TrainedBytes): Record<string, unknown>;
+  doneLog: string;
+  failed?(message: string): void;
+  failLog: string;
 }
 
 /** An anomaly's session as template ids: its stored context (the session's lines before it), then itself. */

@@ -1,10 +1,12 @@
 /**
  * The session a record belongs to, from the service's session key: its trace id, an attribute
- * (record first, then resource), or the first match of a regex on the message. Time windows are
- * not sessions: records in `window` mode carry no session id.
+ * (record first, then resource), or the first match of a regex on the message (its first capture
+ * group, or the whole match without one; run by a linear-time engine, see util/user-regex.ts). Time
+ * windows are not sessions: records in `window` mode carry no session id.
  */
 import { sessionKeyProblem, type ModelConfig } from '@anomalog/shared';
 import type { AnyValue, KeyValue, LogRecord, ResourceLogs } from '../otlp/types';
+import { compileUserRegex, UserRegexError } from '../util/user-regex';
 
 export type SessionKeyConfig = ModelConfig['sessionKey'];
 
@@ -23,8 +25,14 @@ export function sessionKeyFn(key: SessionKeyConfig): SessionOf {
         scalar(find(record.attributes, name)) ?? scalar(find(resource.resource?.attributes ?? [], name));
     }
     case 'regex': {
-      const re = new RegExp(key.regex!);
-      return (_record, _resource, message) => re.exec(message)?.[0];
+      let re;
+      try {
+        re = compileUserRegex(key.regex!);
+      } catch (err) {
+        if (err instanceof UserRegexError) throw new Error(`sessionKey.regex: ${err.message}`);
+        throw err;
+      }
+      return (_record, _resource, message) => re.first(message);
     }
     default:
       return () => undefined;

@@ -10,9 +10,8 @@
  */
 import type { DetectorName } from '@anomalog/shared';
 import { Calibration } from '../detect/calibration';
-import type { Detector, Matrix } from '../detect/detector';
-import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
+import type { Matrix } from '../detect/detector';
+import { matrixDetectorFactory } from '../detect/registry';
 import { CountVectorizer, type CountOptions } from '../features/counts';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
 import type { ModelMember } from './member';
@@ -255,7 +254,7 @@ export class GroupModel {
     const counts = CountVectorizer.restore(j.templateIds.length, j.counts.options, j.counts.idf);
     const members = j.members.map((m) => ({
       name: m.name,
-      detector: detectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')) as Detector<Matrix>,
+      detector: matrixDetectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')),
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     return new GroupModel(j.kind, j.templateIds, counts, members, j.bounds);

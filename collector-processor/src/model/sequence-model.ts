@@ -7,7 +7,6 @@
  */
 import type { LstmDetector } from '../detect/lstm';
 import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
 
 export interface SequenceVerdict {
   /** 0-based rank of the record's template among the predicted next templates. */
@@ -139,7 +138,7 @@ export class SequenceModel {
 
   static fromJSON(j: { vocab?: [string, number][]; lstm?: string; maxOpen?: number }): SequenceModel {
     if (!Array.isArray(j?.vocab) || typeof j.lstm !== 'string') throw new Error('sequence model lacks vocab or lstm');
-    const lstm = detectorFactory('lstm').load(Buffer.from(j.lstm, 'base64')) as unknown as LstmDetector;
+    const lstm = detectorFactory('lstm').load(Buffer.from(j.lstm, 'base64'));
     return new SequenceModel(lstm, new Map(j.vocab), j.maxOpen ?? 100_000);
   }
 }

@@ -4,16 +4,16 @@
  * with its calibration (raw score → 0..1 and a threshold). Scores a service's records of a batch in
  * one matrix pass per detector.
  */
-import type { DetectorName } from '@anomalog/shared';
-import type { Detector, Matrix } from '../detect/detector';
-import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
+import { UNSEEN_DETECTOR, type DetectorName } from '@anomalog/shared';
+import type { Matrix } from '../detect/detector';
+import { matrixDetectorFactory } from '../detect/registry';
 import { Calibration } from '../detect/calibration';
 import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
+import { initTf } from '../detect/tf-backend';
 import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
-import { Standardizer } from '../features/scale';
+import { Standardizer } from '../matrix/standardizer';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 import type { ModelMember } from './member';
@@ -30,12 +30,20 @@ export interface Verdict {
   member: number;
 }
 
-export const UNSEEN_DETECTOR = 'unseen-template';
 /** Threshold tail probability an unseen template is measured against when no member is enabled. */
 const UNSEEN_TAIL = 0.005;
 const FORMAT = 'anomalog-service-model/1';
 
+/** Expected next templates kept with an LSTM anomaly (the sentence names the first three). */
+const EXPECTED_SHOWN = 5;
+
 export class ServiceModel {
+  /**
+   * The LSTM's top expected templates with their probabilities for the record decideSequence last
+   * flagged (undefined when it flagged none): the anomaly's expected-versus-actual view.
+   */
+  lastExpected: { templateId: string; probability: number }[] | undefined;
+
   constructor(
     readonly freq: TemplateFrequencies,
     readonly members: readonly ModelMember[],
@@ -68,9 +76,12 @@ export class ServiceModel {
     if (!seq) return undefined;
     const r = seq.push(sessionId, templateId, timeMs, idleMs);
     let reason: string | undefined;
+    this.lastExpected = undefined;
     if (r.anomalous && !r.unseen && !v.isAnomaly && !this.normalTemplates.has(templateId)) {
-      const expected = seq
-        .expectedBefore(sessionId)
+      const top = seq.expectedBefore(sessionId, EXPECTED_SHOWN);
+      this.lastExpected = top;
+      const expected = top
+        .slice(0, 3)
         .map((e) => `"${textOf(e.templateId) ?? e.templateId}" (${e.probability.toFixed(2)})`)
         .join(', ');
       reason = `${seq.ruleReason(r)} in session ${sessionId}; expected ${expected}`;
@@ -176,6 +187,15 @@ export class ServiceModel {
     return new TextEncoder().encode(JSON.stringify(header));
   }
 
+  /**
+   * load() after the TensorFlow.js backend is ready (autoencoder and LSTM members score through it):
+   * the one place the service initialises it for a stored or freshly trained model.
+   */
+  static async restore(bytes: Uint8Array, log: (message: string) => void): Promise<ServiceModel> {
+    await initTf(log);
+    return ServiceModel.load(bytes);
+  }
+
   static load(bytes: Uint8Array): ServiceModel {
     let h: {
       format?: string;
@@ -199,7 +219,7 @@ export class ServiceModel {
       throw new Error('service model file lacks counts, total or members');
     const members = h.members.map((m) => ({
       name: m.name,
-      detector: detectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')) as Detector<Matrix>,
+      detector: matrixDetectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')),
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
     const sequence = h.sequence ? SequenceModel.fromJSON(h.sequence) : undefined;

@@ -23,6 +23,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decode an ExportLogsServiceRequest in OTLP/JSON from raw bytes (UTF-8 checked). */
 export function decodeLogsRequestJson(buf: Uint8Array, opts: DecodeOptions = {}): Decoded {
+  const maxDepth = opts.maxValueDepth ?? DEFAULT_MAX_VALUE_DEPTH;
+  // Refused before JSON.parse: parsing a body of a million nested arrays takes seconds of the event loop.
+  if (jsonNesting(buf, maxJsonNesting(maxDepth)) < 0)
+    throw new DecodeError(`JSON nested deeper than attribute values of ${maxDepth} levels can be`, 'too-deep');
   let text: string;
   try {
     text = strictUtf8.decode(buf);
@@ -214,21 +218,33 @@ function int32(x: unknown, path: string): number {
 
 const INT_RE = /^-?\d+$/;
 
+const I64_MIN = -(2n ** 63n);
+const I64_END = 2n ** 63n;
+const U64_END = 2n ** 64n;
+
+// A JSON number is range-checked like a string: BigInt(1e300) is exact, and a fixed64 field would wrap it.
 function i64(x: unknown, path: string): bigint {
-  if (typeof x === 'number' && Number.isInteger(x)) return BigInt(x);
+  if (typeof x === 'number' && Number.isInteger(x)) {
+    const v = BigInt(x);
+    if (v >= I64_MIN && v < I64_END) return v;
+    throw bad(path, 'a 64-bit integer (decimal string)');
+  }
   if (typeof x === 'string' && INT_RE.test(x)) {
     const v = BigInt(x);
-    if (v >= -(2n ** 63n) && v < 2n ** 63n) return v;
+    if (v >= I64_MIN && v < I64_END) return v;
   }
   throw bad(path, 'a 64-bit integer (decimal string)');
 }
 
 function u64(x: unknown, path: string): bigint {
   if (x === undefined || x === null) return 0n;
-  if (typeof x === 'number' && Number.isInteger(x) && x >= 0) return BigInt(x);
+  if (typeof x === 'number' && Number.isInteger(x) && x >= 0) {
+    const v = BigInt(x);
+    if (v < U64_END) return v;
+  }
   if (typeof x === 'string' && /^\d+$/.test(x)) {
     const v = BigInt(x);
-    if (v < 2n ** 64n) return v;
+    if (v < U64_END) return v;
   }
   throw bad(path, 'an unsigned 64-bit integer (decimal string)');
 }
@@ -322,4 +338,39 @@ function anyValueJson(v: AnyValue): Json {
   if (v.kvlistValue) return { kvlistValue: { values: v.kvlistValue.values.map(keyValueJson) } };
   if (v.bytesValue) return { bytesValue: Buffer.from(v.bytesValue).toString('base64') };
   return {};
+}
+
+/** Containers around the shallowest value (request → resourceLogs → … → a record's attributes entry). */
+const OTLP_JSON_BASE_NESTING = 12;
+/** Containers an AnyValue level adds at most: `{"arrayValue": {"values": [ … ]}}` or a kvlist's entry. */
+const JSON_NESTING_PER_VALUE_LEVEL = 4;
+
+/** Deepest nesting of `{`/`[` an OTLP/JSON request with values at most `maxValueDepth` deep can have. */
+export function maxJsonNesting(maxValueDepth: number): number {
+  return OTLP_JSON_BASE_NESTING + JSON_NESTING_PER_VALUE_LEVEL * (maxValueDepth + 1);
+}
+
+/**
+ * The deepest `{`/`[` nesting of the JSON text in `buf` (strings skipped), or -1 as soon as it
+ * passes `limit`. One pass over the bytes, no allocation; malformed JSON is left to JSON.parse.
+ */
+export function jsonNesting(buf: Uint8Array, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return -1;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }

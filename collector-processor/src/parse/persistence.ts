@@ -15,6 +15,8 @@ export interface MinerStateStore {
 export interface ServiceMinerStateStore {
   loadService(service: string): Promise<Uint8Array | undefined>;
   saveService(service: string, bytes: Uint8Array): Promise<void>;
+  /** Several services' snapshots at once (one transaction where the store has them). */
+  saveServices?(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
   loadLegacy?(): Promise<Uint8Array | undefined>;
 }
 

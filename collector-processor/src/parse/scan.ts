@@ -6,12 +6,33 @@
  * without building it. It must agree exactly with the general path (tokenize + createMasker().mask +
  * collapse), which test/parse/fast-path.test.ts checks over a generated corpus.
  */
-import { BUILTIN_MASKS, type MaskRule } from './masking';
+import * as masking from './masking';
+import { BUILTIN_MASKS, compileMaskRule, type MaskRule } from './masking';
+
+// Local copies: the scan calls these per token, and an imported binding can cost a getter call
+// that also keeps the call from being inlined.
+const { DATE_WORD, NEAR_DATE, NOT_DATE } = masking;
+const dateWordAt = masking.dateWordAt;
+const isBlankValueAt = masking.isBlankValueAt;
+const isStateValueAt = masking.isStateValueAt;
+const isCallAt = masking.isCallAt;
+const isRootPathAt = masking.isRootPathAt;
+const isDrivePathAt = masking.isDrivePathAt;
+const isEmptySlotAt = masking.isEmptySlotAt;
+const isBracketedAt = masking.isBracketedAt;
+const isOpenKeyAt = masking.isOpenKeyAt;
+const isFrameAt = masking.isFrameAt;
+const dateKey = masking.dateKey;
+const DATE_HINT = masking.DATE_HINT;
 
 /** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
 export const CONST = 0;
 export const WILD = 1;
 export const KEYED = 2;
+/** While scanning only: a date name kept unless a variable follows (then it joins the variable). */
+const NEAR = 3;
+/** While scanning only: an empty slot, a variable that does not join its neighbours (EMPTY_SLOT). */
+const SLOT = 4;
 
 const W = '<*>';
 const FNV_OFFSET = 0x811c9dc5;
@@ -44,6 +65,15 @@ function isUnitAt(text: string, s: number, len: number): boolean {
   return false;
 }
 
+/** A `.` or `/` in text[s, e): such a `key=` is a setting or a URL, not a key (rare: only before an `=`). */
+function hasDotOrSlash(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 47) return true;
+  }
+  return false;
+}
+
 export class LineScanner {
   /** Token bounds after collapsing: text[start[i], end[i]). */
   readonly start: Int32Array;
@@ -68,7 +98,17 @@ export class LineScanner {
   private readonly path: boolean;
   private readonly url: boolean;
   private readonly email: boolean;
+  private readonly dates: boolean;
+  private readonly empty: boolean;
+  private readonly keyValues: boolean;
+  private readonly drivePath: boolean;
+  private readonly openKey: boolean;
+  private readonly rootPath: boolean;
+  private readonly calls: boolean;
+  private readonly frames: boolean;
   private readonly user: RegExp[];
+  /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
+  private readonly tokenHash: Int32Array;
 
   constructor(
     private readonly maxTokens: number,
@@ -83,28 +123,34 @@ export class LineScanner {
     this.path = !disable.includes('path');
     this.url = !disable.includes('url');
     this.email = !disable.includes('email');
-    this.user = add.map((r) => {
-      try {
-        return new RegExp(`^(?:${r.regex})$`);
-      } catch (e) {
-        throw new Error(`mask rule "${r.name}": ${(e as Error).message}`);
-      }
-    });
-    this.start = new Int32Array(maxTokens);
-    this.end = new Int32Array(maxTokens);
-    this.kind = new Uint8Array(maxTokens);
-    this.keyLen = new Int32Array(maxTokens);
-    this.loose = new Uint8Array(maxTokens);
+    this.dates = !disable.includes('dates');
+    this.empty = !disable.includes('empty');
+    this.keyValues = !disable.includes('key-values');
+    this.drivePath = !disable.includes('drive-path');
+    this.openKey = !disable.includes('open-key');
+    this.rootPath = !disable.includes('root-path');
+    this.calls = !disable.includes('calls');
+    this.frames = !disable.includes('frames');
+    this.user = add.map(compileMaskRule);
+    // one more than the cap: a line-ending `key:` gets an empty variable after it
+    this.start = new Int32Array(maxTokens + 1);
+    this.end = new Int32Array(maxTokens + 1);
+    this.kind = new Uint8Array(maxTokens + 1);
+    this.keyLen = new Int32Array(maxTokens + 1);
+    this.loose = new Uint8Array(maxTokens + 1);
+    this.tokenHash = new Int32Array(maxTokens + 1);
   }
 
   /** Tokens after collapsing (0: no token), or -1 when the text looks binary. */
   scan(text: string): number {
     const len = text.length;
-    const { start, end, kind, keyLen, loose } = this;
+    const { start, end, kind, keyLen, loose, tokenHash } = this;
     let bad = 0;
     let raw = 0;
     let n = 0;
     let h = FNV_OFFSET;
+    /** NEAR or SLOT tokens kept: their kinds are settled after the scan (most lines have none). */
+    let pending = 0;
     let i = 0;
     let vtff = false;
     for (;;) {
@@ -128,6 +174,8 @@ export class LineScanner {
       let innerSlash = false;
       let hasUrl = false;
       let letterHex = true;
+      let eq = -1;
+      let eqHash = 0;
       let th = FNV_OFFSET;
       for (; i < len; i++) {
         c = text.charCodeAt(i);
@@ -147,6 +195,10 @@ export class LineScanner {
               cut = i;
               cutHash = Math.imul(th ^ c, FNV_PRIME);
             }
+            if (c === 61 && eq < 0) {
+              eq = i;
+              eqHash = Math.imul(th ^ c, FNV_PRIME);
+            }
             if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) hasUrl = true;
           } else if (c === 64) {
             if (atAt < 0) atAt = i;
@@ -159,29 +211,80 @@ export class LineScanner {
       }
       raw++;
       const e = i;
-      const k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
-      if (k === WILD && n > 0 && kind[n - 1] === WILD) {
-        // adjacent variables are one wildcard; their raw texts become one param joined by one space
-        if (s !== end[n - 1] + 1 || text.charCodeAt(s - 1) !== 32) loose[n - 1] = 1;
-        end[n - 1] = e;
+      let k: number;
+      let keyEnd = cut;
+      let keyHash = cutHash;
+      if (
+        this.keyValues &&
+        eq > s &&
+        !hasDotOrSlash(text, s, eq) &&
+        !isBlankValueAt(text, eq + 1, e) &&
+        !isStateValueAt(text, eq + 1, e)
+      ) {
+        k = KEYED;
+        keyEnd = eq;
+        keyHash = eqHash;
+      } else if (
+        digitAt >= 0 &&
+        this.digits &&
+        text.charCodeAt(e - 1) !== 41 &&
+        text.charCodeAt(s) !== 40 &&
+        text.charCodeAt(s) !== 91
+      )
+        // the common digit token, settled here: only a `...)` call or a `(`/`[` slot needs digitToken
+        k = !dotOrSlashFirst && cut > s ? KEYED : WILD;
+      else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
+      if (k === NEAR && n > 0 && kind[n - 1] === WILD) k = WILD;
+      if (k === WILD) {
+        // date names just before this variable join it; then it joins a variable before them
+        let j = n;
+        while (j > 0 && kind[j - 1] === NEAR) j--;
+        let from = s;
+        let gapsLoose = false;
+        if (j < n) {
+          from = start[j];
+          for (let q = j; q < n; q++) {
+            const next = q + 1 < n ? start[q + 1] : s;
+            if (next !== end[q] + 1 || text.charCodeAt(end[q]) !== 32) gapsLoose = true;
+          }
+          pending -= n - j;
+          n = j;
+          h = FNV_OFFSET;
+          for (let q = 0; q < n; q++) h = Math.imul(h ^ tokenHash[q], FNV_PRIME) ^ q;
+        }
+        if (n > 0 && kind[n - 1] === WILD) {
+          // adjacent variables are one wildcard; their raw texts become one param joined by one space
+          if (from !== end[n - 1] + 1 || text.charCodeAt(from - 1) !== 32 || gapsLoose) loose[n - 1] = 1;
+          end[n - 1] = e;
+          continue;
+        }
+        start[n] = from;
+        end[n] = e;
+        kind[n] = WILD;
+        loose[n] = gapsLoose ? 1 : 0;
+        tokenHash[n] = WILD_HASH;
+        h = Math.imul(h ^ WILD_HASH, FNV_PRIME) ^ n;
+        n++;
         continue;
       }
-      let tokenHash = th;
-      if (k === WILD) tokenHash = WILD_HASH;
-      else if (k === KEYED) {
-        tokenHash = cutHash;
-        for (let j = 0; j < 3; j++) tokenHash = Math.imul(tokenHash ^ W.charCodeAt(j), FNV_PRIME);
-        keyLen[n] = cut - s + 1;
-      }
-      h = Math.imul(h ^ tokenHash, FNV_PRIME) ^ n;
+      let tk = th;
+      if (k === KEYED) {
+        tk = keyHash;
+        for (let j = 0; j < 3; j++) tk = Math.imul(tk ^ W.charCodeAt(j), FNV_PRIME);
+        keyLen[n] = keyEnd - s + 1;
+      } else if (k === SLOT) tk = WILD_HASH;
+      if (k >= NEAR) pending++;
+      tokenHash[n] = tk;
+      h = Math.imul(h ^ tk, FNV_PRIME) ^ n;
       start[n] = s;
       end[n] = e;
       kind[n] = k;
       loose[n] = 0;
       n++;
     }
+    const whole = i >= len;
     // every raw token seen and split only where tokenCount splits too: the same count
-    this.spaceTokens = i >= len && !vtff ? raw : -1;
+    this.spaceTokens = whole && !vtff ? raw : -1;
     // the token cap may stop the scan before the binary window is covered
     const window = Math.min(len, BINARY_WINDOW);
     for (; i < window; i++) {
@@ -192,11 +295,28 @@ export class LineScanner {
       this.spaceTokens = -1;
       return -1;
     }
+    if (pending > 0)
+      for (let q = 0; q < n; q++) {
+        if (kind[q] === NEAR) kind[q] = CONST;
+        else if (kind[q] === SLOT) kind[q] = WILD;
+      }
+    if (this.openKey && whole && n > 0 && kind[n - 1] === CONST && isOpenKeyAt(text, start[n - 1], end[n - 1])) {
+      // `key:` ends the line: its value is empty, the same slot as in `key: value`
+      start[n] = len;
+      end[n] = len;
+      kind[n] = WILD;
+      loose[n] = 0;
+      h = Math.imul(h ^ WILD_HASH, FNV_PRIME) ^ n;
+      n++;
+    }
     this.hash = h;
     return n;
   }
 
-  /** The rules of createMasker().mask in the same order, on flags gathered during the scan. */
+  /**
+   * The rules of createMasker().mask in the same order (key-values, checked first, aside), on flags
+   * gathered during the scan; NEAR for a date name that is a variable only beside one.
+   */
   private classify(
     text: string,
     s: number,
@@ -211,18 +331,60 @@ export class LineScanner {
     letterHex: boolean,
   ): number {
     const len = e - s;
-    if (this.digits && digitAt >= 0) return dotOrSlashFirst || cut <= s ? WILD : KEYED;
+    if (this.digits && digitAt >= 0) return this.digitToken(text, s, e, cut, dotOrSlashFirst);
     if (this.units && len >= 2 && len <= 4 && isUnitAt(text, s, len)) return WILD;
     if (this.url && hasUrl) return WILD;
     if (this.path && text.charCodeAt(s) === 47 && innerSlash) return WILD;
     if (this.email && atAt > s && hasDot) return WILD;
     if (this.hex && len >= 8 && letterHex) return WILD;
+    const first = text.charCodeAt(s);
+    const second = text.charCodeAt(s + 1);
+    if (((first | 32) - 97) >>> 0 < 26 && second !== 58 && this.user.length === 0 && !hasDot) {
+      // a word starting with a letter and without a `.` (no frame): of wordToken's rules only a date name can claim it, and most
+      // words fail the date names' (length, first letters) hint, so the call is skipped
+      if (!this.dates || len < 2 || len > 11) return CONST;
+      const last = text.charCodeAt(e - 1);
+      const trail = last === 44 || last === 46 || last === 58 || last === 59 || last === 41 || last === 93;
+      if (DATE_HINT[dateKey(trail ? len - 1 : len, first, second) & 0x3fff] === 0) return CONST;
+    }
+    return this.wordToken(text, s, e);
+  }
+
+  /** A token holding a digit: a variable (maybe keeping its key or its place), or a code call. */
+  private digitToken(text: string, s: number, e: number, cut: number, dotOrSlashFirst: boolean): number {
+    // cheap first-char and last-char guards before each rule: most tokens fail them
+    if (this.calls && text.charCodeAt(e - 1) === 41 && isCallAt(text, s, e)) return this.wordToken(text, s, e);
+    if (!dotOrSlashFirst && cut > s) return KEYED;
+    const first = text.charCodeAt(s);
+    return this.empty && (first === 40 || first === 91) && isBracketedAt(text, s, e) ? SLOT : WILD;
+  }
+
+  /**
+   * The rest of the rules for a token the common ones left (a root path is never claimed by the
+   * email or hex rule before it, so checking it here gives mask()'s answer).
+   */
+  private wordToken(text: string, s: number, e: number): number {
+    const len = e - s;
+    const first = text.charCodeAt(s);
+    if (this.rootPath && first === 47 && isRootPathAt(text, s, e)) return WILD;
+    const d = this.dates && len >= 2 && len <= 11 ? dateWordAt(text, s, e) : NOT_DATE;
+    if (this.dates && d === DATE_WORD) return WILD;
+    if (this.empty && len <= 3 && isEmptySlotAt(text, s, e)) return SLOT;
+    if (
+      this.drivePath &&
+      len >= 3 &&
+      (first === 92 || first === 91 || first < 65 || text.charCodeAt(s + 1) === 58) &&
+      isDrivePathAt(text, s, e)
+    )
+      return WILD;
+    if (this.frames && isFrameAt(text, s, e)) return WILD;
     if (this.user.length > 0) {
       const t = text.slice(s, e);
       for (const re of this.user) if (re.test(t)) return WILD;
     }
     // a literal `<*>` in the log equals the wildcard on the general path (and collapses like one)
-    if (len === 3 && text.startsWith(W, s)) return WILD;
+    if (e - s === 3 && text.startsWith(W, s)) return WILD;
+    if (this.dates && d === NEAR_DATE) return NEAR;
     return CONST;
   }
 

@@ -2,7 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import { LOGS_EXPORT_PATH, encodeExportResponse } from '../otlp/service';
 import { grpcCodeFor } from './answers';
 import { oversize } from './limits';
+import { grpcPeerAddress } from './client-address';
 import type { ExportHandler } from './handler';
+import type { Release } from './admission';
 import { formatHostPort, splitHostPort } from '../net/listen';
 import { bindWithWindows } from '../net/http2-windows';
 
@@ -43,16 +45,19 @@ export async function startGrpcReceiver(
   });
   server.addService(LOGS_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      let release: () => void;
+      let release: Release;
       try {
         if (call.request.length > maxMessageBytes) throw oversize(call.request.length, maxMessageBytes);
-        release = handler.admit(call.request.length, 'grpc');
+        release = handler.admit(call.request.length, 'grpc', { address: grpcPeerAddress(call.getPeer()) });
       } catch (err) {
         handler.rejected(err, 'grpc');
         callback({ code: grpcCodeFor(err), details: (err as Error).message });
         return;
       }
-      handler.process(call.request, 'protobuf', 'grpc').then(
+      // The client's deadline passing or its cancel: it counts the request failed and retries it.
+      const gone = new AbortController();
+      call.on('cancelled', () => gone.abort());
+      handler.process(call.request, 'protobuf', 'grpc', gone.signal).then(
         (res) => {
           release();
           callback(null, encodeExportResponse(res));

@@ -1,4 +1,4 @@
-import { DecodeError, ProcessingError } from '../otlp/errors';
+import { DecodeError, ProcessingError, type Refusal } from '../otlp/errors';
 import { decodeLogsRequest } from '../otlp/logs-proto';
 import { scanLogsRequest } from '../otlp/logs-scan';
 import { decodeLogsRequestJson } from '../otlp/logs-json';
@@ -6,7 +6,11 @@ import type { ExportResponse } from '../otlp/service';
 import type { Pipeline, Received } from '../chain/pipeline';
 import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
-import type { Admission } from './admission';
+import type { Admission, Release, Requester } from './admission';
+import { decodedEstimate, type DecodedBudget } from './decoded-budget';
+
+/** Refusals answered with a retryable status (receive/answers.ts): only these are retried upstream. */
+const RETRYABLE_REFUSALS = new Set<Refusal>(['throttled', 'downstream-unavailable', 'shutting-down']);
 
 export type Protocol = 'grpc' | 'http';
 export type Encoding = 'protobuf' | 'json';
@@ -25,12 +29,14 @@ export class ExportHandler {
     private readonly metrics: ProcessorMetrics,
     private readonly logger: Logger,
     private readonly maxValueDepth: number,
+    /** Decoded requests held at once; absent: only wire bytes are bounded. */
+    private readonly decoded?: DecodedBudget,
   ) {}
 
   /** Reserve room for a request of `size` bytes; the returned function releases it. */
-  admit(size: number, protocol: Protocol): () => void {
+  admit(size: number, protocol: Protocol, from?: Requester): Release {
     try {
-      return this.admission.admit(size);
+      return this.admission.admit(size, from);
     } catch (err) {
       this.rejected(err, protocol);
       throw err;
@@ -53,7 +59,13 @@ export class ExportHandler {
     }
   }
 
-  async process(body: Buffer, encoding: Encoding, protocol: Protocol): Promise<ExportResponse> {
+  /** `cancelled`: aborts when the client gives up waiting (then the request is not forwarded). */
+  async process(
+    body: Buffer,
+    encoding: Encoding,
+    protocol: Protocol,
+    cancelled?: AbortSignal,
+  ): Promise<ExportResponse> {
     const receivedAtMs = Date.now();
     let decoded: Received;
     const opts = { maxValueDepth: this.maxValueDepth };
@@ -67,11 +79,18 @@ export class ExportHandler {
       this.rejected(err, protocol);
       throw err;
     }
+    let releaseDecoded: (() => void) | undefined;
+    try {
+      releaseDecoded = this.decoded?.take(decodedEstimate(body.length, decoded.recordCount));
+    } catch (err) {
+      this.rejected(err, protocol);
+      throw err;
+    }
     const count = decoded.recordCount;
     this.metrics.recordsReceived.inc({ protocol }, count);
     this.metrics.inflightRequests.inc();
     try {
-      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs);
+      const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs, cancelled);
       const rejected = Number(res.partialSuccess?.rejectedLogRecords ?? 0n);
       this.metrics.recordsExported.inc(Math.max(0, count - rejected));
       if (rejected > 0) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected);
@@ -81,14 +100,20 @@ export class ExportHandler {
       const reason = err instanceof ProcessingError ? err.reason : 'internal';
       this.metrics.recordsFailed.inc({ reason }, count);
       this.rejected(err, protocol);
-      if (err instanceof ProcessingError && err.refusal !== 'bad-input') {
+      if (err instanceof ProcessingError && RETRYABLE_REFUSALS.has(err.refusal)) {
         this.logger.warn(
           { protocol, records: count, reason, detail: err.message },
           'export failed; upstream will retry',
         );
+      } else if (err instanceof ProcessingError && err.refusal === 'downstream-rejected') {
+        this.logger.warn(
+          { protocol, records: count, reason, detail: err.message },
+          'export rejected by the downstream for good; the records are not retried',
+        );
       }
       throw err;
     } finally {
+      releaseDecoded?.();
       this.metrics.inflightRequests.dec();
     }
   }

@@ -24,6 +24,10 @@ export class StoreMinerState implements ServiceMinerStateStore {
     return this.store.saveMinerState(minerKey(service), bytes);
   }
 
+  saveServices(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
+    return this.store.saveMinerStates(entries.map(([service, bytes]) => [minerKey(service), bytes] as const));
+  }
+
   loadLegacy(): Promise<Uint8Array | undefined> {
     return this.store.loadMinerState(LEGACY_MINER_KEY);
   }

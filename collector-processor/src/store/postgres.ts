@@ -173,6 +173,20 @@ export class PostgresStore implements Store {
     );
   }
 
+  async saveMinerStates(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.write(`miner state of ${entries.length} service(s)`, () =>
+      this.transaction(async (c) => {
+        for (const [key, bytes] of entries)
+          await c.query(
+            'INSERT INTO miner_state (key, bytes, updated_at) VALUES ($1, $2, now()) ' +
+              'ON CONFLICT (key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at',
+            [key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+          );
+      }),
+    );
+  }
+
   async getModelConfig(service: string): Promise<ModelConfig | undefined> {
     const { rows } = await this.query<{ config: ModelConfig }>('SELECT config FROM model_config WHERE service = $1', [
       service,

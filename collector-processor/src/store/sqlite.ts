@@ -156,6 +156,14 @@ export class SqliteStore implements Store {
     this.write(`miner state ${key}`, () => this.stmts.minerPut.run(key, bytes, new Date().toISOString()));
   }
 
+  async saveMinerStates(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
+    const at = new Date().toISOString();
+    const putAll = this.db.transaction(() => {
+      for (const [key, bytes] of entries) this.stmts.minerPut.run(key, bytes, at);
+    });
+    this.write(`miner state of ${entries.length} service(s)`, () => putAll());
+  }
+
   async getModelConfig(service: string): Promise<ModelConfig | undefined> {
     const row = this.stmts.configGet.get(service) as { config: string } | undefined;
     return row ? (JSON.parse(row.config) as ModelConfig) : undefined;

@@ -33,6 +33,8 @@ export interface Store {
   // Template miner state, one snapshot per key (a replica shares it per service in PostgreSQL).
   loadMinerState(key: string): Promise<Uint8Array | undefined>;
   saveMinerState(key: string, bytes: Uint8Array): Promise<void>;
+  /** Several snapshots in one transaction (one commit for a request that created templates of many services). */
+  saveMinerStates(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
 
   // Per-service model configuration (undefined: the default from the processor config applies).
   getModelConfig(service: string): Promise<ModelConfig | undefined>;

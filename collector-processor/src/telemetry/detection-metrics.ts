@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, METRIC_LABEL as L } from '@anomalog/shared';
 import { SeriesHistogram } from './series-histogram';
+import { ServiceLabels } from './service-labels';
 
 /** Detection metrics on /metrics (names shared with dashboards and alert rules). */
 export interface DetectionMetrics {
@@ -14,6 +15,17 @@ export interface DetectionMetrics {
   readonly sessionsOpen: Gauge;
   readonly trainingRuns: Counter<'service' | 'outcome'>;
   readonly trainingDuration: Histogram<'service'>;
+  /** The `service` label for a service name: capped in number and length (ServiceLabels). */
+  service(name: string): string;
+  /** Removes the series of services unseen for a while; called on a timer. */
+  sweepStale(): void;
+}
+
+export interface SeriesBounds {
+  /** Services with series of their own (detection.maxServices); others share service="other". */
+  maxServices: number;
+  /** A service unseen this long loses its series. */
+  staleMs: number;
 }
 
 /** `templateCount` and `openSessions` are read at each scrape for their gauges. */
@@ -21,11 +33,20 @@ export function createDetectionMetrics(
   registry: Registry,
   templateCount: () => number = () => 0,
   openSessions: () => number = () => 0,
+  bounds: SeriesBounds = { maxServices: 1000, staleMs: 60 * 60_000 },
 ): DetectionMetrics {
   const registers = [registry];
   const existing = registry.getSingleMetric(METRIC.anomalies);
   if (existing) throw new Error('detection metrics are already registered on this registry');
-  return {
+  const labels = new ServiceLabels(bounds.maxServices, bounds.staleMs);
+  // Stale series go at scrape time (a collect below), at most once a minute: no timer to stop.
+  let lastSweep = Date.now();
+  const sweepDue = () => {
+    if (Date.now() - lastSweep < 60_000) return;
+    lastSweep = Date.now();
+    sweep();
+  };
+  const m: Omit<DetectionMetrics, 'service' | 'sweepStale'> = {
     anomalies: new Counter({
       name: METRIC.anomalies,
       help: 'Records found anomalous, by service, deciding detector and template.',
@@ -57,6 +78,7 @@ export function createDetectionMetrics(
       registers,
       collect() {
         this.set(templateCount());
+        sweepDue();
       },
     }),
     templatesNew: new Counter({
@@ -87,4 +109,18 @@ export function createDetectionMetrics(
       registers,
     }),
   };
+  const byService = [m.anomalies, m.recordsScored, m.templatesNew, m.trainingRuns, m.trainingDuration];
+  function sweep(): void {
+    for (const service of labels.sweep()) {
+      for (const metric of byService) removeWhere(metric, L.service, service);
+      m.score.removeWhere(L.service, service);
+    }
+  }
+  return { ...m, service: (name) => labels.label(name), sweepStale: sweep };
+}
+
+/** prom-client removes a series by its full label set: find those with `label` = `value`. */
+function removeWhere(metric: Counter<string> | Histogram<string>, label: string, value: string): void {
+  const internal = metric as unknown as { hashMap: Record<string, { labels: Record<string, string | number> }> };
+  for (const entry of Object.values(internal.hashMap)) if (entry.labels[label] === value) metric.remove(entry.labels);
 }

@@ -117,6 +117,11 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
     for (const [key, s] of this.bySeries) if (sameLabels(s.labels, labels)) this.bySeries.delete(key);
   }
 
+  /** Removes every series whose `label` is `value`, whatever its other labels. */
+  removeWhere(label: T, value: string): void {
+    for (const [key, s] of this.bySeries) if (s.labels[label] === value) this.bySeries.delete(key);
+  }
+
   /** A label object, or label values in labelNames order (as prom-client's labels() and remove()). */
   private labelsOf(args: [LabelValues<T>] | string[]): LabelValues<T> {
     if (typeof args[0] === 'object') return args[0];

@@ -6,9 +6,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { DetectorName, ModelConfig } from '@anomalog/shared';
 import { Calibration } from '../detect/calibration';
-import type { Detector, Matrix } from '../detect/detector';
-import { detectorFactory, detectorNames } from '../detect/registry';
-import '../detect/detectors';
+import type { Matrix } from '../detect/detector';
+import { detectorFactory } from '../detect/registry';
 import { initTf } from '../detect/tf-backend';
 import { fitRows } from '../features/tabular';
 import { lcg } from '../util/random';
@@ -60,21 +59,20 @@ export async function fitMembers(
   metricPrefix = '',
   rateOf: RateOf = 'records',
 ): Promise<{ members: ModelMember[]; metrics: Record<string, number>; skipped: string[] }> {
-  const available = new Set(detectorNames());
   const members: ModelMember[] = [];
   const metrics: Record<string, number> = {};
   const skipped: string[] = [];
   for (const [k, name] of enabledDetectors(config).entries()) {
-    const factory = available.has(name) ? detectorFactory(name) : undefined;
     if (name === 'lstm') continue; // sequence model, trained on its own
-    if (!factory || factory.input !== 'matrix') {
+    const factory = detectorFactory(name);
+    if (factory.input !== 'matrix') {
       skipped.push(name);
       continue;
     }
     onDetector(k, name);
     await yieldToLoop();
     const settings = config.detectors[name];
-    const detector = factory.create(settings.params as Record<string, unknown>, seed) as Detector<Matrix>;
+    const detector = factory.create(settings.params as Record<string, unknown>, seed);
     if (name === 'autoencoder') await initTf(() => undefined); // quietly: the worker has no logger
     const t0 = performance.now();
     const fitOn = fitRows(name, m);

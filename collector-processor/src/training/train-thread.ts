@@ -2,11 +2,11 @@
  * Runs trainServiceModel in a worker thread and hands back the serialised model: the main thread
  * only copies the record buffer out and loads the result.
  */
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DetectorName, ModelConfig } from '@anomalog/shared';
 import type { BufferSnapshot } from './record-buffer';
 import type { FineTuneOptions } from './finetune';
+import { workerScript } from '../runtime/worker-script';
 
 export interface TrainRequest {
   buffer: BufferSnapshot;
@@ -46,21 +46,16 @@ export type TrainMessage =
   | ({ type: 'done' } & TrainedBytes)
   | { type: 'failed'; message: string };
 
-// The worker loads TypeScript through tsx's require hook (execArgv cleared so a parent under jest
-// or tsx does not pass its own loaders on).
-const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-require(workerData.tsxApi).register();
-require(workerData.entry);`;
-
 export function trainInWorker(
   request: TrainRequest | FineTuneRequest,
   onProgress: (progress: number, message: string) => void,
   maxHeapMb = 1024,
 ): Promise<TrainedBytes> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, {
+    const { script, data } = workerScript(__dirname, 'train-worker');
+    const worker = new Worker(script, {
       eval: true,
-      workerData: { ...request, tsxApi: require.resolve('tsx/cjs/api'), entry: join(__dirname, 'train-worker.ts') },
+      workerData: { ...request, ...data },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
     });

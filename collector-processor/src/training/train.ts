@@ -7,8 +7,6 @@
 import type { ModelConfig } from '@anomalog/shared';
 import type { Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
-import '../detect/detectors';
-import type { LstmDetector } from '../detect/lstm';
 import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { fitRecordScaler } from '../features/tabular';
@@ -136,7 +134,7 @@ async function trainSequenceModel(
     }),
   );
   await initTf(() => undefined);
-  const lstm = detectorFactory('lstm').create(lstmParams(config.detectors.lstm), seed) as unknown as LstmDetector;
+  const lstm = detectorFactory('lstm').create(lstmParams(config.detectors.lstm), seed);
   await lstm.fit({ seqs, vocabSize: vocab.size });
   return new SequenceModel(lstm, vocab, maxOpen);
 }

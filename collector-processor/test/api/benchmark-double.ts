@@ -1,7 +1,8 @@
 /**
  * Stands in for the benchmark framework (src/evaluate/run.ts) in runner tests: same entry points,
  * a transparent rule instead of detectors. Datasets are the sub-folders of the datasets dir.
- * dataset "fail" rejects, "crash" kills the worker, "slow" takes ~300 ms so a second run queues.
+ * dataset "fail" rejects, "crash" kills the worker, "slow" takes ~300 ms so a second run queues,
+ * "hang" never ends (spins the worker's thread, as a pathological run would).
  */
 import { readdirSync } from 'node:fs';
 import type { BenchmarkRequest, BenchmarkResult } from '@anomalog/shared';
@@ -60,6 +61,7 @@ export async function runBenchmark(
   if (request.dataset === 'fail') throw new Error('dataset "fail" failed on purpose');
   if (request.dataset === 'crash') process.exit(3);
   if (request.dataset === 'slow') await new Promise((r) => setTimeout(r, 300));
+  if (request.dataset === 'hang') for (;;);
   const results: BenchmarkResult[] = [];
   request.detectors.forEach((d, i) => {
     options.onProgress?.((i + 1) / request.detectors.length, `scored ${d}`);

@@ -43,6 +43,7 @@ export class FakeControl implements ModelControl {
     return d.value;
   }
   async setConfig(service: string, config: ModelConfigT) {
+    this.known(service);
     await this.store.putModelConfig(service, config);
     return config;
   }
@@ -86,6 +87,7 @@ export class FakeControl implements ModelControl {
     return this.store.activateModel(service, version);
   }
   async feedback(feedback: Feedback) {
+    this.known(feedback.service);
     this.received.push(feedback);
     await this.store.insertFeedback({ ...feedback, time: new Date().toISOString() });
     await this.store.suppressAnomalies(

@@ -17,6 +17,9 @@ export class MemoryStore implements Store {
   async saveMinerState(key: string, bytes: Uint8Array) {
     this.miner.set(key, bytes);
   }
+  async saveMinerStates(entries: ReadonlyArray<readonly [string, Uint8Array]>) {
+    for (const [key, bytes] of entries) this.miner.set(key, bytes);
+  }
   async getModelConfig(service: string) {
     return this.configs.get(service);
   }

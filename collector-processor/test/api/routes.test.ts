@@ -199,3 +199,79 @@ describe('model API', () => {
     expect((await get('/jobs/none')).statusCode).toBe(404);
   });
 });
+
+describe('safe by default: Host, Origin, content type, token', () => {
+  let open: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    open = await setup();
+  });
+  afterAll(() => open.close());
+
+  test('a state-changing call without a JSON content type is 415 and changes nothing', async () => {
+    const noType = await open.request('POST', '/api/v1/services/web/train', { headers: { 'content-type': '' } });
+    expect(noType.statusCode).toBe(415);
+    const form = await open.request('POST', '/api/v1/services/web/train', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=1',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().message).toMatch(/content-type: application\/json/);
+    expect([...open.control.jobs.values()]).toHaveLength(0);
+  });
+
+  test('a foreign Host (DNS rebinding) or a foreign Origin is 403; loopback ones pass', async () => {
+    const evilHost = await open.request('GET', '/api/v1/services', { headers: { host: 'evil.example:8080' } });
+    expect(evilHost.statusCode).toBe(403);
+    expect(evilHost.json().message).toMatch(/api\.allowedHosts/);
+    const evilOrigin = await open.request('POST', '/api/v1/feedback', {
+      headers: { origin: 'http://evil.example' },
+      payload: { kind: 'template-normal', service: 'web', templateId: 't1' },
+    });
+    expect(evilOrigin.statusCode).toBe(403);
+    expect(open.control.received).toHaveLength(0);
+    const local = await open.request('GET', '/api/v1/services', {
+      headers: { host: 'localhost:8080', origin: 'http://localhost:3000' },
+    });
+    expect(local.statusCode).toBe(200);
+  });
+
+  test('feedback and PUT …/model for a service never seen are 404', async () => {
+    const fb = await open.request('POST', '/api/v1/feedback', {
+      payload: { kind: 'template-normal', service: 'ghost', templateId: 't1' },
+    });
+    expect(fb.statusCode).toBe(404);
+    const cfg = (await open.request('GET', '/api/v1/services/web/model')).json();
+    expect((await open.request('PUT', '/api/v1/services/ghost/model', { payload: cfg })).statusCode).toBe(404);
+  });
+
+  test('auto turns auth on once a token is set, even on loopback; /openapi.json needs it too', async () => {
+    const guarded = await setup({ token: 's3cret' });
+    try {
+      expect(guarded.authRequired).toBe(true);
+      expect((await guarded.request('GET', '/api/v1/services')).statusCode).toBe(401);
+      expect((await guarded.request('GET', '/openapi.json')).statusCode).toBe(401);
+      expect((await guarded.request('GET', '/api/v1/health')).statusCode).toBe(200);
+      const bearer = { authorization: 'Bearer s3cret' };
+      expect((await guarded.request('GET', '/openapi.json', { headers: bearer })).statusCode).toBe(200);
+      // Grafana's plugin proxy sends its own Host (the processor URL's) with the token: served
+      const proxied = await guarded.request('GET', '/api/v1/services', {
+        headers: { ...bearer, host: 'anomalog:8080' },
+      });
+      expect(proxied.statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  test('api.allowedHosts names the hosts served without a token', async () => {
+    const named = await setup({ allowedHosts: ['anomalog'] });
+    try {
+      const ok = await named.request('GET', '/api/v1/services', { headers: { host: 'anomalog:8080' } });
+      expect(ok.statusCode).toBe(200);
+      const other = await named.request('GET', '/api/v1/services', { headers: { host: 'localhost:8080' } });
+      expect(other.statusCode).toBe(403);
+    } finally {
+      await named.close();
+    }
+  });
+});

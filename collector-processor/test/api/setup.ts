@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateWithDefaults, ApiConfig, type ServiceSummary, type TemplateInfo } from '@anomalog/shared';
@@ -69,7 +70,7 @@ export function apiConfig(overrides: Partial<Static<typeof ApiConfig>> = {}): St
 /** A datasets dir with two named datasets (folders), for the benchmark double. */
 export function datasetsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-api-ds-'));
-  for (const name of ['hdfs', 'slow', 'fail', 'crash']) mkdirSync(join(dir, name));
+  for (const name of ['hdfs', 'slow', 'fail', 'crash', 'hang']) mkdirSync(join(dir, name));
   return dir;
 }
 
@@ -120,11 +121,23 @@ export async function call(
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
   if (typeof init.payload === 'string') body = init.payload;
-  else if (init.payload !== undefined) {
-    body = JSON.stringify(init.payload);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${base}${path}`, { method, headers, body });
-  const text = await res.text();
-  return { statusCode: res.status, headers: res.headers, body: text, json: () => JSON.parse(text) };
+  else if (init.payload !== undefined) body = JSON.stringify(init.payload);
+  // as the Grafana app's client does: every state-changing call says JSON, with a body or not
+  if (method !== 'GET' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
+  // node:http rather than fetch: fetch replaces a Host header, and tests send foreign ones
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, String(v));
+        resolve({ statusCode: res.statusCode ?? 0, headers: h, body: text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -91,6 +91,16 @@ describe('bad input', () => {
     ],
     ['invalid UTF-8 in JSON', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), /not valid UTF-8/],
     ['empty JSON request', Buffer.from('{}'), /no log records/],
+    [
+      'timeUnixNano ≥ 2^64 as a JSON number (not wrapped)',
+      Buffer.from('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":1e300}]}]}]}'),
+      /timeUnixNano.*unsigned 64-bit/,
+    ],
+    [
+      'timeUnixNano = 2^64 as a string',
+      Buffer.from('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"18446744073709551616"}]}]}]}'),
+      /timeUnixNano.*unsigned 64-bit/,
+    ],
   ])('HTTP JSON: %s → 400 with a JSON Status', async (_name, body, message) => {
     const r = await httpPost(proc.httpAddress, '/v1/logs', body, JSON_CT);
     expect(r.status).toBe(400);

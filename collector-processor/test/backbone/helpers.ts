@@ -56,8 +56,11 @@ export class Downstream {
   private server?: grpc.Server;
   port = 0;
 
+  /** `options`: grpc-js server options, e.g. a receive limit above its 4 MiB default. */
+  constructor(private readonly options: grpc.ServerOptions = {}) {}
+
   async start(port = 0, credentials = grpc.ServerCredentials.createInsecure()): Promise<string> {
-    const server = new grpc.Server();
+    const server = new grpc.Server(this.options);
     const id = (b: Buffer) => b;
     server.addService(
       {

@@ -140,3 +140,52 @@ describe('attributes stage with shared attributes', () => {
     expect(again).toStrictEqual({ key: ATTR.templateId, value: { stringValue: 'id-0' } });
   });
 });
+
+describe('our attribute names are ours', () => {
+  const spoofed = (): KeyValue[] => [
+    { key: ATTR.isAnomaly, value: { boolValue: false } },
+    { key: 'http.route', value: { stringValue: '/x' } },
+    { key: ATTR.score, value: { doubleValue: 0.01 } },
+    { key: ATTR.templateId, value: { stringValue: 'sender-id' } },
+    { key: ATTR.reason, value: { stringValue: 'trust me' } },
+    { key: 'log.templates', value: { stringValue: 'not ours (another name)' } },
+  ];
+  const facts: RecordFacts = {
+    service: 'a',
+    message: 'm',
+    severityNumber: 9,
+    templateId: 't9',
+    template: 'disk <*> failed',
+    score: 0.97,
+    isAnomaly: true,
+    detector: 'lof',
+  };
+
+  it('a record arriving with anomaly.* and log.template.* keys leaves with exactly one of each, ours', () => {
+    const received = encodeLogsRequest(withAttributes(sampleLogsData(), spoofed));
+    const { data, recordCount } = decodeLogsRequest(received, { keepWire: true });
+    void createAttributesStage().process({ data, recordCount, receivedAtMs: 0, facts: Array(recordCount).fill(facts) });
+    const out = decodeLogsRequest(encodeLogsRequest(data)).data;
+    for (const rl of out.resourceLogs)
+      for (const sl of rl.scopeLogs)
+        for (const r of sl.logRecords) {
+          const keys = r.attributes.map((kv) => kv.key);
+          expect(new Set(keys).size).toBe(keys.length);
+          const value = (k: string) => r.attributes.find((kv) => kv.key === k)?.value;
+          expect(value(ATTR.isAnomaly)).toEqual({ boolValue: true });
+          expect(value(ATTR.score)).toEqual({ doubleValue: 0.97 });
+          expect(value(ATTR.templateId)).toEqual({ stringValue: 't9' });
+          expect(value(ATTR.reason)).toBeUndefined(); // the sender's, not replaced by one of ours
+          expect(value('http.route')).toEqual({ stringValue: '/x' });
+          expect(value('log.templates')).toEqual({ stringValue: 'not ours (another name)' });
+        }
+  });
+
+  it('records without such keys keep their received bytes (the forwarding fast path)', () => {
+    const received = encodeLogsRequest(sampleLogsData());
+    const { data, recordCount } = decodeLogsRequest(received, { keepWire: true });
+    void createAttributesStage().process({ data, recordCount, receivedAtMs: 0, facts: Array(recordCount).fill(facts) });
+    for (const rl of data.resourceLogs)
+      for (const sl of rl.scopeLogs) for (const r of sl.logRecords) expect(r.wire).toBeDefined();
+  });
+});

@@ -1,4 +1,3 @@
-import '../../src/detect/detectors';
 import { detectorFactory } from '../../src/detect/registry';
 import type { Detector, Matrix } from '../../src/detect/detector';
 import { blob, outliers, stack } from './blobs';

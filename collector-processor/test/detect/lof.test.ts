@@ -1,5 +1,6 @@
 import { LofDetector } from '../../src/detect/lof';
-import { KnnResult, KdTree, dedupeRows } from '../../src/detect/knn-kdtree';
+import { KnnResult, KdTree } from '../../src/detect/knn-kdtree';
+import { dedupeRows } from '../../src/matrix/dedupe-rows';
 import type { Matrix } from '../../src/detect/detector';
 import { blob, outliers, rocAuc, stack } from './blobs';
 

@@ -21,6 +21,7 @@ test('the API benchmark runner runs the framework in its worker thread and keeps
   try {
     expect(await runner.datasets()).toEqual([]);
     const run = await runner.start({
+      name: 'synthetic HDFS, 200 blocks',
       dataset: 'upload',
       detectors: ['isolation-forest'],
       upload: { log: s.log, labels: s.labels, lineFormat: HDFS_LINE_FORMAT, sessionRegex: HDFS_BLOCK_REGEX },
@@ -31,6 +32,7 @@ test('the API benchmark runner runs the framework in its worker thread and keeps
     const done = runner.run(run.id)!;
     expect(done.message).toBe('1 result(s)');
     expect(done.state).toBe('done');
+    expect(done.name).toBe('synthetic HDFS, 200 blocks'); // the name given, kept with the run
     expect(done.results[0]).toMatchObject({ dataset: 'upload', detector: 'isolation-forest' });
     expect(done.results[0].roc_auc).toBeGreaterThan(0.6);
 

@@ -173,4 +173,33 @@ describe('model lifecycle through the detect stage', () => {
     expect(f.sessionId).toBe('item-77');
     await r.store.close();
   });
+
+  test('a configuration or feedback naming a service never seen is refused as unknown, and nothing is stored', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(5));
+    const unknown = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ kind: 'unknown-service' });
+    await unknown(r.manager.setConfig('nobody', modelConfig()));
+    await unknown(r.manager.feedback({ kind: 'template-normal', service: 'nobody', templateId: 't1' }));
+    await unknown(r.manager.feedback({ kind: 'anomaly-normal', service: 'web', anomalyId: 'no-such-anomaly' }));
+    expect(await r.store.getModelConfig('nobody')).toBeUndefined();
+    expect(await r.store.listFeedback('nobody')).toEqual([]);
+    expect(await r.store.listFeedback('web')).toEqual([]);
+    await r.manager.setConfig('web', modelConfig());
+    await r.store.close();
+  });
+
+  test('session regexes run in linear time: the first capture group is the key, backtracking patterns cannot stall', async () => {
+    const r = await rig(dir);
+    await r.send('web', normalLines(5));
+    await r.manager.setConfig('web', modelConfig({ sessionKey: { kind: 'regex', regex: 'req=(\\w+)' } }));
+    const [f] = await r.send('web', ['GET /x req=ab12 took 3 ms']);
+    expect(f.sessionId).toBe('ab12');
+    // catastrophic under a backtracking engine (doubling per character); here an ordinary line
+    await r.manager.setConfig('web', modelConfig({ sessionKey: { kind: 'regex', regex: '^(x+x+)+y' } }));
+    const [g] = await r.send('web', ['x'.repeat(20000)]);
+    expect(g.sessionId).toBeUndefined();
+    const backref = modelConfig({ sessionKey: { kind: 'regex', regex: '(a)\\1' } });
+    await expect(r.manager.setConfig('web', backref)).rejects.toThrow(/sessionKey\.regex: .*RE2.*first capture group/);
+    await r.store.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { createMasker, maskLine } from '../../src/parse/masking';
+import { BUILTIN_MASKS, createMasker, maskLine } from '../../src/parse/masking';
 import { LineScanner } from '../../src/parse/scan';
 import { TemplateMiner, type MinerOptions } from '../../src/parse/miner';
 import type { MinerConfig } from '../../src/parse/config';
@@ -10,7 +10,9 @@ const corpus = logCorpus(6000);
 const CONFIGS: [string, Partial<MinerConfig>][] = [
   ['default', {}],
   ['digits off', { masks: { disable: ['digits'], add: [] } }],
-  ['all built-ins off', { masks: { disable: ['digits', 'units', 'hex', 'path', 'url', 'email'], add: [] } }],
+  ['all built-ins off', { masks: { disable: [...BUILTIN_MASKS], add: [] } }],
+  ['dates and key-values off', { masks: { disable: ['dates', 'key-values'], add: [] } }],
+  ['digits and open-key off', { masks: { disable: ['digits', 'open-key', 'empty'], add: [] } }],
   [
     'user rules',
     {

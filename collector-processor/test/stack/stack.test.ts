@@ -198,8 +198,10 @@ describe('Grafana provisioning', () => {
 describe('demo service', () => {
   test('runs the demo CLI towards the Collector receiver', () => {
     const cmd = services.demo.command as string[];
-    const script = cmd.find((c) => c.endsWith('.ts'))!;
-    expect(existsSync(join(root, script))).toBe(true);
+    // The image runs the production build: dist/X.js is compiled from src/X.ts.
+    const script = cmd.find((c) => c.endsWith('.js'))!;
+    expect(script).toMatch(/^collector-processor\/dist\/.*\.js$/);
+    expect(existsSync(join(root, script.replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
     const endpoint = cmd.find((c) => c.startsWith('--endpoint='))!.slice('--endpoint='.length);
     expect(hostPort(endpoint).host).toBe('collector');
     expect(hostPort(collector.receivers.otlp.protocols.grpc.endpoint).port).toBe(hostPort(endpoint).port);

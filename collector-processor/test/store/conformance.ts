@@ -60,6 +60,18 @@ export function storeConformance(backend: Backend): void {
       expect(Array.from((await store.loadMinerState('web'))!)).toEqual([1, 2, 3]);
     });
 
+    it('saves several keys at once, overwriting', async () => {
+      const { store } = await fresh();
+      await store.saveMinerState('web', Uint8Array.of(1));
+      await store.saveMinerStates([
+        ['web', Uint8Array.of(2, 2)],
+        ['db', Uint8Array.of(3)],
+      ]);
+      await store.saveMinerStates([]);
+      expect(Array.from((await store.loadMinerState('web'))!)).toEqual([2, 2]);
+      expect(Array.from((await store.loadMinerState('db'))!)).toEqual([3]);
+    });
+
     it('survives closing and reopening the store', async () => {
       const { store, settings } = await fresh();
       await store.saveMinerState('web', Uint8Array.of(9, 8, 7));

@@ -1,5 +1,5 @@
 /**
- * Child process of crash.test.ts: writes to a store (SQLite or PostgreSQL) in a loop until killed. After each
+ * Child process of crash.slow.test.ts: writes to a store (SQLite or PostgreSQL) in a loop until killed. After each
  * write resolves it prints one line on stdout (a synchronous write on a Linux pipe, so a line the
  * parent read was printed after the commit):
  *   batch <n>          anomalies b<n>-0 … b<n>-<size-1> committed

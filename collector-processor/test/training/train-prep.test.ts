@@ -4,9 +4,7 @@
  * repeats, thresholds calibrated on every training row.
  */
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
-import type { Detector, Matrix } from '../../src/detect/detector';
-import { detectorFactory } from '../../src/detect/registry';
-import '../../src/detect/detectors';
+import { matrixDetectorFactory } from '../../src/detect/registry';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/evaluate/features';
 import { dampRepeats } from '../../src/features/repeats';
 import { fitRecordScaler, fitRows, TABULAR_DEFAULTS } from '../../src/features/tabular';
@@ -66,10 +64,7 @@ describe('live training uses the benchmark preparation', () => {
     const live = r.model.scoreMatrix(records);
     for (const [k, mem] of r.model.members.entries()) {
       const rows = fitRows(mem.name, x);
-      const d = detectorFactory(mem.name).create(
-        cfg.detectors[mem.name].params as Record<string, unknown>,
-        seed,
-      ) as Detector<Matrix>;
+      const d = matrixDetectorFactory(mem.name).create(cfg.detectors[mem.name].params as Record<string, unknown>, seed);
       await d.fit(subsample(rows, MAX_FIT_ROWS[mem.name] ?? rows.rows, seed));
       expect(Array.from(live.subarray(k * records.rows, (k + 1) * records.rows))).toEqual(Array.from(d.score(x)));
     }

@@ -52,7 +52,7 @@ export function describeFailure(status: number, detail?: string): string {
   return `The processor answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
-async function call<T>(method: string, path: string, params?: object, data?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, params?: object, data?: unknown): Promise<T> {
   try {
     const response = await lastValueFrom(
       getBackendSrv().fetch<T>({
@@ -60,6 +60,8 @@ async function call<T>(method: string, path: string, params?: object, data?: unk
         url: `${PROXY_BASE}${API_PREFIX}${path}`,
         params,
         data,
+        // The processor refuses state-changing calls without it (a browser form cannot send it).
+        headers: method === 'GET' ? undefined : { 'Content-Type': 'application/json' },
         showErrorAlert: false,
       }),
     );
@@ -71,7 +73,7 @@ async function call<T>(method: string, path: string, params?: object, data?: unk
   }
 }
 
-function compact(query: object): Record<string, string | number> {
+export function compact(query: object): Record<string, string | number> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')) as Record<
     string,
     string | number

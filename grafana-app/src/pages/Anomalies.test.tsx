@@ -1,6 +1,7 @@
 import React from 'react';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
+import { PluginContextProvider, PluginType, type PluginMeta } from '@grafana/data';
 import type { Anomaly, AnomalyDetail, AnomalyQuery } from '@anomalog/shared';
 import { installFakeBackend } from '../test-utils/fakeBackend';
 import { AnomaliesPage } from './Anomalies';
@@ -21,7 +22,8 @@ const anomaly = (i: number, service: string): Anomaly => ({
 const detail: AnomalyDetail = {
   ...anomaly(1, 'checkout'),
   sessionId: 'blk_1',
-  attributes: {},
+  severityText: 'ERROR',
+  attributes: { 'http.route': '/pay', 'log.template.id': 't1', retries: 3 },
   context: [
     { time: new Date(now - 61_000).toISOString(), templateId: 't0', message: 'opening block', isAnomaly: false },
     {
@@ -72,25 +74,58 @@ test('shows the counts chart and table, opens the drawer and sends feedback', as
     'GET /anomalies/a1': () => detail,
     'POST /feedback': () => ({ ok: true }),
   });
-  render(<AnomaliesPage />);
-  expect(await screen.findByRole('img', { name: 'Anomalies over time chart' })).toBeInTheDocument();
+  const meta = { id: 'anomalog-app', type: PluginType.app, jsonData: { lokiDatasourceUid: 'my-loki' } };
+  render(
+    <PluginContextProvider meta={meta as unknown as PluginMeta}>
+      <AnomaliesPage />
+    </PluginContextProvider>,
+  );
+  expect(await screen.findByRole('img', { name: 'Anomalies over time chart' }, { timeout: 5000 })).toBeInTheDocument();
   expect(screen.getByText('checkout (1)')).toBeInTheDocument();
   expect(screen.getByText('payments (1)')).toBeInTheDocument();
   fireEvent.click(screen.getByRole('button', { name: 'Connection to <*> refused 1' }));
-  const context = (await screen.findByText('opening block')).closest('section')!;
+  const context = (await screen.findByText('opening block', {}, { timeout: 5000 })).closest('section')!;
   expect(context).toHaveAttribute('aria-label', 'Session context');
   const hot = within(context).getByText('Connection to db-1 refused').closest('[data-anomalous]');
   expect(hot).toHaveAttribute('data-anomalous', 'true');
   expect(screen.getByText('template t1 never seen in training')).toBeInTheDocument();
+  // the drawer is in the URL, so a copied link opens it
+  expect(locationService.getSearchObject().anomaly).toBe('a1');
+  const attributes = screen.getByRole('table', { name: 'Record attributes' });
+  expect(within(attributes).getByText('http.route').nextSibling).toHaveTextContent('/pay');
+  expect(within(attributes).getByText('retries').nextSibling).toHaveTextContent('3');
+  expect(screen.getByText('severity ERROR')).toBeInTheDocument();
+  // Explore on the configured Loki data source, filtered to the template id attribute
   const explore = screen.getByRole('link', { name: /Open in Explore/ });
-  expect(decodeURIComponent(explore.getAttribute('href')!)).toContain('"uid":"anomalog-loki"');
+  const pane = JSON.parse(new URL(explore.getAttribute('href')!, 'http://x').searchParams.get('panes')!).a;
+  expect(pane.datasource).toBe('my-loki');
+  expect(pane.queries[0].expr).toBe('{service_name="checkout"} | log_template_id="t1"');
   fireEvent.click(screen.getByRole('button', { name: /Mark as normal/ }));
-  expect(await screen.findByText(/Marked as normal/)).toBeInTheDocument();
+  // it promises no immediate learning: the effect comes with the next training
+  expect(await screen.findByText(/next training/, {}, { timeout: 5000 })).toBeInTheDocument();
+  expect(screen.queryByText(/learns from this feedback/)).not.toBeInTheDocument();
+  // the table badges it at once, without a reload
+  expect(screen.getAllByText('marked normal')).toHaveLength(1);
   expect(calls.find((c) => c.method === 'POST')?.data).toEqual({
     kind: 'anomaly-normal',
     service: 'checkout',
     anomalyId: 'a1',
   });
+});
+
+test('a URL naming an anomaly opens its drawer; without a Loki data source Explore is off and says why', async () => {
+  act(() => locationService.push('/a/anomalog-app/anomalies?anomaly=a1'));
+  installFakeBackend({
+    'GET /services': () => services,
+    'GET /anomalies': () => ({ total: 0, items: [] }),
+    'GET /anomalies/a1': () => detail,
+  });
+  render(<AnomaliesPage />);
+  expect(await screen.findByText('template t1 never seen in training')).toBeInTheDocument();
+  expect(screen.getByRole('button', { name: /Open in Explore/ })).toHaveAttribute('aria-disabled', 'true');
+  fireEvent.click(screen.getByRole('button', { name: /Close/ }));
+  await waitFor(() => expect(locationService.getSearchObject().anomaly).toBeUndefined());
+  await waitFor(() => expect(screen.queryByText('template t1 never seen in training')).not.toBeInTheDocument());
 });
 
 test('the unauthorised state names the cause and links to the configuration', async () => {

@@ -6,10 +6,16 @@ import type { Anomaly, AnomalyDetail, ServiceSummary } from '@anomalog/shared';
 import { api } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { CountsChart } from '../components/charts/CountsChart';
-import { AnomalyDrawer } from '../components/anomalies/AnomalyDrawer';
+import { AnomalyDrawer, type Action } from '../components/anomalies/AnomalyDrawer';
 import { AnomalyFiltersBar } from '../components/anomalies/AnomalyFiltersBar';
 import { SuppressedBadge } from '../components/anomalies/SuppressedBadge';
-import { useUrlFilters } from '../state/anomalyFilters';
+import { anomalyShareUrl, useUrlFilters } from '../state/anomalyFilters';
+import { useUrlView } from '../state/anomalyView';
+import { IncidentsView } from '../components/incidents/IncidentsView';
+import { ServiceCards } from '../components/incidents/ServiceCards';
+import { SuppressionsList } from '../components/incidents/SuppressionsList';
+import { TriageBar } from '../components/incidents/TriageBar';
+import { useAggregateCounts } from '../components/incidents/useAggregate';
 import { toTimeRange } from '../state/timeRange';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 
@@ -30,6 +36,10 @@ export function AnomaliesPage() {
   const [error, setError] = useState<Error>();
   const [detail, setDetail] = useState<AnomalyDetail>();
   const [reload, setReload] = useState(0);
+  const [viewState, setView] = useUrlView();
+  const { view } = viewState;
+  const refresh = useCallback(() => setReload((n) => n + 1), []);
+  const toRecords = useCallback(() => setView({ view: 'records' }), [setView]);
   // Resolve relative ranges ("now-6h") once per URL change or refresh (reload), not on every render.
   const range = useMemo(() => {
     void reload;
@@ -84,7 +94,16 @@ export function AnomaliesPage() {
       .finally(() => setLoadingMore(false));
   };
 
-  const open = useCallback((id: string) => api.anomaly(id).then(setDetail).catch(setError), []);
+  // The open drawer is the URL's `anomaly` parameter: a copied link opens it again.
+  useEffect(() => {
+    if (!filters.anomaly) {
+      setDetail(undefined);
+      return;
+    }
+    api.anomaly(filters.anomaly).then(setDetail).catch(setError);
+  }, [filters.anomaly]);
+  const open = useCallback((id: string) => setFilters({ anomaly: id }), [setFilters]);
+  const counts = useAggregateCounts(range.from.valueOf(), range.to.valueOf(), filters, reload);
   const columns = useMemo(() => anomalyColumns(open), [open]);
   const learning = services.filter((s) => s.status === 'learning');
 
@@ -97,30 +116,72 @@ export function AnomaliesPage() {
         onChange={setFilters}
       />
       {learning.length > 0 && <LearningNotice services={learning} />}
-      <LoadState
-        loading={loading}
-        error={error}
-        onRetry={() => setReload((n) => n + 1)}
-        empty={items.length === 0}
-        emptyText={emptyText(services)}
+      <ServiceCards reload={reload} />
+      <TriageBar
+        view={view}
+        onView={(v) => setView({ view: v })}
+        refresh={viewState.refresh}
+        onRefreshInterval={(interval) => setView({ refresh: interval })}
+        onRefresh={refresh}
       />
-      {!loading && !error && items.length > 0 && (
+      {view === 'incidents' && (
         <>
-          <CountsChart items={items} from={range.from.valueOf()} to={range.to.valueOf()} />
-          {total > items.length && (
-            <Stack alignItems="center">
-              <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies.`}</Text>
-              <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingMore}>
-                {`Load ${Math.min(LIMIT, total - items.length)} older`}
-              </Button>
-            </Stack>
-          )}
-          <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
+          {counts && <CountsChart items={[]} counts={counts} from={range.from.valueOf()} to={range.to.valueOf()} />}
+          <IncidentsView
+            from={range.from.valueOf()}
+            to={range.to.valueOf()}
+            service={filters.service}
+            reload={reload}
+            selectedId={viewState.incident || undefined}
+            onOpenAnomaly={open}
+            onChanged={refresh}
+            onUnavailable={toRecords}
+          />
         </>
       )}
-      {detail && <AnomalyDrawer detail={detail} onClose={() => setDetail(undefined)} />}
+      {view === 'suppressions' && <SuppressionsList reload={reload} onChanged={refresh} />}
+      {view === 'records' && (
+        <>
+          <LoadState
+            loading={loading}
+            error={error}
+            onRetry={() => setReload((n) => n + 1)}
+            empty={items.length === 0}
+            emptyText={emptyText(services)}
+          />
+          {!loading && !error && items.length > 0 && (
+            <>
+              <CountsChart items={items} counts={counts} from={range.from.valueOf()} to={range.to.valueOf()} />
+              {total > items.length && (
+                <Stack alignItems="center">
+                  <Text color="secondary">{`Showing the latest ${items.length} of ${total} anomalies.`}</Text>
+                  <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingMore}>
+                    {`Load ${Math.min(LIMIT, total - items.length)} older`}
+                  </Button>
+                </Stack>
+              )}
+              <InteractiveTable columns={columns} data={items} getRowId={(a: Anomaly) => a.id} pageSize={25} />
+            </>
+          )}
+        </>
+      )}
+      {detail && (
+        <AnomalyDrawer
+          detail={detail}
+          onClose={() => setFilters({ anomaly: '' })}
+          shareUrl={anomalyShareUrl(window.location.href, detail)}
+          onFeedback={(kind) => setItems((shown) => markSuppressed(shown, detail, kind))}
+        />
+      )}
     </div>
   );
+}
+
+/** What the processor suppresses on feedback: the anomaly, or every anomaly of its service's template. */
+export function markSuppressed(items: Anomaly[], target: Anomaly, kind: Action): Anomaly[] {
+  const hit = (a: Anomaly) =>
+    kind === 'anomaly-normal' ? a.id === target.id : a.service === target.service && a.templateId === target.templateId;
+  return items.map((a) => (hit(a) && !a.suppressed ? { ...a, suppressed: true } : a));
 }
 
 function anomalyColumns(open: (id: string) => void) {

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import type { BenchmarkRequest, BenchmarkResult, BenchmarkRun } from '@anomalog/shared';
 import { installFakeBackend } from '../test-utils/fakeBackend';
 import { BenchmarksPage } from './Benchmarks';
-import { comparisonRows, curveSeries } from '../components/benchmarks/curves';
+import { bestF1, comparisonRows, curveSeries, readAtRecall } from '../components/benchmarks/curves';
 import { HDFS_LINE_FORMAT, uploadProblem, uploadRequest } from '../components/benchmarks/UploadFields';
 
 const result = (detector: string, f1: number): BenchmarkResult => ({
@@ -60,13 +60,18 @@ describe('Benchmarks page', () => {
     expect(button).toBeDisabled();
     expect(screen.getByText('Choose the log file.')).toBeInTheDocument();
     chooseFiles(container);
+    fireEvent.change(screen.getByLabelText(/Run name/), { target: { value: ' HDFS sample ' } });
     await waitFor(() => expect(button).toBeEnabled());
     fireEvent.click(button);
     expect(await screen.findByText('fitting')).toBeInTheDocument();
+    // progress shows the share, the step and the time it has run
+    expect(screen.getByRole('progressbar', { name: 'Benchmark progress' })).toHaveAttribute('value', '0.5');
+    expect(screen.getByText(/^Run running 50 %, \d+ s$/)).toBeInTheDocument();
     expect(await screen.findByText('0.812', {}, { timeout: 5000 })).toBeInTheDocument();
     const body = calls.find((c) => c.method === 'POST')?.data as BenchmarkRequest;
     expect(body).toEqual({
       dataset: 'upload',
+      name: 'HDFS sample',
       detectors: ['isolation-forest'],
       upload: {
         log: 'line 1\nline 2\n',
@@ -117,6 +122,17 @@ describe('Benchmarks page', () => {
     fireEvent.click(await screen.findByLabelText('Compare run old'));
     const roc = await screen.findByRole('img', { name: 'ROC chart' });
     expect(roc.querySelectorAll('polyline')).toHaveLength(2);
+    // axes with ticks, the chance diagonal, an operating point per curve; the legend gives each AUC
+    expect(within(roc).getAllByTestId('tick')).toHaveLength(5);
+    expect(within(roc).getByTestId('diagonal')).toBeInTheDocument();
+    expect(within(roc).getAllByTestId('operating-point')).toHaveLength(2);
+    const legend = screen.getByRole('list', { name: 'ROC legend' });
+    expect(
+      within(legend).getByText(/^lof \(upload, .*\): ROC-AUC 0\.970, ● at threshold \(0\.00, 0\.80\)$/),
+    ).toBeInTheDocument();
+    expect(within(screen.getByRole('img', { name: 'Precision-recall chart' })).queryByTestId('diagonal')).toBeNull();
+    // the threshold explorer reads each detector at the recall chosen
+    expect(screen.getByRole('region', { name: 'Threshold explorer' })).toBeInTheDocument();
     const table = screen.getAllByRole('table')[0];
     expect(within(table).getByRole('columnheader', { name: 'Run' })).toBeInTheDocument();
     expect(within(table).getByText('0.700')).toBeInTheDocument();
@@ -137,6 +153,35 @@ describe('benchmark helpers', () => {
       log: 'x',
       labels: 'y',
     });
+  });
+
+  test('a run given a name is labelled by it', () => {
+    const named = { ...run('n', [result('lof', 0.9)]), name: 'HDFS sample' };
+    expect(comparisonRows(undefined, [named])[0].run).toBe('HDFS sample, 2026-12-01 08:01:00');
+  });
+
+  test('a detector read at another recall: interpolated precision, its F1 and the lowest FPR there', () => {
+    const r = {
+      ...result('lof', 0),
+      roc: [
+        [0, 0],
+        [0.05, 0.5],
+        [0.2, 0.8],
+        [1, 1],
+      ] as Array<[number, number]>,
+      pr: [
+        [0, 1],
+        [0.5, 0.9],
+        [0.8, 0.6],
+        [1, 0.1],
+      ] as Array<[number, number]>,
+    };
+    expect(readAtRecall(r, 0.5)).toEqual({ recall: 0.5, precision: 0.9, f1: (2 * 0.9 * 0.5) / 1.4, fpr: 0.05 });
+    expect(readAtRecall(r, 0.7)).toMatchObject({ recall: 0.8, precision: 0.6, fpr: 0.2 });
+    expect(readAtRecall({ ...r, pr: [] }, 0.5)).toBeUndefined();
+    // F1 0 at the configured threshold can sit next to a good curve: the best threshold gives 0.686
+    expect(bestF1(r)?.f1).toBeCloseTo(0.686, 3);
+    expect(bestF1(r)?.recall).toBe(0.8);
   });
 
   test('curves and comparison rows name the compared runs', () => {

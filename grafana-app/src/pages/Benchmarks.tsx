@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, Checkbox, Combobox, Field, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Checkbox, Combobox, Field, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 import { DetectorName, type BenchmarkRun } from '@anomalog/shared';
 import { benchmarkApi } from '../api/client';
 import { LoadState } from '../components/common/States';
@@ -10,6 +10,8 @@ import { Curve } from '../components/Curve';
 import { comparisonRows, curveSeries } from '../components/benchmarks/curves';
 import { EarlierRuns } from '../components/benchmarks/EarlierRuns';
 import { ResultsTable } from '../components/benchmarks/ResultsTable';
+import { ThresholdExplorer } from '../components/benchmarks/ThresholdExplorer';
+import { RunProgress } from '../components/benchmarks/RunProgress';
 import {
   EMPTY_UPLOAD,
   UploadFields,
@@ -28,6 +30,7 @@ export function BenchmarksPage() {
   const [datasets, setDatasets] = useState<string[]>([]);
   const [dataset, setDataset] = useState<string>(UPLOAD);
   const [upload, setUpload] = useState<Upload>(EMPTY_UPLOAD);
+  const [name, setName] = useState('');
   const [detectors, setDetectors] = useState<DetectorName[]>(['isolation-forest']);
   const [run, setRun] = useState<BenchmarkRun>();
   const [earlier, setEarlier] = useState<BenchmarkRun[]>([]);
@@ -74,7 +77,12 @@ export function BenchmarksPage() {
   const start = () => {
     setError(undefined);
     benchmarkApi
-      .start({ dataset, detectors, ...(dataset === UPLOAD ? { upload: uploadRequest(upload) } : {}) })
+      .start({
+        dataset,
+        detectors,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(dataset === UPLOAD ? { upload: uploadRequest(upload) } : {}),
+      })
       .then(setRun)
       .catch(setError);
   };
@@ -100,6 +108,16 @@ export function BenchmarksPage() {
             onChange={(o) => setDataset(o?.value ?? UPLOAD)}
           />
         </Field>
+        <Field label="Run name" description="To tell this run apart later (optional)" noMargin>
+          <Input
+            id="benchmark-name"
+            width={40}
+            maxLength={120}
+            placeholder="e.g. HDFS sample, LOF k=20"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+        </Field>
         <Field label="Detectors" noMargin>
           <Stack wrap="wrap">
             {DETECTORS.map((d) => (
@@ -122,8 +140,7 @@ export function BenchmarksPage() {
           Run benchmark
         </Button>
         {problem && <Text color="secondary">{problem}</Text>}
-        {run && <span>{`Run ${run.state} ${Math.round(run.progress * 100)} %`}</span>}
-        {run && !finished(run) && run.message && <Text color="secondary">{run.message}</Text>}
+        {run && <RunProgress run={run} />}
       </Stack>
       {run?.state === 'failed' && (
         <Alert severity="error" title="The benchmark failed">
@@ -132,11 +149,19 @@ export function BenchmarksPage() {
       )}
       {rows.length > 0 && <ResultsTable results={rows} />}
       {roc.length > 0 && (
-        <Stack wrap="wrap">
-          <Curve title="ROC" xLabel="false-positive rate" yLabel="true-positive rate" series={roc} />
-          <Curve title="Precision-recall" xLabel="recall" yLabel="precision" series={pr} />
+        <Stack wrap="wrap" gap={4}>
+          <Curve
+            title="ROC"
+            xLabel="false-positive rate"
+            yLabel="true-positive rate"
+            aucLabel="ROC-AUC"
+            diagonal
+            series={roc}
+          />
+          <Curve title="Precision-recall" xLabel="recall" yLabel="precision" aucLabel="PR-AUC" series={pr} />
         </Stack>
       )}
+      {rows.length > 0 && <ThresholdExplorer results={rows} />}
       {earlier.length > 0 && <EarlierRuns runs={earlier} compared={compared} onToggle={toggleCompared} />}
     </div>
   );

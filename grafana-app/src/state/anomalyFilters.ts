@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { locationService } from '@grafana/runtime';
 
 /** The Anomalies page's variables, kept in the URL so a link reproduces the same view. */
@@ -8,9 +8,18 @@ export interface AnomalyFilters {
   service: string;
   detector: string;
   minScore: number;
+  /** The anomaly whose drawer is open ('' for none), so a link can open it. */
+  anomaly: string;
 }
 
-export const DEFAULT_FILTERS: AnomalyFilters = { from: 'now-6h', to: 'now', service: '', detector: '', minScore: 0 };
+export const DEFAULT_FILTERS: AnomalyFilters = {
+  from: 'now-6h',
+  to: 'now',
+  service: '',
+  detector: '',
+  minScore: 0,
+  anomaly: '',
+};
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : fallback;
@@ -28,6 +37,7 @@ export function filtersFromSearch(search: Record<string, unknown>): AnomalyFilte
     service: text(search['var-service'], ''),
     detector: text(search['var-detector'], ''),
     minScore: score(search['var-minScore']),
+    anomaly: text(search.anomaly, ''),
   };
 }
 
@@ -44,7 +54,23 @@ export function filtersToSearch(filters: Partial<AnomalyFilters>): Record<string
   set('var-service', filters.service);
   set('var-detector', filters.detector);
   set('var-minScore', filters.minScore === 0 ? '' : filters.minScore);
+  set('anomaly', filters.anomaly);
   return out;
+}
+
+const SHARE_MARGIN_MS = 30 * 60 * 1000;
+
+/**
+ * A link to this page with an anomaly's drawer open, over a fixed range around it (a relative range
+ * such as now-6h would no longer include it when the link is opened a day later).
+ */
+export function anomalyShareUrl(current: string, anomaly: { id: string; time: string }): string {
+  const url = new URL(current);
+  const at = Date.parse(anomaly.time);
+  url.searchParams.set('from', String(at - SHARE_MARGIN_MS));
+  url.searchParams.set('to', String(at + SHARE_MARGIN_MS));
+  url.searchParams.set('anomaly', anomaly.id);
+  return url.toString();
 }
 
 /** Filters read from and written to the location, following back/forward navigation too. */
@@ -56,6 +82,9 @@ export function useUrlFilters(): [AnomalyFilters, (patch: Partial<AnomalyFilters
       .subscribe(() => setFilters(filtersFromSearch(locationService.getSearchObject())));
     return () => subscription.unsubscribe();
   }, []);
-  const update = (patch: Partial<AnomalyFilters>) => locationService.partial(filtersToSearch(patch), true);
+  const update = useCallback(
+    (patch: Partial<AnomalyFilters>) => locationService.partial(filtersToSearch(patch), true),
+    [],
+  );
   return [filters, update];
 }

@@ -1,5 +1,5 @@
 import { dateTime, makeTimeRange } from '@grafana/data';
-import { filtersFromSearch, filtersToSearch, DEFAULT_FILTERS } from './anomalyFilters';
+import { anomalyShareUrl, filtersFromSearch, filtersToSearch, DEFAULT_FILTERS } from './anomalyFilters';
 import { shiftRange, toTimeRange, toUrlValues, zoomOut } from './timeRange';
 
 test('URL values become filters, with defaults for missing or bad ones', () => {
@@ -11,14 +11,34 @@ test('URL values become filters, with defaults for missing or bad ones', () => {
       'var-service': 'web',
       'var-detector': 'lof',
       'var-minScore': '0.6',
+      anomaly: 'a7',
     }),
-  ).toEqual({ from: 'now-1h', to: 'now', service: 'web', detector: 'lof', minScore: 0.6 });
+  ).toEqual({ from: 'now-1h', to: 'now', service: 'web', detector: 'lof', minScore: 0.6, anomaly: 'a7' });
   expect(filtersFromSearch({ 'var-minScore': '7' }).minScore).toBe(0);
 });
 
 test('filters become Grafana-style URL keys; cleared ones are removed', () => {
   expect(filtersToSearch({ service: 'web', minScore: 0.5 })).toEqual({ 'var-service': 'web', 'var-minScore': '0.5' });
   expect(filtersToSearch({ service: '', minScore: 0 })).toEqual({ 'var-service': null, 'var-minScore': null });
+  expect(filtersToSearch({ anomaly: 'a1' })).toEqual({ anomaly: 'a1' });
+  expect(filtersToSearch({ anomaly: '' })).toEqual({ anomaly: null });
+});
+
+test('a shared anomaly link keeps the filters, opens its drawer and fixes the range around it', () => {
+  const url = new URL(
+    anomalyShareUrl('https://g.example/grafana/a/anomalog-app/anomalies?from=now-6h&to=now&var-service=web', {
+      id: 'a 1',
+      time: '2026-01-01T00:00:00.000Z',
+    }),
+  );
+  const at = Date.parse('2026-01-01T00:00:00.000Z');
+  expect(url.pathname).toBe('/grafana/a/anomalog-app/anomalies');
+  expect(filtersFromSearch(Object.fromEntries(url.searchParams))).toMatchObject({
+    service: 'web',
+    anomaly: 'a 1',
+    from: String(at - 1800_000),
+    to: String(at + 1800_000),
+  });
 });
 
 test('relative ranges stay relative in the URL; absolute ones become epoch ms', () => {

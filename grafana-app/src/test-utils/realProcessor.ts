@@ -7,6 +7,8 @@ export interface RealProcessor {
   api: string;
   token: string;
   learningService: string;
+  /** The processor's OTLP/HTTP receiver, "host:port" (send records with POST /v1/logs). */
+  otlpHttp: string;
   /** GET an API path (under /api/v1) with the token, as JSON; throws on a non-200 answer. */
   get<T>(apiPath: string): Promise<T>;
   stop(): Promise<void>;

@@ -14,7 +14,30 @@ export const ApiConfig = Type.Object(
     }),
     auth: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
       default: 'auto',
-      description: 'auto: required when the endpoint is not loopback (start-up fails without a token there).',
+      description:
+        'auto: required whenever api.token is set, and when the endpoint is not loopback (start-up fails without a token there); on: always; off: never.',
+    }),
+    allowedHosts: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'Host header names (without port) the API answers; others get 403 (DNS rebinding). Empty: loopback names (localhost, 127.0.0.0/8, ::1) and the endpoint host, or any name when a token is required (the token already stops rebinding). "*" allows any. Origin headers are checked against the same names plus allowedOrigins.',
+    }),
+    allowedOrigins: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'Browser origins (e.g. "https://grafana.example.com") allowed besides those whose host passes allowedHosts; a request with another Origin gets 403. Grafana calls through its plugin proxy, server-side.',
+    }),
+    benchmarkTimeoutMinutes: Type.Number({
+      default: 30,
+      exclusiveMinimum: 0,
+      description:
+        'A benchmark run still going after this long is stopped and ends as failed; POST /api/v1/benchmarks/{id}/cancel stops one earlier.',
+    }),
+    maxQueuedUploadMiB: Type.Number({
+      default: 128,
+      exclusiveMinimum: 0,
+      description:
+        'Memory the uploads of queued benchmark runs may hold together (counted at two bytes a character); over it POST /benchmarks answers 429 with Retry-After until a run finishes.',
     }),
     datasetsDir: Type.String({
       default: '../shared/datasets',

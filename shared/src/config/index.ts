@@ -7,8 +7,18 @@ import { ParserConfig } from './parser';
 import { StoreConfig } from './store';
 import { ApiConfig } from './api-server';
 import { DetectionConfig } from './detection';
+import { TriageConfig } from './triage';
 
-export { ReceiverConfig, ExporterConfig, TelemetryConfig, ParserConfig, StoreConfig, ApiConfig, DetectionConfig };
+export {
+  ReceiverConfig,
+  ExporterConfig,
+  TelemetryConfig,
+  ParserConfig,
+  StoreConfig,
+  ApiConfig,
+  DetectionConfig,
+  TriageConfig,
+};
 
 /** The whole processor configuration: one schema, used by the processor and by the Grafana app's forms. */
 export const AnomalogConfig = Type.Object(
@@ -20,6 +30,7 @@ export const AnomalogConfig = Type.Object(
     detection: DetectionConfig,
     store: StoreConfig,
     api: ApiConfig,
+    triage: TriageConfig,
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,21 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DetectorName } from '../detectors';
+
+export { DetectorName };
 
 /**
  * A service's model configuration: which detectors run on which features, their parameters and
  * thresholds. The processor validates updates with it and the Grafana app renders its forms from it
  * (titles, descriptions, bounds), so every field carries what a form needs.
  */
-export const DetectorName = Type.Union(
-  [
-    Type.Literal('isolation-forest'),
-    Type.Literal('one-class-svm'),
-    Type.Literal('lof'),
-    Type.Literal('autoencoder'),
-    Type.Literal('lstm'),
-  ],
-  { title: 'Detector' },
-);
-export type DetectorName = Static<typeof DetectorName>;
 
 export const Threshold = Type.Object(
   {
@@ -133,7 +125,13 @@ export const ModelConfig = Type.Object(
           },
         ),
         attribute: Type.Optional(Type.String({ title: 'Attribute key' })),
-        regex: Type.Optional(Type.String({ title: 'Session id regex', description: 'e.g. blk_-?\\d+' })),
+        regex: Type.Optional(
+          Type.String({
+            title: 'Session id regex',
+            description:
+              'e.g. blk_-?\\d+. RE2 syntax, run in linear time (no backreferences or lookaround); the first capture group is the session id, or the whole match when there is none.',
+          }),
+        ),
         windowSeconds: Type.Integer({
           default: 60,
           minimum: 1,

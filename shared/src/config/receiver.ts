@@ -20,6 +20,28 @@ export const ReceiverConfig = Type.Object(
           default: '0.0.0.0:4318',
           description: 'host:port for OTLP/HTTP (POST /v1/logs); port 0 picks a free port.',
         }),
+        headersTimeoutS: Type.Number({
+          default: 10,
+          exclusiveMinimum: 0,
+          description: 'Seconds a client may take to send the request headers; slower: the connection is closed.',
+        }),
+        requestTimeoutS: Type.Number({
+          default: 60,
+          exclusiveMinimum: 0,
+          description: 'Seconds a client may take to send a whole request (headers and body); slower: closed.',
+        }),
+        idleTimeoutS: Type.Number({
+          default: 65,
+          exclusiveMinimum: 0,
+          description:
+            'Seconds a connection may sit idle (keep-alive between requests, or no byte while sending a body) before it is closed.',
+        }),
+        minBodyBytesPerS: Type.Integer({
+          default: 4096,
+          minimum: 0,
+          description:
+            'Slowest average body upload accepted, checked after the first 5 s of a body; slower: the connection is closed and its admission slot freed (0 = off).',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -34,10 +56,29 @@ export const ReceiverConfig = Type.Object(
       minimum: 1,
       description: 'Requests processed at once; more are answered with a retryable error (gRPC UNAVAILABLE, HTTP 429).',
     }),
+    maxRequestsPerClient: Type.Integer({
+      default: 16,
+      minimum: 1,
+      description:
+        'Requests one client address (IP) may have in process at once, over both protocols; more get the retryable answer. Keeps one sender from holding every slot.',
+    }),
+    maxReceivingShare: Type.Number({
+      default: 0.5,
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description:
+        'Share of maxConcurrentRequests that HTTP requests still receiving their body may hold: slow uploads cannot take the slots complete requests (gRPC, fast HTTP) need.',
+    }),
     maxInflightMiB: Type.Number({
       default: 256,
       exclusiveMinimum: 0,
       description: 'Bound on request bytes held in memory; over it new requests get a retryable error.',
+    }),
+    maxInflightDecodedMiB: Type.Number({
+      default: 0,
+      minimum: 0,
+      description:
+        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: 40 % of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
     }),
     maxValueDepth: Type.Integer({
       default: 32,

@@ -36,6 +36,17 @@ export const StoreConfig = Type.Object(
           maximum: 200,
           description: 'Lines of the same session stored around each anomaly.',
         }),
+        contextLineMaxChars: Type.Integer({
+          default: 2048,
+          minimum: 16,
+          description: 'Longest context line kept in memory and stored; longer lines are cut to this many characters.',
+        }),
+        contextMaxMiB: Type.Number({
+          default: 64,
+          exclusiveMinimum: 0,
+          description:
+            'Memory for the context lines of all services together; each service gets this divided by detection.maxServices, its oldest lines go first.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -17,6 +17,12 @@ export const TelemetryConfig = Type.Object(
       description:
         'Seconds between OTLP pushes of the anomaly and processor metrics to exporter.endpoint (0 = only /metrics).',
     }),
+    staleSeriesMinutes: Type.Number({
+      default: 60,
+      exclusiveMinimum: 0,
+      description:
+        'A service without records this long loses its metric series (and its place among the detection.maxServices with series of their own; later ones share service="other").',
+    }),
     shutdownTimeoutMs: Type.Integer({
       default: 10000,
       minimum: 0,

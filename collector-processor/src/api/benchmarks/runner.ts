@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
 import type { Store } from '../../store/store';
 import type { Logger } from '../../telemetry/logger';
+import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
+import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
@@ -15,6 +17,11 @@ export interface BenchmarkService {
   run(id: string): BenchmarkRun | undefined;
   /** Check the request, queue the run and return it (state "queued" or "running"). */
   start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /**
+   * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
+   * a finished run is returned as it is.
+   */
+  cancel(id: string): Promise<BenchmarkRun | undefined>;
   /** Resolves once the earlier runs of `history` are loaded. */
   loaded(): Promise<void>;
   /** Stop the running worker; unfinished runs end as failed. */
@@ -28,20 +35,30 @@ export interface BenchmarkRunnerOptions {
   seed?: number;
   /** Finished runs kept in memory (oldest dropped first). */
   keepRuns?: number;
+  /** A run still going after this long is stopped (failed); default 30 minutes. */
+  timeoutMs?: number;
   /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
   maxWorkerHeapMb?: number;
   logger?: Logger;
+  /**
+   * Bytes the uploads of queued runs may hold together (they wait in the heap until their run
+   * starts); over it a new upload is refused with 429 while any run is queued or running.
+   */
+  maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
   history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns'>;
 }
 
-export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
+const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
+/** Retry-After of a refusal for a full queue: about what a small run takes. */
+const QUEUE_FULL_RETRY_AFTER_S = 30;
 
-// The worker loads TypeScript through tsx's require hook, registered explicitly (execArgv is cleared
-// so a parent started under tsx or jest does not pass its own loaders on).
-const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-require(workerData.tsxApi).register();
-require(workerData.entry);`;
+/** Heap bytes an upload's strings hold (two bytes a code unit at most). */
+function uploadBytes(request: BenchmarkRequest): number {
+  return request.upload ? 2 * (request.upload.log.length + request.upload.labels.length) : 0;
+}
+
+export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
 
 /**
  * Runs benchmarks one at a time, each in its own worker thread, in request order. Finished runs are
@@ -52,8 +69,11 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
-  const queue: { run: BenchmarkRun; request: BenchmarkRequest }[] = [];
-  let active: { run: BenchmarkRun; worker: Worker } | undefined;
+  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number }[] = [];
+  let active: { run: BenchmarkRun; worker: Worker; deadline: NodeJS.Timeout } | undefined;
+  const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
+  let queuedBytes = 0;
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   let closed = false;
   const loaded = restoreHistory(opts, keep, runs);
 
@@ -95,24 +115,35 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     if (active || closed) return;
     const next = queue.shift();
     if (!next) return;
+    queuedBytes -= next.bytes;
     const { run, request } = next;
     run.state = 'running';
-    const input: WorkerInput & { tsxApi: string; entry: string } = {
+    const { script, data } = workerScript(__dirname, 'worker');
+    const input: WorkerInput & WorkerScript['data'] = {
       module: modulePath,
       request,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
-      tsxApi: require.resolve('tsx/cjs/api'),
-      entry: join(__dirname, 'worker.ts'),
+      ...data,
     };
-    const worker = new Worker(BOOTSTRAP, {
+    const worker = new Worker(script, {
       eval: true,
       workerData: input,
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
       stdout: false,
     });
-    active = { run, worker };
+    // A run is bounded in time: a pathological upload must not hold the one benchmark slot forever.
+    const deadline = setTimeout(() => {
+      finish(
+        run,
+        'failed',
+        `stopped: the run took longer than ${timeoutMs / 60_000} min (api.benchmarkTimeoutMinutes)`,
+      );
+      void worker.terminate();
+    }, timeoutMs);
+    deadline.unref();
+    active = { run, worker, deadline };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') {
         run.progress = m.progress;
@@ -124,6 +155,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     });
     worker.on('error', (err) => finish(run, 'failed', err.message));
     worker.on('exit', (code) => {
+      clearTimeout(deadline);
       finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
       active = undefined;
       forgetOld();
@@ -136,6 +168,14 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       if (!request.upload) throw new HttpError(400, 'body/upload is required when dataset is "upload"');
       if (!request.upload.log.trim()) throw new HttpError(400, 'body/upload/log is empty');
       if (!request.upload.labels.trim()) throw new HttpError(400, 'body/upload/labels is empty');
+      if (request.upload.sessionRegex) {
+        try {
+          compileUserRegex(request.upload.sessionRegex);
+        } catch (err) {
+          if (err instanceof UserRegexError) throw new HttpError(400, `body/upload/sessionRegex: ${err.message}`);
+          throw err;
+        }
+      }
       return;
     }
     const known = await datasets();
@@ -155,8 +195,17 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     async start(request) {
       if (closed) throw new HttpError(503, 'benchmarks are shutting down');
       await validate(request);
+      const bytes = uploadBytes(request);
+      if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
+        throw new HttpError(
+          429,
+          `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
+          QUEUE_FULL_RETRY_AFTER_S,
+        );
+      }
       const run: BenchmarkRun = {
         id: randomUUID(),
+        ...(request.name !== undefined ? { name: request.name } : {}),
         dataset: request.dataset,
         detectors: [...request.detectors],
         state: 'queued',
@@ -165,13 +214,24 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
         results: [],
       };
       runs.set(run.id, run);
-      queue.push({ run, request });
+      queue.push({ run, request, bytes });
+      queuedBytes += bytes;
       opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
       pump();
       return run;
     },
+    async cancel(id) {
+      const run = runs.get(id);
+      if (!run || run.state === 'done' || run.state === 'failed') return run;
+      const queued = queue.findIndex((q) => q.run.id === id);
+      if (queued >= 0) queuedBytes -= queue.splice(queued, 1)[0].bytes;
+      finish(run, 'failed', BENCHMARK_CANCELLED);
+      if (active?.run.id === id) await active.worker.terminate();
+      return run;
+    },
     async close() {
       closed = true;
+      queuedBytes = 0;
       for (const { run } of queue.splice(0)) finish(run, 'failed', 'processor shut down before the run started');
       if (active) {
         finish(active.run, 'failed', 'processor shut down during the run');

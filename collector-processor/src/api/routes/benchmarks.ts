@@ -39,7 +39,7 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
         tags: ['benchmarks'],
         summary: 'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
         body: BenchmarkRequest,
-        response: { 202: BenchmarkRun, ...errors(413, 503) },
+        response: { 202: BenchmarkRun, ...errors(413, 429, 503) },
       },
     },
     async (request, reply) => reply.code(202).send(await benchmarks.start(request.body)),
@@ -57,5 +57,20 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
     },
     async (request) =>
       benchmarks.run(request.params.id) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/benchmarks/:id/cancel',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary:
+          'Stop a queued or running benchmark run (it ends as failed, "cancelled"); a finished run is returned as it is',
+        params: IdParams,
+        response: { 200: BenchmarkRun, ...errors(404) },
+      },
+    },
+    async (request) =>
+      (await benchmarks.cancel(request.params.id)) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
   );
 }

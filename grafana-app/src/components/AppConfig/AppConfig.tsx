@@ -1,22 +1,20 @@
-import React, { ChangeEvent, useState } from 'react';
+import React, { ChangeEvent, FormEvent, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
+import { DataSourcePicker, getBackendSrv } from '@grafana/runtime';
+import { Alert, Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
+import { PROCESSOR_URL_EXAMPLE, type AppSettings } from '../../state/appSettings';
 import { testIds } from '../testIds';
 import { TestConnection } from './TestConnection';
 
-export type AppSettings = {
-  processorUrl?: string;
-};
+export type { AppSettings };
 
 type State = {
-  // The URL to reach our custom API.
   processorUrl: string;
-  // Tells us if the API key secret is set.
+  lokiDatasourceUid: string;
+  /** A token is stored already (secureJsonFields); it is never sent back to the browser. */
   isApiTokenSet: boolean;
-  // A secret key for our custom API.
   apiToken: string;
 };
 
@@ -27,49 +25,41 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const [state, setState] = useState<State>({
     processorUrl: jsonData?.processorUrl || '',
+    lokiDatasourceUid: jsonData?.lokiDatasourceUid || '',
     apiToken: '',
     isApiTokenSet: Boolean(secureJsonFields?.apiToken),
   });
+  const [error, setError] = useState<string>();
 
   const isSubmitDisabled = Boolean(!state.processorUrl || (!state.isApiTokenSet && !state.apiToken));
 
-  const onResetApiToken = () =>
-    setState({
-      ...state,
-      apiToken: '',
-      isApiTokenSet: false,
-    });
+  const onChange = (event: ChangeEvent<HTMLInputElement>) =>
+    setState({ ...state, [event.target.name]: event.target.value.trim() });
 
-  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      [event.target.name]: event.target.value.trim(),
-    });
-  };
-
-  const onSubmit = () => {
+  // The browser's own submit would GET the page with every named input in the query string (the
+  // token included, into history and proxy logs): it is always cancelled, and settings go by POST.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
     if (isSubmitDisabled) {
       return;
     }
-
+    setError(undefined);
     updatePluginAndReload(plugin.meta.id, {
       enabled,
       pinned,
       jsonData: {
         processorUrl: state.processorUrl,
+        ...(state.lokiDatasourceUid ? { lokiDatasourceUid: state.lokiDatasourceUid } : {}),
       },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiTokenSet
-        ? undefined
-        : {
-            apiToken: state.apiToken,
-          },
-    });
+      // Not readable by the browser later; left out when the stored one is kept, so it is not overwritten.
+      secureJsonData: state.isApiTokenSet ? undefined : { apiToken: state.apiToken },
+    }).catch((e: { data?: { message?: string }; message?: string }) =>
+      setError(e?.data?.message ?? e?.message ?? 'Grafana did not save the settings.'),
+    );
   };
 
   return (
-    <form onSubmit={onSubmit}>
+    <form onSubmit={onSubmit} aria-label="Anomalog settings">
       <FieldSet label="API Settings">
         <Field
           label="API token"
@@ -84,22 +74,48 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
             isConfigured={state.isApiTokenSet}
             placeholder={'Your secret API key'}
             onChange={onChange}
-            onReset={onResetApiToken}
+            onReset={() => setState({ ...state, apiToken: '', isApiTokenSet: false })}
           />
         </Field>
 
-        <Field label="Processor URL" description="" className={s.marginTop}>
+        <Field
+          label="Processor URL"
+          description="The processor's API (api.endpoint, port 8080 by default) as Grafana's server reaches it"
+          className={s.marginTop}
+        >
           <Input
             width={60}
             name="processorUrl"
             id="config-api-url"
             data-testid={testIds.appConfig.processorUrl}
             value={state.processorUrl}
-            placeholder={`E.g. http://anomalog-processor:4320`}
+            placeholder={`E.g. ${PROCESSOR_URL_EXAMPLE}`}
             onChange={onChange}
           />
         </Field>
 
+        <Field
+          label="Loki data source"
+          description="Where the Collector exports the annotated logs; the anomaly drawer's Open in Explore queries it"
+          className={s.marginTop}
+        >
+          <DataSourcePicker
+            width={60}
+            inputId="config-loki-datasource"
+            type="loki"
+            noDefault
+            current={state.lokiDatasourceUid || null}
+            placeholder="Choose a Loki data source"
+            onChange={(ds) => setState({ ...state, lokiDatasourceUid: ds.uid })}
+            onClear={() => setState({ ...state, lokiDatasourceUid: '' })}
+          />
+        </Field>
+
+        {error && (
+          <Alert severity="error" title="Settings not saved">
+            {error}
+          </Alert>
+        )}
         <div className={s.marginTop}>
           <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
             Save API settings
@@ -114,32 +130,23 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 export default AppConfig;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
   marginTop: css`
     margin-top: ${theme.spacing(3)};
   `,
 });
 
 const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<AppSettings>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    window.location.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
+  await updatePlugin(pluginId, data);
+  // The app's settings reach its pages only through a reload (no supported way to update plugin state).
+  window.location.reload();
 };
 
 const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
-  const response = await getBackendSrv().fetch({
+  const response = getBackendSrv().fetch({
     url: `/api/plugins/${pluginId}/settings`,
     method: 'POST',
     data,
+    showErrorAlert: false,
   });
-
   return lastValueFrom(response);
 };

@@ -55,7 +55,7 @@ describe('session-key rules', () => {
     expect(screen.queryByLabelText('Session id regex')).toBeNull();
     expect(screen.queryByLabelText('Attribute key')).toBeNull();
 
-    fireEvent.click(screen.getByRole('radio', { name: 'regex' }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Regex on the message' }));
     expect(screen.queryByLabelText('Window length (s)')).toBeNull();
     expect(screen.getByText(/Give the regular expression/)).toBeInTheDocument();
     const regex = screen.getByLabelText('Session id regex');
@@ -64,7 +64,7 @@ describe('session-key rules', () => {
     fireEvent.change(regex, { target: { value: 'blk_-?\\d+' } });
     expect(screen.queryByText(/Not a valid regular expression/)).toBeNull();
 
-    fireEvent.click(screen.getByRole('radio', { name: 'attribute' }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Attribute' }));
     expect(screen.getByText(/Name the attribute/)).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Attribute key'), { target: { value: 'block.id' } });
     expect(screen.queryByText(/Name the attribute/)).toBeNull();

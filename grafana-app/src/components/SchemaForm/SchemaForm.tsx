@@ -16,6 +16,18 @@ export interface SchemaNode {
 
 type Value = Record<string, unknown>;
 
+/** Labels for schema keys without a title of their own. */
+const KEY_LABELS: Record<string, string> = { params: 'Parameters' };
+/** Labels for the schema's literal choices, where the value alone is a code. */
+const CHOICE_LABELS: Record<string, string> = {
+  fpr: 'Target false-positive rate',
+  contamination: 'Expected anomaly share',
+  trace: 'Trace id',
+  attribute: 'Attribute',
+  regex: 'Regex on the message',
+  window: 'Time window',
+};
+
 interface Props {
   schema: SchemaNode;
   value: Value;
@@ -38,7 +50,7 @@ export function SchemaForm({ schema, value, errors, onChange, path = '', hidden 
         const set = (v: unknown) => onChange({ ...value, [key]: v });
         if (node.type === 'object') {
           return (
-            <FieldSet key={key} label={node.title ?? key}>
+            <FieldSet key={key} label={node.title ?? KEY_LABELS[key] ?? key}>
               <SchemaForm
                 schema={node}
                 value={(value[key] as Value) ?? {}}
@@ -71,7 +83,7 @@ function renderInput(node: SchemaNode, current: unknown, set: (v: unknown) => vo
   if (literals && literals.length === node.anyOf?.length) {
     return (
       <RadioButtonGroup
-        options={literals.map((l) => ({ label: l, value: l }))}
+        options={literals.map((l) => ({ label: CHOICE_LABELS[l] ?? l, value: l }))}
         value={current as string}
         onChange={set}
       />

@@ -1,21 +1,40 @@
 import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Button, Drawer, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, ClipboardButton, Drawer, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { AnomalyDetail } from '@anomalog/shared';
 import { api } from '../../api/client';
 import { canWrite, NEEDS_EDITOR } from '../../state/permissions';
+import { useAppSettings } from '../../state/appSettings';
 import { exploreUrl } from './explore';
+import { NearestTemplates } from './NearestTemplates';
+import { RecordAttributes, severityColor } from './RecordAttributes';
 
-type Action = 'anomaly-normal' | 'template-normal';
+export type Action = 'anomaly-normal' | 'template-normal';
+/** What each action really does (collector-processor lifecycle/manager.ts feedback()). */
 const DONE_TEXT: Record<Action, string> = {
-  'anomaly-normal': 'Marked as normal: the detector learns from this feedback.',
+  'anomaly-normal':
+    'Marked as normal: this anomaly is badged in the list. Its template counts as normal from the next training (Models page, Train / retrain); until then records like it are still flagged.',
   'template-normal': 'Template suppressed: its records no longer raise anomalies.',
 };
+const NO_LOKI = 'Choose the Loki data source on the app configuration page to open the logs in Explore.';
 
 /** The anomaly's record, its session context, the detector's explanation and the feedback actions. */
-export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onClose: () => void }) {
+export function AnomalyDrawer({
+  detail,
+  onClose,
+  shareUrl,
+  onFeedback,
+}: {
+  detail: AnomalyDetail;
+  onClose: () => void;
+  /** Called once the processor accepted the feedback, so the list can badge what it suppressed. */
+  onFeedback?: (kind: Action) => void;
+  /** A link that opens this page with this drawer open. */
+  shareUrl?: string;
+}) {
   const styles = useStyles2(getStyles);
+  const { lokiDatasourceUid } = useAppSettings();
   const [done, setDone] = useState<Action[]>([]);
   const writable = canWrite();
   const [error, setError] = useState<Error>();
@@ -26,7 +45,10 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
           ? { kind, service: detail.service, anomalyId: detail.id }
           : { kind, service: detail.service, templateId: detail.templateId },
       )
-      .then(() => setDone((list) => [...list, kind]))
+      .then(() => {
+        setDone((list) => [...list, kind]);
+        onFeedback?.(kind);
+      })
       .catch(setError);
   const { explanation } = detail;
   const maxWeight = Math.max(1e-9, ...(explanation.features ?? []).map((f) => Math.abs(f.weight)));
@@ -38,6 +60,9 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
         <Stack gap={1} alignItems="center" wrap="wrap">
           <Badge color="red" text={`score ${detail.score.toFixed(3)}`} />
           <Badge color="blue" text={detail.detector} />
+          {detail.severityText && (
+            <Badge color={severityColor(detail.severityText)} text={`severity ${detail.severityText}`} />
+          )}
           <Text color="secondary">
             {detail.service} · {dateTimeFormat(detail.time, { format: 'YYYY-MM-DD HH:mm:ss' })}
             {detail.sessionId ? ` · session ${detail.sessionId}` : ''}
@@ -51,6 +76,10 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
         <section aria-label="Record">
           <h4>Record</h4>
           <pre className={styles.code}>{detail.message}</pre>
+        </section>
+        <section aria-label="Attributes">
+          <h4>Attributes</h4>
+          <RecordAttributes attributes={detail.attributes} />
         </section>
         <section aria-label="Explanation">
           <h4>Why it is anomalous</h4>
@@ -74,6 +103,7 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
               </ul>
             </>
           )}
+          <NearestTemplates explanation={explanation} />
         </section>
         <section aria-label="Session context">
           <h4>Lines around it{detail.sessionId ? ' in its session' : ''}</h4>
@@ -117,9 +147,20 @@ export function AnomalyDrawer({ detail, onClose }: { detail: AnomalyDetail; onCl
           >
             Suppress template
           </Button>
-          <LinkButton variant="secondary" icon="compass" href={exploreUrl(detail)}>
-            Open in Explore
-          </LinkButton>
+          {lokiDatasourceUid ? (
+            <LinkButton variant="secondary" icon="compass" href={exploreUrl(detail, lokiDatasourceUid)}>
+              Open in Explore
+            </LinkButton>
+          ) : (
+            <Button variant="secondary" icon="compass" disabled tooltip={NO_LOKI}>
+              Open in Explore
+            </Button>
+          )}
+          {shareUrl && (
+            <ClipboardButton variant="secondary" icon="share-alt" getText={() => shareUrl}>
+              Copy link
+            </ClipboardButton>
+          )}
         </Stack>
       </Stack>
     </Drawer>

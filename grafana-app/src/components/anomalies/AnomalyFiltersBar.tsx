@@ -1,12 +1,11 @@
 import React from 'react';
 import type { TimeRange } from '@grafana/data';
 import { Combobox, Field, Input, Stack, TimeRangePicker } from '@grafana/ui';
-import { DetectorName } from '@anomalog/shared';
+import { DETECTOR_NAMES, UNSEEN_DETECTOR } from '@anomalog/shared';
 import type { AnomalyFilters } from '../../state/anomalyFilters';
 import { shiftRange, toUrlValues, zoomOut } from '../../state/timeRange';
-import { UNSEEN_DETECTOR } from '../../constants';
 
-const DETECTORS: string[] = [UNSEEN_DETECTOR, ...DetectorName.anyOf.map((d) => d.const)];
+const DETECTORS: string[] = [UNSEEN_DETECTOR, ...DETECTOR_NAMES];
 const ALL = { label: 'All', value: '' };
 
 /** The page's variables: time range, service, detector and minimum score (all kept in the URL). */

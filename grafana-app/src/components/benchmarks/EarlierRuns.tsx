@@ -1,6 +1,6 @@
 import React from 'react';
 import { dateTimeFormat } from '@grafana/data';
-import { Badge, Checkbox, InteractiveTable } from '@grafana/ui';
+import { Badge, Button, Checkbox, InteractiveTable } from '@grafana/ui';
 import type { BenchmarkRun } from '@anomalog/shared';
 
 type Cell = { row: { original: BenchmarkRun } };
@@ -8,6 +8,16 @@ type Cell = { row: { original: BenchmarkRun } };
 /** "isolation-forest 0.874 / 0.951" per detector: F1 and ROC-AUC, the two figures runs are compared on. */
 function summary(run: BenchmarkRun): string {
   return run.results.map((r) => `${r.detector} ${r.f1.toFixed(3)} / ${r.roc_auc.toFixed(3)}`).join(', ');
+}
+
+/** Saves a run as JSON (its request's dataset and detectors, results and curves) in the browser. */
+export function exportRun(run: BenchmarkRun): void {
+  const blob = new Blob([JSON.stringify(run, null, 2)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `benchmark-${(run.name ?? run.dataset).replace(/[^\w.-]+/g, '_')}-${run.id}.json`;
+  link.click();
+  URL.revokeObjectURL(link.href);
 }
 
 /** Earlier runs (newest first); ticked ones are drawn on the curves next to the current run. */
@@ -39,6 +49,12 @@ export function EarlierRuns({
       sortType: 'string' as const,
       cell: ({ row }: Cell) => dateTimeFormat(row.original.startedAt, { format: 'YYYY-MM-DD HH:mm:ss' }),
     },
+    {
+      id: 'name',
+      header: 'Name',
+      sortType: 'string' as const,
+      cell: ({ row }: Cell) => row.original.name ?? '–',
+    },
     { id: 'dataset', header: 'Dataset', sortType: 'string' as const },
     {
       id: 'state',
@@ -52,6 +68,21 @@ export function EarlierRuns({
       ),
     },
     { id: 'f1', header: 'F1 / ROC-AUC by detector', cell: ({ row }: Cell) => summary(row.original) },
+    {
+      id: 'export',
+      header: '',
+      cell: ({ row }: Cell) => (
+        <Button
+          size="sm"
+          variant="secondary"
+          icon="download-alt"
+          aria-label={`Export run ${row.original.id}`}
+          onClick={() => exportRun(row.original)}
+        >
+          JSON
+        </Button>
+      ),
+    },
   ];
   return <InteractiveTable getRowId={(r: BenchmarkRun) => r.id} data={runs} columns={columns} />;
 }

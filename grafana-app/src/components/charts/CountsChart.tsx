@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { bucketCounts } from './buckets';
+import { bucketCounts, type CountGrid } from './buckets';
 import { Markers, type Marker } from './Markers';
 import { seriesColor, TimeAxis } from './TimeAxis';
 
@@ -10,7 +10,7 @@ import { seriesColor, TimeAxis } from './TimeAxis';
 const DEFAULT_WIDTH = 1000;
 const DEFAULT_HEIGHT = 160;
 const PAD = { left: 32, right: 8, top: 8, bottom: 20 };
-const BUCKETS = 60;
+export const BUCKETS = 60;
 
 /** Anomaly counts over time, stacked by service: one bar per time bucket, theme palette colours. */
 export function CountsChart({
@@ -19,6 +19,7 @@ export function CountsChart({
   to,
   markers = [],
   size,
+  counts,
 }: {
   items: ReadonlyArray<{ time: string; service: string }>;
   from: number;
@@ -27,12 +28,14 @@ export function CountsChart({
   markers?: Marker[];
   /** Fixed pixel size (a panel fills its box); without it the chart scales to the page width. */
   size?: { width: number; height: number };
+  /** Counts from the server's aggregates (60 buckets), in place of counting `items` (a page of them). */
+  counts?: CountGrid;
 }) {
   const chartW = size?.width ?? DEFAULT_WIDTH;
   const chartH = size?.height ?? DEFAULT_HEIGHT;
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
-  const grid = bucketCounts(items, from, to, BUCKETS);
+  const grid = counts ?? bucketCounts(items, from, to, BUCKETS);
   const plotW = chartW - PAD.left - PAD.right;
   const plotH = chartH - PAD.top - PAD.bottom;
   const barW = plotW / BUCKETS;

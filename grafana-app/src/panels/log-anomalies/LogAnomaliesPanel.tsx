@@ -8,6 +8,7 @@ import { LoadState } from '../../components/common/States';
 import { CountsChart } from '../../components/charts/CountsChart';
 import { ScoreHeatmap } from '../../components/charts/ScoreHeatmap';
 import type { Marker } from '../../components/charts/Markers';
+import { useAggregateCounts } from '../../components/incidents/useAggregate';
 import { AnomalyTable } from './AnomalyTable';
 import { annotationMarkers, panelQuery, type Options } from './options';
 
@@ -55,6 +56,9 @@ export function LogAnomaliesPanel({ options, timeRange, width, height, data, rep
 
   const from = timeRange.from.valueOf();
   const to = timeRange.to.valueOf();
+  // The timeline counts on the server over the whole range (no page limit); a min score is not aggregated.
+  const aggregated = useAggregateCounts(from, to, { service: query.service, detector: query.detector }, retry);
+  const counts = query.minScore ? undefined : aggregated;
   const markers = options.showAnnotations ? [...anomalyMarkers(items), ...annotationMarkers(data?.annotations)] : [];
   const empty = !loading && !error && items.length === 0;
   return (
@@ -77,6 +81,7 @@ export function LogAnomaliesPanel({ options, timeRange, width, height, data, rep
           {options.mode === 'timeline' && (
             <CountsChart
               items={items}
+              counts={counts}
               from={from}
               to={to}
               markers={markers}

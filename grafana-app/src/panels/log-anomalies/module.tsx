@@ -1,10 +1,9 @@
 import { PanelPlugin } from '@grafana/data';
-import { DetectorName } from '@anomalog/shared';
-import { UNSEEN_DETECTOR } from '../../constants';
+import { DETECTOR_NAMES, UNSEEN_DETECTOR } from '@anomalog/shared';
 import { LogAnomaliesPanel } from './LogAnomaliesPanel';
 import { DEFAULT_OPTIONS, type Options } from './options';
 
-const DETECTORS = [UNSEEN_DETECTOR, ...DetectorName.anyOf.map((d) => d.const)];
+const DETECTORS = [UNSEEN_DETECTOR, ...DETECTOR_NAMES];
 
 export const plugin = new PanelPlugin<Options>(LogAnomaliesPanel).setPanelOptions((builder) =>
   builder
