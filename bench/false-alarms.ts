@@ -21,7 +21,14 @@ import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { lineRecord, serviceBatch } from './lib/chain-input';
-import { datasetsDir, markdownTable, updateDocSection, updateSection, writeResults, type BenchCase } from './lib/report';
+import {
+  datasetsDir,
+  markdownTable,
+  updateDocSection,
+  updateSection,
+  writeResults,
+  type BenchCase,
+} from './lib/report';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
