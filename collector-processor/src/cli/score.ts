@@ -1,7 +1,8 @@
 /**
  * `anomalog score FILE`: batch scoring through the stream's own chain (createAnnotationChain: parse → detect → attributes). Pass 1
  * learns on the first `--learn` lines (the service's learning phase, then training); pass 2 scores
- * every line. Writes annotated JSON lines and a summary (top anomalies, counts by template).
+ * every line. Writes annotated JSON lines, per-session verdicts beside them (with sessions) and a
+ * summary (top anomalies, counts by template, flagged sessions).
  */
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +17,21 @@ import { createStore } from '../store/create';
 import { Progress } from './progress';
 import { readBatches, type SourceOptions } from './line-source';
 import { Summary, type ScoredLine } from './summary';
+import { SessionVerdicts, type SessionVerdict } from './session-verdicts';
 
 export const SCORE_USAGE = `Usage: anomalog score FILE [options]
   --format FMT        line format, e.g. '<Date> <Time> <Pid> <Level> <Component>: <Content>' (default: whole line)
   --json              FILE holds JSON lines (message/msg/log field, level, …)
   --service NAME      service name the lines belong to (default: the file name)
   --learn N           learn on the first N lines before scoring (default: detection.defaultModel.learning.records)
-  --session-regex RE  group lines into sessions by the first match (e.g. 'blk_-?\\d+')
+  --session-regex RE  group lines into sessions: the text the regex matches is the session id (e.g. 'blk_-?\\d+')
   --out FILE          annotated JSON lines (default: stdout)
+  --sessions FILE     per-session verdicts as JSON lines: id, service, records, score, flagged, reason
+                      (default: beside --out as NAME.sessions.jsonl; without --out, the flagged ones go
+                      into the summary)
   --summary FILE      summary JSON (default: printed to stderr)
-  --config FILE       YAML configuration (parser, detection.defaultModel)`;
+  --config FILE       YAML configuration (parser, detection.defaultModel)
+  --help              print this and exit`;
 
 interface ScoreOptions {
   file: string;
@@ -33,8 +39,10 @@ interface ScoreOptions {
   learn: number | undefined;
   sessionRegex: string | undefined;
   out: string | undefined;
+  sessions: string | undefined;
   summary: string | undefined;
   config: string | undefined;
+  help: boolean;
 }
 
 export function parseScoreArgs(argv: readonly string[]): ScoreOptions {
@@ -48,10 +56,13 @@ export function parseScoreArgs(argv: readonly string[]): ScoreOptions {
       learn: { type: 'string' },
       'session-regex': { type: 'string' },
       out: { type: 'string' },
+      sessions: { type: 'string' },
       summary: { type: 'string' },
       config: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
+  if (values.help) return { help: true } as ScoreOptions;
   if (positionals.length !== 1) throw new Error('give exactly one FILE to score');
   const file = positionals[0];
   const learn = values.learn === undefined ? undefined : Number(values.learn);
@@ -63,8 +74,10 @@ export function parseScoreArgs(argv: readonly string[]): ScoreOptions {
     learn,
     sessionRegex: values['session-regex'],
     out: values.out,
+    sessions: values.sessions ?? (values.out ? sessionsBeside(values.out) : undefined),
     summary: values.summary,
     config: values.config,
+    help: false,
   };
 }
 
@@ -74,6 +87,10 @@ export async function scoreCommand(argv: readonly string[]): Promise<number> {
   let config: AnomalogConfig;
   try {
     opts = parseScoreArgs(argv);
+    if (opts.help) {
+      console.log(SCORE_USAGE);
+      return 0;
+    }
     statSync(opts.file);
     config = batchConfig(opts);
   } catch (err) {
@@ -132,6 +149,7 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
 
     const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
     const summary = new Summary();
+    const sessions = new SessionVerdicts();
     const scoring = new Progress('scoring', total);
     done = 0;
     for await (const b of readBatches(opts.file, opts.source)) {
@@ -151,6 +169,7 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
           reason: f.reason,
         };
         summary.add(line);
+        sessions.add(line);
         chunk.push(JSON.stringify(line));
       });
       if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -159,10 +178,44 @@ export async function scoreFile(opts: ScoreOptions, config: AnomalogConfig) {
     scoring.done();
     if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
     await detect.flush();
-    return summary.result({ file: opts.file, learnedOn: learn, services: manager.services() });
+    sessions.addSessionAnomalies(await storedAnomalies(store));
+    const verdicts = sessions.list();
+    if (opts.sessions) writeFileSync(opts.sessions, verdicts.map((v) => JSON.stringify(v) + '\n').join(''));
+    return {
+      ...summary.result({ file: opts.file, learnedOn: learn, services: manager.services() }),
+      ...sessionSummary(verdicts, opts.sessions),
+    };
   } finally {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** `scored.jsonl` → `scored.sessions.jsonl` (any other name gets the suffix appended). */
+export function sessionsBeside(out: string): string {
+  return out.replace(/(\.jsonl?)?$/, '.sessions.jsonl');
+}
+
+const TOP_SESSIONS = 20;
+
+function sessionSummary(verdicts: readonly SessionVerdict[], file: string | undefined) {
+  if (verdicts.length === 0) return {};
+  const flagged = verdicts.filter((v) => v.flagged);
+  return {
+    sessions: verdicts.length,
+    flaggedSessions: flagged.length,
+    ...(file ? { sessionsFile: file } : {}),
+    topSessions: flagged.slice(0, TOP_SESSIONS),
+  };
+}
+
+/** Every anomaly the detect stage stored (pages of the store's largest page). */
+async function storedAnomalies(store: Awaited<ReturnType<typeof createStore>>) {
+  const all = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await store.queryAnomalies({ limit: 1000, offset });
+    all.push(...page.items);
+    if (page.items.length < 1000) return all;
   }
 }
 

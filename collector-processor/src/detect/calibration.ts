@@ -7,8 +7,8 @@
  * training scores over the cut (pot.ts), so scores keep ranking beyond the largest training score.
  * `normalize(raw)` is the plain empirical CDF (0..1, pinned at 1 above the training maximum).
  *
- * Both modes cut at the (1 - value) quantile of the scores given to `fit`; they differ in what the
- * caller should pass. `contamination`: the training scores themselves, which contain about `value`
+ * Both modes cut at the (1 - value) quantile of the scores given to `fit` (beyond the largest one
+ * when `value` is under one in their count, see cutAt); they differ in what the caller should pass. `contamination`: the training scores themselves, which contain about `value`
  * anomalies. `fpr`: scores of normal data, ideally held out from training (in-sample scores of
  * LOF and Isolation Forest are optimistic), so that about `value` of normal rows alert.
  *
@@ -24,7 +24,8 @@ import { scoreOfDecades, scoreUnder } from './score-scale';
 
 export { quantile, upperBound };
 
-export type Threshold = Static<typeof ThresholdSchema>;
+/** The rate a calibration cuts at (the schema's `value` or `records`, chosen by the caller). */
+export type Threshold = Pick<Static<typeof ThresholdSchema>, 'mode' | 'value'>;
 
 const FORMAT = 'anomalog-calibration/1';
 
@@ -42,7 +43,7 @@ export class Calibration {
   private constructor(sorted: Float64Array, threshold: Threshold) {
     this.sorted = sorted;
     this.threshold = threshold;
-    this.cut = quantile(sorted, 1 - threshold.value);
+    this.cut = cutAt(sorted, threshold.value);
     this.tail = tailOver(sorted, this.cut, threshold.value);
     this.cutRank = rankOf(sorted, this.cut) + 1;
   }
@@ -115,6 +116,24 @@ export interface Tail {
   readonly gamma: number;
   readonly sigma: number;
   decades(excess: number): number;
+  /** Inverse of decades: the excess `decades` beyond the cut. */
+  excessAt(decades: number): number;
+}
+
+/**
+ * The raw score with tail probability `value` among ascending training scores: their (1 - value)
+ * quantile while `value` is at least one in their count. Under that the scores show nothing (the
+ * quantile would sit between the two largest, and a repeat of a training row's own score could
+ * alert), so the cut is extrapolated beyond the largest score by the tail fitted over the
+ * (1 - 1/n) quantile: log10(1 / (n · value)) decades further.
+ */
+export function cutAt(sorted: Float64Array, value: number): number {
+  const n = sorted.length;
+  const q = quantile(sorted, 1 - value);
+  if (value <= 0 || value * n >= 1) return q; // value 0: the training maximum itself
+  const base = quantile(sorted, 1 - 1 / n);
+  const beyond = base + tailOver(sorted, base, 1 / n).excessAt(Math.log10(1 / (n * value)));
+  return Math.max(q, sorted[n - 1], Number.isFinite(beyond) ? beyond : sorted[n - 1]);
 }
 
 export function tailOver(sorted: Float64Array, cut: number, value: number): Tail {
@@ -139,11 +158,16 @@ export function tailOver(sorted: Float64Array, cut: number, value: number): Tail
 
 function exponentialTail(sigma: number): Tail {
   const perDecade = sigma * Math.LN10;
-  return { gamma: 0, sigma, decades: (excess) => excess / perDecade };
+  return { gamma: 0, sigma, decades: (excess) => excess / perDecade, excessAt: (decades) => decades * perDecade };
 }
 
 function gpdTail(gamma: number, sigma: number): Tail {
-  return { gamma, sigma, decades: (excess) => Math.log10(1 + (gamma * excess) / sigma) / gamma };
+  return {
+    gamma,
+    sigma,
+    decades: (excess) => Math.log10(1 + (gamma * excess) / sigma) / gamma,
+    excessAt: (decades) => (sigma / gamma) * (10 ** (gamma * decades) - 1),
+  };
 }
 
 /** Rank of x among ascending values, linearly interpolated between neighbours (0 below the first). */

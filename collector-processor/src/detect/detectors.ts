@@ -20,6 +20,7 @@ export const lstm: DetectorFactory<Sequences, LstmDetector> = {
       layers?: number;
       epochs?: number;
       trainSeconds?: number;
+      maxThreshold?: number;
     };
     const opts: Record<string, number> = { seed };
     // Only the parameters given: undefined must not override the detector's defaults.
@@ -30,6 +31,7 @@ export const lstm: DetectorFactory<Sequences, LstmDetector> = {
       ['layers', 'layers'],
       ['epochs', 'epochs'],
       ['trainSeconds', 'budgetSeconds'],
+      ['maxThreshold', 'maxThreshold'],
     ] as const)
       if (typeof p[from] === 'number') opts[to] = p[from];
     return new LstmDetector(opts);

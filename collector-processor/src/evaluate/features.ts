@@ -38,13 +38,18 @@ export interface MatrixInputs {
 export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG): MatrixInputs {
   if (ds.kind === 'records') {
     if (!cfg.standardizeRecords)
-      return { train: ds.train, test: () => ds.test, featureNames: ds.featureNames, mode: 'record features' };
+      return {
+        train: ds.train,
+        test: () => ds.test,
+        featureNames: ds.featureNames,
+        mode: 'offline record features (6-d)',
+      };
     const s = fitRecordScaler(ds.train, cfg);
     return {
       train: s.transform(ds.train),
       test: () => s.transform(ds.test),
       featureNames: ds.featureNames,
-      mode: 'record features',
+      mode: 'offline record features (6-d)',
     };
   }
   const v = new CountVectorizer(ds.trainVocab, cfg.counts).fit(ds.train);

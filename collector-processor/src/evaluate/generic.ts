@@ -1,9 +1,12 @@
 /**
  * Benchmark data from raw text: a log, its line format, an optional session regex and a labels CSV.
  * Used by hdfs-20k-raw and bgl-2k and by users with their own labeled logs (also a folder of files,
- * one session each, and explicit train/test id lists). Everything goes through
- * the code the live pipeline runs: line-format splitter → TemplateMiner → SessionTracker (sessions)
- * or RecordFeaturizer (lines).
+ * one session each, and explicit train/test id lists). Sessions go through the code the live pipeline
+ * runs: line-format splitter → TemplateMiner → SessionTracker → count vectors. Lines are an offline
+ * experiment in their features: RecordFeaturizer's six (features/record-features.ts), not the live
+ * service's three-dimension record vector (model/record-vector.ts); bench:detect decides on them with
+ * the live rules (the record rate and the unseen-template rule, evaluate/run.ts) and says so in the
+ * row's mode. bench:false-alarms and bench:live-sessions measure the live chain itself.
  */
 import type { Matrix } from '../detect/detector';
 import { SessionTracker, type ClosedSession } from '../features/sessions';

@@ -14,8 +14,9 @@ import {
 } from '@anomalog/shared';
 import { detectorFactory } from '../detect/registry';
 import { Calibration, type Threshold } from '../detect/calibration';
+import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
-import { scoreOfDecades } from '../detect/score-scale';
+import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
 import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
@@ -105,7 +106,8 @@ async function runOne(
 ): Promise<DetailedResult> {
   const factory = detectorFactory(name);
   const settings = config.detectors[name];
-  const params: Record<string, unknown> = { ...settings.params };
+  // the live service's: the LSTM capped at the record rate (lstm-params.ts)
+  const params: Record<string, unknown> = name === 'lstm' ? lstmParams(config.detectors.lstm) : { ...settings.params };
   if (options.epochs !== undefined && factory.input === 'sequences') params.epochs = options.epochs;
   const detector = factory.create(params, options.seed) as Detector<Matrix | Sequences>;
   let train: Matrix | Sequences;
@@ -132,12 +134,19 @@ async function runOne(
   const t0 = performance.now();
   const report = await detector.fit(fitOn());
   const fitS = (performance.now() - t0) / 1000;
-  const { cut, calibrated } = thresholdOf(detector, train, settings.threshold);
+  // single lines alert at the record rate, sessions at the session rate, as live (training/fit-members.ts)
+  const { mode: thresholdMode, value, records } = settings.threshold;
+  const rate = { mode: thresholdMode, value: ds.kind === 'records' ? records : value };
+  const { cut, calibrated } = thresholdOf(detector, train, rate);
   const t1 = performance.now();
   const testInput = test();
   const scores = detector.score(testInput);
   const scoreS = (performance.now() - t1) / 1000;
-  const { prCurve: curve, ...m } = measure(ds, scores, cut);
+  const { prCurve: curve, ...measured } = measure(ds, scores, cut);
+  // lines: the live verdict, the unseen-template rule beside the member (model/service-model.ts)
+  const live = factory.input === 'matrix' ? unseenRule(ds, calibrated(scores), rate.value) : undefined;
+  const m = live ? { ...measured, ...flagsOf(live, ds.testLabels) } : measured;
+  if (live) mode += ' + unseen-template rule';
   return {
     dataset: ds.name,
     detector: name,
@@ -145,7 +154,7 @@ async function runOne(
     ...m,
     f1_default: m.f1,
     best_f1: round(bestF1(curve)),
-    score_roc_auc: round(rocAuc(calibrated(scores), ds.testLabels)),
+    score_roc_auc: round(rocAuc(live ?? calibrated(scores), ds.testLabels)),
     ...('data' in testInput
       ? { ceiling_f1: round(f1Ceiling(rowKeys(testInput), ds.testLabels, classWeights(ds))) }
       : {}),
@@ -158,6 +167,30 @@ async function runOne(
     test_rows: ds.testLabels.length,
     train_records: trainRecordsIn(ds),
   };
+}
+
+/**
+ * A line dataset's calibrated scores as the live service flags its records: a line whose template no
+ * training line had is anomalous whatever the member says, scored by that rarity (its frequency under
+ * 1/(training lines + 1), in decades below the record rate) or the member's score if higher.
+ * Undefined for session datasets (their unseen templates are a count column the members see).
+ */
+function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float64Array | undefined {
+  if (ds.kind !== 'records') return undefined;
+  const col = ds.featureNames.indexOf('unseen template');
+  if (col < 0) return undefined;
+  const unseen = scoreOfDecades(Math.max(1e-6, Math.log10(rate * (ds.train.rows + 1))));
+  const out = Float64Array.from(calibrated);
+  for (let i = 0; i < ds.test.rows; i++)
+    if (ds.test.data[i * ds.test.cols + col] === 1) out[i] = Math.max(out[i], unseen);
+  return out;
+}
+
+/** Precision, recall, F1 and FPR of the flags score >= ALERT_SCORE (score-scale.ts). */
+function flagsOf(scores: Float64Array, labels: Uint8Array) {
+  // unflagged scores stay under ALERT_SCORE by more than this; flagged ones are >= ALERT_SCORE
+  const t = thresholdMetrics(scores, labels, ALERT_SCORE - 1e-13);
+  return { precision: round(t.precision), recall: round(t.recall), f1: round(t.f1), fpr: round(t.fpr, 6) };
 }
 
 /**

@@ -44,6 +44,12 @@ export function enabledDetectors(config: ModelConfig): DetectorName[] {
   return (Object.keys(config.detectors) as DetectorName[]).filter((d) => config.detectors[d].enabled);
 }
 
+/**
+ * Which rate of the detector's threshold a member cuts at: single records alert at `records` (they
+ * are many: at the session rate one normal record in 200 would alert), sessions and windows at `value`.
+ */
+export type RateOf = 'records' | 'groups';
+
 /** The members fitted on `m`; `metricPrefix` names their fit metrics (e.g. `window_`). */
 export async function fitMembers(
   m: Matrix,
@@ -51,6 +57,7 @@ export async function fitMembers(
   seed: number,
   onDetector: (k: number, name: DetectorName) => void = () => undefined,
   metricPrefix = '',
+  rateOf: RateOf = 'records',
 ): Promise<{ members: ModelMember[]; metrics: Record<string, number>; skipped: string[] }> {
   const members: ModelMember[] = [];
   const metrics: Record<string, number> = {};
@@ -71,7 +78,8 @@ export async function fitMembers(
     const fitOn = fitRows(name, m);
     await detector.fit(subsample(fitOn, MAX_FIT_ROWS[name] ?? fitOn.rows, seed));
     const raw = detector.score(m);
-    const calibration = Calibration.fit(raw, settings.threshold);
+    const { mode, value, records } = settings.threshold;
+    const calibration = Calibration.fit(raw, { mode, value: rateOf === 'records' ? records : value });
     metrics[`${metricPrefix}${name}_fit_s`] = (performance.now() - t0) / 1000;
     metrics[`${metricPrefix}${name}_train_flagged`] = raw.filter((x) => calibration.isAnomalous(x)).length / raw.length;
     members.push({ name, detector, calibration });

@@ -52,7 +52,7 @@ export async function trainGroupModel(
   const vocab = new Vocabulary();
   const seqs = groups.map((g) => Int32Array.from(g, (id) => vocab.add(id)));
   const counts = new CountVectorizer(vocab.size, COUNT_DEFAULTS).fit(seqs);
-  const { members, metrics } = await fitMembers(counts.transform(seqs), config, seed, undefined, `${kind}_`);
+  const { members, metrics } = await fitMembers(counts.transform(seqs), config, seed, undefined, `${kind}_`, 'groups');
   if (!members.length) return undefined;
   metrics[`${kind}_groups`] = groups.length;
   const bounds = {

@@ -7,6 +7,7 @@
 import type { ModelConfig } from '@anomalog/shared';
 import type { Matrix } from '../detect/detector';
 import { detectorFactory } from '../detect/registry';
+import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { fitRecordScaler } from '../features/tabular';
 import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
@@ -133,7 +134,7 @@ async function trainSequenceModel(
     }),
   );
   await initTf(() => undefined);
-  const lstm = detectorFactory('lstm').create(config.detectors.lstm.params, seed);
+  const lstm = detectorFactory('lstm').create(lstmParams(config.detectors.lstm), seed);
   await lstm.fit({ seqs, vocabSize: vocab.size });
   return new SequenceModel(lstm, vocab, maxOpen);
 }

@@ -24,6 +24,31 @@ describe('calibration', () => {
     expect(Calibration.fit(train, { mode: 'fpr', value: 0 }).cut).toBe(999);
   });
 
+  it('under one in the training count, cuts beyond the training maximum by the fitted tail', () => {
+    // exponential scores: the tail over the (1 - 1/n) quantile extrapolates log10(1 / (n value)) decades on
+    const exp = Float64Array.from({ length: 1000 }, (_, i) => -Math.log(1 - (i + 0.5) / 1000));
+    const max = Math.max(...exp);
+    const at = (value: number) => Calibration.fit(exp, { mode: 'fpr', value });
+    expect(at(0.001).cut).toBeLessThanOrEqual(max); // one in n: still the data's own quantile
+    const c4 = at(1e-4);
+    const c6 = at(1e-6);
+    expect(c4.cut).toBeGreaterThan(max);
+    expect(c6.cut).toBeGreaterThan(c4.cut);
+    // an exponential tail gains a decade of rarity per ln(10) of raw score, give or take its scale estimate
+    expect((c6.cut - c4.cut) / (2 * Math.LN10)).toBeGreaterThan(0.5);
+    expect((c6.cut - c4.cut) / (2 * Math.LN10)).toBeLessThan(2);
+    // no training score alerts, the scale still says >= 0.5 exactly over the cut and keeps ranking
+    for (const s of exp) expect(c4.isAnomalous(s)).toBe(false);
+    expect(c4.score(c4.cut)).toBeLessThan(0.5);
+    expect(c4.score(c4.cut + 1e-9)).toBeGreaterThanOrEqual(0.5);
+    expect(c4.score(c4.cut + 5)).toBeGreaterThan(c4.score(c4.cut + 1));
+    expect(c4.score(max)).toBeLessThan(0.5);
+    // tied scores (every training row the same): a repeat of them never alerts
+    const tied = Calibration.fit(new Float64Array(500).fill(0.3), { mode: 'fpr', value: 1e-4 });
+    expect(tied.isAnomalous(0.3)).toBe(false);
+    expect(tied.cut).toBeGreaterThan(0.3);
+  });
+
   it('quantile and upperBound agree with their definitions', () => {
     const s = Float64Array.from([1, 2, 2, 3]);
     expect(quantile(s, 0.5)).toBe(2);

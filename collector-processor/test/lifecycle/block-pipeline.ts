@@ -33,6 +33,8 @@ export function session(id: number, order = [0, 1, 2, 3, 4]): string[] {
 export interface BlockPipelineOptions {
   lstm: Record<string, number>;
   learning: Record<string, number>;
+  /** The LSTM's threshold.records (its probability cap); the shared default when absent. */
+  lstmRecordRate?: number;
 }
 
 export async function openBlockPipeline(opts: BlockPipelineOptions) {
@@ -45,7 +47,10 @@ export async function openBlockPipeline(opts: BlockPipelineOptions) {
       'one-class-svm': { enabled: false },
       lof: { enabled: false },
       autoencoder: { enabled: false },
-      lstm: { params: opts.lstm },
+      lstm: {
+        params: opts.lstm,
+        ...(opts.lstmRecordRate === undefined ? {} : { threshold: { records: opts.lstmRecordRate } }),
+      },
     },
   });
   if (!sc.ok || !mc.ok) throw new Error('config');

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scoreCommand } from '../../src/cli/score';
+import { scoreCommand, sessionsBeside } from '../../src/cli/score';
 import { normalLines } from './records';
 
 describe('anomalog score FILE', () => {
@@ -45,6 +45,84 @@ describe('anomalog score FILE', () => {
     expect(summary.topAnomalies.map((a: { line: number }) => a.line)).toContain(701);
     expect(summary.anomalies).toBeLessThan(40);
     expect(summary.templates[0].count).toBeGreaterThan(300);
+  });
+
+  test('--help prints every option and exits 0', async () => {
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((m: string) => void printed.push(m));
+    expect(await scoreCommand(['--help'])).toBe(0);
+    spy.mockRestore();
+    const text = printed.join('\n');
+    expect(text).toMatch(/^Usage: anomalog score FILE/);
+    for (const o of [
+      'format',
+      'json',
+      'service',
+      'learn',
+      'session-regex',
+      'out',
+      'sessions',
+      'summary',
+      'config',
+      'help',
+    ])
+      expect(text).toMatch(new RegExp(`^  --${o}\\b`, 'm'));
+  });
+
+  test('with sessions, writes one verdict per session beside the lines: flagged by a record or the session', async () => {
+    // 90 requests of 10 lines each, one a second; request 80 has an error no training line had
+    const lines = normalLines(900).map((m, i) => {
+      const t = new Date(Date.UTC(2026, 11, 1, 10) + i * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      return `${t} INFO web: req-${Math.floor(i / 10)} ${m}`;
+    });
+    lines[805] = lines[805].replace(
+      /INFO web: (req-80) .*/,
+      'ERROR web: $1 OutOfMemoryError in request handler thread 12',
+    );
+    const file = join(dir, 'app.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const out = join(dir, 'scored.jsonl');
+    const summaryFile = join(dir, 'summary.json');
+    // the session verdicts of the count-vector members; the LSTM (minutes of training here) has its own tests
+    const config = join(dir, 'anomalog.yaml');
+    writeFileSync(config, 'detection:\n  defaultModel:\n    detectors:\n      lstm:\n        enabled: false\n');
+    const code = await scoreCommand([
+      file,
+      '--config',
+      config,
+      '--format',
+      '<Date> <Time> <Level> <Component>: <Content>',
+      '--learn',
+      '500',
+      '--session-regex',
+      'req-\\d+',
+      '--out',
+      out,
+      '--summary',
+      summaryFile,
+    ]);
+    expect(code).toBe(0);
+    expect(sessionsBeside(out)).toBe(join(dir, 'scored.sessions.jsonl'));
+    const sessions = readFileSync(sessionsBeside(out), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(sessions).toHaveLength(90);
+    for (const s of sessions) {
+      expect(Object.keys(s)).toEqual(
+        expect.arrayContaining(['id', 'service', 'records', 'score', 'flagged', 'reason']),
+      );
+      expect(s.records).toBe(10);
+      if (s.score !== null) expect([s.id, s.flagged]).toEqual([s.id, s.score >= 0.5]);
+    }
+    const oom = sessions.find((s) => s.id === 'req-80');
+    expect(oom).toMatchObject({ flagged: true, line: 806 });
+    expect(oom.reason).toMatch(/^unseen-template: unseen template/);
+    expect(sessions[0].flagged).toBe(true); // flagged first
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ sessions: 90, sessionsFile: sessionsBeside(out) });
+    expect(summary.flaggedSessions).toBe(sessions.filter((s) => s.flagged).length);
+    expect(summary.topSessions.map((s: { id: string }) => s.id)).toContain('req-80');
   });
 
   test('bad arguments: exit 2 with the reason and the usage', async () => {

@@ -73,6 +73,23 @@ describe('live training uses the benchmark preparation', () => {
     expect(Math.max(...live.subarray(lof * records.rows, (lof + 1) * records.rows))).toBeLessThan(100);
   }, 30_000);
 
+  it('record members cut at the record rate, beyond every training record; group members at the session rate', async () => {
+    const buf = buffer(1200);
+    const cfg = config();
+    const r = await trainServiceModel(buf, cfg, { seed: 3 });
+    const records = recordMatrix(buf, buf.rows(), r.model.freq);
+    const raw = r.model.scoreMatrix(records);
+    expect(r.model.members.length).toBeGreaterThan(0);
+    for (const [k, mem] of r.model.members.entries()) {
+      expect(mem.calibration.threshold.value).toBe(cfg.detectors[mem.name].threshold.records);
+      // 1e-4 is under one in 1,200: no training record (the rare ERROR ones included) alerts
+      for (let i = 0; i < records.rows; i++) expect(mem.calibration.isAnomalous(raw[k * records.rows + i])).toBe(false);
+    }
+    const groups = r.model.groups?.members ?? [];
+    expect(groups.length).toBeGreaterThan(0);
+    for (const mem of groups) expect(mem.calibration.threshold.value).toBe(cfg.detectors[mem.name].threshold.value);
+  }, 30_000);
+
   it('the scaler is stored with the model; a model saved without one still scores raw vectors', async () => {
     const buf = buffer(600);
     const r = await trainServiceModel(buf, config(), { seed: 3 });

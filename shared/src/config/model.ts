@@ -16,7 +16,21 @@ export const Threshold = Type.Object(
       title: 'Threshold from',
       description: 'Expected share of anomalies in training data, or a target false-positive rate.',
     }),
-    value: Type.Number({ default: 0.005, minimum: 0, maximum: 0.5, title: 'Rate' }),
+    value: Type.Number({
+      default: 0.005,
+      minimum: 0,
+      maximum: 0.5,
+      title: 'Rate',
+      description: 'Sessions and time windows: the tail probability of their training scores over which they alert.',
+    }),
+    records: Type.Number({
+      default: 0.0001,
+      minimum: 0,
+      maximum: 0.5,
+      title: 'Record rate',
+      description:
+        'Single records: the tail probability they alert at. Records are many, so a session rate would alarm on one normal record in 200; below one in the training records, the cut is extrapolated beyond the training maximum by the fitted tail.',
+    }),
   },
   { default: {}, title: 'Threshold' },
 );
