@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelConfig, StoreConfig, validateWithDefaults, type Incident } from '@anomalog/shared';
-import { createTemplateStage } from '../../src/chain/parse-stage';
-import { createDetectStage } from '../../src/chain/detect-stage';
+import { createAnnotationChain } from '../../src/chain/create';
 import { LiveSuppressions } from '../../src/chain/suppressions';
-import { LifecycleManager } from '../../src/lifecycle/manager';
 import { startApiServer } from '../../src/api/server';
 import { createBenchmarkRunner } from '../../src/api/benchmarks/runner';
 import { SqliteStore } from '../../src/store/sqlite';
@@ -36,33 +34,16 @@ async function rig() {
   await store.open();
   const triage = await createTriageStore(sc.value, store);
   const suppressions = new LiveSuppressions(await triage.listSuppressions());
-  const parse = createTemplateStage();
-  const manager = new LifecycleManager({
-    store,
-    defaults: mc.value,
-    logger,
-    maxServices: 10,
-    templatesOf: (service) =>
-      parse.miner
-        .clusters()
-        .filter((c) => c.service === service)
-        .map((c) => ({
-          service,
-          templateId: c.id,
-          template: c.tokens.join(' '),
-          count: c.count,
-          firstSeen: new Date(c.firstSeenMs).toISOString(),
-          lastSeen: new Date(c.lastSeenMs).toISOString(),
-        })),
-  });
-  const detect = createDetectStage({
-    manager,
-    store,
-    logger,
-    contextLines: 3,
-    suppressions,
-    incidents: { record: (a) => triage.recordIncidents(a, 60_000) },
-  });
+  const chain = await createAnnotationChain(
+    { detection: { defaultModel: mc.value, maxServices: 10, contextLines: 3 } },
+    {
+      logger,
+      store,
+      triage: { suppressions, incidents: { record: (a) => triage.recordIncidents(a, 60_000) } },
+    },
+  );
+  const { manager, detect } = chain;
+  if (!manager || !detect) throw new Error('the chain was built without its detect stage');
   const datasets = datasetsDir();
   const benchmarks = createBenchmarkRunner({
     datasetsDir: datasets,
@@ -83,8 +64,7 @@ async function rig() {
         'web',
         messages.map((m) => logRecord(m)),
       );
-      parse.process(b);
-      await detect.process(b);
+      await chain.process(b);
       await detect.flush();
       return b.facts;
     },
