@@ -223,8 +223,10 @@ export class LstmDetector implements Detector<Sequences> {
   private fitRecordThreshold(train: Sequences): { record: number; end: number } {
     const rec = new Float64Array(train.records!.length);
     this.walkRecords(train, (i, slot, key, s) => (rec[i] = s.isKnown(key) ? s.probNext(slot, key) : 1));
-    // no session ends in a log stream: the end rule never fires
-    return { record: Math.min(this.opts.maxThreshold, this.quantile(rec)), end: 0 };
+    // No session ends in a log stream: the end rule never fires. The cap (the record rate) stops at one in
+    // the training records: a probability a short stream could never show counts as rare, not as normal.
+    const cap = Math.max(this.opts.maxThreshold, Math.min(LSTM_DEFAULTS.maxThreshold, 1 / rec.length));
+    return { record: Math.min(cap, this.quantile(rec)), end: 0 };
   }
 
   /** The value at most a targetFpr share of `v` is under (sorts `v`). */
