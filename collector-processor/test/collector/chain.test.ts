@@ -16,7 +16,8 @@ import {
   waitUntil,
   type ArrivedRecord,
 } from './harness';
-import { arrivals, fullRecord, requestOf, sendRecords, serviceLines, seqOf, startChain, type Chain } from './chain';
+import { arrivals, fullRecord, requestOf, sendRecords, seqOf, startChain, type Chain } from './chain';
+import { normalLines } from '../lifecycle/records';
 
 jest.setTimeout(300_000);
 
@@ -81,7 +82,7 @@ test('Collector -> processor -> Collector: every record arrives once, annotated,
   const arrived = chain.arrived();
   expect(arrived).toHaveLength(total);
   expect([...arrivals(arrived).values()].every((c) => c === 1)).toBe(true);
-  const lines = serviceLines(total, 1);
+  const lines = normalLines(total, 1);
   const template = requestOf('checkout', []).resourceLogs[0];
   for (const r of arrived) {
     const seq = seqOf(r);
@@ -164,7 +165,7 @@ test('filelog receiver tailing a file of raw lines, through the whole chain', as
   const path = join(dir, 'app.log');
   writeFileSync(path, '');
   const chain = await startChain({ filelog: { include: [path], start_at: 'beginning', poll_interval: '100ms' } });
-  const lines = serviceLines(600, 7).map((l, i) => `${l} [line ${i}]`);
+  const lines = normalLines(600, 7).map((l, i) => `${l} [line ${i}]`);
   for (let i = 0; i < lines.length; i += 100) {
     appendFileSync(path, lines.slice(i, i + 100).join('\n') + '\n');
     await new Promise((r) => setTimeout(r, 200));

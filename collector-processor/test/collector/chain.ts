@@ -22,6 +22,7 @@ import {
   type RunningCollector,
   type RunningProcessor,
 } from './harness';
+import { normalLines } from '../lifecycle/records';
 
 /** Every ```yaml block of a Markdown file, parsed. */
 export function yamlBlocks(markdownPath: string): Record<string, unknown>[] {
@@ -110,23 +111,6 @@ export async function startChain(upstreamReceivers: Record<string, unknown> = {}
     upstreamConfig(httpPort, `127.0.0.1:${processorPort}`, upstreamReceivers),
   );
   return chain;
-}
-
-/** A web service's log lines: a few templates with varying ids and durations (seeded). */
-export function serviceLines(n: number, seed = 1): string[] {
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = Math.floor(rand() * 1e6);
-    const ms = Math.floor(rand() * 200);
-    const k = rand();
-    if (k < 0.5) out.push(`GET /api/items/${id} 200 in ${ms} ms`);
-    else if (k < 0.8) out.push(`POST /api/orders/${id} 201 in ${ms} ms`);
-    else if (k < 0.97) out.push(`cache hit for key item-${id}`);
-    else out.push(`slow query on table orders took ${ms} ms`);
-  }
-  return out;
 }
 
 export const SEQ = 'test.seq';
@@ -219,7 +203,7 @@ export async function sendRecords(
 ): Promise<number[]> {
   const per = options.perRequest ?? 50;
   const first = options.firstSeq ?? 0;
-  const lines = serviceLines(total, first + 1);
+  const lines = normalLines(total, first + 1);
   const acked: number[] = [];
   for (let i = 0; i < total; i += per) {
     const seqs = Array.from({ length: Math.min(per, total - i) }, (_, j) => first + i + j);

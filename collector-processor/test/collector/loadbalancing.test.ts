@@ -23,7 +23,8 @@ import {
   type ArrivedRecord,
   type RunningProcessor,
 } from './harness';
-import { fullRecord, requestOf, serviceLines, yamlBlocks } from './chain';
+import { fullRecord, requestOf, yamlBlocks } from './chain';
+import { normalLines } from '../lifecycle/records';
 
 jest.setTimeout(300_000);
 
@@ -71,7 +72,7 @@ async function sendRound(ingest: string, round: number, perService: number): Pro
   let acked = 0;
   for (const [i, service] of SERVICES.entries()) {
     const first = (round * SERVICES.length + i) * perService;
-    const lines = serviceLines(perService, first + 1);
+    const lines = normalLines(perService, first + 1);
     const status = await postLogs(
       ingest,
       requestOf(
