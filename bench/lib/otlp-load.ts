@@ -1,5 +1,6 @@
 import type { LogRecord, LogsData } from '../../collector-processor/src/otlp/types';
 import { decodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
+import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
 
 /** Plain OTLP log requests for load and fault scripts: services, each with its lines as string bodies. */
 export interface ServiceLines {
@@ -27,19 +28,12 @@ export function logsData(groups: readonly ServiceLines[], timeMs = Date.now()): 
 }
 
 function record(line: string, timeMs: number): LogRecord {
-  return {
+  return logRecordOf({
     timeUnixNano: BigInt(timeMs) * 1_000_000n,
-    observedTimeUnixNano: 0n,
     severityNumber: 9,
     severityText: 'INFO',
     body: { stringValue: line },
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
+  });
 }
 
 /** Each record of an annotated request: its service, body and `log.template.id`. */
