@@ -20,7 +20,7 @@ import { buildScenario } from '../collector-processor/src/demo/scenario';
 import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
-import { lineRecord, serviceBatch } from './lib/chain-input';
+import { hdfsTimeMs, lineRecord, serviceBatch } from './lib/chain-input';
 import {
   datasetsDir,
   markdownTable,
@@ -74,12 +74,6 @@ function demoNormal(): NormalLog {
   };
 }
 
-/** `081109 203518 …`: the line's time (the log has no year: 2008 as in HDFS_v1). */
-function hdfsTime(line: string): number {
-  const [d, t] = line.split(' ', 2);
-  return Date.UTC(2008, +d.slice(2, 4) - 1, +d.slice(4, 6), +t.slice(0, 2), +t.slice(2, 4), +t.slice(4, 6));
-}
-
 function hdfsNormal(dir: string): NormalLog | undefined {
   const log = join(dir, 'hdfs', 'HDFS_20000.log');
   const labels = join(dir, 'hdfs', 'HDFS_20000.block_labels.csv');
@@ -97,7 +91,7 @@ function hdfsNormal(dir: string): NormalLog | undefined {
     dataset: 'hdfs-20k-normal',
     learnRecords: 8_000,
     model: { sessionKey: { kind: 'regex', regex: '(blk_-?\\d+)' } },
-    lines: lines.map((text, k) => ({ service: 'hdfs', text, timeMs: hdfsTime(text) + k })),
+    lines: lines.map((text, k) => ({ service: 'hdfs', text, timeMs: hdfsTimeMs(text) + k })),
   };
 }
 

@@ -21,23 +21,11 @@ import { SqliteStore } from '../collector-processor/src/store/sqlite';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
 import { logRecordOf } from '../collector-processor/src/otlp/log-record';
+import { hdfsTimeMs } from './lib/chain-input';
 
 const LEARN = 8000;
 const BATCH = 500;
 const BLOCK = /blk_-?\d+/g;
-
-/** `081109 203518 …`: the line's time (the log has no year: 2008 as in HDFS_v1). */
-function timeOf(line: string): number {
-  const [d, t] = line.split(' ', 2);
-  return Date.UTC(
-    2008,
-    Number(d.slice(2, 4)) - 1,
-    Number(d.slice(4, 6)),
-    +t.slice(0, 2),
-    +t.slice(2, 4),
-    +t.slice(4, 6),
-  );
-}
 
 function record(line: string, timeMs: number): LogRecord {
   const t = BigInt(timeMs) * 1_000_000n;
@@ -108,7 +96,7 @@ async function main(): Promise<void> {
   let lastMs = 0;
   for (let i = 0; i < lines.length; i += BATCH) {
     const chunk = lines.slice(i, i + BATCH);
-    const b = batch(chunk.map((l, k) => record(l, (lastMs = timeOf(l) + k))));
+    const b = batch(chunk.map((l, k) => record(l, (lastMs = hdfsTimeMs(l) + k))));
     await chain.process(b);
     b.facts.forEach((f, k) => {
       if (f.unscored || !f.sessionId) return;

@@ -32,3 +32,9 @@ export function serviceBatch(service: string, records: LogRecord[]): LogBatch {
     facts: [],
   };
 }
+
+/** `081109 203518 …`: an HDFS_v1 line's time in ms (the log has no year: 2008, as in HDFS_v1). */
+export function hdfsTimeMs(line: string): number {
+  const [d, t] = line.split(' ', 2);
+  return Date.UTC(2008, +d.slice(2, 4) - 1, +d.slice(4, 6), +t.slice(0, 2), +t.slice(2, 4), +t.slice(4, 6));
+}
