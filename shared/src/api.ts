@@ -80,11 +80,30 @@ export const NearTemplate = Type.Object({
 });
 export type NearTemplate = Static<typeof NearTemplate>;
 
+export const CountDeviation = Type.Object({
+  templateId: Type.String(),
+  template: Type.String(),
+  /** The template's count in the anomalous session or window. */
+  actual: Type.Number(),
+  /** Its mean count over the training groups. */
+  mean: Type.Number(),
+  /** 5th and 95th percentile of its count over the training groups. */
+  low: Type.Number(),
+  high: Type.Number(),
+});
+export type CountDeviation = Static<typeof CountDeviation>;
+
 export const AnomalyDetail = Type.Composite([
   Anomaly,
   Type.Object({
     attributes: Type.Record(Type.String(), Type.Unknown()),
+    /** Lines before the record (of its session when it has one), oldest first. */
     context: Type.Array(ContextLine),
+    /**
+     * Lines after the record, oldest first; absent until they arrived or the wait passed
+     * (store.retention.contextAfterWaitSeconds).
+     */
+    contextAfter: Type.Optional(Type.Array(ContextLine)),
     explanation: Type.Object({
       reason: Type.String(),
       features: Type.Optional(Type.Array(Type.Object({ name: Type.String(), weight: Type.Number() }))),
@@ -94,6 +113,11 @@ export const AnomalyDetail = Type.Composite([
       ),
       /** Unseen template: the service's known templates nearest to it (token overlap, 0..1). */
       nearest: Type.Optional(Type.Array(NearTemplate)),
+      /**
+       * Session/window count models: the templates whose count in the group lies outside the range
+       * seen in training (the 5th to 95th percentile of the training groups), furthest out first.
+       */
+      counts: Type.Optional(Type.Array(CountDeviation)),
     }),
   }),
 ]);

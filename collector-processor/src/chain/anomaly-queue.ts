@@ -6,6 +6,7 @@
  * cannot grow the heap without bound. The records themselves always go downstream annotated.
  */
 import type { AnomalyDetail } from '@anomalog/shared';
+import type { AfterLines } from './after-context';
 import type { Store } from '../store/store';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
@@ -28,6 +29,11 @@ export interface IncidentGrouping {
 
 export interface AnomalyQueue {
   push(anomalies: AnomalyDetail[]): void;
+  /**
+   * The lines after anomalies pushed earlier, written after them (same queue, so never before the
+   * insert); left out when the queue is full.
+   */
+  pushAfter(done: AfterLines[]): void;
   /** Resolves when every anomaly accepted so far is written (or failed). */
   drained(): Promise<void>;
 }
@@ -66,7 +72,24 @@ export function anomalyQueue(o: AnomalyQueueOptions): AnomalyQueue {
       pendingBytes -= bytes;
     }
   };
+  const saveAfter = async (done: AfterLines[], bytes: number): Promise<void> => {
+    try {
+      await o.store.setAnomalyContextAfter(done);
+    } catch (err) {
+      o.logger.error({ err: (err as Error).message, anomalies: done.length }, 'lines after anomalies not stored');
+    } finally {
+      pendingBytes -= bytes;
+    }
+  };
   return {
+    pushAfter(done) {
+      let bytes = 0;
+      for (const d of done) for (const line of d.lines) bytes += CONTEXT_LINE_OVERHEAD + 2 * line.message.length;
+      // Only the lines after are lost (their anomalies are stored or counted): logged with the overflow.
+      if (pending > 0 && pendingBytes + bytes > maxBytes) return;
+      pendingBytes += bytes;
+      writing = writing.then(() => saveAfter(done, bytes));
+    },
     push(anomalies) {
       let bytes = 0;
       for (const a of anomalies) bytes += anomalyBytes(a);

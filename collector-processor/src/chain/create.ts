@@ -30,6 +30,9 @@ export interface ChainConfig {
     maxOpenSessions?: number;
     /** Lines kept before an anomaly as its context. */
     contextLines: number;
+    /** Lines kept after it, and how long it waits for them (the detect stage's defaults when unset). */
+    contextLinesAfter?: number;
+    contextAfterWaitMs?: number;
     /** Longest context line kept; longer ones are cut (the detect stage's default when unset). */
     contextLineMaxChars?: number;
     /** Bytes all services' context lines hold together (the detect stage's default when unset). */
@@ -76,6 +79,8 @@ export function chainConfigOf(config: AnomalogConfig): ChainConfig {
           maxServices: d.maxServices,
           maxOpenSessions: d.maxOpenSessions,
           contextLines: config.store.retention.contextLines,
+          contextLinesAfter: config.store.retention.contextLinesAfter,
+          contextAfterWaitMs: config.store.retention.contextAfterWaitSeconds * 1000,
           contextLineMaxChars: config.store.retention.contextLineMaxChars,
           contextMaxBytes: config.store.retention.contextMaxMiB * 1024 * 1024,
           staleSeriesMs: config.telemetry.staleSeriesMinutes * 60_000,
@@ -123,6 +128,8 @@ export async function createAnnotationChain(config: ChainConfig, deps: ChainDeps
       logger,
       metrics,
       contextLines: d.contextLines,
+      contextLinesAfter: d.contextLinesAfter,
+      contextAfterWaitMs: d.contextAfterWaitMs,
       contextLineMaxChars: d.contextLineMaxChars,
       contextMaxBytes: d.contextMaxBytes,
       maxServices: d.maxServices,

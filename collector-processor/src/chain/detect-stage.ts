@@ -15,6 +15,7 @@ import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
 import { suppressedReason, type LiveSuppressions } from './suppressions';
 import { NearestTemplates } from './nearest-templates';
 import { ContextRing } from '../model/context-ring';
+import { AfterContext } from './after-context';
 import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
 import * as recordVector from '../model/record-vector';
@@ -34,6 +35,12 @@ export interface DetectStageOptions {
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
   contextLines: number;
+  /** Lines kept after it (written to the stored anomaly once there); unset: none. */
+  contextLinesAfter?: number;
+  /** How long an anomaly waits for its lines after; unset: 30 s. */
+  contextAfterWaitMs?: number;
+  /** Anomalies waiting for their lines after at once; unset: 10,000. */
+  maxAfterWatches?: number;
   /** Longest context line kept (longer ones are cut); unset: 2,048 code units. */
   contextLineMaxChars?: number;
   /** Bytes all services' context lines hold together; unset: 64 MiB. */
@@ -74,6 +81,15 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const contexts = new Map<string, ContextRing>();
   let scratch = new Float64Array(1024 * RECORD_DIMS);
   const queue = anomalyQueue(o);
+  const after = new AfterContext({
+    lines: o.contextLinesAfter ?? 0,
+    waitMs: o.contextAfterWaitMs ?? 30_000,
+    maxPending: o.maxAfterWatches ?? 10_000,
+    write: (done) => queue.pushAfter(done),
+  });
+  // Lines after an anomaly also come (or stop coming) between batches: the wait is checked on a clock.
+  const afterClock = (o.contextLinesAfter ?? 0) > 0 ? setInterval(() => after.check(Date.now()), 1000) : undefined;
+  afterClock?.unref();
   const suppressions = o.suppressions;
   const nearest = new NearestTemplates();
   const verdict: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
@@ -87,6 +103,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   // One budget split evenly: the rings of all services together never pass contextMaxBytes.
   const ringLimits = {
     lineCount: o.contextLines,
+    afterCount: o.contextLinesAfter ?? 0,
     maxLineChars: o.contextLineMaxChars ?? 2048,
     maxBytes: Math.floor((o.contextMaxBytes ?? 64 * 1024 * 1024) / contextServices),
   };
@@ -119,6 +136,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const templateId = group.templateIds[r];
       const timeMs = group.timesMs[r];
       model.decide(scores, rows, r, templateId, verdict);
+      let flagged: string | undefined;
       const sequenceReason =
         f.sessionId !== undefined
           ? model.decideSequence(
@@ -154,8 +172,10 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
         else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
           a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
         anomalies.push(a);
+        flagged = a.id;
       }
       ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
+      if (flagged !== undefined) after.watch(flagged, ctx, f.sessionId, Date.now());
       o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
       model.groups?.observe(s.name, f.sessionId, templateId, timeMs, closedGroups);
     }
@@ -224,11 +244,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const anomalies: AnomalyDetail[] = [];
       for (const [s, group] of groups) scoreGroup(s, group, facts, anomalies);
       if (anomalies.length) queue.push(anomalies);
+      after.check(Date.now());
       for (const s of groups.keys()) o.manager.observed(s);
       if (learning) for (const s of learning) o.manager.observed(s);
     },
     flush: () => queue.drained(),
     async close() {
+      clearInterval(afterClock);
+      after.flush();
       await queue.drained();
       await o.manager.idle();
     },

@@ -27,9 +27,10 @@ import {
   toInserts,
   type AnomalyRow,
   type ModelRow,
+  contextAfterParams,
 } from './rows';
 import { cleanText } from './sanitize';
-import type { AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
+import type { AnomalyContextAfter, AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
 
 type StoreSettings = AnomalogConfig['store'];
 type FeedbackRow = Feedback & { time: string };
@@ -336,6 +337,21 @@ export class PostgresStore implements Store {
     return rows[0] ? fromDetailRow(rows[0]) : undefined;
   }
 
+  async setAnomalyContextAfter(entries: readonly AnomalyContextAfter[]): Promise<number> {
+    if (!entries.length) return 0;
+    const keep = this.settings.retention.contextLinesAfter;
+    const params = entries.map((e) => contextAfterParams(e, keep));
+    // One statement for the batch; setting the same lines twice (a retry) changes nothing.
+    const res = await this.write('lines after anomalies', () =>
+      this.query(
+        "UPDATE anomalies a SET detail = jsonb_set(a.detail, '{contextAfter}', u.lines) " +
+          'FROM unnest($1::text[], $2::jsonb[]) AS u(id, lines) WHERE a.id = u.id',
+        [params.map((p) => p.id), params.map((p) => p.lines)],
+      ),
+    );
+    return res.rowCount ?? 0;
+  }
+
   async suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number> {
     const params: unknown[] = [];
     const where = suppressFilter(filter, (v) => `$${params.push(v)}`);
@@ -363,6 +379,13 @@ export class PostgresStore implements Store {
       [limit],
     );
     return rows.map((r) => r.run);
+  }
+
+  async deleteBenchmarkRun(id: string): Promise<boolean> {
+    const res = await this.write(`benchmark run ${id}`, () =>
+      this.query('DELETE FROM benchmark_runs WHERE id = $1', [id]),
+    );
+    return (res.rowCount ?? 0) > 0;
   }
 
   async insertFeedback(f: FeedbackRow): Promise<void> {

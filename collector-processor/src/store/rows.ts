@@ -1,5 +1,5 @@
 import type { AnomalyQuery, Feedback, ModelVersion } from '@anomalog/shared';
-import type { Anomaly, AnomalyRecord } from './store';
+import type { Anomaly, AnomalyContextAfter, AnomalyRecord } from './store';
 import type { Logger } from '../telemetry/logger';
 import { StoreQueryError } from './errors';
 import { cleanJson, cleanText } from './sanitize';
@@ -102,6 +102,14 @@ export function toInserts(anomalies: readonly AnomalyRecord[], contextLines: num
       'store: anomalies left out of the batch because they cannot be stored',
     );
   return rows;
+}
+
+/**
+ * What setAnomalyContextAfter writes per anomaly: the id cleaned and the lines as a JSON array, the
+ * first `keep` of them, cleaned like the lines before.
+ */
+export function contextAfterParams(e: AnomalyContextAfter, keep: number): { id: string; lines: string } {
+  return { id: cleanText(e.id), lines: JSON.stringify(cleanJson(e.lines.slice(0, keep))) };
 }
 
 function nearestContext(context: AnomalyRecord['context'], timeMs: number, keep: number): AnomalyRecord['context'] {

@@ -29,10 +29,11 @@ import {
   toInserts,
   type AnomalyRow,
   type ModelRow,
+  contextAfterParams,
 } from './rows';
 import { cleanText } from './sanitize';
 import { migrateSqlite } from './sqlite-schema';
-import type { AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
+import type { AnomalyContextAfter, AnomalyRecord, Store, StoreStatus, StoredModel } from './store';
 
 export const SQLITE_FILE_NAME = 'anomalog.db';
 /** Rows deleted per transaction by retention, so the event loop (and the stream) never waits long. */
@@ -299,6 +300,20 @@ export class SqliteStore implements Store {
     return row ? fromDetailRow(row) : undefined;
   }
 
+  async setAnomalyContextAfter(entries: readonly AnomalyContextAfter[]): Promise<number> {
+    if (!entries.length) return 0;
+    const keep = this.settings.retention.contextLinesAfter;
+    const setAll = this.db.transaction(() => {
+      let changed = 0;
+      for (const e of entries) {
+        const p = contextAfterParams(e, keep);
+        changed += this.stmts.anomalyContextAfter.run(p.lines, p.id).changes;
+      }
+      return changed;
+    });
+    return this.write('lines after anomalies', () => setAll.immediate());
+  }
+
   async suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number> {
     const params: unknown[] = [];
     const where = suppressFilter(filter, (v) => (params.push(v), '?'));
@@ -317,6 +332,10 @@ export class SqliteStore implements Store {
   async listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]> {
     const rows = this.stmts.benchmarkList.all(limit) as { run: string }[];
     return rows.map((r) => JSON.parse(r.run) as BenchmarkRun);
+  }
+
+  async deleteBenchmarkRun(id: string): Promise<boolean> {
+    return this.write(`benchmark run ${id}`, () => this.stmts.benchmarkDelete.run(id).changes > 0);
   }
 
   async insertFeedback(feedback: FeedbackRow): Promise<void> {
@@ -380,6 +399,10 @@ function prepareStatements(db: Db) {
     benchmarkPut: db.prepare('INSERT OR REPLACE INTO benchmark_runs (id, started_at, run) VALUES (?, ?, ?)'),
     benchmarkPrune: db.prepare(
       'DELETE FROM benchmark_runs WHERE id NOT IN (SELECT id FROM benchmark_runs ORDER BY started_at DESC LIMIT ?)',
+    ),
+    benchmarkDelete: db.prepare('DELETE FROM benchmark_runs WHERE id = ?'),
+    anomalyContextAfter: db.prepare(
+      "UPDATE anomalies SET detail = json_set(detail, '$.contextAfter', json(?)) WHERE id = ?",
     ),
     benchmarkList: db.prepare('SELECT run FROM benchmark_runs ORDER BY started_at DESC LIMIT ?'),
     minerPut: db.prepare(

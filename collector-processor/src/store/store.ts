@@ -25,6 +25,12 @@ export interface StoredModel {
 /** An anomaly as recorded by the detect stage, with its explanation and session context. */
 export type AnomalyRecord = AnomalyDetail;
 
+/** The lines after one stored anomaly, oldest first. */
+export interface AnomalyContextAfter {
+  id: string;
+  lines: AnomalyDetail['context'];
+}
+
 export interface Store {
   /** Create tables if missing; fail with a clear message when the store cannot be opened. */
   open(): Promise<void>;
@@ -72,6 +78,11 @@ export interface Store {
    */
   queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage>;
   getAnomaly(id: string): Promise<AnomalyRecord | undefined>;
+  /**
+   * Set the lines after stored anomalies (their `contextAfter`), cut to `retention.contextLinesAfter`
+   * lines and cleaned like the lines before; an id not stored is skipped. Returns how many changed.
+   */
+  setAnomalyContextAfter(entries: readonly AnomalyContextAfter[]): Promise<number>;
   /** Mark anomalies suppressed (feedback); returns how many changed. An empty filter throws. */
   suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number>;
 
@@ -80,6 +91,8 @@ export interface Store {
   saveBenchmarkRun(run: BenchmarkRun, keep: number): Promise<void>;
   /** Newest first (by start time). */
   listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]>;
+  /** False when no run had that id. */
+  deleteBenchmarkRun(id: string): Promise<boolean>;
 
   // Feedback, kept so training can use it.
   insertFeedback(feedback: Feedback & { time: string }): Promise<void>;

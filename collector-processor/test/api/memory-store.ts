@@ -1,5 +1,5 @@
 import type { AnomalyPage, AnomalyQuery, BenchmarkRun, Feedback, ModelConfig, ModelVersion } from '@anomalog/shared';
-import type { AnomalyRecord, Store, StoredModel, StoreStatus } from '../../src/store/store';
+import type { AnomalyContextAfter, AnomalyRecord, Store, StoredModel, StoreStatus } from '../../src/store/store';
 
 /** A Store kept in maps, for API tests until (and besides) the SQLite one. Query semantics follow store.ts. */
 export class MemoryStore implements Store {
@@ -80,6 +80,17 @@ export class MemoryStore implements Store {
   async getAnomaly(id: string) {
     return this.anomalies.find((a) => a.id === id);
   }
+  async setAnomalyContextAfter(entries: readonly AnomalyContextAfter[]) {
+    let changed = 0;
+    for (const e of entries) {
+      const a = this.anomalies.find((x) => x.id === e.id);
+      if (a) {
+        a.contextAfter = e.lines;
+        changed++;
+      }
+    }
+    return changed;
+  }
   async suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }) {
     let changed = 0;
     for (const a of this.anomalies) {
@@ -102,6 +113,9 @@ export class MemoryStore implements Store {
   }
   async listBenchmarkRuns(limit: number) {
     return [...this.benchmarkRuns.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+  }
+  async deleteBenchmarkRun(id: string) {
+    return this.benchmarkRuns.delete(id);
   }
   async insertFeedback(feedback: Feedback & { time: string }) {
     this.feedback.push(feedback);

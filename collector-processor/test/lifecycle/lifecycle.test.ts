@@ -36,7 +36,11 @@ interface Rig {
   send(service: string, messages: string[], severity?: number): Promise<ReturnType<typeof batchOf>['facts']>;
 }
 
-async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
+async function rig(
+  dir: string,
+  defaults = modelConfig(),
+  detectOptions: { contextLinesAfter?: number; contextAfterWaitMs?: number } = {},
+): Promise<Rig> {
   const sc = validateWithDefaults(StoreConfig, { dataDir: dir });
   if (!sc.ok) throw new Error('store config');
   const store = new SqliteStore(sc.value, logger);
@@ -49,7 +53,7 @@ async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
     maxServices: 10,
     templatesOf: () => [],
   });
-  const detect = createDetectStage({ manager, store, logger, contextLines: 3 });
+  const detect = createDetectStage({ manager, store, logger, contextLines: 3, ...detectOptions });
   return {
     store,
     parse,
@@ -97,6 +101,30 @@ describe('model lifecycle through the detect stage', () => {
     expect(page.items.map((a) => a.reason)).toContain(unseen.reason);
     const stored = await r.store.getAnomaly(page.items.find((a) => a.reason === unseen.reason)!.id);
     expect(stored!.context.length).toBe(3);
+    await r.store.close();
+  });
+
+  test('stores the lines after an anomaly once they arrive, and those that came when the wait passes', async () => {
+    const r = await rig(dir, modelConfig(), { contextLinesAfter: 2, contextAfterWaitMs: 200 });
+    await r.send('web', normalLines(500));
+    await r.manager.idle();
+    const [first] = await r.send('web', ['kernel panic: segfault in worker 17 at 0xdeadbeef']);
+    expect(first.isAnomaly).toBe(true);
+    const next = normalLines(3, 11);
+    await r.send('web', next);
+    const [last] = await r.send('web', ['disk quota exceeded for user 42']);
+    expect(last.isAnomaly).toBe(true);
+    await r.detect.flush();
+    const page = await r.store.queryAnomalies({ service: 'web', limit: 10, sort: 'time', order: 'asc' });
+    const idOf = (message: string) => page.items.find((a) => a.message === message)!.id;
+    const firstStored = await r.store.getAnomaly(idOf(first.message));
+    expect(firstStored!.contextAfter!.map((l) => l.message)).toEqual(next.slice(0, 2));
+    // Nothing came after the last one: it waits, then is written with no lines.
+    expect((await r.store.getAnomaly(idOf(last.message)))!.contextAfter).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await r.detect.flush();
+    expect((await r.store.getAnomaly(idOf(last.message)))!.contextAfter).toEqual([]);
+    await r.detect.close();
     await r.store.close();
   });
 

@@ -34,4 +34,28 @@ describe('ContextRing', () => {
     expect(ring.lines()).toEqual([]);
     expect(ring.bytes).toBe(0);
   });
+
+  it('numbers its lines, so the lines after one are read by its sequence number, session ones only when asked', () => {
+    const ring = new ContextRing({ ...limits, lineCount: 2, afterCount: 3 });
+    for (let i = 0; i < 3; i++) ring.push(i, 't', `before ${i}`, false, 'a');
+    const from = ring.nextSeq;
+    expect(from).toBe(3);
+    for (let i = 0; i < 5; i++) ring.push(10 + i, 't', `after ${i}`, false, i % 2 ? 'b' : 'a');
+    expect(ring.linesAfter(from, 3).map((l) => l.message)).toEqual(['after 0', 'after 1', 'after 2']);
+    expect(ring.linesAfter(from, 3, 'a').map((l) => l.message)).toEqual(['after 0', 'after 2', 'after 4']);
+    expect(ring.lines().map((l) => l.message)).toEqual(['after 3', 'after 4']);
+  });
+
+  it('keeps lines for the lines after alone (no lines before), and counts lines too long to keep', () => {
+    const ring = new ContextRing({ lineCount: 0, afterCount: 2, maxLineChars: 100, maxBytes: 300 });
+    ring.push(0, 't', 'one', false);
+    expect(ring.lines()).toEqual([]);
+    expect(ring.linesAfter(0, 2).map((l) => l.message)).toEqual(['one']);
+    // A line whose cost passes maxBytes empties the ring and is not kept, but is numbered.
+    ring.push(1, 't'.repeat(200), 'two', false);
+    expect(ring.oldestSeq).toBe(2);
+    expect(ring.nextSeq).toBe(2);
+    ring.push(2, 't', 'three', false);
+    expect(ring.linesAfter(0, 2).map((l) => l.message)).toEqual(['three']);
+  });
 });

@@ -282,6 +282,32 @@ export function storeConformance(backend: Backend): void {
       expect(await store.getAnomaly('nope')).toBeUndefined();
     });
 
+    it('sets the lines after stored anomalies, cut to contextLinesAfter and cleaned; unknown ids skipped', async () => {
+      const { store } = await fresh({ contextLinesAfter: 2 });
+      const at = T0 + 20 * MINUTE;
+      await store.insertAnomalies([anomaly('after-1', { time: iso(at) }), anomaly('after-2', { time: iso(at) })]);
+      const line = (s: number, message: string) => ({
+        time: iso(at + s * 1000),
+        templateId: `t${s}`,
+        message,
+        isAnomaly: false,
+      });
+      const changed = await store.setAnomalyContextAfter([
+        { id: 'after-1', lines: [line(1, 'next \u0000 one'), line(2, 'then "two"'), line(3, 'three')] },
+        { id: 'after-2', lines: [] },
+        { id: 'never-stored', lines: [line(1, 'x')] },
+      ]);
+      expect(changed).toBe(2);
+      const got = await store.getAnomaly('after-1');
+      expect(got?.contextAfter).toEqual([line(1, 'next \ufffd one'), line(2, 'then "two"')]);
+      expect(got?.context.map((l) => l.message)).toEqual(['GET /x 200']);
+      expect((await store.getAnomaly('after-2'))?.contextAfter).toEqual([]);
+      // A retry writes the same lines again.
+      await store.setAnomalyContextAfter([{ id: 'after-2', lines: [line(4, 'four')] }]);
+      expect((await store.getAnomaly('after-2'))?.contextAfter).toEqual([line(4, 'four')]);
+      expect(await store.getAnomaly('never-stored')).toBeUndefined();
+    });
+
     describe('queries', () => {
       // 8 anomalies over 70 minutes: services web/db, detectors, templates and scores vary.
       const rows: AnomalyRecord[] = [
@@ -448,6 +474,15 @@ export function storeConformance(backend: Backend): void {
       expect(await again.listBenchmarkRuns(1)).toEqual([run('d', 4)]);
       await again.saveBenchmarkRun(run('b', 2, 0.9), 3);
       expect((await again.listBenchmarkRuns(10)).find((r) => r.id === 'b')!.results[0].f1).toBe(0.9);
+    });
+
+    it('are deleted by id; deleting an unknown id says so', async () => {
+      const { store } = await fresh();
+      await store.saveBenchmarkRun(run('a', 1), 3);
+      await store.saveBenchmarkRun(run('b', 2), 3);
+      expect(await store.deleteBenchmarkRun('a')).toBe(true);
+      expect(await store.deleteBenchmarkRun('a')).toBe(false);
+      expect((await store.listBenchmarkRuns(10)).map((r) => r.id)).toEqual(['b']);
     });
   });
 

@@ -34,7 +34,20 @@ export const StoreConfig = Type.Object(
           default: 10,
           minimum: 0,
           maximum: 200,
-          description: 'Lines of the same session stored around each anomaly.',
+          description: 'Lines of the same session stored before each anomaly.',
+        }),
+        contextLinesAfter: Type.Integer({
+          default: 5,
+          minimum: 0,
+          maximum: 200,
+          description:
+            'Lines of the same session stored after each anomaly: written to the stored anomaly once they arrive, or after contextAfterWaitSeconds with those that came.',
+        }),
+        contextAfterWaitSeconds: Type.Number({
+          default: 30,
+          exclusiveMinimum: 0,
+          maximum: 3600,
+          description: 'How long an anomaly waits for its lines after before it is updated with the lines that came.',
         }),
         contextLineMaxChars: Type.Integer({
           default: 2048,
