@@ -49,6 +49,7 @@ export function groupAnomalyDetail(
     explanation: {
       reason: `${reason}. ${g.detail}`,
       features: g.templates.map((t) => ({ name: textOf(t.templateId) ?? t.templateId, weight: t.weight })),
+      counts: g.deviations.map((d) => ({ ...d, template: textOf(d.templateId) ?? d.templateId })),
     },
   };
 }

@@ -15,6 +15,7 @@ import { matrixDetectorFactory } from '../detect/registry';
 import { CountVectorizer, type CountOptions } from '../features/counts';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
 import type { ModelMember } from './member';
+import { CountRanges, type CountRangesJson } from './count-ranges';
 
 export type GroupKind = 'session' | 'window';
 
@@ -43,7 +44,12 @@ export interface GroupAnomaly {
   templates: { templateId: string; count: number; weight: number }[];
   /** The deciding member's own sentence. */
   detail: string;
+  /** Templates whose count lies outside its training range, furthest out first (none without ranges). */
+  deviations: { templateId: string; actual: number; mean: number; low: number; high: number }[];
 }
+
+/** Count deviations an anomaly lists at most. */
+const MAX_DEVIATIONS = 8;
 
 /** A closed group: raw counts per column (the unseen column last). */
 interface Closed {
@@ -87,6 +93,8 @@ export class GroupModel {
     readonly counts: CountVectorizer,
     readonly members: readonly ModelMember[],
     readonly bounds: GroupBounds,
+    /** Each column's usual raw count (absent in a model saved before they were kept). */
+    readonly ranges?: CountRanges,
   ) {
     templateIds.forEach((id, k) => this.column.set(id, k));
     this.names = counts.featureNames(templateIds);
@@ -225,6 +233,11 @@ export class GroupModel {
         .slice(0, 5)
         .map((f) => ({ templateId: names[f.index], count: g.counts[f.index], weight: f.weight })),
       detail: ex.reason,
+      // g.counts are raw (the matrix row is the weighed copy).
+      deviations: (this.ranges?.deviations(g.counts, MAX_DEVIATIONS) ?? []).map(({ column, ...d }) => ({
+        templateId: names[column],
+        ...d,
+      })),
     };
   }
 
@@ -234,6 +247,7 @@ export class GroupModel {
       templateIds: [...this.templateIds],
       counts: { options: this.counts.options, idf: this.counts.idf ? Array.from(this.counts.idf) : undefined },
       bounds: this.bounds,
+      ranges: this.ranges?.toJSON(),
       members: this.members.map((m) => ({
         name: m.name,
         calibration: Buffer.from(m.calibration.serialize()).toString('base64'),
@@ -257,7 +271,14 @@ export class GroupModel {
       detector: matrixDetectorFactory(m.name).load(Buffer.from(m.bytes, 'base64')),
       calibration: Calibration.load(Buffer.from(m.calibration, 'base64')),
     }));
-    return new GroupModel(j.kind, j.templateIds, counts, members, j.bounds);
+    return new GroupModel(
+      j.kind,
+      j.templateIds,
+      counts,
+      members,
+      j.bounds,
+      CountRanges.fromJSON(j.ranges, counts.cols),
+    );
   }
 }
 
@@ -266,5 +287,6 @@ export interface GroupModelJson {
   templateIds: string[];
   counts: { options: CountOptions; idf?: number[] };
   bounds: GroupBounds;
+  ranges?: CountRangesJson;
   members: { name: DetectorName; calibration: string; bytes: string }[];
 }

@@ -11,6 +11,7 @@ import { Vocabulary } from '../features/vocabulary';
 import type { RecordBuffer } from './record-buffer';
 import { GroupModel, windowStartMs, type GroupKind } from '../model/group-model';
 import { fitMembers, MIN_SESSIONS } from './fit-members';
+import { CountRanges } from '../model/count-ranges';
 
 /**
  * The groups the buffer holds under the service's session key, as template-id sequences.
@@ -60,5 +61,12 @@ export async function trainGroupModel(
     inactivityMs: config.sessionKey.inactivitySeconds * 1000,
     maxOpen,
   };
-  return { model: new GroupModel(kind, vocab.list(), counts, members, bounds), metrics };
+  return { model: new GroupModel(kind, vocab.list(), counts, members, bounds, rawRanges(counts, seqs)), metrics };
+}
+
+/** Each column's usual raw count over the training groups (what explanations compare with). */
+function rawRanges(counts: CountVectorizer, seqs: readonly Int32Array[]): CountRanges {
+  const rows = new Float64Array(seqs.length * counts.cols);
+  seqs.forEach((seq, r) => counts.countRow(seq, rows, r * counts.cols));
+  return CountRanges.fit(rows, counts.cols);
 }

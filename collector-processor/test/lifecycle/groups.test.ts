@@ -109,6 +109,8 @@ describe('session and window count models (live)', () => {
     expect(out.map((a) => a.key)).toEqual(['blk_bad']); // blk_cut closed too, unscored
     expect(out[0]).toMatchObject({ kind: 'session', records: 6 });
     expect(out[0].templates.some((t) => t.templateId === 'unseen templates' && t.count === 4)).toBe(true);
+    // actual against typical: no training session had an unseen template, this one has four
+    expect(out[0].deviations).toContainEqual({ templateId: 'unseen templates', actual: 4, mean: 0, low: 0, high: 0 });
     expect(g.openGroups).toBe(1);
     expect(g.scored).toBe(2);
 
@@ -122,6 +124,8 @@ describe('session and window count models (live)', () => {
     bad.forEach((t, i) => restored.observe('hdfs', 'blk_late', t, at + 5_000 + i, later));
     restored.observe('hdfs', 'blk_next', 'allocate', at + 20_000, later);
     expect(later.map((a) => a.key)).toEqual(['blk_late']);
+    // the usual ranges are saved with the model
+    expect(later[0].deviations).toContainEqual(expect.objectContaining({ templateId: 'unseen templates', actual: 5 }));
   });
 
   test('windows: the window the first record falls in began before the model and is not scored', async () => {
@@ -224,6 +228,11 @@ describe('session and window count models (live)', () => {
       expect(a.reason).toContain(`"${a.template}" ×45`);
       const detail = await store.getAnomaly(a.id);
       expect(detail?.explanation.features?.map((f) => f.name)).toContain(a.template);
+      // the slow queries far above their usual count per window, first
+      const slow = detail?.explanation.counts?.[0];
+      expect(slow).toMatchObject({ template: a.template, actual: 45 });
+      expect(slow!.high).toBeLessThan(45);
+      expect(slow!.mean).toBeLessThanOrEqual(slow!.high);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

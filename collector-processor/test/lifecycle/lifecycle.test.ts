@@ -124,7 +124,7 @@ describe('model lifecycle through the detect stage', () => {
     await new Promise((resolve) => setTimeout(resolve, 1300));
     await r.detect.flush();
     expect((await r.store.getAnomaly(idOf(last.message)))!.contextAfter).toEqual([]);
-    await r.detect.close();
+    await r.detect.close?.();
     await r.store.close();
   });
 
