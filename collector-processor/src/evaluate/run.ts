@@ -65,10 +65,12 @@ export async function runBenchmark(request: BenchmarkRequest, options: RunOption
   const ds = options.preloaded ?? loadRequested(request, options);
   const config = modelConfig();
   const results: DetailedResult[] = [];
-  for (let i = 0; i < request.detectors.length; i++) {
+  const n = request.detectors.length;
+  for (let i = 0; i < n; i++) {
     const name = request.detectors[i];
-    progress(i / request.detectors.length, `${name} on ${ds.name}`);
-    results.push(await runOne(ds, name, config, options));
+    // Each detector's share of the bar moves with its steps (features, fit, scoring), not only between detectors.
+    const step = (within: number, what: string) => progress((i + within) / n, `${name} on ${ds.name}: ${what}`);
+    results.push(await runOne(ds, name, config, options, step));
   }
   progress(1, 'done');
   return results;
@@ -103,7 +105,9 @@ async function runOne(
   name: DetectorName,
   config: ModelConfig,
   options: RunOptions,
+  step: (within: number, what: string) => void = () => {},
 ): Promise<DetailedResult> {
+  step(0, 'features');
   const factory = detectorFactory(name);
   const settings = config.detectors[name];
   // the live service's: the LSTM capped at the record rate (lstm-params.ts)
@@ -131,8 +135,10 @@ async function runOne(
     fitOn = () => fitRows(name, rows, cfg);
     mode = inputs.mode + (damp ? ', damped repeats' : '');
   }
+  step(0.1, 'fitting');
   const t0 = performance.now();
   const report = await detector.fit(fitOn());
+  step(0.7, 'scoring');
   const fitS = (performance.now() - t0) / 1000;
   // single lines alert at the record rate, sessions at the session rate, as live (training/fit-members.ts)
   const { mode: thresholdMode, value, records } = settings.threshold;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { API_PREFIX, benchmarkCancelPath } from '@anomalog/shared';
 import { createBenchmarkRunner } from '../../src/api/benchmarks/runner';
 import { createLogger } from '../../src/telemetry/logger';
+import { MemoryStore } from './memory-store';
 import { datasetsDir, setup } from './setup';
 
 jest.setTimeout(30000);
@@ -41,6 +42,39 @@ describe('benchmark runs: cancel, time limit, safe session regexes', () => {
     const again = await ctx.request('POST', `/api/v1/benchmarks/${queued.json().id}/cancel`);
     expect(again.json()).toMatchObject({ state: 'done' });
     expect((await ctx.request('POST', '/api/v1/benchmarks/nope/cancel')).statusCode).toBe(404);
+  });
+
+  test('DELETE /benchmarks/{id} forgets a finished run (store included), refuses a running one, 404 for unknown ids', async () => {
+    const store = new MemoryStore();
+    const runner = createBenchmarkRunner({
+      datasetsDir: datasetsDir(),
+      module: join(__dirname, 'benchmark-double.ts'),
+      history: store,
+    });
+    const api = await setup({}, new MemoryStore(), runner);
+    try {
+      const hang = await api.request('POST', '/api/v1/benchmarks', {
+        payload: { dataset: 'hang', detectors: ['lof'] },
+      });
+      const running = await api.request('DELETE', `/api/v1/benchmarks/${hang.json().id}`);
+      expect(running.statusCode).toBe(409);
+      expect(running.json().message).toMatch(/cancel it first/);
+      await api.request('POST', `/api/v1/benchmarks/${hang.json().id}/cancel`);
+      const done = await api.request('POST', '/api/v1/benchmarks', {
+        payload: { dataset: 'hdfs', detectors: ['lof'] },
+      });
+      await settled(async () => (await api.request('GET', `/api/v1/benchmarks/${done.json().id}`)).json(), 'run');
+      expect(store.benchmarkRuns.has(done.json().id)).toBe(true);
+      for (const id of [hang.json().id, done.json().id]) {
+        expect((await api.request('DELETE', `/api/v1/benchmarks/${id}`)).statusCode).toBe(204);
+        expect((await api.request('GET', `/api/v1/benchmarks/${id}`)).statusCode).toBe(404);
+      }
+      expect(store.benchmarkRuns.size).toBe(0);
+      expect((await api.request('GET', '/api/v1/benchmarks')).json()).toEqual([]);
+      expect((await api.request('DELETE', `/api/v1/benchmarks/${done.json().id}`)).statusCode).toBe(404);
+    } finally {
+      await api.close();
+    }
   });
 
   test('a session regex the linear-time engine cannot run is a 400 naming the field; a backtracking-prone one is accepted', async () => {

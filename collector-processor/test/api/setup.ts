@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { validateWithDefaults, ApiConfig, type ServiceSummary, type TemplateInfo } from '@anomalog/shared';
 import type { Static } from '@sinclair/typebox';
 import { startApiServer } from '../../src/api/server';
-import { createBenchmarkRunner } from '../../src/api/benchmarks/runner';
+import { createBenchmarkRunner, type BenchmarkService } from '../../src/api/benchmarks/runner';
 import type { AnomalyRecord, Store } from '../../src/store/store';
 import { createLogger } from '../../src/telemetry/logger';
 import { FakeControl } from './fake-control';
@@ -74,17 +74,23 @@ export function datasetsDir(): string {
   return dir;
 }
 
-export async function setup(overrides: Partial<Static<typeof ApiConfig>> = {}, store: Store = new MemoryStore()) {
+export async function setup(
+  overrides: Partial<Static<typeof ApiConfig>> = {},
+  store: Store = new MemoryStore(),
+  runner?: BenchmarkService,
+) {
   await store.open();
   await store.insertAnomalies(ANOMALIES.map((a) => structuredClone(a)));
   const control = new FakeControl(store, SERVICES, TEMPLATES);
   const logger = createLogger('silent');
   const datasets = datasetsDir();
-  const benchmarks = createBenchmarkRunner({
-    datasetsDir: datasets,
-    module: join(__dirname, 'benchmark-double.ts'),
-    logger,
-  });
+  const benchmarks =
+    runner ??
+    createBenchmarkRunner({
+      datasetsDir: datasets,
+      module: join(__dirname, 'benchmark-double.ts'),
+      logger,
+    });
   const api = await startApiServer(apiConfig({ endpoint: '127.0.0.1:0', ...overrides }), {
     control,
     store,

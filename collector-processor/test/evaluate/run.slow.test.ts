@@ -46,6 +46,9 @@ describe('runBenchmark', () => {
     expect(r.roc![0]).toEqual([0, 0]);
     expect(progress[0]).toBe(0);
     expect(progress[progress.length - 1]).toBe(1);
+    // one detector still moves the bar: its fit and scoring steps report shares between 0 and 1
+    expect(progress.filter((p) => p > 0 && p < 1).length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
   });
 
   test('LOF finds the fixture anomalies at the default threshold', async () => {

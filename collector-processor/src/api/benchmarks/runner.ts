@@ -22,6 +22,11 @@ export interface BenchmarkService {
    * a finished run is returned as it is.
    */
   cancel(id: string): Promise<BenchmarkRun | undefined>;
+  /**
+   * Forget a finished run, here and in the history. False for an unknown id; a queued or running
+   * run is refused (HttpError 409: cancel it first).
+   */
+  delete(id: string): Promise<boolean>;
   /** Resolves once the earlier runs of `history` are loaded. */
   loaded(): Promise<void>;
   /** Stop the running worker; unfinished runs end as failed. */
@@ -46,7 +51,7 @@ export interface BenchmarkRunnerOptions {
    */
   maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
-  history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns'>;
+  history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns' | 'deleteBenchmarkRun'>;
 }
 
 const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
@@ -100,15 +105,20 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     for (const r of finished.slice(0, Math.max(0, runs.size - keep))) runs.delete(r.id);
   };
 
+  /** The history's save of each run still in flight, so a delete follows it rather than racing it. */
+  const saving = new Map<string, Promise<void>>();
+
   const finish = (run: BenchmarkRun, state: 'done' | 'failed', message?: string) => {
     if (run.state === 'done' || run.state === 'failed') return;
     run.state = state;
     if (state === 'done') run.progress = 1;
     if (message !== undefined) run.message = message;
     opts.logger?.info({ benchmark: run.id, state, message }, 'benchmark finished');
-    opts.history
+    const saved = opts.history
       ?.saveBenchmarkRun(run, keep)
-      .catch((err: Error) => opts.logger?.error({ benchmark: run.id, err: err.message }, 'benchmark run not saved'));
+      .catch((err: Error) => opts.logger?.error({ benchmark: run.id, err: err.message }, 'benchmark run not saved'))
+      .finally(() => saving.delete(run.id));
+    if (saved) saving.set(run.id, saved);
   };
 
   const pump = () => {
@@ -228,6 +238,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       finish(run, 'failed', BENCHMARK_CANCELLED);
       if (active?.run.id === id) await active.worker.terminate();
       return run;
+    },
+    async delete(id) {
+      await loaded;
+      const run = runs.get(id);
+      if (run && run.state !== 'done' && run.state !== 'failed')
+        throw new HttpError(409, `benchmark "${id}" is ${run.state}: cancel it first`);
+      await saving.get(id);
+      const stored = (await opts.history?.deleteBenchmarkRun(id)) ?? false;
+      return runs.delete(id) || stored;
     },
     async close() {
       closed = true;

@@ -59,6 +59,23 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
       benchmarks.run(request.params.id) ?? Promise.reject(notFound(`benchmark "${request.params.id}"`)),
   );
 
+  app.delete<{ Params: { id: string } }>(
+    '/benchmarks/:id',
+    {
+      schema: {
+        tags: ['benchmarks'],
+        summary:
+          'Delete a finished benchmark run (also from the store); a queued or running one is 409: cancel it first',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await benchmarks.delete(request.params.id))) throw notFound(`benchmark "${request.params.id}"`);
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{ Params: { id: string } }>(
     '/benchmarks/:id/cancel',
     {
