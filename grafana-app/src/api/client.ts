@@ -2,6 +2,7 @@ import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import {
   API_PREFIX,
+  benchmarkCancelPath,
   type AnomalyDetail,
   type BenchmarkRequest,
   type BenchmarkRun,
@@ -105,6 +106,8 @@ export const benchmarkApi = {
   runs: () => call<BenchmarkRun[]>('GET', '/benchmarks'),
   start: (request: BenchmarkRequest) => call<BenchmarkRun>('POST', '/benchmarks', undefined, request),
   run: (id: string) => call<BenchmarkRun>('GET', `/benchmarks/${encodeURIComponent(id)}`),
+  cancel: (id: string) => call<BenchmarkRun>('POST', benchmarkCancelPath(id)),
+  remove: (id: string) => call<unknown>('DELETE', `/benchmarks/${encodeURIComponent(id)}`),
 };
 
 export const health = () => call<{ status: string; version: string }>('GET', '/health');

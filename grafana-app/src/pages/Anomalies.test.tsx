@@ -86,8 +86,10 @@ test('shows the counts chart and table, opens the drawer and sends feedback', as
   fireEvent.click(screen.getByRole('button', { name: 'Connection to <*> refused 1' }));
   const context = (await screen.findByText('opening block', {}, { timeout: 5000 })).closest('section')!;
   expect(context).toHaveAttribute('aria-label', 'Session context');
-  const hot = within(context).getByText('Connection to db-1 refused').closest('[data-anomalous]');
+  const self = within(context).getByLabelText('The anomalous line');
+  const hot = within(self).getByText('Connection to db-1 refused').closest('[data-anomalous]');
   expect(hot).toHaveAttribute('data-anomalous', 'true');
+  expect(within(context).getByText('Lines after it are still being collected.')).toBeInTheDocument();
   expect(screen.getByText('template t1 never seen in training')).toBeInTheDocument();
   // the drawer is in the URL, so a copied link opens it
   expect(locationService.getSearchObject().anomaly).toBe('a1');

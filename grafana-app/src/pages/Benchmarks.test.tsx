@@ -112,6 +112,41 @@ describe('Benchmarks page', () => {
     expect(screen.getByText('dataset hdfs-100k: missing file')).toBeInTheDocument();
   });
 
+  test('a running run can be cancelled; a finished one deleted after a confirmation', async () => {
+    let current: BenchmarkRun = { ...run('r2', [], 'running'), progress: 0.3, message: 'lof on hdfs: fitting' };
+    const older = run('old', [result('lof', 0.7)]);
+    let stored = [older];
+    const calls = installFakeBackend({
+      'GET /benchmarks/datasets': () => ['hdfs'],
+      'GET /benchmarks': () => stored,
+      'POST /benchmarks': () => current,
+      'GET /benchmarks/r2': () => current,
+      'POST /benchmarks/r2/cancel': () => (current = { ...current, state: 'failed', message: 'cancelled' }),
+      'DELETE /benchmarks/old': () => {
+        stored = [];
+        return null;
+      },
+    });
+    render(<BenchmarksPage />);
+    const start = await screen.findByRole('button', { name: 'Run benchmark' });
+    await waitFor(() => expect(start).toBeEnabled());
+    fireEvent.click(start);
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel run' }));
+    expect(await screen.findByText('The benchmark failed')).toBeInTheDocument();
+    expect(screen.getByText('cancelled')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+
+    fireEvent.click(screen.getByLabelText('Delete run old'));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText(/Delete the run upload of .* and its results\?/)).toBeInTheDocument();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByLabelText('Compare run old')).toBeNull());
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([
+      expect.stringMatching(/\/benchmarks\/old$/),
+    ]);
+  });
+
   test('earlier runs ticked for comparison join the curves and the results table', async () => {
     const older = run('old', [result('lof', 0.7), result('isolation-forest', 0.6)]);
     installFakeBackend({

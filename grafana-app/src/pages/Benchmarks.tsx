@@ -86,6 +86,21 @@ export function BenchmarksPage() {
       .then(setRun)
       .catch(setError);
   };
+  const cancel = (id: string) => {
+    setError(undefined);
+    benchmarkApi.cancel(id).then(setRun).catch(setError);
+  };
+  const remove = (gone: BenchmarkRun) => {
+    setError(undefined);
+    benchmarkApi
+      .remove(gone.id)
+      .then(() => {
+        setEarlier((list) => list.filter((r) => r.id !== gone.id));
+        setCompared((ids) => ids.filter((x) => x !== gone.id));
+        setRun((current) => (current?.id === gone.id ? undefined : current));
+      })
+      .catch(setError);
+  };
   const comparedRuns = earlier.filter((r) => compared.includes(r.id));
   const { roc, pr } = curveSeries(run, comparedRuns);
   const rows = comparedRuns.length > 0 ? comparisonRows(run, comparedRuns) : (run?.results ?? []);
@@ -141,6 +156,18 @@ export function BenchmarksPage() {
         </Button>
         {problem && <Text color="secondary">{problem}</Text>}
         {run && <RunProgress run={run} />}
+        {run && !finished(run) && (
+          <Button
+            variant="destructive"
+            fill="outline"
+            icon="times"
+            onClick={() => cancel(run.id)}
+            disabled={!canWrite()}
+            tooltip={canWrite() ? undefined : NEEDS_EDITOR}
+          >
+            Cancel run
+          </Button>
+        )}
       </Stack>
       {run?.state === 'failed' && (
         <Alert severity="error" title="The benchmark failed">
@@ -162,7 +189,14 @@ export function BenchmarksPage() {
         </Stack>
       )}
       {rows.length > 0 && <ThresholdExplorer results={rows} />}
-      {earlier.length > 0 && <EarlierRuns runs={earlier} compared={compared} onToggle={toggleCompared} />}
+      {earlier.length > 0 && (
+        <EarlierRuns
+          runs={earlier}
+          compared={compared}
+          onToggle={toggleCompared}
+          onDelete={canWrite() ? remove : undefined}
+        />
+      )}
     </div>
   );
 }

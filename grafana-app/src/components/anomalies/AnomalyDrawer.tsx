@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { css, cx } from '@emotion/css';
+import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, ClipboardButton, Drawer, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { AnomalyDetail } from '@anomalog/shared';
@@ -8,6 +8,8 @@ import { canWrite, NEEDS_EDITOR } from '../../state/permissions';
 import { useAppSettings } from '../../state/appSettings';
 import { exploreUrl } from './explore';
 import { NearestTemplates } from './NearestTemplates';
+import { ContextLines } from './ContextLines';
+import { CountDeviations } from './CountDeviations';
 import { RecordAttributes, severityColor } from './RecordAttributes';
 
 export type Action = 'anomaly-normal' | 'template-normal';
@@ -104,22 +106,11 @@ export function AnomalyDrawer({
             </>
           )}
           <NearestTemplates explanation={explanation} />
+          <CountDeviations explanation={explanation} />
         </section>
         <section aria-label="Session context">
           <h4>Lines around it{detail.sessionId ? ' in its session' : ''}</h4>
-          {detail.context.length === 0 && <Text color="secondary">No surrounding lines were stored.</Text>}
-          <div className={styles.context}>
-            {detail.context.map((line, i) => (
-              <div
-                key={`${line.time}-${i}`}
-                className={cx(styles.line, line.isAnomaly && styles.hot)}
-                data-anomalous={line.isAnomaly}
-              >
-                <span className={styles.time}>{dateTimeFormat(line.time, { format: 'HH:mm:ss.SSS' })}</span>
-                <span>{line.message}</span>
-              </div>
-            ))}
-          </div>
+          <ContextLines detail={detail} />
         </section>
         {error && (
           <Alert severity="error" title="Feedback not saved">
@@ -177,21 +168,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'pre-wrap',
     wordBreak: 'break-all',
   }),
-  context: css({
-    fontFamily: theme.typography.fontFamilyMonospace,
-    fontSize: theme.typography.bodySmall.fontSize,
-    background: theme.colors.background.canvas,
-    border: `1px solid ${theme.colors.border.weak}`,
-    maxHeight: 320,
-    overflowY: 'auto',
-  }),
-  line: css({ padding: theme.spacing(0.25, 1), borderLeft: '3px solid transparent', whiteSpace: 'pre-wrap' }),
-  hot: css({
-    color: theme.colors.error.text,
-    background: theme.colors.error.transparent,
-    borderLeftColor: theme.colors.error.main,
-  }),
-  time: css({ color: theme.colors.text.secondary, marginRight: theme.spacing(1) }),
   feature: css({
     display: 'grid',
     gridTemplateColumns: '40% 1fr auto',

@@ -1,6 +1,6 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { dateTimeFormat } from '@grafana/data';
-import { Badge, Button, Checkbox, InteractiveTable } from '@grafana/ui';
+import { Badge, Button, Checkbox, ConfirmModal, InteractiveTable } from '@grafana/ui';
 import type { BenchmarkRun } from '@anomalog/shared';
 
 type Cell = { row: { original: BenchmarkRun } };
@@ -20,16 +20,24 @@ export function exportRun(run: BenchmarkRun): void {
   URL.revokeObjectURL(link.href);
 }
 
-/** Earlier runs (newest first); ticked ones are drawn on the curves next to the current run. */
+const finished = (run: BenchmarkRun) => run.state === 'done' || run.state === 'failed';
+
+/**
+ * Earlier runs (newest first); ticked ones are drawn on the curves next to the current run. A
+ * finished run can be deleted (after a confirmation) when `onDelete` is given (editors).
+ */
 export function EarlierRuns({
   runs,
   compared,
   onToggle,
+  onDelete,
 }: {
   runs: BenchmarkRun[];
   compared: string[];
   onToggle: (id: string) => void;
+  onDelete?: (run: BenchmarkRun) => void;
 }) {
+  const [deleting, setDeleting] = useState<BenchmarkRun>();
   const columns = [
     {
       id: 'compare',
@@ -83,6 +91,42 @@ export function EarlierRuns({
         </Button>
       ),
     },
+    {
+      id: 'delete',
+      header: '',
+      cell: ({ row }: Cell) =>
+        onDelete && finished(row.original) ? (
+          <Button
+            size="sm"
+            variant="destructive"
+            fill="text"
+            icon="trash-alt"
+            aria-label={`Delete run ${row.original.id}`}
+            onClick={() => setDeleting(row.original)}
+          />
+        ) : null,
+    },
   ];
-  return <InteractiveTable getRowId={(r: BenchmarkRun) => r.id} data={runs} columns={columns} />;
+  return (
+    <>
+      <InteractiveTable getRowId={(r: BenchmarkRun) => r.id} data={runs} columns={columns} />
+      <ConfirmModal
+        isOpen={deleting !== undefined}
+        title="Delete benchmark run"
+        body={
+          deleting
+            ? `Delete the run ${deleting.name ?? deleting.dataset} of ${dateTimeFormat(deleting.startedAt, { format: 'YYYY-MM-DD HH:mm:ss' })} and its results? This cannot be undone.`
+            : ''
+        }
+        confirmText="Delete"
+        onConfirm={() => {
+          if (deleting) {
+            onDelete?.(deleting);
+          }
+          setDeleting(undefined);
+        }}
+        onDismiss={() => setDeleting(undefined)}
+      />
+    </>
+  );
 }
