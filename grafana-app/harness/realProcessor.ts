@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     telemetry: { endpoint: '127.0.0.1:0' },
     store: { dataDir },
     api: { endpoint: '127.0.0.1:0', token: TOKEN, auth: 'on', datasetsDir },
-    detection: { defaultModel: { learning: { records: LEARN_RECORDS } } },
+    // 5 s windows: the learning records make enough windows for the session/window count models to train
+    detection: { defaultModel: { learning: { records: LEARN_RECORDS }, sessionKey: { windowSeconds: 5 } } },
   });
   if (!cfg.ok) throw new Error(`config: ${JSON.stringify(cfg.errors)}`);
   const service = await startAnomalog(cfg.value, { logger: pino({ level: 'warn' }) });

@@ -18,7 +18,7 @@ import { startRealProcessor, until, type RealProcessor } from './test-utils/real
 const DIST = path.join(APP_DIR, 'harness', 'dist', 'incidents');
 const shot = (name: string) => path.join(SHOTS, `incidents-${name}.png`);
 
-jest.setTimeout(60000);
+jest.setTimeout(120000);
 
 let api: RealProcessor;
 let browser: Browser;
@@ -70,6 +70,17 @@ async function sendRecords(service: string, message: string, n: number): Promise
   expect(res.status).toBe(200);
 }
 
+/** The open drawer shows the stored lines before, the record's own line and the stored lines after, in order. */
+async function checkLinesAround(record: AnomalyDetail): Promise<void> {
+  const texts = (label: string) =>
+    page.getByLabel(label).locator('[data-anomalous] > span:last-child').allTextContents();
+  await page.getByLabel('The anomalous line').getByText(record.message, { exact: true }).waitFor();
+  expect(await texts('Lines before')).toEqual(record.context.map((l) => l.message));
+  expect(await texts('The anomalous line')).toEqual([record.message]);
+  expect(await texts('Lines after')).toEqual(record.contextAfter!.map((l) => l.message));
+  if (record.contextAfter!.length === 0) await page.getByText('No lines came after it.').waitFor();
+}
+
 test('incident → anomaly → explanation → mark normal → identical records are not flagged → undo', async () => {
   const incidents = await api.get<IncidentPage>('/incidents?limit=500');
   expect(incidents.total).toBeGreaterThan(0);
@@ -95,13 +106,28 @@ test('incident → anomaly → explanation → mark normal → identical records
   expect(detail.records.length).toBeGreaterThan(0);
   await page.screenshot({ path: shot('expanded-dark'), fullPage: true });
 
-  // one anomaly: its explanation in the drawer
-  const record = await api.get<AnomalyDetail>(`/anomalies/${detail.records[0].id}`);
+  // one anomaly: the line itself between the lines before and after it, and its explanation
+  let record = await api.get<AnomalyDetail>(`/anomalies/${detail.records[0].id}`);
+  // the lines after are written once they came, or when store.retention.contextAfterWaitSeconds passed
+  await until(
+    async () => (record = await api.get<AnomalyDetail>(`/anomalies/${record.id}`)).contextAfter !== undefined,
+    'the lines after the anomaly',
+    45000,
+  );
+  expect(record.context.length).toBeGreaterThan(0);
   await expanded.getByRole('button', { name: record.message }).first().click();
   await waitForDrawerOpen(page);
   await page.getByText(record.explanation.reason).first().waitFor();
+  await checkLinesAround(record);
   await page.screenshot({ path: shot('explanation-dark') });
+  await open(`&incident=${target.id}&anomaly=${record.id}&theme=light`);
+  await waitForDrawerOpen(page);
+  await checkLinesAround(record);
+  await page.screenshot({ path: shot('explanation-light') });
   await page.keyboard.press('Escape');
+  await open(`&incident=${target.id}`);
+  await page.getByRole('button', { name: 'Toggle row expanded' }).first().dispatchEvent('click');
+  await expanded.getByLabel('Incident anomalies').waitFor();
 
   // mark normal: a suppression of the incident's service and template, in force at once
   const markedAt = Date.now();
@@ -150,4 +176,44 @@ test('incident → anomaly → explanation → mark normal → identical records
   await page.getByRole('button', { name: 'Toggle row expanded' }).first().dispatchEvent('click');
   await page.getByLabel(`Incident ${target.id}`).getByLabel('Incident anomalies').waitFor();
   await page.screenshot({ path: shot('expanded-light'), fullPage: true });
+});
+
+test('a window incident → its anomaly → template counts against their usual range', async () => {
+  const incidents = await api.get<IncidentPage>('/incidents?limit=500');
+  // a window the count models flagged whose explanation lists counts out of range
+  let target: IncidentPage['items'][number] | undefined;
+  let record: AnomalyDetail | undefined;
+  for (const i of incidents.items.filter((x) => x.detectors.some((d) => d.endsWith('/window')))) {
+    const { records } = await api.get<IncidentDetail>(`/incidents/${i.id}`);
+    for (const r of records) {
+      const d = await api.get<AnomalyDetail>(`/anomalies/${r.id}`);
+      if ((d.explanation.counts?.length ?? 0) > 0 && !target) {
+        target = i;
+        record = d;
+      }
+    }
+    if (target) break;
+  }
+  expect(record).toBeDefined();
+  const counts = record!.explanation.counts!;
+
+  await open(`&incident=${target!.id}`);
+  await page.getByRole('button', { name: 'Toggle row expanded' }).first().dispatchEvent('click');
+  const expanded = page.getByLabel(`Incident ${target!.id}`);
+  await expanded.getByLabel('Incident anomalies').waitFor();
+  await expanded.getByRole('button', { name: record!.message }).first().click();
+  await waitForDrawerOpen(page);
+  const table = page.getByRole('table', { name: 'Template counts against their usual range' });
+  await table.waitFor();
+  const rows = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  expect(rows).toHaveLength(counts.length);
+  expect(rows[0][0]).toBe(counts[0].template);
+  expect(rows[0][1]).toMatch(new RegExp(`^${counts[0].actual} [▲▼]$`));
+  await page.screenshot({ path: shot('counts-dark') });
+  await open(`&incident=${target!.id}&anomaly=${record!.id}&theme=light`);
+  await waitForDrawerOpen(page);
+  await table.waitFor();
+  await page.screenshot({ path: shot('counts-light') });
 });

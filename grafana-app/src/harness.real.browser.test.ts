@@ -191,7 +191,40 @@ test('benchmarks: an uploaded labeled log runs, with its results table and curve
   await page.getByLabel(`Compare run ${first.id}`).check({ force: true });
   expect(await page.locator('svg[aria-label="ROC chart"] polyline').count()).toBe(3);
   await page.screenshot({ path: shot('benchmarks-compare'), fullPage: true });
-}, 120000);
+
+  // A third run (every detector, the neural ones too: seconds of work) cancelled while it runs.
+  for (const d of ['isolation-forest', 'one-class-svm', 'autoencoder', 'lstm']) {
+    await page.getByLabel(d, { exact: true }).check({ force: true });
+  }
+  await runButton.click();
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByText('The benchmark failed').waitFor();
+  await page.getByText('cancelled', { exact: true }).waitFor();
+  const cancelled = (await apiGet<BenchmarkRun[]>('/benchmarks'))[0];
+  expect(cancelled).toMatchObject({ state: 'failed', message: 'cancelled' });
+  await page.screenshot({ path: shot('benchmarks-cancelled'), fullPage: true });
+
+  // The first run deleted, after the confirmation (shown in both themes).
+  await page.getByLabel(`Delete run ${first.id}`).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(/and its results\? This cannot be undone\./).waitFor();
+  await page.screenshot({ path: shot('benchmarks-delete-dark') });
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await until(
+    async () => !(await apiGet<BenchmarkRun[]>('/benchmarks')).some((r) => r.id === first.id),
+    'the first run to be deleted',
+  );
+  await page.getByLabel(`Compare run ${first.id}`).waitFor({ state: 'detached' });
+  await open('benchmarks', '&theme=light');
+  await page.getByLabel(`Delete run ${cancelled.id}`).click();
+  await page
+    .getByRole('dialog')
+    .getByText(/and its results\?/)
+    .waitFor();
+  await page.screenshot({ path: shot('benchmarks-delete-light') });
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  expect((await apiGet<BenchmarkRun[]>('/benchmarks')).map((r) => r.id)).toContain(cancelled.id);
+}, 180000);
 
 test('the Log anomalies panel: timeline with annotations, score heatmap and table', async () => {
   const all = await apiGet<AnomalyPage>('/anomalies?limit=1000');
@@ -266,7 +299,7 @@ test('a service still learning: notices on the Anomalies and Models pages', asyn
 });
 
 // Runs last: it checks what the tests above sent through the proxy (run the whole file, not one -t test).
-test('every call the app made in these tests is in the processor OpenAPI document, all 16 client calls among them', async () => {
+test('every call the app made in these tests is in the processor OpenAPI document, all 18 client calls among them', async () => {
   // the OpenAPI document is behind the token like the rest of the API
   const spec = (await (
     await fetch(`${api.api}/openapi.json`, { headers: { authorization: `Bearer ${api.token}` } })
@@ -286,9 +319,10 @@ test('every call the app made in these tests is in the processor OpenAPI documen
     used.add(`${call.method} ${route!.template}`);
   }
   // services, anomalies, anomaly, templates, feedback, model get/put, train, job, versions, activate,
-  // benchmark datasets/runs/start/run, health: every function of src/api/client.ts ran against the real API,
-  // and the timeline's GET /aggregate (src/api/triage.ts; the triage calls are src/harness.incidents.browser.test.ts's)
-  expect([...used].sort()).toHaveLength(17);
+  // benchmark datasets/runs/start/run/cancel/delete, health: every function of src/api/client.ts ran against the
+  // real API, and the timeline's GET /aggregate (src/api/triage.ts; the triage calls are
+  // src/harness.incidents.browser.test.ts's)
+  expect([...used].sort()).toHaveLength(19);
   expect(used).toContain('GET /api/v1/aggregate');
   // and the real API accepted every one of them (no 4xx/5xx through the app's own flows)
   expect(forwarded.filter((call) => call.status >= 400)).toEqual([]);

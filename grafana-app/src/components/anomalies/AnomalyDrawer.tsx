@@ -109,7 +109,10 @@ export function AnomalyDrawer({
           <CountDeviations explanation={explanation} />
         </section>
         <section aria-label="Session context">
-          <h4>Lines around it{detail.sessionId ? ' in its session' : ''}</h4>
+          <h4>
+            Lines around it
+            {detail.sessionId ? (detail.sessionId.startsWith('window:') ? ' in its window' : ' in its session') : ''}
+          </h4>
           <ContextLines detail={detail} />
         </section>
         {error && (

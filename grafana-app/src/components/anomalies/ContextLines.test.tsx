@@ -46,6 +46,20 @@ test('says when the lines after are still coming, and when none came', () => {
   expect(screen.getByText('No lines came after it.')).toBeInTheDocument();
 });
 
+test('a flagged window or session shows its stored lines only: no line of its own, none after', () => {
+  const group = { ...detail(), detector: 'lof/window', sessionId: 'window:2026-12-01T08:00:00.000Z', context: [] };
+  const { rerender } = render(<ContextLines detail={group} />);
+  expect(screen.getByLabelText('Lines of the session')).toHaveTextContent('No lines are stored for a window.');
+  expect(screen.queryByLabelText('The anomalous line')).toBeNull();
+  expect(screen.queryByText('Lines after it are still being collected.')).toBeNull();
+  rerender(
+    <ContextLines
+      detail={{ ...group, detector: 'isolation-forest/session', sessionId: 'blk_1', context: [line(3, 'open blk_1')] }}
+    />,
+  );
+  expect(screen.getByLabelText('Lines of the session')).toHaveTextContent('open blk_1');
+});
+
 test('a count model lists template counts against their usual range, nothing without them', () => {
   const { container, rerender } = render(
     <CountDeviations

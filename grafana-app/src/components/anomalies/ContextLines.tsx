@@ -7,8 +7,14 @@ import type { AnomalyDetail } from '@anomalog/shared';
 type Line = AnomalyDetail['context'][number];
 
 /**
+ * A whole session or window a count model flagged (detector `<member>/session`, `<member>/window`):
+ * its record is a summary, not a line, and it has no lines after it.
+ */
+const isGroup = (detail: AnomalyDetail) => /\/(session|window)$/.test(detail.detector);
+
+/**
  * The record in its stream: the lines before it, the record itself (highlighted), the lines after it
- * (of its session when it has one). Lines after are written to the stored anomaly once they arrived
+ * (of its session when it has one); for a flagged session, its last lines. Lines after are written to the stored anomaly once they arrived
  * or the processor stopped waiting (store.retention.contextAfterWaitSeconds); until then there are none.
  */
 export function ContextLines({ detail }: { detail: AnomalyDetail }) {
@@ -20,6 +26,18 @@ export function ContextLines({ detail }: { detail: AnomalyDetail }) {
       <span>{l.message}</span>
     </div>
   );
+  if (isGroup(detail)) {
+    return (
+      <div className={styles.context} aria-label="Lines of the session">
+        {detail.context.length === 0 && (
+          <div className={styles.note}>
+            No lines are stored for a {detail.sessionId?.startsWith('window:') ? 'window' : 'session'}.
+          </div>
+        )}
+        {detail.context.map((l, i) => line(l, `s-${l.time}-${i}`))}
+      </div>
+    );
+  }
   return (
     <div className={styles.context}>
       <div aria-label="Lines before">
