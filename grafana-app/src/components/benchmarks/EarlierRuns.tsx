@@ -99,11 +99,13 @@ export function EarlierRuns({
           <Button
             size="sm"
             variant="destructive"
-            fill="text"
+            fill="outline"
             icon="trash-alt"
             aria-label={`Delete run ${row.original.id}`}
             onClick={() => setDeleting(row.original)}
-          />
+          >
+            Delete
+          </Button>
         ) : null,
     },
   ];
