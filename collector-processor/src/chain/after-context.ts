@@ -75,12 +75,13 @@ export class AfterContext {
   }
 
   private ready(w: Watch, nowMs: number): boolean {
-    // The anomaly's own line gone from the ring: the lines after it go next.
-    if (nowMs >= w.deadlineMs || w.ring.oldestSeq >= w.fromSeq) return true;
+    if (nowMs >= w.deadlineMs) return true;
+    // The anomaly's own line gone from the ring (and a line after it there): the lines after go next.
+    if (w.ring.oldestSeq >= w.fromSeq && w.ring.nextSeq > w.fromSeq) return true;
     const arrived = w.ring.nextSeq - w.fromSeq;
     if (arrived < this.o.lines) return false;
     // Without a session every line counts; with one only its lines do.
-    return w.sessionId === undefined || w.ring.linesAfter(w.fromSeq, this.o.lines, w.sessionId).length >= this.o.lines;
+    return w.sessionId === undefined || w.ring.countAfter(w.fromSeq, this.o.lines, w.sessionId) >= this.o.lines;
   }
 
   private take(w: Watch): AfterLines {

@@ -120,6 +120,15 @@ export class ContextRing {
     return out;
   }
 
+  /** How many of those linesAfter would give, counted without building them (up to `max`). */
+  countAfter(fromSeq: number, max: number, sessionId?: string): number {
+    let n = 0;
+    const size = this.time.length;
+    for (let k = Math.max(0, fromSeq - this.firstSeq); k < this.filled && n < max; k++)
+      if (sessionId === undefined || this.session[(this.first + k) % size] === sessionId) n++;
+    return n;
+  }
+
   private lineAt(i: number): ContextLineOut {
     return {
       time: new Date(this.time[i]).toISOString(),

@@ -97,6 +97,18 @@ describe('AfterContext', () => {
     expect(messages()).toEqual([['a1', ['three']]]);
   });
 
+  it('waits for lines after an anomaly whose own line was too long to keep', () => {
+    const { after, messages } = setup({ lines: 1 });
+    const ring = new ContextRing({ lineCount: 1, afterCount: 1, maxLineChars: 1000, maxBytes: 200 });
+    ring.push(0, 't', 'x'.repeat(500), true);
+    after.watch('a1', ring, undefined, 0);
+    after.check(1);
+    expect(messages()).toEqual([]);
+    ring.push(1, 't', 'next', false);
+    after.check(2);
+    expect(messages()).toEqual([['a1', ['next']]]);
+  });
+
   it('watches nothing with zero lines after', () => {
     const { after } = setup({ lines: 0 });
     after.watch('a1', new ContextRing(ringLimits), undefined, 0);

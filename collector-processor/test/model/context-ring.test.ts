@@ -43,6 +43,9 @@ describe('ContextRing', () => {
     for (let i = 0; i < 5; i++) ring.push(10 + i, 't', `after ${i}`, false, i % 2 ? 'b' : 'a');
     expect(ring.linesAfter(from, 3).map((l) => l.message)).toEqual(['after 0', 'after 1', 'after 2']);
     expect(ring.linesAfter(from, 3, 'a').map((l) => l.message)).toEqual(['after 0', 'after 2', 'after 4']);
+    expect([ring.countAfter(from, 3), ring.countAfter(from, 10, 'b'), ring.countAfter(from + 4, 3, 'b')]).toEqual([
+      3, 2, 0,
+    ]);
     expect(ring.lines().map((l) => l.message)).toEqual(['after 3', 'after 4']);
   });
 
