@@ -198,8 +198,7 @@ test('benchmarks: an uploaded labeled log runs, with its results table and curve
   }
   await runButton.click();
   await page.getByRole('button', { name: 'Cancel run' }).click();
-  await page.getByText('The benchmark failed').waitFor();
-  await page.getByText('cancelled', { exact: true }).waitFor();
+  await page.getByText('The benchmark was cancelled').waitFor();
   const cancelled = (await apiGet<BenchmarkRun[]>('/benchmarks'))[0];
   expect(cancelled).toMatchObject({ state: 'failed', message: 'cancelled' });
   await page.screenshot({ path: shot('benchmarks-cancelled'), fullPage: true });

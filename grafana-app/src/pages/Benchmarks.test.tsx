@@ -132,8 +132,8 @@ describe('Benchmarks page', () => {
     await waitFor(() => expect(start).toBeEnabled());
     fireEvent.click(start);
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel run' }));
-    expect(await screen.findByText('The benchmark failed')).toBeInTheDocument();
-    expect(screen.getByText('cancelled')).toBeInTheDocument();
+    expect(await screen.findByText('The benchmark was cancelled')).toBeInTheDocument();
+    expect(screen.queryByText('The benchmark failed')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
 
     fireEvent.click(screen.getByLabelText('Delete run old'));

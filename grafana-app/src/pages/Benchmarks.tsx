@@ -2,7 +2,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Checkbox, Combobox, Field, Input, Stack, Text, useStyles2 } from '@grafana/ui';
-import { DetectorName, type BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, DetectorName, type BenchmarkRun } from '@anomalog/shared';
 import { benchmarkApi } from '../api/client';
 import { LoadState } from '../components/common/States';
 import { canWrite, NEEDS_EDITOR } from '../state/permissions';
@@ -169,7 +169,10 @@ export function BenchmarksPage() {
           </Button>
         )}
       </Stack>
-      {run?.state === 'failed' && (
+      {run?.state === 'failed' && run.message === BENCHMARK_CANCELLED && (
+        <Alert severity="info" title="The benchmark was cancelled" />
+      )}
+      {run?.state === 'failed' && run.message !== BENCHMARK_CANCELLED && (
         <Alert severity="error" title="The benchmark failed">
           {run.message ?? 'No reason given; see the processor log.'}
         </Alert>

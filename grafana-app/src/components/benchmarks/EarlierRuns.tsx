@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { dateTimeFormat } from '@grafana/data';
 import { Badge, Button, Checkbox, ConfirmModal, InteractiveTable } from '@grafana/ui';
-import type { BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, type BenchmarkRun } from '@anomalog/shared';
 
 type Cell = { row: { original: BenchmarkRun } };
 
@@ -20,6 +20,7 @@ export function exportRun(run: BenchmarkRun): void {
   URL.revokeObjectURL(link.href);
 }
 
+const cancelled = (run: BenchmarkRun) => run.state === 'failed' && run.message === BENCHMARK_CANCELLED;
 const finished = (run: BenchmarkRun) => run.state === 'done' || run.state === 'failed';
 
 /**
@@ -69,8 +70,16 @@ export function EarlierRuns({
       header: 'State',
       cell: ({ row }: Cell) => (
         <Badge
-          text={row.original.state}
-          color={row.original.state === 'done' ? 'green' : row.original.state === 'failed' ? 'red' : 'blue'}
+          text={cancelled(row.original) ? 'cancelled' : row.original.state}
+          color={
+            row.original.state === 'done'
+              ? 'green'
+              : cancelled(row.original)
+                ? 'orange'
+                : row.original.state === 'failed'
+                  ? 'red'
+                  : 'blue'
+          }
           tooltip={row.original.message}
         />
       ),
