@@ -86,10 +86,8 @@ export function startFakeApi(): Promise<{
       ...anomalies[0],
       severityText: 'ERROR',
       attributes: { retries: 3, 'log.template.id': 't0', 'http.route': '/checkout' },
-      context: [
-        { time: anomalies[1].time, templateId: 't1', message: 'before', isAnomaly: false },
-        { time: anomalies[0].time, templateId: 't0', message: 'line 0', isAnomaly: true },
-      ],
+      context: [{ time: anomalies[1].time, templateId: 't1', message: 'before', isAnomaly: false }],
+      contextAfter: [{ time: anomalies[0].time, templateId: 't1', message: 'after', isAnomaly: false }],
       explanation: { reason: 'template t0 seen 40x more often than in training' },
     }),
     'GET /api/v1/services/payments/templates': () => [],
