@@ -134,6 +134,7 @@ describe('Benchmarks page', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel run' }));
     expect(await screen.findByText('The benchmark was cancelled')).toBeInTheDocument();
     expect(screen.queryByText('The benchmark failed')).toBeNull();
+    expect(screen.getByText('Run cancelled at 30 %')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
 
     fireEvent.click(screen.getByLabelText('Delete run old'));

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Stack, Text } from '@grafana/ui';
-import type { BenchmarkRun } from '@anomalog/shared';
+import { BENCHMARK_CANCELLED, type BenchmarkRun } from '@anomalog/shared';
 
 const seconds = (run: BenchmarkRun, now: number) => Math.max(0, Math.round((now - Date.parse(run.startedAt)) / 1000));
 
@@ -21,7 +21,8 @@ export function RunProgress({ run }: { run: BenchmarkRun }) {
   }, [running]);
   const label = run.name ? `${run.name}: ` : '';
   if (!running) {
-    return <span>{`${label}Run ${run.state} ${Math.round(run.progress * 100)} %`}</span>;
+    const state = run.state === 'failed' && run.message === BENCHMARK_CANCELLED ? 'cancelled at' : run.state;
+    return <span>{`${label}Run ${state} ${Math.round(run.progress * 100)} %`}</span>;
   }
   return (
     <Stack gap={1} alignItems="center">
