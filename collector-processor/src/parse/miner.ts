@@ -4,6 +4,7 @@ import { defaultMinerConfig, type MinerConfig } from './config';
 import { fnv, LineScanner } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 import { LeafIndex } from './leaf-index';
+import { optionalGaps, renderTemplate, withGaps } from './render';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -114,7 +115,7 @@ export class TemplateMiner {
   /** The template text of an id still held (undefined once evicted). */
   templateText(id: string): string | undefined {
     const c = this.byId.get(id);
-    return c ? c.tokens.join(' ') : undefined;
+    return c ? renderTemplate(c.tokens, c.gaps) : undefined;
   }
 
   clusters(): Cluster[] {
@@ -175,7 +176,10 @@ export class TemplateMiner {
     // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
     // vs "bytes (18.4 KB) sent"): the same event, which Drain's per-length tree splits apart.
     const sameSkeleton = this.skeletons.get(skeletonKey(service, masked));
-    if (sameSkeleton && this.byId.has(sameSkeleton.id)) return this.touch(sameSkeleton, raw, masked, nowMs, false);
+    if (sameSkeleton && this.byId.has(sameSkeleton.id)) {
+      this.noteGaps(sameSkeleton, masked);
+      return this.touch(sameSkeleton, raw, masked, nowMs, false);
+    }
     const cluster = this.create(service, masked, key, nowMs);
     group.push(cluster);
     const index = this.leafIndexes.get(key);
@@ -186,6 +190,20 @@ export class TemplateMiner {
     const r = this.touch(cluster, raw, masked, nowMs, true);
     if (hash !== undefined) this.remember(hash, service, masked, cluster, r.template, undefined);
     return r;
+  }
+
+  /**
+   * A line met through its skeleton may hold a variable where the template has none, or the other way
+   * round: such a gap is optional and renders glued (render.ts). A new tokens array when the text
+   * changes, so template-cache entries holding the old text go stale.
+   */
+  private noteGaps(c: Cluster, masked: string[]): void {
+    if (masked.length === c.tokens.length) return;
+    const gaps = withGaps(c.gaps, optionalGaps(c.tokens, masked));
+    if (gaps === undefined) return;
+    c.gaps = gaps;
+    c.tokens = c.tokens.slice();
+    this.texts.delete(c);
   }
 
   private lineHash(service: string, maskedHash: number): number {
@@ -368,7 +386,7 @@ export class TemplateMiner {
     // params come from the line's own variable positions (its length may differ from the template's)
     const params = this.withParams ? paramsOf(masked.length === c.tokens.length ? c.tokens : masked, raw) : NO_PARAMS;
     let text = this.texts.get(c);
-    if (text === undefined) this.texts.set(c, (text = c.tokens.join(' ')));
+    if (text === undefined) this.texts.set(c, (text = renderTemplate(c.tokens, c.gaps)));
     return { templateId: c.id, template: text, params, isNew };
   }
 
