@@ -19,8 +19,14 @@ export function optionalGaps(template: readonly string[], line: readonly string[
   for (;;) {
     let wt = 0;
     let wl = 0;
-    while (i < template.length && template[i] === WILDCARD) (i++, wt++);
-    while (j < line.length && line[j] === WILDCARD) (j++, wl++);
+    while (i < template.length && template[i] === WILDCARD) {
+      i++;
+      wt++;
+    }
+    while (j < line.length && line[j] === WILDCARD) {
+      j++;
+      wl++;
+    }
     if (i >= template.length || j >= line.length) return out;
     if (k > 0 && (wt === 0) !== (wl === 0)) out.push(k);
     i++;
