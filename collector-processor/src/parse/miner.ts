@@ -43,6 +43,18 @@ export const UNPARSED_TEMPLATE = '<unparsed>';
  */
 const INDEX_LEAVES_FROM = 64;
 
+/**
+ * Key prefix of the groups holding every template of one (service, length); a leaf's key starts with
+ * the service, and no service name starts with this control char.
+ */
+const LENGTH_GROUP = '\u0001';
+
+function countConstants(masked: readonly string[]): number {
+  let n = 0;
+  for (const t of masked) if (t !== WILDCARD) n++;
+  return n;
+}
+
 function hasConstant(masked: readonly string[]): boolean {
   for (const t of masked) if (t !== WILDCARD) return true;
   return false;
@@ -158,19 +170,44 @@ export class TemplateMiner {
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
-    const best = this.bestMatch(group, masked, key);
+    let best = this.bestMatch(group, masked, key);
+    let route = group;
+    // Drain routes by the first tokens as if they were constants; a variable among them (`nginx.service:
+    // Deactivated`, `(alice) CMD`) leaves each value its own leaf. Before making a template,
+    // the line is compared with every template of its length, as it is with those of its leaf.
+    const lengthKey = LENGTH_GROUP + service + '\u0000' + masked.length;
+    const sameLength = this.groups.get(lengthKey);
+    if (!best && sameLength !== undefined && sameLength !== group) {
+      // the rule below allows one differing constant: the closest template of the length is its only candidate
+      const constants = countConstants(masked);
+      const other = this.bestMatch(sameLength, masked, lengthKey, constants < 2 ? 1 : (constants - 1) / constants);
+      if (other !== undefined && differsOnlyInNamedHead(other.tokens, masked, this.config.depth - 1)) {
+        best = other;
+        route = sameLength;
+      }
+    }
     if (best) {
       const merged = mergeInto(best.tokens, masked);
       if (merged) {
         const before = best.tokens;
         best.tokens = merged;
         this.leafIndexes.get(key)?.retokened(best, before);
+        this.leafIndexes.get(lengthKey)?.retokened(best, before);
         this.texts.delete(best);
         this.indexSkeleton(best);
       }
       const r = this.touch(best, raw, masked, nowMs, false);
       if (hash !== undefined)
-        this.remember(hash, service, masked, best, r.template, this.lastSim === 1 ? undefined : group);
+        // a route through the length group holds only while no template joins it: one joining the
+        // line's own leaf would be found first
+        this.remember(
+          hash,
+          service,
+          masked,
+          best,
+          r.template,
+          this.lastSim === 1 && route === group ? undefined : route,
+        );
       return r;
     }
     // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
@@ -184,12 +221,22 @@ export class TemplateMiner {
     group.push(cluster);
     const index = this.leafIndexes.get(key);
     if (index?.leaf === group) index.add(cluster);
+    this.addToLength(cluster, lengthKey);
     this.indexSkeleton(cluster);
     // after the push: an eviction that empties this group must not drop it with the new cluster unlisted
     this.evict();
     const r = this.touch(cluster, raw, masked, nowMs, true);
     if (hash !== undefined) this.remember(hash, service, masked, cluster, r.template, undefined);
     return r;
+  }
+
+  /** Every template of one (service, length), in creation order: searched when a line's own leaf has no match. */
+  private addToLength(c: Cluster, lengthKey: string): void {
+    let list = this.groups.get(lengthKey);
+    if (!list) this.groups.set(lengthKey, (list = []));
+    list.push(c);
+    const index = this.leafIndexes.get(lengthKey);
+    if (index?.leaf === list) index.add(c);
   }
 
   /**
@@ -297,8 +344,12 @@ export class TemplateMiner {
     return key;
   }
 
-  private bestMatch(group: Cluster[], masked: string[], key: string): Cluster | undefined {
-    const t = this.config.similarityThreshold;
+  private bestMatch(
+    group: Cluster[],
+    masked: string[],
+    key: string,
+    t: number = this.config.similarityThreshold,
+  ): Cluster | undefined {
     if (group.length >= INDEX_LEAVES_FROM && t > 0 && hasConstant(masked)) {
       let index = this.leafIndexes.get(key);
       if (index?.leaf !== group || index.size !== group.length)
@@ -328,7 +379,7 @@ export class TemplateMiner {
       }
     }
     this.lastSim = bestSim;
-    return best && bestSim >= this.config.similarityThreshold ? best : undefined;
+    return best && bestSim >= t ? best : undefined;
   }
 
   private create(service: string, masked: string[], key: string, nowMs: number): Cluster {
@@ -476,8 +527,11 @@ export class TemplateMiner {
     for (const [id, c] of byId) {
       this.byId.set(id, c);
       this.indexSkeleton(c);
+      // rebuilt, not read from the snapshot: snapshots written before length groups have none
+      this.addToLength(c, LENGTH_GROUP + c.service + '\u0000' + c.tokens.length);
     }
     for (const [key, ids] of groups) {
+      if (key.startsWith(LENGTH_GROUP)) continue;
       const group = ids.map((id) => byId.get(id)).filter((c): c is Cluster => c !== undefined);
       if (group.length > 0) this.groups.set(key, group);
       const parts = key.split('\u0000');
@@ -536,6 +590,59 @@ function mergeInto(template: string[], masked: string[]): string[] | undefined {
     }
   }
   return merged;
+}
+
+/**
+ * Whether a line may join a template of another leaf: they differ only among the first `head` tokens
+ * (the ones Drain routes by), in at most one position, where both tokens have the same punctuation
+ * around their letters (`nginx.service:` / `cron.service:`, `(alice)` / `(bob)`) and the line has a
+ * constant after the head, which the template holds. Two plain words (`Acquiring` / `Releasing`) are
+ * more often two events than one variable, so they stay apart.
+ */
+function differsOnlyInNamedHead(template: readonly string[], masked: readonly string[], head: number): boolean {
+  let diff = -1;
+  let tail = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const m = masked[i];
+    const t = template[i];
+    if (i >= head) {
+      if (m === WILDCARD) continue;
+      if (t !== m && t !== WILDCARD) return false;
+      tail++;
+    } else if (t !== m) {
+      if (diff >= 0) return false;
+      diff = i;
+    }
+  }
+  if (tail === 0) return false;
+  if (diff < 0) return true;
+  // a head this rule (or the masks) already made a variable takes any token in such a frame; a line
+  // whose head the masks made a variable does not take a template's framed head (LOSO: it merged events)
+  const t = template[diff];
+  const m = masked[diff];
+  if (m === WILDCARD) return false;
+  return t === WILDCARD ? samePunctuation(m, m) : samePunctuation(t, m);
+}
+
+/** The same non-empty sequence of non-alphanumeric ASCII chars in both tokens (letters and digits skipped). */
+function samePunctuation(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  let marks = 0;
+  for (;;) {
+    while (i < a.length && isWordChar(a.charCodeAt(i))) i++;
+    while (j < b.length && isWordChar(b.charCodeAt(j))) j++;
+    if (i >= a.length || j >= b.length) return i >= a.length && j >= b.length && marks > 0;
+    const c = a.charCodeAt(i);
+    if (c !== b.charCodeAt(j)) return false;
+    if (c === 46 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39) marks++;
+    i++;
+    j++;
+  }
+}
+
+function isWordChar(c: number): boolean {
+  return ((c | 32) - 97) >>> 0 < 26 || (c >= 48 && c <= 57) || c === 95 || c === 45 || c >= 128;
 }
 
 function unparsed(): MineResult {
