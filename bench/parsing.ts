@@ -136,22 +136,27 @@ function baselineRef(argv: readonly string[]): string {
 
 type MinerCtor = new () => { add(service: string, line: string, nowMs: number): unknown };
 
-/** The miner of commit `ref`: its parse/ folder written under bench/.baseline/ and loaded from there. */
+/**
+ * The miner of commit `ref`: its parse/ folder, and the sibling folders parse/ imports from (`../util`,
+ * `../otlp`), written under bench/.baseline/<sha>/ and loaded from there.
+ */
 async function baselineMiner(ref: string): Promise<{ sha: string; Miner: MinerCtor }> {
   const sha = execFileSync('git', ['rev-parse', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = join(ROOT, 'bench', '.baseline', sha);
-  const files = execFileSync('git', ['ls-tree', '--name-only', sha, 'collector-processor/src/parse/'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter((f) => f.endsWith('.ts'));
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) {
-    const text = execFileSync('git', ['show', `${sha}:${f}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-    writeFileSync(join(dir, f.split('/').pop()!), text);
+  for (const folder of ['parse', 'util', 'otlp']) {
+    const files = execFileSync('git', ['ls-tree', '--name-only', sha, `collector-processor/src/${folder}/`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts'));
+    mkdirSync(join(dir, folder), { recursive: true });
+    for (const f of files) {
+      const text = execFileSync('git', ['show', `${sha}:${f}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+      writeFileSync(join(dir, folder, f.split('/').pop()!), text);
+    }
   }
-  const mod = (await import(join(dir, 'miner.ts'))) as { TemplateMiner: MinerCtor };
+  const mod = (await import(join(dir, 'parse', 'miner.ts'))) as { TemplateMiner: MinerCtor };
   return { sha, Miner: mod.TemplateMiner };
 }
 

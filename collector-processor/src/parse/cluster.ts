@@ -10,4 +10,6 @@ export interface Cluster {
   lastUse: number;
   /** Inner gaps between constants where some lines hold a variable and some none (render.ts). */
   gaps?: number[];
+  /** Per token: the letters-only `key=` value every line has had there (shown in the text), else null. */
+  kept?: (string | null)[];
 }

@@ -281,6 +281,16 @@ export function isBlankValueAt(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * A value of letters only, `tty=ssh`, `user=root`: a template shows it where every line of the
+ * template has the same one (render.ts), as a word outside a `key=` would be.
+ */
+export function isWordValueAt(text: string, s: number, e: number): boolean {
+  if (e <= s) return false;
+  for (let i = s; i < e; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
 const STATES = ['true', 'false', 'null', 'none', 'nil', 'yes', 'no', 'on', 'off'];
 
 /**

@@ -1,5 +1,5 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createMasker, maskLine, type Masker } from './masking';
+import { createMasker, isWordValueAt, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import { fnv, LineScanner } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
@@ -127,7 +127,7 @@ export class TemplateMiner {
   /** The template text of an id still held (undefined once evicted). */
   templateText(id: string): string | undefined {
     const c = this.byId.get(id);
-    return c ? renderTemplate(c.tokens, c.gaps) : undefined;
+    return c ? this.textOf(c) : undefined;
   }
 
   clusters(): Cluster[] {
@@ -175,9 +175,9 @@ export class TemplateMiner {
     // Drain routes by the first tokens as if they were constants; a variable among them (`nginx.service:
     // Deactivated`, `(alice) CMD`) leaves each value its own leaf. Before making a template,
     // the line is compared with every template of its length, as it is with those of its leaf.
-    const lengthKey = LENGTH_GROUP + service + '\u0000' + masked.length;
-    const sameLength = this.groups.get(lengthKey);
-    if (!best && sameLength !== undefined && sameLength !== group) {
+    const lengthKey = best ? '' : LENGTH_GROUP + service + '\u0000' + masked.length;
+    const sameLength = best ? undefined : this.groups.get(lengthKey);
+    if (sameLength !== undefined && sameLength !== group) {
       // the rule below allows one differing constant: the closest template of the length is its only candidate
       const constants = countConstants(masked);
       const other = this.bestMatch(sameLength, masked, lengthKey, constants < 2 ? 1 : (constants - 1) / constants);
@@ -192,7 +192,7 @@ export class TemplateMiner {
         const before = best.tokens;
         best.tokens = merged;
         this.leafIndexes.get(key)?.retokened(best, before);
-        this.leafIndexes.get(lengthKey)?.retokened(best, before);
+        this.leafIndexes.get(LENGTH_GROUP + service + '\u0000' + masked.length)?.retokened(best, before);
         this.texts.delete(best);
         this.indexSkeleton(best);
       }
@@ -249,8 +249,7 @@ export class TemplateMiner {
     const gaps = withGaps(c.gaps, optionalGaps(c.tokens, masked));
     if (gaps === undefined) return;
     c.gaps = gaps;
-    c.tokens = c.tokens.slice();
-    this.texts.delete(c);
+    this.textChanged(c);
   }
 
   private lineHash(service: string, maskedHash: number): number {
@@ -309,7 +308,8 @@ export class TemplateMiner {
     c.count++;
     seen(c, nowMs);
     c.lastUse = ++this.useCounter;
-    if (!this.withParams) return { templateId: c.id, template: e.text, params: NO_PARAMS, isNew: false };
+    const template = c.kept !== undefined && this.keptVaries(c, text) ? this.textOf(c) : e.text;
+    if (!this.withParams) return { templateId: c.id, template, params: NO_PARAMS, isNew: false };
     const sc = this.scanner;
     const { paramAt, paramSkip } = e;
     const params = new Array<string>(paramAt.length);
@@ -320,7 +320,7 @@ export class TemplateMiner {
           ? text.slice(sc.start[i] + paramSkip[j], sc.end[i])
           : sc.rawToken(text, i).slice(paramSkip[j]);
     }
-    return { templateId: c.id, template: e.text, params, isNew: false };
+    return { templateId: c.id, template, params, isNew: false };
   }
 
   private groupKey(service: string, masked: string[]): string {
@@ -436,9 +436,60 @@ export class TemplateMiner {
     c.lastUse = ++this.useCounter;
     // params come from the line's own variable positions (its length may differ from the template's)
     const params = this.withParams ? paramsOf(masked.length === c.tokens.length ? c.tokens : masked, raw) : NO_PARAMS;
+    if (isNew) c.kept = keptValues(raw, masked);
+    else if (c.kept !== undefined) this.checkKept(c, raw, masked);
+    return { templateId: c.id, template: this.textOf(c), params, isNew };
+  }
+
+  private textOf(c: Cluster): string {
     let text = this.texts.get(c);
-    if (text === undefined) this.texts.set(c, (text = renderTemplate(c.tokens, c.gaps)));
-    return { templateId: c.id, template: text, params, isNew };
+    if (text === undefined) this.texts.set(c, (text = renderTemplate(c.tokens, c.gaps, c.kept)));
+    return text;
+  }
+
+  /** A kept `key=` value this line does not share stops showing (general path: the raw tokens). */
+  private checkKept(c: Cluster, raw: string[], masked: string[]): void {
+    const kept = c.kept!;
+    let changed = false;
+    for (let i = 0; i < kept.length; i++) {
+      const v = kept[i];
+      if (v === null) continue;
+      const t = c.tokens[i];
+      if (
+        masked.length !== kept.length ||
+        masked[i] !== t ||
+        raw[i].length - (t.length - 3) !== v.length ||
+        !raw[i].endsWith(v)
+      ) {
+        kept[i] = null;
+        changed = true;
+      }
+    }
+    if (changed) this.textChanged(c);
+  }
+
+  /** checkKept on the fast path: the values compared in place in the scanned line. Whether one stopped showing. */
+  private keptVaries(c: Cluster, text: string): boolean {
+    const kept = c.kept!;
+    const sc = this.scanner;
+    let changed = false;
+    for (let i = 0; i < kept.length; i++) {
+      const v = kept[i];
+      if (v === null) continue;
+      const from = sc.start[i] + c.tokens[i].length - 3;
+      if (sc.end[i] - from !== v.length || !text.startsWith(v, from)) {
+        kept[i] = null;
+        changed = true;
+      }
+    }
+    if (changed) this.textChanged(c);
+    return changed;
+  }
+
+  /** The template text changed: a new tokens array, so template-cache entries holding the old text go stale. */
+  private textChanged(c: Cluster): void {
+    c.tokens = c.tokens.slice();
+    this.texts.delete(c);
   }
 
   /** Serialise every cluster (and the config fingerprint) to bytes. */
@@ -643,6 +694,23 @@ function samePunctuation(a: string, b: string): boolean {
 
 function isWordChar(c: number): boolean {
   return ((c | 32) - 97) >>> 0 < 26 || (c >= 48 && c <= 57) || c === 95 || c === 45 || c >= 128;
+}
+
+/**
+ * The letters-only value of each `key=<*>` token of a new template's first line (`tty=ssh`), null
+ * elsewhere; undefined when there is none. The template shows such a value while every line has it.
+ */
+function keptValues(raw: readonly string[], masked: readonly string[]): (string | null)[] | undefined {
+  let kept: (string | null)[] | undefined;
+  for (let i = 0; i < masked.length; i++) {
+    const t = masked[i];
+    if (t.length <= 4 || t.charCodeAt(t.length - 4) !== 61 || !t.endsWith(WILDCARD)) continue;
+    const from = t.length - 3;
+    if (!isWordValueAt(raw[i], from, raw[i].length)) continue;
+    kept ??= new Array<string | null>(masked.length).fill(null);
+    kept[i] = raw[i].slice(from);
+  }
+  return kept;
 }
 
 function unparsed(): MineResult {

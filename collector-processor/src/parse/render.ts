@@ -42,8 +42,17 @@ export function withGaps(gaps: readonly number[] | undefined, add: readonly numb
   return [...(gaps ?? []), ...fresh].sort((a, b) => a - b);
 }
 
-/** The tokens joined by spaces, each optional gap written as `<*>` glued to the constants around it. */
-export function renderTemplate(tokens: readonly string[], gaps: readonly number[] | undefined): string {
+/**
+ * The tokens joined by spaces, each optional gap written as `<*>` glued to the constants around it,
+ * and each `key=<*>` with a kept value (the same in every line of the template) as `key=value`.
+ */
+export function renderTemplate(
+  tokens: readonly string[],
+  gaps: readonly number[] | undefined,
+  kept?: readonly (string | null)[],
+): string {
+  if (kept !== undefined)
+    tokens = tokens.map((t, i) => (kept[i] != null && t.endsWith('=' + WILDCARD) ? t.slice(0, -3) + kept[i] : t));
   if (gaps === undefined || gaps.length === 0) return tokens.join(' ');
   const out: string[] = [];
   let k = 0;

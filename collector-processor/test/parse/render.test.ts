@@ -46,3 +46,33 @@ describe('optional variables between constants render glued', () => {
     ).toBe(b.template);
   });
 });
+
+describe('a key= value every line of a template shares shows in its text', () => {
+  const pam = (user: string, host: string): string =>
+    `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${host} user=${user}`;
+
+  it('renders key=<*> with the letters-only value all lines have, and <*> once one differs', () => {
+    expect(renderTemplate(toks('a tty=<*> user=<*> n=<*>'), undefined, [null, 'ssh', null, null])).toBe(
+      'a tty=ssh user=<*> n=<*>',
+    );
+    for (const fastPath of [true, false]) {
+      const m = new TemplateMiner({}, { fastPath });
+      const first = m.add('ssh', pam('root', '10.0.0.1'), 0);
+      expect(first.template).toBe(
+        'pam_unix(sshd:auth): authentication failure; logname= uid=<*> euid=<*> tty=ssh ruser= rhost=<*> user=root',
+      );
+      // the same masked line again (a template-cache hit on the fast path) with another user
+      const second = m.add('ssh', pam('admin', '10.0.0.2'), 0);
+      expect(second.templateId).toBe(first.templateId);
+      expect(second.template).toBe(
+        'pam_unix(sshd:auth): authentication failure; logname= uid=<*> euid=<*> tty=ssh ruser= rhost=<*> user=<*>',
+      );
+      expect(m.templateText(first.templateId)).toBe(second.template);
+    }
+  });
+
+  it("keeps no value with digits: those are the digit rule's variables", () => {
+    const m = new TemplateMiner();
+    expect(m.add('s', 'session opened uid=0 mode=fast', 0).template).toBe('session opened uid=<*> mode=fast');
+  });
+});
