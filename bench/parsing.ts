@@ -43,7 +43,17 @@ const DRAIN3_GA: Record<string, number> = {
 };
 
 /** The masks added for logs nobody tuned for; each is a decision LOSO has to back. */
-const DECISIONS = ['dates', 'empty', 'key-values', 'drive-path', 'open-key', 'root-path', 'calls', 'frames'] as const;
+const DECISIONS = [
+  'dates',
+  'empty',
+  'key-values',
+  'drive-path',
+  'open-key',
+  'root-path',
+  'calls',
+  'frames',
+  'quoted-values',
+] as const;
 const THRESHOLDS = [0.5, 0.6, 0.7, 0.8];
 const DEPTHS = [2, 3, 4];
 

@@ -28,6 +28,7 @@ export const BUILTIN_MASKS = [
   'root-path',
   'calls',
   'frames',
+  'quoted-values',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -62,6 +63,33 @@ export interface Masker {
   nearDate(token: string): boolean;
   /** A line ending in `key:` gets an empty variable after it (the same event as `key: value`). */
   readonly openKey: boolean;
+  /** A `key="..."` value with spaces in it is one token (quotedValueEnd). */
+  readonly quotedValues: boolean;
+}
+
+/** How far a quoted value may run: a quote left open is not looked for to the end of a long line. */
+const QUOTED_VALUE_MAX = 256;
+
+/**
+ * Where the quoted value opened at `q` (a `"` just after a token's first `=`) closes, when it spans
+ * single spaces: `tag="View Lock"`, `msg="connection reset by peer",`. One value with spaces is one
+ * token, so the line keeps the token count of `tag="AudioMix"`. -1 when it closes before any space,
+ * does not close within QUOTED_VALUE_MAX chars, or holds other whitespace (a tab, a newline, two
+ * spaces: then it is more likely two fields than one value). A `\"` does not close it.
+ */
+export function quotedValueEnd(text: string, q: number, len: number): number {
+  const stop = Math.min(len, q + QUOTED_VALUE_MAX);
+  let spaced = false;
+  for (let i = q + 1; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) return spaced ? i : -1;
+    else if (c === 32) {
+      if (text.charCodeAt(i - 1) === 32) return -1;
+      spaced = true;
+    } else if (c === 9 || c === 10 || c === 13 || c === 11 || c === 12) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -456,28 +484,40 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       return dates && dateWordAt(t, 0, t.length) === NEAR_DATE;
     },
     openKey: on('open-key'),
+    quotedValues: on('quoted-values'),
   };
 }
 
 /** Split on runs of whitespace without a regex; at most `maxTokens` tokens (the rest is dropped). */
 export function tokenize(line: string, maxTokens: number): string[] {
-  return tokenizeWhole(line, maxTokens).tokens;
+  return tokenizeWhole(line, maxTokens, false).tokens;
 }
 
-/** tokenize(), and whether the tokens are the whole line (not cut at maxTokens). */
-function tokenizeWhole(line: string, maxTokens: number): { tokens: string[]; whole: boolean } {
+/**
+ * tokenize(), and whether the tokens are the whole line (not cut at maxTokens). With `quoted`, a
+ * `key="..."` value holding spaces is one token (quotedValueEnd).
+ */
+function tokenizeWhole(line: string, maxTokens: number, quoted: boolean): { tokens: string[]; whole: boolean } {
   const out: string[] = [];
   let start = -1;
+  let eq = -1;
+  let quoteEnd = -1;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-    if (space) {
+    if (space && i > quoteEnd) {
       if (start >= 0) {
         out.push(line.slice(start, i));
         start = -1;
+        eq = -1;
         if (out.length >= maxTokens) return { tokens: out, whole: isBlank(line, i) };
       }
-    } else if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (!quoted) continue;
+    if (c === 61 && eq < 0) eq = i;
+    else if (c === 34 && eq >= 0 && i === eq + 1) quoteEnd = quotedValueEnd(line, i, line.length);
   }
   if (start >= 0) out.push(line.slice(start));
   return { tokens: out, whole: true };
@@ -533,7 +573,7 @@ export function maskLine(
   masker: Masker,
 ): { raw: string[]; masked: string[] } | undefined {
   if (looksBinary(text)) return undefined;
-  const { tokens: raw, whole } = tokenizeWhole(text, maxTokens);
+  const { tokens: raw, whole } = tokenizeWhole(text, maxTokens, masker.quotedValues);
   if (raw.length === 0) return undefined;
   const masked = new Array<string>(raw.length);
   for (let i = 0; i < raw.length; i++) masked[i] = masker.mask(raw[i]);
