@@ -375,6 +375,18 @@ export function isFrameAt(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * A name that ends in one digit, `ssh2`, `SOCKS5`, `ipv6`: two or more ASCII letters, then one digit.
+ * The digit rule masks it; a template still shows it where every line has it (miner.ts keptValues).
+ */
+export function isNumberedNameAt(text: string, s: number, e: number): boolean {
+  if (e - s < 3) return false;
+  const d = text.charCodeAt(e - 1);
+  if (d < 48 || d > 57) return false;
+  for (let i = s; i < e - 1; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** `/` or a path of one segment (`/login`, `/healthz`), which the path mask (two segments) leaves. */
 export function isRootPathAt(text: string, s: number, e: number): boolean {
   if (text.charCodeAt(s) !== 47) return false;

@@ -1,7 +1,7 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createMasker, isWordValueAt, maskLine, type Masker } from './masking';
+import { createMasker, isNumberedNameAt, isWordValueAt, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
-import { fnv, LineScanner } from './scan';
+import { fnv, LineScanner, WILD as WILD_KIND } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 import { LeafIndex } from './leaf-index';
 import { optionalGaps, renderTemplate, withGaps } from './render';
@@ -455,12 +455,14 @@ export class TemplateMiner {
       const v = kept[i];
       if (v === null) continue;
       const t = c.tokens[i];
-      if (
-        masked.length !== kept.length ||
-        masked[i] !== t ||
-        raw[i].length - (t.length - 3) !== v.length ||
-        !raw[i].endsWith(v)
-      ) {
+      const r = raw[i];
+      const same =
+        masked.length === kept.length &&
+        masked[i] === t &&
+        (t === WILDCARD
+          ? r.length > v.length + 1 && r.charCodeAt(r.length - v.length - 1) === 32 && r.endsWith(v)
+          : r.length - (t.length - 3) === v.length && r.endsWith(v));
+      if (!same) {
         kept[i] = null;
         changed = true;
       }
@@ -476,8 +478,22 @@ export class TemplateMiner {
     for (let i = 0; i < kept.length; i++) {
       const v = kept[i];
       if (v === null) continue;
-      const from = sc.start[i] + c.tokens[i].length - 3;
-      if (sc.end[i] - from !== v.length || !text.startsWith(v, from)) {
+      const t = c.tokens[i];
+      let same: boolean;
+      if (t === WILDCARD) {
+        // the run's raw text ends in whitespace and the name (the general path joins the run by spaces)
+        const from = sc.end[i] - v.length;
+        const gap = text.charCodeAt(from - 1);
+        same =
+          sc.kind[i] === WILD_KIND &&
+          from - 1 > sc.start[i] &&
+          (gap === 32 || gap === 9 || gap === 10 || gap === 13 || gap === 11 || gap === 12) &&
+          text.startsWith(v, from);
+      } else {
+        const from = sc.start[i] + t.length - 3;
+        same = sc.end[i] - from === v.length && text.startsWith(v, from);
+      }
+      if (!same) {
         kept[i] = null;
         changed = true;
       }
@@ -697,13 +713,23 @@ function isWordChar(c: number): boolean {
 }
 
 /**
- * The letters-only value of each `key=<*>` token of a new template's first line (`tty=ssh`), null
- * elsewhere; undefined when there is none. The template shows such a value while every line has it.
+ * What a new template's first line shows that the masks hid, null elsewhere (undefined when there is
+ * none): the letters-only value of each `key=<*>` token (`tty=ssh`), and the name ending a run of
+ * variables when it is a word with one trailing digit (`port 22 ssh2`: the digit rule masks `ssh2`, and
+ * the run joins it to the port). The template shows them while every line has them.
  */
 function keptValues(raw: readonly string[], masked: readonly string[]): (string | null)[] | undefined {
   let kept: (string | null)[] | undefined;
   for (let i = 0; i < masked.length; i++) {
     const t = masked[i];
+    if (t === WILDCARD) {
+      const r = raw[i];
+      const sp = r.lastIndexOf(' ');
+      if (sp <= 0 || !isNumberedNameAt(r, sp + 1, r.length)) continue;
+      kept ??= new Array<string | null>(masked.length).fill(null);
+      kept[i] = r.slice(sp + 1);
+      continue;
+    }
     if (t.length <= 4 || t.charCodeAt(t.length - 4) !== 61 || !t.endsWith(WILDCARD)) continue;
     const from = t.length - 3;
     if (!isWordValueAt(raw[i], from, raw[i].length)) continue;

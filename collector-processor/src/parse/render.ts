@@ -44,28 +44,42 @@ export function withGaps(gaps: readonly number[] | undefined, add: readonly numb
 
 /**
  * The tokens joined by spaces, each optional gap written as `<*>` glued to the constants around it,
- * and each `key=<*>` with a kept value (the same in every line of the template) as `key=value`.
+ * and what a template keeps (miner.ts keptValues) shown: `key=<*>` as `key=value`, a `<*>` whose run
+ * always ends in the same name as `<*> name`.
  */
 export function renderTemplate(
   tokens: readonly string[],
   gaps: readonly number[] | undefined,
   kept?: readonly (string | null)[],
 ): string {
-  if (kept !== undefined)
-    tokens = tokens.map((t, i) => (kept[i] != null && t.endsWith('=' + WILDCARD) ? t.slice(0, -3) + kept[i] : t));
-  if (gaps === undefined || gaps.length === 0) return tokens.join(' ');
+  const shown = (t: string, i: number): string => {
+    const v = kept?.[i];
+    if (v == null) return t;
+    if (t === WILDCARD) return `${WILDCARD} ${v}`;
+    return t.endsWith('=' + WILDCARD) ? t.slice(0, -3) + v : t;
+  };
+  if (gaps === undefined || gaps.length === 0) return tokens.map(shown).join(' ');
   const out: string[] = [];
+  /** Whether each entry of `out` is a variable (its shown text may carry a kept name). */
+  const variable: boolean[] = [];
   let k = 0;
-  for (const t of tokens) {
+  tokens.forEach((t, i) => {
     if (t === WILDCARD) {
-      out.push(t);
-      continue;
+      out.push(shown(t, i));
+      variable.push(true);
+      return;
     }
     if (k > 0 && gaps.includes(k)) {
-      while (out[out.length - 1] === WILDCARD) out.pop();
-      out[out.length - 1] += WILDCARD + t;
-    } else out.push(t);
+      while (variable[variable.length - 1]) {
+        out.pop();
+        variable.pop();
+      }
+      out[out.length - 1] += WILDCARD + shown(t, i);
+    } else {
+      out.push(shown(t, i));
+      variable.push(false);
+    }
     k++;
-  }
+  });
   return out.join(' ');
 }

@@ -76,3 +76,31 @@ describe('a key= value every line of a template shares shows in its text', () =>
     expect(m.add('s', 'session opened uid=0 mode=fast', 0).template).toBe('session opened uid=<*> mode=fast');
   });
 });
+
+describe('a name with one trailing digit that ends a run of variables shows in the text', () => {
+  it('renders <*> ssh2 while every line ends the run in ssh2, <*> once one does not', () => {
+    expect(renderTemplate(toks('from <*> port <*>'), undefined, [null, null, null, 'ssh2'])).toBe(
+      'from <*> port <*> ssh2',
+    );
+    for (const fastPath of [true, false]) {
+      const m = new TemplateMiner({}, { fastPath });
+      const a = m.add('ssh', 'Failed password for root from 10.0.0.1 port 22 ssh2', 0);
+      expect(a.template).toBe('Failed password for root from <*> port <*> ssh2');
+      // the same masked line (a template-cache hit on the fast path)
+      expect(m.add('ssh', 'Failed password for root from 10.0.0.2 port 2222 ssh2', 0).template).toBe(a.template);
+      const b = m.add('ssh', 'Failed password for root from 10.0.0.3 port 22 ssh1', 0);
+      expect(b.templateId).toBe(a.templateId);
+      expect(b.template).toBe('Failed password for root from <*> port <*>');
+    }
+  });
+
+  it('a name standing alone, or glued to the run without a space, is not kept', () => {
+    const m = new TemplateMiner();
+    expect(m.add('s', 'Invalid user test9 from host', 0).template).toBe('Invalid user <*> from host');
+    expect(m.add('s', 'port 22:ssh2 done', 0).template).toBe('port <*> done');
+  });
+
+  it('kept names and optional gaps render together', () => {
+    expect(renderTemplate(toks('a <*> b <*>'), [1], [null, 'ssh2', null, 'md5'])).toBe('a<*>b <*> md5');
+  });
+});
