@@ -43,7 +43,17 @@ const DRAIN3_GA: Record<string, number> = {
 };
 
 /** The masks added for logs nobody tuned for; each is a decision LOSO has to back. */
-const DECISIONS = ['dates', 'empty', 'key-values', 'drive-path', 'open-key', 'root-path', 'calls', 'frames'] as const;
+const DECISIONS = [
+  'dates',
+  'empty',
+  'key-values',
+  'drive-path',
+  'open-key',
+  'root-path',
+  'calls',
+  'frames',
+  'quoted-values',
+] as const;
 const THRESHOLDS = [0.5, 0.6, 0.7, 0.8];
 const DEPTHS = [2, 3, 4];
 
@@ -136,22 +146,27 @@ function baselineRef(argv: readonly string[]): string {
 
 type MinerCtor = new () => { add(service: string, line: string, nowMs: number): unknown };
 
-/** The miner of commit `ref`: its parse/ folder written under bench/.baseline/ and loaded from there. */
+/**
+ * The miner of commit `ref`: its parse/ folder, and the sibling folders parse/ imports from (`../util`,
+ * `../otlp`), written under bench/.baseline/<sha>/ and loaded from there.
+ */
 async function baselineMiner(ref: string): Promise<{ sha: string; Miner: MinerCtor }> {
   const sha = execFileSync('git', ['rev-parse', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = join(ROOT, 'bench', '.baseline', sha);
-  const files = execFileSync('git', ['ls-tree', '--name-only', sha, 'collector-processor/src/parse/'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter((f) => f.endsWith('.ts'));
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) {
-    const text = execFileSync('git', ['show', `${sha}:${f}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-    writeFileSync(join(dir, f.split('/').pop()!), text);
+  for (const folder of ['parse', 'util', 'otlp']) {
+    const files = execFileSync('git', ['ls-tree', '--name-only', sha, `collector-processor/src/${folder}/`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts'));
+    mkdirSync(join(dir, folder), { recursive: true });
+    for (const f of files) {
+      const text = execFileSync('git', ['show', `${sha}:${f}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+      writeFileSync(join(dir, folder, f.split('/').pop()!), text);
+    }
   }
-  const mod = (await import(join(dir, 'miner.ts'))) as { TemplateMiner: MinerCtor };
+  const mod = (await import(join(dir, 'parse', 'miner.ts'))) as { TemplateMiner: MinerCtor };
   return { sha, Miner: mod.TemplateMiner };
 }
 

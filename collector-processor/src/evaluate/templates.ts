@@ -70,7 +70,7 @@ export function groupAccuracy(truth: readonly string[], mined: readonly string[]
 export function scoreTemplates(set: LabelledLines, config: Partial<MinerConfig> = {}): TemplateScore {
   const miner = new TemplateMiner(config);
   const ids = set.contents.map((c) => miner.add(set.name, messageOf({ stringValue: c }, MESSAGE_FIELDS), 0).templateId);
-  const finalText = new Map(miner.clusters().map((c) => [c.id, normaliseTemplate(c.tokens.join(' '))]));
+  const finalText = new Map(miner.clusters().map((c) => [c.id, normaliseTemplate(miner.templateText(c.id)!)]));
   let pa = 0;
   ids.forEach((id, i) => {
     if (finalText.get(id) === normaliseTemplate(set.truth[i])) pa++;

@@ -8,4 +8,8 @@ export interface Cluster {
   lastSeenMs: number;
   /** Miner-wide use counter at the last match: orders clusters for least-recently-seen eviction. */
   lastUse: number;
+  /** Inner gaps between constants where some lines hold a variable and some none (render.ts). */
+  gaps?: number[];
+  /** Per token: the letters-only `key=` value every line has had there (shown in the text), else null. */
+  kept?: (string | null)[];
 }

@@ -28,6 +28,7 @@ export const BUILTIN_MASKS = [
   'root-path',
   'calls',
   'frames',
+  'quoted-values',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -62,6 +63,33 @@ export interface Masker {
   nearDate(token: string): boolean;
   /** A line ending in `key:` gets an empty variable after it (the same event as `key: value`). */
   readonly openKey: boolean;
+  /** A `key="..."` value with spaces in it is one token (quotedValueEnd). */
+  readonly quotedValues: boolean;
+}
+
+/** How far a quoted value may run: a quote left open is not looked for to the end of a long line. */
+const QUOTED_VALUE_MAX = 256;
+
+/**
+ * Where the quoted value opened at `q` (a `"` just after a token's first `=`) closes, when it spans
+ * single spaces: `tag="View Lock"`, `msg="connection reset by peer",`. One value with spaces is one
+ * token, so the line keeps the token count of `tag="AudioMix"`. -1 when it closes before any space,
+ * does not close within QUOTED_VALUE_MAX chars, or holds other whitespace (a tab, a newline, two
+ * spaces: then it is more likely two fields than one value). A `\"` does not close it.
+ */
+export function quotedValueEnd(text: string, q: number, len: number): number {
+  const stop = Math.min(len, q + QUOTED_VALUE_MAX);
+  let spaced = false;
+  for (let i = q + 1; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) return spaced ? i : -1;
+    else if (c === 32) {
+      if (text.charCodeAt(i - 1) === 32) return -1;
+      spaced = true;
+    } else if (c === 9 || c === 10 || c === 13 || c === 11 || c === 12) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -281,6 +309,16 @@ export function isBlankValueAt(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * A value of letters only, `tty=ssh`, `user=root`: a template shows it where every line of the
+ * template has the same one (render.ts), as a word outside a `key=` would be.
+ */
+export function isWordValueAt(text: string, s: number, e: number): boolean {
+  if (e <= s) return false;
+  for (let i = s; i < e; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
 const STATES = ['true', 'false', 'null', 'none', 'nil', 'yes', 'no', 'on', 'off'];
 
 /**
@@ -334,6 +372,18 @@ export function isFrameAt(text: string, s: number, e: number): boolean {
   }
   if (!dot || text.charCodeAt(i - 1) === 46 || i + 1 >= e) return false;
   for (let j = i + 1; j < e; j++) if (text.charCodeAt(j) === 41) return false;
+  return true;
+}
+
+/**
+ * A name that ends in one digit, `ssh2`, `SOCKS5`, `ipv6`: two or more ASCII letters, then one digit.
+ * The digit rule masks it; a template still shows it where every line has it (miner.ts keptValues).
+ */
+export function isNumberedNameAt(text: string, s: number, e: number): boolean {
+  if (e - s < 3) return false;
+  const d = text.charCodeAt(e - 1);
+  if (d < 48 || d > 57) return false;
+  for (let i = s; i < e - 1; i++) if (!isLetter(text.charCodeAt(i))) return false;
   return true;
 }
 
@@ -446,28 +496,40 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       return dates && dateWordAt(t, 0, t.length) === NEAR_DATE;
     },
     openKey: on('open-key'),
+    quotedValues: on('quoted-values'),
   };
 }
 
 /** Split on runs of whitespace without a regex; at most `maxTokens` tokens (the rest is dropped). */
 export function tokenize(line: string, maxTokens: number): string[] {
-  return tokenizeWhole(line, maxTokens).tokens;
+  return tokenizeWhole(line, maxTokens, false).tokens;
 }
 
-/** tokenize(), and whether the tokens are the whole line (not cut at maxTokens). */
-function tokenizeWhole(line: string, maxTokens: number): { tokens: string[]; whole: boolean } {
+/**
+ * tokenize(), and whether the tokens are the whole line (not cut at maxTokens). With `quoted`, a
+ * `key="..."` value holding spaces is one token (quotedValueEnd).
+ */
+function tokenizeWhole(line: string, maxTokens: number, quoted: boolean): { tokens: string[]; whole: boolean } {
   const out: string[] = [];
   let start = -1;
+  let eq = -1;
+  let quoteEnd = -1;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-    if (space) {
+    if (space && i > quoteEnd) {
       if (start >= 0) {
         out.push(line.slice(start, i));
         start = -1;
+        eq = -1;
         if (out.length >= maxTokens) return { tokens: out, whole: isBlank(line, i) };
       }
-    } else if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (!quoted) continue;
+    if (c === 61 && eq < 0) eq = i;
+    else if (c === 34 && eq >= 0 && i === eq + 1) quoteEnd = quotedValueEnd(line, i, line.length);
   }
   if (start >= 0) out.push(line.slice(start));
   return { tokens: out, whole: true };
@@ -523,7 +585,7 @@ export function maskLine(
   masker: Masker,
 ): { raw: string[]; masked: string[] } | undefined {
   if (looksBinary(text)) return undefined;
-  const { tokens: raw, whole } = tokenizeWhole(text, maxTokens);
+  const { tokens: raw, whole } = tokenizeWhole(text, maxTokens, masker.quotedValues);
   if (raw.length === 0) return undefined;
   const masked = new Array<string>(raw.length);
   for (let i = 0; i < raw.length; i++) masked[i] = masker.mask(raw[i]);

@@ -1,9 +1,10 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createMasker, maskLine, type Masker } from './masking';
+import { createMasker, isNumberedNameAt, isWordValueAt, maskLine, type Masker } from './masking';
 import { defaultMinerConfig, type MinerConfig } from './config';
-import { fnv, LineScanner } from './scan';
+import { fnv, LineScanner, WILD as WILD_KIND } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 import { LeafIndex } from './leaf-index';
+import { optionalGaps, renderTemplate, withGaps } from './render';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -41,6 +42,18 @@ export const UNPARSED_TEMPLATE = '<unparsed>';
  * the scan's few string compares per cluster are cheaper than building and probing the index.
  */
 const INDEX_LEAVES_FROM = 64;
+
+/**
+ * Key prefix of the groups holding every template of one (service, length); a leaf's key starts with
+ * the service, and no service name starts with this control char.
+ */
+const LENGTH_GROUP = '\u0001';
+
+function countConstants(masked: readonly string[]): number {
+  let n = 0;
+  for (const t of masked) if (t !== WILDCARD) n++;
+  return n;
+}
 
 function hasConstant(masked: readonly string[]): boolean {
   for (const t of masked) if (t !== WILDCARD) return true;
@@ -114,7 +127,7 @@ export class TemplateMiner {
   /** The template text of an id still held (undefined once evicted). */
   templateText(id: string): string | undefined {
     const c = this.byId.get(id);
-    return c ? c.tokens.join(' ') : undefined;
+    return c ? this.textOf(c) : undefined;
   }
 
   clusters(): Cluster[] {
@@ -157,35 +170,86 @@ export class TemplateMiner {
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
-    const best = this.bestMatch(group, masked, key);
+    let best = this.bestMatch(group, masked, key);
+    let route = group;
+    // Drain routes by the first tokens as if they were constants; a variable among them (`nginx.service:
+    // Deactivated`, `(alice) CMD`) leaves each value its own leaf. Before making a template,
+    // the line is compared with every template of its length, as it is with those of its leaf.
+    const lengthKey = best ? '' : LENGTH_GROUP + service + '\u0000' + masked.length;
+    const sameLength = best ? undefined : this.groups.get(lengthKey);
+    if (sameLength !== undefined && sameLength !== group) {
+      // the rule below allows one differing constant: the closest template of the length is its only candidate
+      const constants = countConstants(masked);
+      const other = this.bestMatch(sameLength, masked, lengthKey, constants < 2 ? 1 : (constants - 1) / constants);
+      if (other !== undefined && differsOnlyInNamedHead(other.tokens, masked, this.config.depth - 1)) {
+        best = other;
+        route = sameLength;
+      }
+    }
     if (best) {
       const merged = mergeInto(best.tokens, masked);
       if (merged) {
         const before = best.tokens;
         best.tokens = merged;
         this.leafIndexes.get(key)?.retokened(best, before);
+        this.leafIndexes.get(LENGTH_GROUP + service + '\u0000' + masked.length)?.retokened(best, before);
         this.texts.delete(best);
         this.indexSkeleton(best);
       }
       const r = this.touch(best, raw, masked, nowMs, false);
       if (hash !== undefined)
-        this.remember(hash, service, masked, best, r.template, this.lastSim === 1 ? undefined : group);
+        // a route through the length group holds only while no template joins it: one joining the
+        // line's own leaf would be found first
+        this.remember(
+          hash,
+          service,
+          masked,
+          best,
+          r.template,
+          this.lastSim === 1 && route === group ? undefined : route,
+        );
       return r;
     }
     // Same constants in the same order but a different number of variable tokens (e.g. "bytes sent"
     // vs "bytes (18.4 KB) sent"): the same event, which Drain's per-length tree splits apart.
     const sameSkeleton = this.skeletons.get(skeletonKey(service, masked));
-    if (sameSkeleton && this.byId.has(sameSkeleton.id)) return this.touch(sameSkeleton, raw, masked, nowMs, false);
+    if (sameSkeleton && this.byId.has(sameSkeleton.id)) {
+      this.noteGaps(sameSkeleton, masked);
+      return this.touch(sameSkeleton, raw, masked, nowMs, false);
+    }
     const cluster = this.create(service, masked, key, nowMs);
     group.push(cluster);
     const index = this.leafIndexes.get(key);
     if (index?.leaf === group) index.add(cluster);
+    this.addToLength(cluster, lengthKey);
     this.indexSkeleton(cluster);
     // after the push: an eviction that empties this group must not drop it with the new cluster unlisted
     this.evict();
     const r = this.touch(cluster, raw, masked, nowMs, true);
     if (hash !== undefined) this.remember(hash, service, masked, cluster, r.template, undefined);
     return r;
+  }
+
+  /** Every template of one (service, length), in creation order: searched when a line's own leaf has no match. */
+  private addToLength(c: Cluster, lengthKey: string): void {
+    let list = this.groups.get(lengthKey);
+    if (!list) this.groups.set(lengthKey, (list = []));
+    list.push(c);
+    const index = this.leafIndexes.get(lengthKey);
+    if (index?.leaf === list) index.add(c);
+  }
+
+  /**
+   * A line met through its skeleton may hold a variable where the template has none, or the other way
+   * round: such a gap is optional and renders glued (render.ts). A new tokens array when the text
+   * changes, so template-cache entries holding the old text go stale.
+   */
+  private noteGaps(c: Cluster, masked: string[]): void {
+    if (masked.length === c.tokens.length) return;
+    const gaps = withGaps(c.gaps, optionalGaps(c.tokens, masked));
+    if (gaps === undefined) return;
+    c.gaps = gaps;
+    this.textChanged(c);
   }
 
   private lineHash(service: string, maskedHash: number): number {
@@ -244,7 +308,8 @@ export class TemplateMiner {
     c.count++;
     seen(c, nowMs);
     c.lastUse = ++this.useCounter;
-    if (!this.withParams) return { templateId: c.id, template: e.text, params: NO_PARAMS, isNew: false };
+    const template = c.kept !== undefined && this.keptVaries(c, text) ? this.textOf(c) : e.text;
+    if (!this.withParams) return { templateId: c.id, template, params: NO_PARAMS, isNew: false };
     const sc = this.scanner;
     const { paramAt, paramSkip } = e;
     const params = new Array<string>(paramAt.length);
@@ -255,7 +320,7 @@ export class TemplateMiner {
           ? text.slice(sc.start[i] + paramSkip[j], sc.end[i])
           : sc.rawToken(text, i).slice(paramSkip[j]);
     }
-    return { templateId: c.id, template: e.text, params, isNew: false };
+    return { templateId: c.id, template, params, isNew: false };
   }
 
   private groupKey(service: string, masked: string[]): string {
@@ -279,8 +344,12 @@ export class TemplateMiner {
     return key;
   }
 
-  private bestMatch(group: Cluster[], masked: string[], key: string): Cluster | undefined {
-    const t = this.config.similarityThreshold;
+  private bestMatch(
+    group: Cluster[],
+    masked: string[],
+    key: string,
+    t: number = this.config.similarityThreshold,
+  ): Cluster | undefined {
     if (group.length >= INDEX_LEAVES_FROM && t > 0 && hasConstant(masked)) {
       let index = this.leafIndexes.get(key);
       if (index?.leaf !== group || index.size !== group.length)
@@ -310,7 +379,7 @@ export class TemplateMiner {
       }
     }
     this.lastSim = bestSim;
-    return best && bestSim >= this.config.similarityThreshold ? best : undefined;
+    return best && bestSim >= t ? best : undefined;
   }
 
   private create(service: string, masked: string[], key: string, nowMs: number): Cluster {
@@ -367,9 +436,76 @@ export class TemplateMiner {
     c.lastUse = ++this.useCounter;
     // params come from the line's own variable positions (its length may differ from the template's)
     const params = this.withParams ? paramsOf(masked.length === c.tokens.length ? c.tokens : masked, raw) : NO_PARAMS;
+    if (isNew) c.kept = keptValues(raw, masked);
+    else if (c.kept !== undefined) this.checkKept(c, raw, masked);
+    return { templateId: c.id, template: this.textOf(c), params, isNew };
+  }
+
+  private textOf(c: Cluster): string {
     let text = this.texts.get(c);
-    if (text === undefined) this.texts.set(c, (text = c.tokens.join(' ')));
-    return { templateId: c.id, template: text, params, isNew };
+    if (text === undefined) this.texts.set(c, (text = renderTemplate(c.tokens, c.gaps, c.kept)));
+    return text;
+  }
+
+  /** A kept `key=` value this line does not share stops showing (general path: the raw tokens). */
+  private checkKept(c: Cluster, raw: string[], masked: string[]): void {
+    const kept = c.kept!;
+    let changed = false;
+    for (let i = 0; i < kept.length; i++) {
+      const v = kept[i];
+      if (v === null) continue;
+      const t = c.tokens[i];
+      const r = raw[i];
+      const same =
+        masked.length === kept.length &&
+        masked[i] === t &&
+        (t === WILDCARD
+          ? r.length > v.length + 1 && r.charCodeAt(r.length - v.length - 1) === 32 && r.endsWith(v)
+          : r.length - (t.length - 3) === v.length && r.endsWith(v));
+      if (!same) {
+        kept[i] = null;
+        changed = true;
+      }
+    }
+    if (changed) this.textChanged(c);
+  }
+
+  /** checkKept on the fast path: the values compared in place in the scanned line. Whether one stopped showing. */
+  private keptVaries(c: Cluster, text: string): boolean {
+    const kept = c.kept!;
+    const sc = this.scanner;
+    let changed = false;
+    for (let i = 0; i < kept.length; i++) {
+      const v = kept[i];
+      if (v === null) continue;
+      const t = c.tokens[i];
+      let same: boolean;
+      if (t === WILDCARD) {
+        // the run's raw text ends in whitespace and the name (the general path joins the run by spaces)
+        const from = sc.end[i] - v.length;
+        const gap = text.charCodeAt(from - 1);
+        same =
+          sc.kind[i] === WILD_KIND &&
+          from - 1 > sc.start[i] &&
+          (gap === 32 || gap === 9 || gap === 10 || gap === 13 || gap === 11 || gap === 12) &&
+          text.startsWith(v, from);
+      } else {
+        const from = sc.start[i] + t.length - 3;
+        same = sc.end[i] - from === v.length && text.startsWith(v, from);
+      }
+      if (!same) {
+        kept[i] = null;
+        changed = true;
+      }
+    }
+    if (changed) this.textChanged(c);
+    return changed;
+  }
+
+  /** The template text changed: a new tokens array, so template-cache entries holding the old text go stale. */
+  private textChanged(c: Cluster): void {
+    c.tokens = c.tokens.slice();
+    this.texts.delete(c);
   }
 
   /** Serialise every cluster (and the config fingerprint) to bytes. */
@@ -458,8 +594,11 @@ export class TemplateMiner {
     for (const [id, c] of byId) {
       this.byId.set(id, c);
       this.indexSkeleton(c);
+      // rebuilt, not read from the snapshot: snapshots written before length groups have none
+      this.addToLength(c, LENGTH_GROUP + c.service + '\u0000' + c.tokens.length);
     }
     for (const [key, ids] of groups) {
+      if (key.startsWith(LENGTH_GROUP)) continue;
       const group = ids.map((id) => byId.get(id)).filter((c): c is Cluster => c !== undefined);
       if (group.length > 0) this.groups.set(key, group);
       const parts = key.split('\u0000');
@@ -518,6 +657,86 @@ function mergeInto(template: string[], masked: string[]): string[] | undefined {
     }
   }
   return merged;
+}
+
+/**
+ * Whether a line may join a template of another leaf: they differ only among the first `head` tokens
+ * (the ones Drain routes by), in at most one position, where both tokens have the same punctuation
+ * around their letters (`nginx.service:` / `cron.service:`, `(alice)` / `(bob)`) and the line has a
+ * constant after the head, which the template holds. Two plain words (`Acquiring` / `Releasing`) are
+ * more often two events than one variable, so they stay apart.
+ */
+function differsOnlyInNamedHead(template: readonly string[], masked: readonly string[], head: number): boolean {
+  let diff = -1;
+  let tail = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const m = masked[i];
+    const t = template[i];
+    if (i >= head) {
+      if (m === WILDCARD) continue;
+      if (t !== m && t !== WILDCARD) return false;
+      tail++;
+    } else if (t !== m) {
+      if (diff >= 0) return false;
+      diff = i;
+    }
+  }
+  if (tail === 0) return false;
+  if (diff < 0) return true;
+  // a head this rule (or the masks) already made a variable takes any token in such a frame; a line
+  // whose head the masks made a variable does not take a template's framed head (LOSO: it merged events)
+  const t = template[diff];
+  const m = masked[diff];
+  if (m === WILDCARD) return false;
+  return t === WILDCARD ? samePunctuation(m, m) : samePunctuation(t, m);
+}
+
+/** The same non-empty sequence of non-alphanumeric ASCII chars in both tokens (letters and digits skipped). */
+function samePunctuation(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  let marks = 0;
+  for (;;) {
+    while (i < a.length && isWordChar(a.charCodeAt(i))) i++;
+    while (j < b.length && isWordChar(b.charCodeAt(j))) j++;
+    if (i >= a.length || j >= b.length) return i >= a.length && j >= b.length && marks > 0;
+    const c = a.charCodeAt(i);
+    if (c !== b.charCodeAt(j)) return false;
+    if (c === 46 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39) marks++;
+    i++;
+    j++;
+  }
+}
+
+function isWordChar(c: number): boolean {
+  return ((c | 32) - 97) >>> 0 < 26 || (c >= 48 && c <= 57) || c === 95 || c === 45 || c >= 128;
+}
+
+/**
+ * What a new template's first line shows that the masks hid, null elsewhere (undefined when there is
+ * none): the letters-only value of each `key=<*>` token (`tty=ssh`), and the name ending a run of
+ * variables when it is a word with one trailing digit (`port 22 ssh2`: the digit rule masks `ssh2`, and
+ * the run joins it to the port). The template shows them while every line has them.
+ */
+function keptValues(raw: readonly string[], masked: readonly string[]): (string | null)[] | undefined {
+  let kept: (string | null)[] | undefined;
+  for (let i = 0; i < masked.length; i++) {
+    const t = masked[i];
+    if (t === WILDCARD) {
+      const r = raw[i];
+      const sp = r.lastIndexOf(' ');
+      if (sp <= 0 || !isNumberedNameAt(r, sp + 1, r.length)) continue;
+      kept ??= new Array<string | null>(masked.length).fill(null);
+      kept[i] = r.slice(sp + 1);
+      continue;
+    }
+    if (t.length <= 4 || t.charCodeAt(t.length - 4) !== 61 || !t.endsWith(WILDCARD)) continue;
+    const from = t.length - 3;
+    if (!isWordValueAt(raw[i], from, raw[i].length)) continue;
+    kept ??= new Array<string | null>(masked.length).fill(null);
+    kept[i] = raw[i].slice(from);
+  }
+  return kept;
 }
 
 function unparsed(): MineResult {

@@ -22,6 +22,7 @@ const isEmptySlotAt = masking.isEmptySlotAt;
 const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
 const isFrameAt = masking.isFrameAt;
+const quotedValueEnd = masking.quotedValueEnd;
 const dateKey = masking.dateKey;
 const DATE_HINT = masking.DATE_HINT;
 
@@ -106,6 +107,7 @@ export class LineScanner {
   private readonly rootPath: boolean;
   private readonly calls: boolean;
   private readonly frames: boolean;
+  private readonly quoted: boolean;
   private readonly user: RegExp[];
   /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
   private readonly tokenHash: Int32Array;
@@ -131,6 +133,7 @@ export class LineScanner {
     this.rootPath = !disable.includes('root-path');
     this.calls = !disable.includes('calls');
     this.frames = !disable.includes('frames');
+    this.quoted = !disable.includes('quoted-values');
     this.user = add.map(compileMaskRule);
     // one more than the cap: a line-ending `key:` gets an empty variable after it
     this.start = new Int32Array(maxTokens + 1);
@@ -153,6 +156,8 @@ export class LineScanner {
     let pending = 0;
     let i = 0;
     let vtff = false;
+    /** Spaces inside quoted values: each splits one more token for detect-stage's count. */
+    let inner = 0;
     for (;;) {
       let c = 0;
       // whitespace run; 11 and 12 split tokens but count as binary (as looksBinary does)
@@ -176,11 +181,16 @@ export class LineScanner {
       let letterHex = true;
       let eq = -1;
       let eqHash = 0;
+      let quoteEnd = -1;
       let th = FNV_OFFSET;
       for (; i < len; i++) {
         c = text.charCodeAt(i);
         if (c <= 64) {
-          if (isSpace(c)) break;
+          if (isSpace(c)) {
+            // only single spaces lie inside a quoted value (quotedValueEnd)
+            if (i > quoteEnd) break;
+            inner++;
+          }
           letterHex = false;
           if (c >= 48 && c <= 57) {
             if (digitAt < 0) digitAt = i;
@@ -200,6 +210,8 @@ export class LineScanner {
               eqHash = Math.imul(th ^ c, FNV_PRIME);
             }
             if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) hasUrl = true;
+          } else if (c === 34) {
+            if (eq >= 0 && i === eq + 1 && this.quoted) quoteEnd = quotedValueEnd(text, i, len);
           } else if (c === 64) {
             if (atAt < 0) atAt = i;
           } else if (c < 32 && i < BINARY_WINDOW) bad++;
@@ -284,7 +296,7 @@ export class LineScanner {
     }
     const whole = i >= len;
     // every raw token seen and split only where tokenCount splits too: the same count
-    this.spaceTokens = whole && !vtff ? raw : -1;
+    this.spaceTokens = whole && !vtff ? raw + inner : -1;
     // the token cap may stop the scan before the binary window is covered
     const window = Math.min(len, BINARY_WINDOW);
     for (; i < window; i++) {
