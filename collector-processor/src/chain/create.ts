@@ -161,7 +161,7 @@ function templatesOf(miner: TemplateMiner, service: string): Omit<TemplateInfo, 
     .map((c) => ({
       service,
       templateId: c.id,
-      template: c.tokens.join(' '),
+      template: miner.templateText(c.id) ?? c.tokens.join(' '),
       count: c.count,
       firstSeen: new Date(c.firstSeenMs).toISOString(),
       lastSeen: new Date(c.lastSeenMs).toISOString(),
