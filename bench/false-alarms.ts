@@ -258,9 +258,11 @@ async function main(): Promise<void> {
       "Single records alert at their detector's `threshold.records` (default 1e-4, beyond the training maximum",
       'when that is under one in the training records), sessions and windows at `threshold.value` (0.005); the',
       "LSTM's probability rule is capped at the record rate. A template no training record had is flagged",
-      'whatever the detectors say (the unseen-template rule): where the learning window saw only part of the',
-      "system's templates (bgl-2k-normal: 1,000 lines of a log spanning months), that rule alarms on most",
-      'records the window missed.',
+      'whatever the detectors say (the unseen-template rule, `model/unseen-rule.ts`) where the learning window',
+      'had settled on its vocabulary; where it had not (templates seen once in the window were one record in 200',
+      'or more: new templates are expected there, as in bgl-2k-normal, 1,000 lines of a log spanning months), only',
+      'at WARN or above, the detectors deciding on the others. Windows and sessions are judged on their template',
+      'counts, where templates the window never had weigh in their unseen column.',
     ].join('\n'),
   );
   updateSection('README.md', 'false-alarms', readmeRow(cases));
