@@ -1,7 +1,10 @@
+import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { Calibration } from '../../src/detect/calibration';
 import { IsolationForestDetector } from '../../src/detect/isolation-forest';
 import { ServiceModel, type Verdict } from '../../src/model/service-model';
 import { newTemplateChance, UNSEEN_MIN_SEVERITY, unseenAlarms, VOCABULARY_GROWING } from '../../src/model/unseen-rule';
+import { RecordBuffer } from '../../src/training/record-buffer';
+import { trainGroupModel } from '../../src/training/group-train';
 
 const freq = (counts: Record<string, number>) => ({
   counts: new Map(Object.entries(counts)),
@@ -71,5 +74,28 @@ describe('unseen-template rule', () => {
     model.decide(raw, 1, 0, 'brand-new', 17, v);
     expect(v).toMatchObject({ isAnomaly: true, detector: 'unseen-template' });
     expect(v.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  test('window count vectors keep an unseen column only where the vocabulary had settled', async () => {
+    const c = validateWithDefaults(ModelConfig, {
+      sessionKey: { kind: 'window', windowSeconds: 10 },
+      detectors: { lstm: { enabled: false }, 'one-class-svm': { enabled: false }, lof: { enabled: false } },
+    });
+    if (!c.ok) throw new Error('config');
+    const window = async (growing: boolean) => {
+      const b = new RecordBuffer(2000);
+      // a template once every 4 records (growing) or 5 templates over and over (settled)
+      for (let i = 0; i < 2000; i++)
+        b.push({
+          templateId: growing && i % 4 === 0 ? `once${i}` : `t${i % 5}`,
+          severityNumber: 9,
+          tokens: 6,
+          timeMs: i * 1000,
+        });
+      const trained = await trainGroupModel(b, c.value, 1, 1000);
+      return trained!.model.counts.options.unseenColumn;
+    };
+    expect(await window(false)).toBe(true);
+    expect(await window(true)).toBe(false);
   });
 });
