@@ -181,9 +181,18 @@ function detectRows(): Row[] {
   }
   const bgl = offline('detect-bgl-2k');
   if (bgl.length > 0) {
+    // lines are decided with the unseen-template rule beside the member: anomaly.score is what ranks them
+    const scoreAucs = [...CLASSIC, 'autoencoder']
+      .map((d) => pick(bgl, { detector: d }))
+      .filter((c): c is BenchCase => c !== undefined)
+      .map(
+        (c) =>
+          `${AUC_NAMES[String(c.detector)]} ${fixed(num(c, 'score_roc_auc'), 3)} (raw ${fixed(num(c, 'roc_auc'), 3)})`,
+      )
+      .join(', ');
     rows.push([
-      'bgl-2k, line level from raw lines: ROC-AUC',
-      aucs(bgl, [...CLASSIC, 'autoencoder']),
+      'bgl-2k, line level from raw lines (offline split, the live record vector and rules): ROC-AUC of anomaly.score (of the raw member score)',
+      scoreAucs,
       '`npm run bench:detect -- --dataset bgl-2k`',
     ]);
     const l = pick(bgl, { detector: 'lstm' });
