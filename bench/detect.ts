@@ -41,6 +41,7 @@ const COLUMNS = [
 ];
 
 const USAGE = `Usage: npm run bench:detect -- --dataset NAME [options]
+       npm run bench:detect -- --live (--dataset NAME | --log FILE --labels FILE) [options]
 
 Benchmarks the detectors on a labeled dataset with the default configuration (seed 42) and writes
 bench/results/detect-NAME.json (and, for the named datasets, the Detection quality section of
@@ -53,17 +54,6 @@ docs/benchmarks.md).
   --datasets DIR          where the named datasets are (default: ../shared/datasets)
   --help                  print this and exit
 
-With --live (any dataset above that is a raw log — ${Object.keys(RAW_LOGS).join(', ')} — or generic with
---log): the log replayed through the live annotation chain as \`npm start\` runs it (same parse stage,
-record vectors, detectors and thresholds; createAnnotationChain): each line an OTLP record (Content
-the body, Level the severity, the time fields its time), the service learns on the first N lines,
-trains, then scores the rest. Rows with mode "live": precision, recall and F1 of the record flags per
-line and, with a session regex, per session (flagged when one of its records or its closed count
-vector was), \`score_roc_auc\` of anomaly.score. Each detector alone and the default model run unless
---detector is given.
-  --learn N               lines to learn on (default: the model's learning.records, at most half the log)
-  --label-columns ID,LBL  with --labels: the id and label columns of a wider CSV (loghub structured)
-
 With --dataset generic (your own labeled logs; results in detect-generic-NAME.json, not in the docs):
   --log FILE              the log, one record per line
   --dir DIR               instead of --log: a folder of logs, one session per file (id: the path
@@ -71,12 +61,25 @@ With --dataset generic (your own labeled logs; results in detect-generic-NAME.js
   --labels FILE           CSV id,label (label 0/1 or Normal/Anomaly): session id, line number
                           (no --session-regex), or file path or a folder above it (--dir)
   --line-format F         loghub line format, e.g. '<Date> <Time> <Level> <Content>'
-  --session-regex R       sessions by this regex on the message (the text it matches is the
-                          session id); without it every line is scored
+  --session-regex R       sessions by this regex on the message (its first capture group, or
+                          the whole match without one, is the session id); without it every
+                          line is scored
   --train-ids FILE        ids to train on, one per line (anomalous ones are skipped)
   --test-ids FILE         ids to score, one per line (give both, or neither for a seeded 50/50
                           split whose first half's normal ids train)
   --name N                name in the results file (default: the log's or folder's name)
+
+With --live (a named raw log — ${Object.keys(RAW_LOGS).join(', ')} — or --log FILE --labels FILE with
+--line-format and --session-regex as above, without --dataset): the log replayed through the live
+annotation chain as \`npm start\` runs it (createAnnotationChain: same parse stage, record vectors,
+detectors and thresholds): each line an OTLP record (Content
+the body, Level the severity, the time fields its time), the service learns on the first N lines,
+trains, then scores the rest. Rows with mode "live": precision, recall and F1 of the record flags per
+line and, with a session regex, per session (flagged when one of its records or its closed count
+vector was), \`score_roc_auc\` of anomaly.score. Each detector alone and the default model run unless
+--detector is given.
+  --learn N               lines to learn on (default: the model's learning.records, at most half the log)
+  --label-columns ID,LBL  with --labels: the id and label columns of a wider CSV (loghub structured)
 `;
 
 function arg(name: string): string | undefined {
