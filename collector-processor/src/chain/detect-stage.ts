@@ -135,7 +135,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const f = facts[group.index[r]];
       const templateId = group.templateIds[r];
       const timeMs = group.timesMs[r];
-      model.decide(scores, rows, r, templateId, verdict);
+      model.decide(scores, rows, r, templateId, f.severityNumber, verdict);
       let flagged: string | undefined;
       const sequenceReason =
         f.sessionId !== undefined

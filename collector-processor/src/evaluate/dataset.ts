@@ -1,5 +1,6 @@
 import type { Matrix } from '../detect/detector';
 import { lcg } from '../util/random';
+import type { TemplateFrequencies } from '../model/record-vector';
 
 /**
  * What a benchmark loader hands to the runner. Session datasets carry template-index sequences
@@ -30,6 +31,10 @@ export interface RecordDataset {
   readonly train: Matrix;
   readonly test: Matrix;
   readonly testLabels: Uint8Array;
+  /** 1 per test line whose template no training line has (the live unseen-template rule). */
+  readonly testUnseen: Uint8Array;
+  /** The training lines' template frequencies (the record vectors' and the unseen rule's). */
+  readonly trainFrequencies: TemplateFrequencies;
   readonly featureNames: readonly string[];
   /** The log in order as template ids, for the sequence detectors' per-record mode. */
   readonly stream?: LineStream;

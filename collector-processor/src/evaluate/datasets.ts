@@ -13,6 +13,24 @@ export const BGL_LINE_FORMAT =
   '<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>';
 export const HDFS_BLOCK_REGEX = 'blk_-?\\d+';
 
+/** The named datasets that are labelled raw logs (bench:detect --live replays them through the live chain). */
+export const RAW_LOGS: Record<string, (dir: string) => Omit<GenericSource, 'seed'>> = {
+  'hdfs-20k-raw': (dir) => ({
+    name: 'hdfs-20k-raw',
+    log: read(dir, 'hdfs/HDFS_20000.log'),
+    lineFormat: HDFS_LINE_FORMAT,
+    sessionRegex: HDFS_BLOCK_REGEX,
+    labels: read(dir, 'hdfs/HDFS_20000.block_labels.csv'),
+  }),
+  'bgl-2k': (dir) => ({
+    name: 'bgl-2k',
+    log: read(dir, 'loghub-2k/BGL/BGL_2k.log'),
+    lineFormat: BGL_LINE_FORMAT,
+    labels: read(dir, 'loghub-2k/BGL/BGL_2k.log_structured.csv'),
+    labelColumns: { id: 'LineId', label: 'Label' },
+  }),
+};
+
 interface NamedDataset {
   /** Files that must exist (relative to the datasets dir) for the dataset to be listed. */
   files: string[];
@@ -23,27 +41,11 @@ export const DATASETS: Record<string, NamedDataset> = {
   'hdfs-100k': { files: ['hdfs/hdfs_100k_sessions.jsonl'], load: loadHdfs100k },
   'hdfs-20k-raw': {
     files: ['hdfs/HDFS_20000.log', 'hdfs/HDFS_20000.block_labels.csv'],
-    load: (dir, seed) =>
-      loadGeneric({
-        name: 'hdfs-20k-raw',
-        log: read(dir, 'hdfs/HDFS_20000.log'),
-        lineFormat: HDFS_LINE_FORMAT,
-        sessionRegex: HDFS_BLOCK_REGEX,
-        labels: read(dir, 'hdfs/HDFS_20000.block_labels.csv'),
-        seed,
-      }),
+    load: (dir, seed) => loadGeneric({ ...RAW_LOGS['hdfs-20k-raw'](dir), seed }),
   },
   'bgl-2k': {
     files: ['loghub-2k/BGL/BGL_2k.log', 'loghub-2k/BGL/BGL_2k.log_structured.csv'],
-    load: (dir, seed) =>
-      loadGeneric({
-        name: 'bgl-2k',
-        log: read(dir, 'loghub-2k/BGL/BGL_2k.log'),
-        lineFormat: BGL_LINE_FORMAT,
-        labels: read(dir, 'loghub-2k/BGL/BGL_2k.log_structured.csv'),
-        labelColumns: { id: 'LineId', label: 'Label' },
-        seed,
-      }),
+    load: (dir, seed) => loadGeneric({ ...RAW_LOGS['bgl-2k'](dir), seed }),
   },
   'hdfs-deeplog': {
     files: ['hdfs/deeplog/hdfs_train', 'hdfs/deeplog/hdfs_test_abnormal'],

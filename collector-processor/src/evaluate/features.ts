@@ -42,14 +42,14 @@ export function matrixInputs(ds: Dataset, cfg: FeatureConfig = DEFAULT_FEATURE_C
         train: ds.train,
         test: () => ds.test,
         featureNames: ds.featureNames,
-        mode: 'offline record features (6-d)',
+        mode: 'record vector',
       };
     const s = fitRecordScaler(ds.train, cfg);
     return {
       train: s.transform(ds.train),
       test: () => s.transform(ds.test),
       featureNames: ds.featureNames,
-      mode: 'offline record features (6-d)',
+      mode: 'record vector',
     };
   }
   const v = new CountVectorizer(ds.trainVocab, cfg.counts).fit(ds.train);

@@ -2,15 +2,15 @@
  * Benchmark data from raw text: a log, its line format, an optional session regex and a labels CSV.
  * Used by hdfs-20k-raw and bgl-2k and by users with their own labeled logs (also a folder of files,
  * one session each, and explicit train/test id lists). Sessions go through the code the live pipeline
- * runs: line-format splitter → TemplateMiner → SessionTracker → count vectors. Lines are an offline
- * experiment in their features: RecordFeaturizer's six (features/record-features.ts), not the live
- * service's three-dimension record vector (model/record-vector.ts); bench:detect decides on them with
- * the live rules (the record rate and the unseen-template rule, evaluate/run.ts) and says so in the
- * row's mode. bench:false-alarms and bench:live-sessions measure the live chain itself.
+ * runs: line-format splitter → TemplateMiner → SessionTracker → count vectors. Lines get the live
+ * service's record vector (model/record-vector.ts, frequencies from the training lines) and
+ * bench:detect decides on them with the live rules (the record rate and the unseen-template rule,
+ * evaluate/run.ts). These rows are still offline experiments (a seeded split, not a stream): the
+ * live replay (bench:detect --live, bench/lib/live-replay.ts) runs the service's chain itself.
  */
 import type { Matrix } from '../detect/detector';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
-import { RecordFeaturizer, RECORD_FEATURE_DIMS, RECORD_FEATURE_NAMES } from '../features/record-features';
+import { RECORD_DIMS, RECORD_FEATURES, writeRecordVector, type TemplateFrequencies } from '../model/record-vector';
 import { parseLog, type ParsedLine, type ParsedLog } from './raw-logs';
 import { parseLabels } from './csv';
 import { shuffle, trainFirst, type RecordDataset, type SessionDataset } from './dataset';
@@ -172,8 +172,8 @@ export function trackSessions(parsed: ParsedLog, regex: string, inactivityMs: nu
 
 /**
  * Lines, with the sessions' protocol: labeled lines shuffled with the seed, the first half's normal
- * lines are the training data (template frequencies and parameter ranges are learnt from them only,
- * and the detectors fit on them), the second half is scored. Templates themselves are mined over the
+ * lines are the training data (template frequencies are learnt from them only, and the detectors fit
+ * on them), the second half is scored. Templates themselves are mined over the
  * whole log in order, as the streaming miner would see it; the miner never sees a label.
  */
 export function loadGenericLines(src: GenericSource): RecordDataset {
@@ -191,18 +191,17 @@ export function loadGenericLines(src: GenericSource): RecordDataset {
   const train = trainRows.map((r) => r.line);
   const test = split.test.map((r) => ({ ...r.item, label: r.label! }));
   checkSplit(src.name, 'lines', train.length, test);
-  const featurizer = new RecordFeaturizer();
-  for (const l of train) featurizer.observe(l);
+  const testLines = test.map((r) => r.line);
+  const freq = trainingFrequencies(train);
   return {
     kind: 'records',
     name: src.name,
-    train: featureMatrix(train, featurizer),
-    test: featureMatrix(
-      test.map((r) => r.line),
-      featurizer,
-    ),
+    train: recordVectors(train, freq),
+    test: recordVectors(testLines, freq),
     testLabels: Uint8Array.from(test, (r) => r.label),
-    featureNames: RECORD_FEATURE_NAMES,
+    testUnseen: Uint8Array.from(testLines, (l) => (freq.counts.has(String(l.template)) ? 0 : 1)),
+    trainFrequencies: freq,
+    featureNames: RECORD_FEATURES,
     stream: {
       keys: Int32Array.from(parsed.lines, (l) => l.template),
       vocabSize: parsed.templates.length,
@@ -223,11 +222,20 @@ function checkSplit(name: string, what: string, trainNormal: number, test: reado
     throw new Error(`${name}: the scored half has ${anomalies === 0 ? 'no anomalous' : 'only anomalous'} ${what}`);
 }
 
-function featureMatrix(lines: readonly ParsedLine[], f: RecordFeaturizer): Matrix {
-  const cols = RECORD_FEATURE_DIMS;
-  const data = new Float64Array(lines.length * cols);
-  lines.forEach((l, i) => f.write(l, data, i * cols));
-  return { data, rows: lines.length, cols };
+/** Template frequencies of the training lines, keyed as the live model keys them (here: the vocabulary column). */
+function trainingFrequencies(train: readonly ParsedLine[]): TemplateFrequencies {
+  const counts = new Map<string, number>();
+  for (const l of train) counts.set(String(l.template), (counts.get(String(l.template)) ?? 0) + 1);
+  return { counts, total: train.length };
+}
+
+/** The live service's record vectors (model/record-vector.ts) of `lines` against the training frequencies. */
+function recordVectors(lines: readonly ParsedLine[], freq: TemplateFrequencies): Matrix {
+  const data = new Float64Array(lines.length * RECORD_DIMS);
+  lines.forEach((l, i) =>
+    writeRecordVector(data, i * RECORD_DIMS, freq, String(l.template), l.severityNumber, l.tokens),
+  );
+  return { data, rows: lines.length, cols: RECORD_DIMS };
 }
 
 export function loadGeneric(src: GenericSource): SessionDataset | RecordDataset {

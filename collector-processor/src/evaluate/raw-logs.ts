@@ -8,11 +8,15 @@ import { TemplateMiner } from '../parse/miner';
 import type { MinerConfig } from '../parse/config';
 import { tokenize } from '../parse/masking';
 import { Vocabulary } from '../features/vocabulary';
-import { severityFromText, type RecordFeatureInput } from '../features/record-features';
 
-export interface ParsedLine extends RecordFeatureInput {
+export interface ParsedLine {
   /** 1-based line number in the file. */
   line: number;
+  /** Template column (Vocabulary index). */
+  template: number;
+  /** OTel severity number from the Level field (0 unknown). */
+  severityNumber: number;
+  tokens: number;
   message: string;
   timeMs: number;
 }
@@ -61,9 +65,7 @@ export function parseLog(
       message,
       timeMs,
       template: col,
-      params: r.params,
       severityNumber: severityFromText(fields?.Level ?? fields?.level),
-      length: message.length,
       tokens: tokenize(message, 1 << 30).length,
     });
   }
@@ -71,7 +73,7 @@ export function parseLog(
 }
 
 /** Epoch seconds in `Timestamp`, HDFS `Date` yymmdd + `Time` hhmmss, or a parseable Date/Time; NaN otherwise. */
-function timeOf(f: Record<string, string>): number {
+export function timeOf(f: Record<string, string>): number {
   if (f.Timestamp && /^\d{9,10}$/.test(f.Timestamp)) return Number(f.Timestamp) * 1000;
   if (f.Date && f.Time && /^\d{6}$/.test(f.Date) && /^\d{6}$/.test(f.Time)) {
     const d = f.Date;
@@ -90,4 +92,42 @@ function timeOf(f: Record<string, string>): number {
     if (Number.isFinite(ms)) return ms;
   }
   return NaN;
+}
+
+/** OTel severity number from a level word (loghub Level columns, syslog-ish names); 0 when unknown. */
+export function severityFromText(level: string | undefined): number {
+  switch ((level ?? '').trim().toUpperCase()) {
+    case 'TRACE':
+    case 'FINEST':
+    case 'FINER':
+      return 1;
+    case 'DEBUG':
+    case 'FINE':
+    case 'D':
+    case 'V':
+      return 5;
+    case 'INFO':
+    case 'I':
+    case 'NOTICE':
+      return 9;
+    case 'WARN':
+    case 'WARNING':
+    case 'W':
+      return 13;
+    case 'ERROR':
+    case 'ERR':
+    case 'E':
+    case 'SEVERE':
+    case 'FAILURE':
+      return 17;
+    case 'FATAL':
+    case 'CRITICAL':
+    case 'CRIT':
+    case 'F':
+    case 'EMERG':
+    case 'ALERT':
+      return 21;
+    default:
+      return 0;
+  }
 }

@@ -17,6 +17,7 @@ import { Calibration, type Threshold } from '../detect/calibration';
 import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
+import { newTemplateChance, unseenAlarms, unseenDecades } from '../model/unseen-rule';
 import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
@@ -177,18 +178,20 @@ async function runOne(
 
 /**
  * A line dataset's calibrated scores as the live service flags its records: a line whose template no
- * training line had is anomalous whatever the member says, scored by that rarity (its frequency under
- * 1/(training lines + 1), in decades below the record rate) or the member's score if higher.
- * Undefined for session datasets (their unseen templates are a count column the members see).
+ * training line had is anomalous by the unseen-template rule (model/unseen-rule.ts, on the training
+ * lines' frequencies and the line's severity) whatever the member says, scored by that rarity or the
+ * member's score if higher. Undefined for session datasets (their unseen templates are a count column
+ * the members see).
  */
 function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float64Array | undefined {
   if (ds.kind !== 'records') return undefined;
-  const col = ds.featureNames.indexOf('unseen template');
-  if (col < 0) return undefined;
-  const unseen = scoreOfDecades(Math.max(1e-6, Math.log10(rate * (ds.train.rows + 1))));
+  const chance = newTemplateChance(ds.trainFrequencies);
+  const unseen = scoreOfDecades(unseenDecades(chance, rate));
+  const severity = ds.featureNames.indexOf('severity');
   const out = Float64Array.from(calibrated);
   for (let i = 0; i < ds.test.rows; i++)
-    if (ds.test.data[i * ds.test.cols + col] === 1) out[i] = Math.max(out[i], unseen);
+    if (ds.testUnseen[i] === 1 && unseenAlarms(chance, ds.test.data[i * ds.test.cols + severity]))
+      out[i] = Math.max(out[i], unseen);
   return out;
 }
 

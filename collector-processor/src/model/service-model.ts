@@ -14,6 +14,7 @@ import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../matrix/standardizer';
+import { newTemplateChance, unseenAlarms, unseenDecades } from './unseen-rule';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 import type { ModelMember } from './member';
@@ -117,9 +118,11 @@ export class ServiceModel {
    * Combines the members' verdicts on row `r` into `v`: anomalous when any member's raw score is over
    * its cut; the score is the highest calibrated one (score-scale.ts: >= 0.5 exactly when that member
    * is over its cut), the detector the member with it. A template never seen in training is anomalous
-   * by its own rule, scored by its rarity (unseenScore) or the members' score if higher.
+   * by its own rule (model/unseen-rule.ts: always where the training vocabulary had settled, else at
+   * WARN or above), scored by its rarity (unseenScore) or the members' score if higher; where the rule
+   * does not fire the members decide.
    */
-  decide(raw: Float64Array, rows: number, r: number, templateId: string, v: Verdict): void {
+  decide(raw: Float64Array, rows: number, r: number, templateId: string, severityNumber: number, v: Verdict): void {
     if (this.normalTemplates.has(templateId)) {
       setVerdict(v, 0, false, 'feedback', 'template marked normal by a user', -1);
       return;
@@ -133,7 +136,7 @@ export class ServiceModel {
         score = s;
       }
     }
-    if (!this.freq.counts.has(templateId)) {
+    if (!this.freq.counts.has(templateId) && unseenAlarms(this.newTemplateChance(), severityNumber)) {
       const s = Math.max(this.unseenScore(), score);
       setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
       return;
@@ -146,12 +149,24 @@ export class ServiceModel {
   }
 
   /**
-   * Score of a template no training record had: its frequency is under 1/(total + 1), that many
-   * decades below the members' threshold tail probability (at least just over the threshold).
+   * Score of a template no training record had: the chance of a new template (unseen-rule.ts, at most
+   * 1/(total + 1) when the window had no single-record template), that many decades below the members'
+   * threshold tail probability (at least just over the threshold).
    */
   unseenScore(): number {
-    const value = this.members[0]?.calibration.threshold.value || UNSEEN_TAIL;
-    return scoreOfDecades(Math.max(1e-6, Math.log10(value * (this.freq.total + 1))));
+    return scoreOfDecades(unseenDecades(this.newTemplateChance(), this.tail()));
+  }
+
+  /** The members' threshold tail probability (the unseen rule's when none is enabled). */
+  private tail(): number {
+    return this.members[0]?.calibration.threshold.value || UNSEEN_TAIL;
+  }
+
+  /** Computed once: the frequencies are fixed for the model's life. */
+  private chance?: number;
+
+  private newTemplateChance(): number {
+    return (this.chance ??= newTemplateChance(this.freq));
   }
 
   /** The sentence for an anomalous record (only built for anomalies, which are rare). */

@@ -12,6 +12,8 @@ import type { RecordBuffer } from './record-buffer';
 import { GroupModel, windowStartMs, type GroupKind } from '../model/group-model';
 import { fitMembers, MIN_SESSIONS } from './fit-members';
 import { CountRanges } from '../model/count-ranges';
+import { newTemplateChance, VOCABULARY_GROWING } from '../model/unseen-rule';
+import type { TemplateFrequencies } from '../model/record-vector';
 
 /**
  * The groups the buffer holds under the service's session key, as template-id sequences.
@@ -52,7 +54,10 @@ export async function trainGroupModel(
   if (groups.length < MIN_SESSIONS) return undefined;
   const vocab = new Vocabulary();
   const seqs = groups.map((g) => Int32Array.from(g, (id) => vocab.add(id)));
-  const counts = new CountVectorizer(vocab.size, COUNT_DEFAULTS).fit(seqs);
+  // New templates are not evidence by themselves where the groups' vocabulary was still growing
+  // (model/unseen-rule.ts): their counts get no column, the record rule flags the severe ones.
+  const unseenColumn = newTemplateChance(groupFrequencies(groups)) < VOCABULARY_GROWING;
+  const counts = new CountVectorizer(vocab.size, { ...COUNT_DEFAULTS, unseenColumn }).fit(seqs);
   const { members, metrics } = await fitMembers(counts.transform(seqs), config, seed, undefined, `${kind}_`, 'groups');
   if (!members.length) return undefined;
   metrics[`${kind}_groups`] = groups.length;
@@ -69,4 +74,16 @@ function rawRanges(counts: CountVectorizer, seqs: readonly Int32Array[]): CountR
   const rows = new Float64Array(seqs.length * counts.cols);
   seqs.forEach((seq, r) => counts.countRow(seq, rows, r * counts.cols));
   return CountRanges.fit(rows, counts.cols);
+}
+
+/** Template counts over the groups' records. */
+function groupFrequencies(groups: readonly string[][]): TemplateFrequencies {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const g of groups)
+    for (const id of g) {
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      total++;
+    }
+  return { counts, total };
 }

@@ -6,6 +6,7 @@ import { loadGeneric, loadGenericLines, loadGenericSessions, trackSessions } fro
 import { mkdirSync } from 'node:fs';
 import { loadGenericFiles, loadGenericFolder, HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT } from '../../src/evaluate/datasets';
 import { parseLog } from '../../src/evaluate/raw-logs';
+import { RECORD_FEATURES } from '../../src/model/record-vector';
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
 const synthetic = generateSyntheticHdfs();
@@ -93,11 +94,16 @@ describe('generic loader', () => {
     expect(ds.test.rows).toBe(15);
     expect(ds.train.cols).toBe(ds.featureNames.length);
     expect(ds.train.rows).toBe(15 - (10 - ds.testLabels.reduce((a, b) => a + b, 0)));
-    // the alert template is unseen in (normal) training, and FATAL
-    const unseen = ds.featureNames.indexOf('unseen template');
+    // the live record vector: the alert template is unseen in (normal) training (the rarest value,
+    // and flagged for the unseen-template rule), and FATAL
+    expect(ds.featureNames).toEqual(RECORD_FEATURES);
+    const rarity = ds.featureNames.indexOf('template rarity');
     const severity = ds.featureNames.indexOf('severity');
+    const neverSeen = -Math.log10(0.5 / (ds.train.rows + 1));
     ds.testLabels.forEach((l, r) => {
-      expect(ds.test.data[r * ds.test.cols + unseen]).toBe(l);
+      expect(ds.testUnseen[r]).toBe(l);
+      if (l) expect(ds.test.data[r * ds.test.cols + rarity]).toBeCloseTo(neverSeen, 12);
+      else expect(ds.test.data[r * ds.test.cols + rarity]).toBeLessThan(neverSeen);
       expect(ds.test.data[r * ds.test.cols + severity]).toBe(l ? 21 : 9);
     });
     expect(loadGeneric({ name: 'tiny', log, labels, seed: 3 }).kind).toBe('records');

@@ -1,0 +1,38 @@
+/**
+ * When a template no training record had is an alarm by itself (the unseen-template rule). The
+ * chance that the next record is of a template the training window never showed is estimated the
+ * Good-Turing way: templates seen exactly once in the window, over the window's records. A window
+ * whose vocabulary was still growing (that chance at or above VOCABULARY_GROWING) makes a new template
+ * an expected event, not a rare one: there it is an alarm only when it is logged at WARN or above, and
+ * otherwise left to the detectors (its record vector holds the highest rarity). A window whose
+ * vocabulary had settled flags every new template, whatever its severity.
+ * One rule for the live service (model/service-model.ts) and the benchmarks (evaluate/run.ts).
+ */
+import type { TemplateFrequencies } from './record-vector';
+
+/**
+ * New templates in one record of 200 or more: the shared default threshold's false-positive rate
+ * (threshold.value), the share of normal records or sessions a detector may flag. A window that met
+ * new templates faster than that would alarm on normal traffic above that rate if each were flagged.
+ */
+export const VOCABULARY_GROWING = 0.005;
+
+/** OTel SeverityNumber of WARN: the lowest severity at which a new template alarms in a growing vocabulary. */
+export const UNSEEN_MIN_SEVERITY = 13;
+
+/** Good-Turing estimate of the chance that a record is of a template the window never had (at least one in total + 1). */
+export function newTemplateChance(freq: TemplateFrequencies): number {
+  let once = 0;
+  for (const c of freq.counts.values()) if (c === 1) once++;
+  return Math.max(once, 1) / (freq.total + 1);
+}
+
+/** Whether a record of an unseen template alarms by the rule: always in a settled vocabulary, else at WARN or above. */
+export function unseenAlarms(chance: number, severityNumber: number): boolean {
+  return chance < VOCABULARY_GROWING || severityNumber >= UNSEEN_MIN_SEVERITY;
+}
+
+/** Decades of rarity an alarming unseen template is scored by: how far its chance is below `tail` (at least just over). */
+export function unseenDecades(chance: number, tail: number): number {
+  return Math.max(1e-6, Math.log10(tail / chance));
+}

@@ -1,0 +1,101 @@
+import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
+import { Calibration } from '../../src/detect/calibration';
+import { IsolationForestDetector } from '../../src/detect/isolation-forest';
+import { ServiceModel, type Verdict } from '../../src/model/service-model';
+import { newTemplateChance, UNSEEN_MIN_SEVERITY, unseenAlarms, VOCABULARY_GROWING } from '../../src/model/unseen-rule';
+import { RecordBuffer } from '../../src/training/record-buffer';
+import { trainGroupModel } from '../../src/training/group-train';
+
+const freq = (counts: Record<string, number>) => ({
+  counts: new Map(Object.entries(counts)),
+  total: Object.values(counts).reduce((a, b) => a + b, 0),
+});
+
+describe('unseen-template rule', () => {
+  test('the chance of a new template is the share of single-record templates, at least one in total + 1', () => {
+    expect(newTemplateChance(freq({ a: 500, b: 499 }))).toBeCloseTo(1 / 1000, 12);
+    expect(newTemplateChance(freq({ a: 996, b: 1, c: 1, d: 1 }))).toBeCloseTo(3 / 1000, 12);
+    expect(
+      newTemplateChance(
+        freq({
+          a: 80,
+          b: 1,
+          c: 1,
+          d: 1,
+          e: 1,
+          f: 1,
+          g: 1,
+          h: 1,
+          i: 1,
+          j: 1,
+          k: 1,
+          l: 1,
+          m: 1,
+          n: 1,
+          o: 1,
+          p: 1,
+          q: 1,
+          r: 1,
+          s: 1,
+          t: 1,
+          u: 1,
+        }),
+      ),
+    ).toBeCloseTo(20 / 101, 12);
+  });
+
+  test('a settled vocabulary alarms on every new template, a growing one only at WARN or above', () => {
+    const settled = VOCABULARY_GROWING / 2;
+    const growing = VOCABULARY_GROWING * 4;
+    for (const severity of [0, 9, 13, 21]) expect(unseenAlarms(settled, severity)).toBe(true);
+    expect(unseenAlarms(growing, 0)).toBe(false);
+    expect(unseenAlarms(growing, 9)).toBe(false);
+    expect(unseenAlarms(growing, UNSEEN_MIN_SEVERITY)).toBe(true);
+    expect(unseenAlarms(growing, 21)).toBe(true);
+  });
+
+  test("the service model applies it: in a growing vocabulary an INFO new template is the members' call", () => {
+    // 60 templates seen once in 300 records: new ones come every few records
+    const counts: Record<string, number> = { common: 240 };
+    for (let i = 0; i < 60; i++) counts[`once${i}`] = 1;
+    const f = freq(counts);
+    const rows = 300;
+    const data = new Float64Array(rows * 3).map((_, i) => (i % 3 === 1 ? 9 : (i * 7919) % 13) / 13);
+    const m = { data, rows, cols: 3 };
+    const forest = new IsolationForestDetector({ trees: 50 });
+    forest.fit(m);
+    const calibration = Calibration.fit(forest.score(m), { mode: 'fpr', value: 1e-4 });
+    const model = new ServiceModel(f, [{ name: 'isolation-forest', detector: forest, calibration }]);
+    const one = { data: data.slice(0, 3), rows: 1, cols: 3 };
+    const raw = model.scoreMatrix(one);
+    const v: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
+    model.decide(raw, 1, 0, 'brand-new', 9, v);
+    expect(v.detector).toBe('isolation-forest');
+    model.decide(raw, 1, 0, 'brand-new', 17, v);
+    expect(v).toMatchObject({ isAnomaly: true, detector: 'unseen-template' });
+    expect(v.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  test('window count vectors keep an unseen column only where the vocabulary had settled', async () => {
+    const c = validateWithDefaults(ModelConfig, {
+      sessionKey: { kind: 'window', windowSeconds: 10 },
+      detectors: { lstm: { enabled: false }, 'one-class-svm': { enabled: false }, lof: { enabled: false } },
+    });
+    if (!c.ok) throw new Error('config');
+    const window = async (growing: boolean) => {
+      const b = new RecordBuffer(2000);
+      // a template once every 4 records (growing) or 5 templates over and over (settled)
+      for (let i = 0; i < 2000; i++)
+        b.push({
+          templateId: growing && i % 4 === 0 ? `once${i}` : `t${i % 5}`,
+          severityNumber: 9,
+          tokens: 6,
+          timeMs: i * 1000,
+        });
+      const trained = await trainGroupModel(b, c.value, 1, 1000);
+      return trained!.model.counts.options.unseenColumn;
+    };
+    expect(await window(false)).toBe(true);
+    expect(await window(true)).toBe(false);
+  });
+});
