@@ -55,14 +55,20 @@ export async function startGrpcReceiver(
         return;
       }
       // The client's deadline passing or its cancel: it counts the request failed and retries it.
+      // grpc-js also reports every call's stream closing after the answer as 'cancelled': not a cancel.
       const gone = new AbortController();
-      call.on('cancelled', () => gone.abort());
+      let answered = false;
+      call.on('cancelled', () => {
+        if (!answered) gone.abort();
+      });
       handler.process(call.request, 'protobuf', 'grpc', gone.signal).then(
         (res) => {
+          answered = true;
           release();
           callback(null, encodeExportResponse(res));
         },
         (err: Error) => {
+          answered = true;
           release();
           callback({ code: grpcCodeFor(err), details: err.message });
         },
