@@ -2,11 +2,11 @@
  * `npm run bench:import-binding`: is binding imports once (`const { x } = module`, the hot modules'
  * workaround) still worth it in the production build? The OTLP codec (proto-reader.ts,
  * logs-proto.ts) is built twice with scripts/build.mjs: as it is, and with those bindings turned
- * back into named imports; both trees are loaded in this process and decode + encode the same
- * HDFS requests of 512 records, alternating. Writes bench/results/import-binding.json and the
+ * back into named imports; each build runs in its own process and decodes + encodes the same HDFS
+ * requests of 512 records, the two taking turns. Writes bench/results/import-binding.json and the
  * "import-binding" section of docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,18 +59,15 @@ function buildNamedImports(dir: string): string {
   return join(dir, 'collector-processor', 'dist');
 }
 
-interface Variant {
-  name: string;
-  codec: typeof Codec;
-  requests: Buffer[];
-  ms: number;
-}
-
-function load(name: string, dist: string, lines: string[]): Variant {
-  /* eslint-disable @typescript-eslint/no-require-imports -- two builds of the same modules, chosen at run time */
+/** One build in its own process: V8 shares builtins' feedback between module copies loaded side by side. */
+function codecWorker(dist: string): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the build is chosen at run time */
   const codec = require(join(dist, 'otlp', 'logs-proto.js')) as typeof Codec;
   const { logRecordOf } = require(join(dist, 'otlp', 'log-record.js')) as typeof Records;
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const lines = readFileSync(join(datasetsDir(), 'hdfs', 'HDFS_20000.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const requests: Buffer[] = [];
   for (let i = 0; i + 512 <= lines.length; i += 512) {
     const logRecords = lines.slice(i, i + 512).map((text, k) =>
@@ -91,45 +88,61 @@ function load(name: string, dist: string, lines: string[]): Variant {
       }),
     );
   }
-  return { name, codec, requests, ms: 0 };
+  // Decode every request (keeping the wire bytes, as the receive path does, or not) and encode it again.
+  const pass = (keepWire: boolean): number => {
+    const t0 = process.hrtime.bigint();
+    for (const r of requests) codec.encodeLogsRequest(codec.decodeLogsRequest(r, { keepWire }).data);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  process.on('message', (m: { keepWire: boolean }) =>
+    process.send?.({ ms: pass(m.keepWire), records: requests.length * 512 }),
+  );
+  process.send?.({ ready: true });
 }
 
-/** Decode every request (as the receive path does, keeping the wire bytes) and encode it again. */
-function pass(v: Variant, full: boolean): number {
-  const t0 = process.hrtime.bigint();
-  for (const r of v.requests) {
-    const { data } = v.codec.decodeLogsRequest(r, { keepWire: !full });
-    v.codec.encodeLogsRequest(data);
-  }
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+interface Worker {
+  name: string;
+  proc: ChildProcess;
+  ms: number;
 }
 
-function main(): void {
-  const lines = readFileSync(join(datasetsDir(), 'hdfs', 'HDFS_20000.log'), 'utf8')
-    .split('\n')
-    .filter(Boolean);
+function ask<T>(proc: ChildProcess, message?: object): Promise<T> {
+  return new Promise((resolve) => {
+    proc.once('message', (m) => resolve(m as T));
+    if (message) proc.send(message);
+  });
+}
+
+async function main(): Promise<void> {
   execFileSync(process.execPath, [join(PACKAGE, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   const tmp = mkdtempSync(join(tmpdir(), 'anomalog-import-binding-'));
+  const builds = { 'bound-once': join(PACKAGE, 'dist'), 'named-imports': buildNamedImports(tmp) };
+  const workers: Worker[] = [];
   try {
+    for (const [name, dist] of Object.entries(builds)) {
+      const proc = fork(__filename, ['--worker', dist, ...process.argv.slice(2)], { execArgv: ['--import', 'tsx'] });
+      workers.push({ name, proc, ms: 0 });
+      await ask(proc);
+    }
     const cases: BenchCase[] = [];
-    const variants = [
-      load('bound-once', join(PACKAGE, 'dist'), lines),
-      load('named-imports', buildNamedImports(tmp), lines),
-    ];
-    for (const full of [true, false]) {
-      for (const v of variants) v.ms = 0;
-      for (let w = 0; w < 3; w++) for (const v of variants) pass(v, full);
+    for (const keepWire of [false, true]) {
+      let records = 0;
+      for (let w = 0; w < 3; w++) for (const v of workers) await ask(v.proc, { keepWire });
+      for (const v of workers) v.ms = 0;
       // Alternating order, so drift in the machine's load falls on both.
       for (let round = 0; round < ROUNDS; round++)
-        for (const v of round % 2 ? variants : [...variants].reverse()) v.ms += pass(v, full);
-      const records = lines.length - (lines.length % 512);
-      for (const v of variants)
+        for (const v of round % 2 ? workers : [...workers].reverse()) {
+          const r = await ask<{ ms: number; records: number }>(v.proc, { keepWire });
+          v.ms += r.ms;
+          records = r.records;
+        }
+      for (const v of workers)
         cases.push({
-          case: full ? 'decode + encode' : 'decode keeping wire + encode',
+          case: keepWire ? 'decode keeping wire + encode' : 'decode + encode',
           build: 'dist (esbuild, CommonJS)',
           imports: v.name,
           ns_per_record: Math.round((v.ms * 1e6) / (ROUNDS * records)),
-          ratio_to_bound_once: Math.round((v.ms / variants[0].ms) * 1000) / 1000,
+          ratio_to_bound_once: Math.round((v.ms / workers[0].ms) * 1000) / 1000,
         });
     }
     for (const c of cases) console.log(JSON.stringify(c));
@@ -141,15 +154,22 @@ function main(): void {
         '',
         'The hot modules bind what they import once (`const { x } = module`) because CommonJS turns every use of a',
         'named import into a getter call on the module object. The production build (esbuild, one CommonJS file per',
-        'module in `dist/`) emits the same getters as tsx, so the codec is built both ways and timed on the same',
-        `HDFS requests of 512 records in one process, alternating (${ROUNDS} rounds).`,
+        'module in `dist/`) emits the same getters as tsx, so the codec is built both ways and each build decodes and',
+        `encodes the same HDFS requests of 512 records in its own process, the two taking turns (${ROUNDS} rounds).`,
         '',
         markdownTable(cases, ['case', 'build', 'imports', 'ns_per_record', 'ratio_to_bound_once']),
       ].join('\n'),
     );
   } finally {
+    for (const v of workers) v.proc.kill();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main();
+const workerAt = process.argv.indexOf('--worker');
+if (workerAt >= 0) codecWorker(process.argv[workerAt + 1]);
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
