@@ -19,6 +19,8 @@ export function createGrpcExporter(cfg: ExporterSettings): LogsExporter {
     // Reconnect soon after the downstream comes back, within the upstream's retry window.
     'grpc.initial_reconnect_backoff_ms': 250,
     'grpc.max_reconnect_backoff_ms': 2000,
+    // Channelz (grpc-js's per-call introspection registry) is never served here: no per-call tracking.
+    'grpc.enable_channelz': 0,
     ...(cfg.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
   });
   const metadata = grpcMetadata(cfg);

@@ -42,6 +42,8 @@ export async function startGrpcReceiver(
     // only absurd sizes hit grpc-js's answer.
     'grpc.max_receive_message_length': 2 * maxMessageBytes,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
+    // Channelz (grpc-js's per-call introspection registry) is never served here: no per-call tracking.
+    'grpc.enable_channelz': 0,
   });
   server.addService(LOGS_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
