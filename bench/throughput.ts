@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       `at ${(TARGET_RATE / 2).toLocaleString('en-US')} records/s, half the issue's ${TARGET_RATE.toLocaleString('en-US')} target. Latency is per request`,
       'as the generator sees it (round trip through processor and sink), so it bounds what the processor adds;',
       '`direct-to-sink` is the same open-loop load without the processor; `added_*` = the case above minus that baseline.',
-      'The generator and sink run at nice 10, standing in for other machines. `chain` runs one stage that sets one fact per record',
+      'The processor runs the production build (`dist/`, as `npm start` does). The generator and sink run at nice 10, standing in for other machines. `chain` runs one stage that sets one fact per record',
       'plus the attributes stage (each record gains an attribute, so requests are re-encoded); `pass-through` has an',
       'empty chain: requests are fully validated (without building the model) and forwarded byte for byte. `mining+if` is the',
       'whole service as `npm start` runs it (template mining, Isolation Forest scoring, anomalies written to SQLite), other',
