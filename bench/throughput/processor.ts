@@ -5,20 +5,20 @@
  * `mining+if` is the service as `npm start` runs it (startAnomalog: template mining, Isolation
  * Forest scoring after the learning phase, anomalies to SQLite), with the other detectors off.
  * `mining+lstm` adds block sessions (`blk_-?\d+`) and the LSTM scoring each session's records.
+ * The processor's code is the production build that `npm start` runs (processor-code.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { startAnomalog } from '../../collector-processor/src/anomalog';
-import { createAttributesStage } from '../../collector-processor/src/chain/attributes-stage';
-import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/chain/stage';
-import { startProcessor } from '../../collector-processor/src/processor';
 import { validateConfig } from '@anomalog/shared';
 import pino from 'pino';
+import type { AnnotationStage } from '../../collector-processor/src/chain/stage';
+import { processorCode } from './processor-code';
 
 const [sink, mode] = process.argv.slice(2);
+const { startAnomalog, startProcessor, createAttributesStage, forEachRecord } = processorCode();
 
 /** The cheapest real chain: one fact per record, which the attributes stage writes as an attribute. */
 const oneFactStage: AnnotationStage = {

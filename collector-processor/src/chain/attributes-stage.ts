@@ -4,7 +4,7 @@ import { severityOf } from '../detect/score-scale';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { ATTR } = sharedPackage;
 
 /** Last stage of the chain: writes the facts gathered by earlier stages as record attributes. */

@@ -24,7 +24,7 @@ import type { GroupAnomaly } from '../model/group-model';
 import type { ServiceModel, Verdict } from '../model/service-model';
 import type { ServiceState } from '../lifecycle/service-state';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { recordTimeMs } = recordTime;
 const { RECORD_DIMS, writeRecordVector } = recordVector;
 

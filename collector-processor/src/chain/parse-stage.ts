@@ -8,7 +8,7 @@ import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { messageOf, serviceName } = extract;
 const { recordTimeMs } = recordTime;
 

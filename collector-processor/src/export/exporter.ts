@@ -12,6 +12,12 @@ export interface LogsExporter {
   close(): Promise<void>;
 }
 
+/**
+ * ProcessingError reason of a downstream's "message larger than my limit" answer: the sized exporter
+ * splits that request further rather than passing the answer up.
+ */
+export const DOWNSTREAM_TOO_LARGE = 'downstream-too-large';
+
 /** No downstream configured: every request is answered with success at once. */
 export function createNullExporter(): LogsExporter {
   return {

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ProcessingError } from '../otlp/errors';
 import { decodeExportResponse, decodeStatus, type ExportResponse } from '../otlp/service';
 import { RETRYABLE_HTTP } from '../otlp/retryable';
-import type { LogsExporter } from './exporter';
+import { DOWNSTREAM_TOO_LARGE, type LogsExporter } from './exporter';
 import { tlsMaterial, type ExporterSettings } from '../net/target';
 
 /** OTLP/HTTP (protobuf) client: POST {endpoint}/v1/logs with keep-alive. */
@@ -76,6 +76,14 @@ function httpError(status: number, payload: Buffer): ProcessingError {
     if (s.message) detail = s.message;
   } catch {
     // not a Status message: keep the text
+  }
+  if (status === 413) {
+    return new ProcessingError(
+      'downstream-rejected',
+      `downstream refused the request as too large (HTTP 413): ${detail}`,
+      DOWNSTREAM_TOO_LARGE,
+      { httpStatus: status },
+    );
   }
   if (RETRYABLE_HTTP.has(status)) {
     return new ProcessingError(

@@ -21,9 +21,9 @@ import type {
   ScopeLogs,
 } from './types';
 
-// Bound once: under tsx (CommonJS) every use of a named import is a getter call on a dictionary-mode
-// module object, which V8 does not inline; per field and per record that was a measurable share of
-// the codec's time (the same fix took short-string decoding in proto-reader.ts from 280 to 65 ns).
+// Bound once: in CommonJS, as both tsx and the esbuild build in dist/ emit it, every use of a named
+// import is a getter call on the module object (esbuild's re-export getters), which V8 does not
+// inline; per field and per record that is a measurable share of the codec's time (bench/import-binding.ts).
 const { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } = reader;
 const { int64Size, utf8Length, varintSize } = writer;
 

@@ -2,8 +2,8 @@ import { DecodeError } from './errors';
 import * as hash from '../util/hash';
 
 /**
- * Bound once: run through tsx (CommonJS), an imported function is a getter on the module object,
- * called on every use, and decodeUtf8's per-byte loop would pay that call per byte.
+ * Bound once: in CommonJS (tsx and dist/ alike), an imported function is a getter on the module
+ * object, called on every use, and decodeUtf8's per-byte loop would pay that call per byte.
  */
 const { FNV_OFFSET, fnvMix } = hash;
 

@@ -15,6 +15,11 @@ export interface PartialSuccess {
 
 export interface ExportResponse {
   partialSuccess?: PartialSuccess;
+  /**
+   * Of partialSuccess.rejectedLogRecords, those the processor itself dropped as too large to send
+   * (export/sized-exporter.ts), for its metrics; never on the wire.
+   */
+  tooLargeRecords?: number;
 }
 
 export function encodeExportResponse(res: ExportResponse): Buffer {

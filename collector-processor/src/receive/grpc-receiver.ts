@@ -42,6 +42,8 @@ export async function startGrpcReceiver(
     // only absurd sizes hit grpc-js's answer.
     'grpc.max_receive_message_length': 2 * maxMessageBytes,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
+    // Channelz (grpc-js's per-call introspection registry) is never served here: no per-call tracking.
+    'grpc.enable_channelz': 0,
   });
   server.addService(LOGS_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -55,14 +57,20 @@ export async function startGrpcReceiver(
         return;
       }
       // The client's deadline passing or its cancel: it counts the request failed and retries it.
+      // grpc-js also reports every call's stream closing after the answer as 'cancelled': not a cancel.
       const gone = new AbortController();
-      call.on('cancelled', () => gone.abort());
+      let answered = false;
+      call.on('cancelled', () => {
+        if (!answered) gone.abort();
+      });
       handler.process(call.request, 'protobuf', 'grpc', gone.signal).then(
         (res) => {
+          answered = true;
           release();
           callback(null, encodeExportResponse(res));
         },
         (err: Error) => {
+          answered = true;
           release();
           callback({ code: grpcCodeFor(err), details: err.message });
         },

@@ -92,8 +92,16 @@ export class ExportHandler {
     try {
       const res = await this.pipeline.run(decoded, encoding === 'protobuf' ? body : undefined, receivedAtMs, cancelled);
       const rejected = Number(res.partialSuccess?.rejectedLogRecords ?? 0n);
+      const tooLarge = res.tooLargeRecords ?? 0;
       this.metrics.recordsExported.inc(Math.max(0, count - rejected));
-      if (rejected > 0) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected);
+      if (rejected > tooLarge) this.metrics.recordsFailed.inc({ reason: 'downstream-partial' }, rejected - tooLarge);
+      if (tooLarge > 0) {
+        this.metrics.recordsFailed.inc({ reason: 'record-too-large' }, tooLarge);
+        this.logger.warn(
+          { protocol, records: tooLarge, detail: res.partialSuccess?.errorMessage },
+          'log records too large to send downstream were dropped (answered as partial success, not retried)',
+        );
+      }
       this.metrics.exportLatency.observe((Date.now() - receivedAtMs) / 1000);
       return res;
     } catch (err) {

@@ -183,6 +183,8 @@ export interface RunningProcessor {
   readonly grpc: string;
   /** host:port of its HTTP API. */
   readonly api: string;
+  /** host:port of its telemetry server (/metrics). */
+  readonly telemetry: string;
   log(): string;
   stop(): Promise<number | null>;
   kill(): Promise<number | null>;
@@ -226,14 +228,15 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   const log = () => out.join('');
   let grpc = '';
   let api = '';
+  let telemetry = '';
   await waitForLine(
     proc,
     proc.stdout!,
     (line) => {
       out.push(line + '\n');
       if (!line.startsWith('{')) return undefined;
-      const msg = JSON.parse(line) as { msg: string; grpc?: string; api?: string };
-      if (msg.msg === 'anomalog processor started') grpc = msg.grpc!;
+      const msg = JSON.parse(line) as { msg: string; grpc?: string; api?: string; telemetry?: string };
+      if (msg.msg === 'anomalog processor started') [grpc, telemetry] = [msg.grpc!, msg.telemetry!];
       if (msg.msg === 'API listening') api = msg.api!;
       return grpc && api ? true : undefined;
     },
@@ -242,7 +245,14 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     120_000,
   );
   proc.stdout!.on('data', (c: Buffer) => out.push(c.toString()));
-  return { grpc, api, log, stop: () => killProcess(proc, 'SIGTERM'), kill: () => killProcess(proc, 'SIGKILL') };
+  return {
+    grpc,
+    api,
+    telemetry,
+    log,
+    stop: () => killProcess(proc, 'SIGTERM'),
+    kill: () => killProcess(proc, 'SIGKILL'),
+  };
 }
 
 /** POST an OTLP/JSON logs request to a Collector's OTLP/HTTP receiver; resolves to the HTTP status. */

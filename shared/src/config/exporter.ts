@@ -23,6 +23,12 @@ export const ExporterConfig = Type.Object(
       description:
         "Per-export deadline. Keep it below the upstream exporter's timeout so a slow downstream is answered as retryable before upstream gives up.",
     }),
+    maxRequestMiB: Type.Number({
+      default: 3.9,
+      exclusiveMinimum: 0,
+      description:
+        "Largest request sent downstream, before compression. Annotations make requests larger than they came: larger ones are split. Keep it under the downstream receiver's limit (a Collector's max_recv_msg_size_mib, 4 MiB by default); a downstream that still answers 'too large' gets the request in halves, and a record too large on its own is dropped (partial success upstream, anomalog_records_failed_total{reason=\"record-too-large\"}).",
+    }),
     compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], {
       default: 'none',
       description: 'Compression of requests to the downstream.',
