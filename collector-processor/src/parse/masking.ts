@@ -29,6 +29,7 @@ export const BUILTIN_MASKS = [
   'calls',
   'frames',
   'quoted-values',
+  'free-text',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -65,6 +66,8 @@ export interface Masker {
   readonly openKey: boolean;
   /** A `key="..."` value with spaces in it is one token (quotedValueEnd). */
   readonly quotedValues: boolean;
+  /** A verb and then free text ending a sentence is the verb and one variable (free-text.ts). */
+  readonly freeText: boolean;
 }
 
 /** How far a quoted value may run: a quote left open is not looked for to the end of a long line. */
@@ -497,6 +500,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
     },
     openKey: on('open-key'),
     quotedValues: on('quoted-values'),
+    freeText: on('free-text'),
   };
 }
 

@@ -5,6 +5,7 @@ import { fnv, LineScanner, WILD as WILD_KIND } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 import { LeafIndex } from './leaf-index';
 import { optionalGaps, renderTemplate, withGaps } from './render';
+import { isVerbThenFreeText } from './free-text';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -167,6 +168,12 @@ export class TemplateMiner {
 
   /** Route the masked line to a template (or make one); with a hash, remember the route when it is safe to. */
   private mine(service: string, raw: string[], masked: string[], nowMs: number, hash: number | undefined): MineResult {
+    if (this.masker.freeText && isVerbThenFreeText(masked, WILDCARD)) {
+      // the line no longer has the scanner's token count, so no cached route could ever match it
+      raw = [raw[0], raw.slice(1).join(' ')];
+      masked = [masked[0], WILDCARD];
+      hash = undefined;
+    }
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
