@@ -671,7 +671,8 @@ function mergeInto(template: string[], masked: string[]): string[] | undefined {
  * (the ones Drain routes by), in at most one position, where both tokens have the same punctuation
  * around their letters (`nginx.service:` / `cron.service:`, `(alice)` / `(bob)`) and the line has a
  * constant after the head, which the template holds. Two plain words (`Acquiring` / `Releasing`) are
- * more often two events than one variable, so they stay apart.
+ * more often two events than one variable, so they stay apart, except right after `user`, where the
+ * word names an account (`user alice logged in` / `user bob logged in`).
  */
 function differsOnlyInNamedHead(template: readonly string[], masked: readonly string[], head: number): boolean {
   let diff = -1;
@@ -695,7 +696,13 @@ function differsOnlyInNamedHead(template: readonly string[], masked: readonly st
   const t = template[diff];
   const m = masked[diff];
   if (m === WILDCARD) return false;
+  if (diff > 0 && isUserNoun(masked[diff - 1])) return true;
   return t === WILDCARD ? samePunctuation(m, m) : samePunctuation(t, m);
+}
+
+/** `user` / `User`: the word after it names an account (`user alice logged in`), whatever it is. */
+function isUserNoun(t: string): boolean {
+  return t === 'user' || t === 'User' || t === 'USER';
 }
 
 /** The same non-empty sequence of non-alphanumeric ASCII chars in both tokens (letters and digits skipped). */
