@@ -53,6 +53,7 @@ const DECISIONS = [
   'calls',
   'frames',
   'quoted-values',
+  'free-text',
 ] as const;
 const THRESHOLDS = [0.5, 0.6, 0.7, 0.8];
 const DEPTHS = [2, 3, 4];

@@ -29,6 +29,7 @@ export const BUILTIN_MASKS = [
   'calls',
   'frames',
   'quoted-values',
+  'free-text',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -61,10 +62,14 @@ export interface Masker {
   mask(token: string): string;
   /** A month/weekday abbreviation, AM/PM or zone name: a variable only beside one (see maskLine). */
   nearDate(token: string): boolean;
+  /** Date names and forms are variables (also `at` after a year: endsInYearAt). */
+  readonly dates: boolean;
   /** A line ending in `key:` gets an empty variable after it (the same event as `key: value`). */
   readonly openKey: boolean;
   /** A `key="..."` value with spaces in it is one token (quotedValueEnd). */
   readonly quotedValues: boolean;
+  /** A verb and then free text ending a sentence is the verb and one variable (free-text.ts). */
+  readonly freeText: boolean;
 }
 
 /** How far a quoted value may run: a quote left open is not looked for to the end of a long line. */
@@ -495,8 +500,10 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
     nearDate(t: string): boolean {
       return dates && dateWordAt(t, 0, t.length) === NEAR_DATE;
     },
+    dates,
     openKey: on('open-key'),
     quotedValues: on('quoted-values'),
+    freeText: on('free-text'),
   };
 }
 
@@ -590,6 +597,7 @@ export function maskLine(
   const masked = new Array<string>(raw.length);
   for (let i = 0; i < raw.length; i++) masked[i] = masker.mask(raw[i]);
   maskNearDates(masked, raw, masker);
+  if (masker.dates) maskYearAt(masked, raw);
   collapseWildcards(masked, raw);
   for (let i = 0; i < masked.length; i++) if (masked[i] === EMPTY_SLOT) masked[i] = WILDCARD;
   const last = masked[masked.length - 1];
@@ -598,6 +606,34 @@ export function maskLine(
     raw.push('');
   }
   return { raw, masked };
+}
+
+/**
+ * Whether text[s, e) ends in a year: four digits after a space (or at `s`), maybe with a `,`. The
+ * `at` after one joins the date (`November 20, 2006 at 9:16 AM`, the long date-time form of en-US
+ * locales), where it is part of the date, not of the message (`finished at <date>`).
+ */
+export function endsInYearAt(text: string, s: number, e: number): boolean {
+  if (e > s && text.charCodeAt(e - 1) === 44) e--;
+  const y = e - 4;
+  if (y < s || (y > s && text.charCodeAt(y - 1) !== 32)) return false;
+  for (let i = y; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `at` right after a variable ending in a year (endsInYearAt) is part of that date. */
+function maskYearAt(masked: string[], raw: string[]): void {
+  for (let i = 1; i < masked.length; i++)
+    if (
+      raw[i] === 'at' &&
+      masked[i] === 'at' &&
+      masked[i - 1] === WILDCARD &&
+      endsInYearAt(raw[i - 1], 0, raw[i - 1].length)
+    )
+      masked[i] = WILDCARD;
 }
 
 /** Runs of NEAR date names (`Fri Jun`, `PM`, `PDT`) next to a variable become variables. */

@@ -5,6 +5,7 @@ import { fnv, LineScanner, WILD as WILD_KIND } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
 import { LeafIndex } from './leaf-index';
 import { optionalGaps, renderTemplate, withGaps } from './render';
+import { isVerbThenFreeText } from './free-text';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -167,6 +168,12 @@ export class TemplateMiner {
 
   /** Route the masked line to a template (or make one); with a hash, remember the route when it is safe to. */
   private mine(service: string, raw: string[], masked: string[], nowMs: number, hash: number | undefined): MineResult {
+    if (this.masker.freeText && isVerbThenFreeText(masked, WILDCARD)) {
+      // the line no longer has the scanner's token count, so no cached route could ever match it
+      raw = [raw[0], raw.slice(1).join(' ')];
+      masked = [masked[0], WILDCARD];
+      hash = undefined;
+    }
     const key = this.groupKey(service, masked);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = []));
@@ -664,7 +671,8 @@ function mergeInto(template: string[], masked: string[]): string[] | undefined {
  * (the ones Drain routes by), in at most one position, where both tokens have the same punctuation
  * around their letters (`nginx.service:` / `cron.service:`, `(alice)` / `(bob)`) and the line has a
  * constant after the head, which the template holds. Two plain words (`Acquiring` / `Releasing`) are
- * more often two events than one variable, so they stay apart.
+ * more often two events than one variable, so they stay apart, except right after `user`, where the
+ * word names an account (`user alice logged in` / `user bob logged in`).
  */
 function differsOnlyInNamedHead(template: readonly string[], masked: readonly string[], head: number): boolean {
   let diff = -1;
@@ -688,7 +696,13 @@ function differsOnlyInNamedHead(template: readonly string[], masked: readonly st
   const t = template[diff];
   const m = masked[diff];
   if (m === WILDCARD) return false;
+  if (diff > 0 && isUserNoun(masked[diff - 1])) return true;
   return t === WILDCARD ? samePunctuation(m, m) : samePunctuation(t, m);
+}
+
+/** `user` / `User`: the word after it names an account (`user alice logged in`), whatever it is. */
+function isUserNoun(t: string): boolean {
+  return t === 'user' || t === 'User' || t === 'USER';
 }
 
 /** The same non-empty sequence of non-alphanumeric ASCII chars in both tokens (letters and digits skipped). */

@@ -23,6 +23,7 @@ const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
 const isFrameAt = masking.isFrameAt;
 const quotedValueEnd = masking.quotedValueEnd;
+const endsInYearAt = masking.endsInYearAt;
 const dateKey = masking.dateKey;
 const DATE_HINT = masking.DATE_HINT;
 
@@ -247,6 +248,18 @@ export class LineScanner {
         k = !dotOrSlashFirst && cut > s ? KEYED : WILD;
       else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
       if (k === NEAR && n > 0 && kind[n - 1] === WILD) k = WILD;
+      else if (
+        k === CONST &&
+        e - s === 2 &&
+        this.dates &&
+        n > 0 &&
+        kind[n - 1] === WILD &&
+        text.charCodeAt(s) === 97 &&
+        text.charCodeAt(s + 1) === 116 &&
+        endsInYearAt(text, start[n - 1], end[n - 1])
+      )
+        // `2006 at 9:16`: part of the date
+        k = WILD;
       if (k === WILD) {
         // date names just before this variable join it; then it joins a variable before them
         let j = n;

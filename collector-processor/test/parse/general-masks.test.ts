@@ -36,6 +36,8 @@ describe('human-written dates are one variable', () => {
     ['MON JUN 06 07:07:00 2005 reboot', '<*> reboot'],
     ['report at 12:11 am for billing', 'report at <*> for billing'],
     ['Next run: Friday', 'Next run: <*>'],
+    ['window set for November 20, 2006 at 9:16 AM', 'window set for <*>'],
+    ['window set for 20 November 2006, at 09:16', 'window set for <*>'],
   ])('%s', (line, want) => expect(masked(line)).toBe(want));
 
   it.each([
@@ -45,6 +47,9 @@ describe('human-written dates are one variable', () => {
     ['loaded sun.misc.Unsafe', 'loaded sun.misc.Unsafe'],
     ['Junk mail filtered', 'Junk mail filtered'],
     ['Mayday received', 'Mayday received'],
+    ['parity error 2, at 0x0b85eee0', 'parity error <*> at <*>'],
+    ['build 12006 at 9:16', 'build <*> at <*>'],
+    ['job finished at 2006', 'job finished at <*>'],
   ])('leaves words that are not dates: %s', (line, want) => expect(masked(line)).toBe(want));
 
   it('puts every month and weekday in one template', () => {
@@ -169,6 +174,7 @@ describe('generalisation set (fixtures/general-logs)', () => {
     'synthetic-windows-apple.csv',
     'kubelet.csv',
     'java-stacktrace.csv',
+    'systemd-journal.csv',
   ])('%s is mined at Group Accuracy 0.9 or more', (name) =>
     expect(scores.get(name)!.group_accuracy).toBeGreaterThanOrEqual(0.9),
   );

@@ -29,6 +29,21 @@ describe('a variable among the first tokens (the ones Drain routes by)', () => {
     expect(m.add('svc', 'cron.service: Consumed 0.4s CPU time.', 0).template).toBe('<*> Consumed <*> CPU time.');
   });
 
+  it('a plain word right after `user` is the account name', () => {
+    const users = ids(
+      'user postgres logged in from 10.0.0.1',
+      'user carol logged in from 10.0.0.2',
+      'user www-data logged in from 10.0.0.3',
+    );
+    expect(new Set(users).size).toBe(1);
+    // the routing word before it still tells events apart
+    const other = ids('user carol logged in from 10.0.0.2', 'admin carol logged in from 10.0.0.2');
+    expect(other[1]).not.toBe(other[0]);
+    const m = new TemplateMiner();
+    m.add('svc', 'User alice logged out', 0);
+    expect(m.add('svc', 'User bob logged out', 0).template).toBe('User <*> logged out');
+  });
+
   it('plain words, key:value flags and a masked head stay apart', () => {
     const words = ids(
       'Acquiring suspend blocker "PowerManagerService.WakeLocks".',
