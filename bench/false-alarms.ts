@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults, type DetectorName } from '@anomalog/shared';
 import { createAnnotationChain } from '../collector-processor/src/chain/create';
+import { batchAnnotations } from '../collector-processor/src/chain/stage';
 import { buildScenario } from '../collector-processor/src/demo/scenario';
 import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
@@ -158,7 +159,7 @@ async function runCase(log: NormalLog, detector: DetectorName | 'default'): Prom
     for (const [service, records] of byService) {
       const b = serviceBatch(service, records);
       await chain.process(b);
-      for (const f of b.facts) {
+      for (const f of batchAnnotations(b)) {
         if (f.unscored) continue;
         scored++;
         if (f.isAnomaly) {

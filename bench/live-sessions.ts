@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import type { LogBatch } from '../collector-processor/src/chain/stage';
+import { batchAnnotations, newBatch, type LogBatch } from '../collector-processor/src/chain/stage';
 import { createAnnotationChain } from '../collector-processor/src/chain/create';
 import type { LogRecord } from '../collector-processor/src/otlp/types';
 import { SqliteStore } from '../collector-processor/src/store/sqlite';
@@ -35,12 +35,11 @@ function record(line: string, timeMs: number): LogRecord {
 
 function batch(records: LogRecord[]): LogBatch {
   const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'hdfs' } }], droppedAttributesCount: 0 };
-  return {
-    data: { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
-    recordCount: records.length,
-    receivedAtMs: Date.now(),
-    facts: [],
-  };
+  return newBatch(
+    { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
+    records.length,
+    Date.now(),
+  );
 }
 
 /** Precision, recall and false-positive rate of `flagged` against the labels, over `blocks`. */
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
     const chunk = lines.slice(i, i + BATCH);
     const b = batch(chunk.map((l, k) => record(l, (lastMs = hdfsTimeMs(l) + k))));
     await chain.process(b);
-    b.facts.forEach((f, k) => {
+    batchAnnotations(b).forEach((f, k) => {
       if (f.unscored || !f.sessionId) return;
       scoredFrom.set(f.sessionId, (scoredFrom.get(f.sessionId) ?? 0) + 1);
       if (f.isAnomaly) for (const m of chunk[k].match(BLOCK) ?? []) recordFlagged.add(m);

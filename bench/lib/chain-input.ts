@@ -2,7 +2,7 @@
  * Record and batch builders for benchmarks that feed the annotation chain in process (no OTLP wire):
  * one resource per service, every record field at its proto3 default unless given.
  */
-import type { LogBatch } from '../../collector-processor/src/chain/stage';
+import { newBatch, type LogBatch } from '../../collector-processor/src/chain/stage';
 import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
 import type { LogRecord } from '../../collector-processor/src/otlp/types';
 
@@ -25,12 +25,11 @@ export function serviceBatch(service: string, records: LogRecord[]): LogBatch {
     attributes: [{ key: 'service.name', value: { stringValue: service } }],
     droppedAttributesCount: 0,
   };
-  return {
-    data: { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
-    recordCount: records.length,
-    receivedAtMs: Date.now(),
-    facts: [],
-  };
+  return newBatch(
+    { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
+    records.length,
+    Date.now(),
+  );
 }
 
 /** `081109 203518 …`: an HDFS_v1 line's time in ms (the log has no year: 2008, as in HDFS_v1). */

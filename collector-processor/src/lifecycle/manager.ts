@@ -16,7 +16,7 @@ import type { Store } from '../store/store';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
-import type { ObservedFacts, ScoringLifecycle } from './scoring';
+import type { ScoringLifecycle } from './scoring';
 import { RecordBuffer } from '../training/record-buffer';
 import { ServiceModel } from '../model/service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
@@ -69,19 +69,20 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   /**
-   * A record of a service went through the detect stage (its facts): count it and buffer it unless anomalous. Whether
+   * A record of a service went through the detect stage: count it and buffer it unless anomalous. Whether
    * training is due is checked by observed(), once per batch, not per record (a clock read each).
    */
   observe(
     s: ServiceState,
     templateId: string,
-    f: ObservedFacts,
+    severityNumber: number,
+    sessionId: string | undefined,
     timeMs: number,
     tokens: number,
     anomalous: boolean,
   ): void {
     s.recordsSeen++;
-    if (!anomalous) s.buffer.pushFields(templateId, f.severityNumber, tokens, timeMs, f.sessionId);
+    if (!anomalous) s.buffer.pushFields(templateId, severityNumber, tokens, timeMs, sessionId);
   }
 
   anomaliesFound(s: ServiceState, count: number): void {

@@ -11,6 +11,7 @@ import { createTriageStore } from '../../src/store/triage-create';
 import { createLogger } from '../../src/telemetry/logger';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 import { apiConfig, call, datasetsDir } from './setup';
+import { batchAnnotations } from '../../src/chain/stage';
 
 /**
  * The triage routes over a real chain: a SQLite store, a trained Isolation Forest, the detect stage
@@ -66,7 +67,7 @@ async function rig() {
       );
       await chain.process(b);
       await detect.flush();
-      return b.facts;
+      return batchAnnotations(b);
     },
     manager,
     request: (method: string, path: string, payload?: unknown) => call(api.url, method, `/api/v1${path}`, { payload }),

@@ -14,6 +14,7 @@ import { scanLogsRequest } from '../../src/otlp/logs-scan';
 import { createTemplateStage } from '../../src/chain/parse-stage';
 import { sampleLogsData } from './fixtures';
 import { grpcExport, httpPost, start } from './helpers';
+import { newBatch } from '../../src/chain/stage';
 
 jest.setTimeout(120000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -141,7 +142,7 @@ describe('decoders, for any input: a result or a DecodeError', () => {
         } catch {
           return;
         }
-        await parse.process({ data: decoded.data, recordCount: decoded.recordCount, receivedAtMs: 0, facts: [] });
+        await parse.process(newBatch(decoded.data, decoded.recordCount, 0));
       }),
       { numRuns: Math.floor(RUNS / 3), seed: SEED },
     );

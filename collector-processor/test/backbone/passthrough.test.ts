@@ -73,7 +73,16 @@ describe('the annotation chain', () => {
     name: 'test-template',
     process(batch) {
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
-        batch.facts[i] = { service: 'svc', message: '', severityNumber: record.severityNumber, templateId: `t${i}` };
+        batch.parsed[i] = {
+          service: 'svc',
+          message: '',
+          severityNumber: record.severityNumber,
+          templateId: `t${i}`,
+          template: `T${i}`,
+          newTemplate: true,
+          tokens: 0,
+          timeMs: 0,
+        };
       });
     },
   };
@@ -88,9 +97,13 @@ describe('the annotation chain', () => {
       const sent = sampleLogsData();
       expect((await grpcExport(proc.grpcAddress, encodeLogsRequest(sent))).code).toBe(0);
       expect(order).toEqual(['first', 'second']);
-      // Expected: the same data with one attribute appended per record, in record order.
-      let i = 0;
-      forEachRecord(sent, (r) => r.attributes.push({ key: ATTR.templateId, value: { stringValue: `t${i++}` } }));
+      // Expected: the same data with the template attributes appended per record, in record order.
+      forEachRecord(sent, (r, _rl, _sl, i) =>
+        r.attributes.push(
+          { key: ATTR.templateId, value: { stringValue: `t${i}` } },
+          { key: ATTR.template, value: { stringValue: `T${i}` } },
+        ),
+      );
       expect(normaliseData(downstream.data())).toEqual([normalise(sent)]);
     } finally {
       await proc.close();

@@ -1,3 +1,4 @@
+import type { RecordAnnotations } from '../../src/chain/outputs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { ControlError } from '../../src/lifecycle/control';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { batchOf, logRecord, normalLines } from './records';
+import { batchAnnotations } from '../../src/chain/stage';
 
 const logger = pino({ level: 'silent' });
 
@@ -33,7 +35,7 @@ interface Rig {
   parse: TemplateStage;
   manager: LifecycleManager;
   detect: DetectStage;
-  send(service: string, messages: string[], severity?: number): Promise<ReturnType<typeof batchOf>['facts']>;
+  send(service: string, messages: string[], severity?: number): Promise<RecordAnnotations[]>;
 }
 
 async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
@@ -62,7 +64,7 @@ async function rig(dir: string, defaults = modelConfig()): Promise<Rig> {
       );
       parse.process(b);
       await detect.process(b);
-      return b.facts;
+      return batchAnnotations(b);
     },
   };
 }
