@@ -9,7 +9,7 @@ import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
 import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
 import type { KeyValue, LogRecord } from '../otlp/types';
-import type { Store } from '../store/store';
+import type { AnomalyWriter } from '../store/anomalies';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
@@ -23,12 +23,12 @@ import type { GroupAnomaly } from '../model/group-model';
 import type { ServiceModel, Verdict } from '../model/service-model';
 import type { ServiceState } from '../lifecycle/service-state';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-decode.ts): a named import is a getter call per use under tsx's CommonJS.
 const { RECORD_DIMS, writeRecordVector } = recordVector;
 
 export interface DetectStageOptions {
   manager: ScoringLifecycle;
-  store: Store;
+  store: AnomalyWriter;
   logger: Logger;
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */

@@ -12,7 +12,9 @@ import type {
   TemplateInfo,
   TrainingJob,
 } from '@anomalog/shared';
-import type { Store } from '../store/store';
+import type { AnomalyStore } from '../store/anomalies';
+import type { FeedbackStore } from '../store/feedback';
+import type { ModelStore } from '../store/models';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
@@ -24,8 +26,11 @@ import { sessionKeyFn } from './session-key';
 import { trainInWorker, type FineTuneRequest, type TrainedBytes, type TrainRequest } from '../training/train-thread';
 import type { FineTuneOptions } from '../training/finetune';
 
+/** What the lifecycle keeps in the store: model configurations and versions, feedback, and the anomalies feedback names. */
+export type LifecycleStore = ModelStore & FeedbackStore & Pick<AnomalyStore, 'getAnomaly' | 'suppressAnomalies'>;
+
 export interface ManagerOptions {
-  store: Store;
+  store: LifecycleStore;
   defaults: ModelConfig;
   logger: Logger;
   metrics?: DetectionMetrics;
