@@ -1,5 +1,5 @@
 import type { LogRecord, LogsData } from '../../collector-processor/src/otlp/types';
-import { decodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../collector-processor/src/otlp/logs-decode';
 import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
 
 /** Plain OTLP log requests for load and fault scripts: services, each with its lines as string bodies. */

@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
-import { encodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../collector-processor/src/otlp/logs-encode';
 import type { LogRecord } from '../../collector-processor/src/otlp/types';
 
 export interface LoadSpec {

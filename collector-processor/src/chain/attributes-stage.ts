@@ -1,11 +1,11 @@
 import * as sharedPackage from '@anomalog/shared';
-import { encodedKeyValue } from '../otlp/logs-proto';
+import { encodedKeyValue } from '../otlp/logs-encode';
 import { severityOf } from '../detect/score-scale';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
 import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-decode.ts): a named import is a getter call per use under tsx's CommonJS.
 const { ATTR } = sharedPackage;
 
 /**

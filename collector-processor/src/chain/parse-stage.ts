@@ -9,7 +9,7 @@ import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
+// Bound once (see logs-decode.ts): a named import is a getter call per use under tsx's CommonJS.
 const { messageOf, serviceName } = extract;
 const { recordTimeMs } = recordTime;
 

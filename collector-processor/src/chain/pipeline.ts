@@ -1,7 +1,7 @@
 import { newBatch, type AnnotationStage } from './stage';
 import type { LogsExporter } from '../export/exporter';
 import type { LogsData } from '../otlp/types';
-import { encodeLogsRequest } from '../otlp/logs-proto';
+import { encodeLogsRequest } from '../otlp/logs-encode';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
 import { createTurns } from './turns';

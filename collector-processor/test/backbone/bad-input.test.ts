@@ -4,7 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { gzipSync } from 'node:zlib';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeStatus } from '../../src/otlp/service';
 import type { AnyValue, LogsData } from '../../src/otlp/types';
 import type { RunningProcessor } from '../../src/processor';

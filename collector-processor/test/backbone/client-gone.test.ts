@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { request } from 'node:http';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { LOGS_EXPORT_PATH } from '../../src/otlp/service';
 import type { AnnotationStage } from '../../src/chain/stage';
 import { sampleLogsData } from './fixtures';

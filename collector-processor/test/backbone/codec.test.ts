@@ -2,7 +2,8 @@ import { SimpleLogRecordProcessor, InMemoryLogRecordExporter, LoggerProvider } f
 import { ProtobufLogsSerializer, JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { decodeLogsRequest, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeLogsRequestJson, encodeLogsJson } from '../../src/otlp/logs-json';
 import { DecodeError } from '../../src/otlp/errors';
 import type { LogsData } from '../../src/otlp/types';

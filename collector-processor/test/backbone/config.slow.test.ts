@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { renderConfigDocs } from '../../src/config/docs';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { sampleLogsData } from './fixtures';
 import { grpcExport, waitFor } from './helpers';
 

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { encodeLogsJson } from '../../src/otlp/logs-json';
 import { decodeExportResponse } from '../../src/otlp/service';
 import type { LogsData } from '../../src/otlp/types';

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { request } from 'node:http';
 import pino from 'pino';
 import { validateConfig, type AnomalogConfig } from '@anomalog/shared';
-import { decodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import { LOGS_EXPORT_PATH, encodeExportResponse, encodeStatus } from '../../src/otlp/service';
 import type { InstrumentationScope, LogRecord, LogsData, Resource } from '../../src/otlp/types';
 import { startProcessor, type RunningProcessor } from '../../src/processor';

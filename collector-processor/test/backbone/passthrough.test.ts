@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { ATTR } from '@anomalog/shared';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { encodeLogsJson } from '../../src/otlp/logs-json';
 import { forEachRecord, type AnnotationStage } from '../../src/chain/stage';
 import type { RunningProcessor } from '../../src/processor';

@@ -1,4 +1,5 @@
-import { decodeLogsRequest, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeUtf8, ProtoReader } from '../../src/otlp/proto-reader';
 import { normalise, sampleLogsData } from './fixtures';
 

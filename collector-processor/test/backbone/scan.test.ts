@@ -1,4 +1,5 @@
-import { decodeLogsRequest, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { scanLogsRequest } from '../../src/otlp/logs-scan';
 import type { AnyValue } from '../../src/otlp/types';
 import { sampleLogsData } from './fixtures';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import type { LogsData } from '../../src/otlp/types';
 import type { RunningProcessor } from '../../src/processor';
 import { normalise } from './fixtures';

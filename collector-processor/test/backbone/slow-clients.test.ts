@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Socket } from 'node:net';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeStatus } from '../../src/otlp/service';
 import { sampleLogsData } from './fixtures';
 import { Downstream, grpcExport, httpGet, httpPost, start } from './helpers';

@@ -2,7 +2,8 @@ import { ATTR } from '@anomalog/shared';
 import { createAttributesStage, SharedAttributes, writeAnnotations } from '../../src/chain/attributes-stage';
 import { SCORED, UNSCORED, Verdicts, type ParsedRecord } from '../../src/chain/outputs';
 import { newBatch, type LogBatch } from '../../src/chain/stage';
-import { decodeLogsRequest, encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-encode';
 import type { KeyValue, LogsData } from '../../src/otlp/types';
 import { sampleLogsData } from '../backbone/fixtures';
 

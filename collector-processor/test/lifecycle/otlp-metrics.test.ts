@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { METRIC } from '@anomalog/shared';
 import { Registry } from 'prom-client';
 import { startAnomalog } from '../../src/anomalog';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { LOGS_EXPORT_PATH } from '../../src/otlp/service';
 import { toOtlp } from '../../src/telemetry/otlp-metrics';
 import { createDetectionMetrics } from '../../src/telemetry/detection-metrics';
