@@ -9,12 +9,17 @@ import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
-import { runBenchmark } from '../collector-processor/src/evaluate/run';
-import { datasetNames, loadGenericFolder, readSplit } from '../collector-processor/src/evaluate/datasets';
-import { loadGeneric } from '../collector-processor/src/evaluate/generic';
-import type { Dataset } from '../collector-processor/src/evaluate/dataset';
-import { detectorFactory, detectorNames } from '../collector-processor/src/detect/registry';
-import { mergeCases } from '../collector-processor/src/evaluate/cases';
+import {
+  datasetNames,
+  detectorFactory,
+  detectorNames,
+  loadGeneric,
+  loadGenericFolder,
+  mergeCases,
+  readSplit,
+  runBenchmark,
+  type Dataset,
+} from '../collector-processor/src';
 
 const CLASSIC: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof'];
 const COLUMNS = [

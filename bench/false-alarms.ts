@@ -15,12 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults, type DetectorName } from '@anomalog/shared';
-import { createAnnotationChain } from '../collector-processor/src/chain/create';
-import { batchAnnotations } from '../collector-processor/src/chain/stage';
-import { buildScenario } from '../collector-processor/src/demo/scenario';
-import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
-import type { LogRecord } from '../collector-processor/src/otlp/types';
-import { SqliteStore } from '../collector-processor/src/store/sqlite';
+import {
+  batchAnnotations,
+  buildScenario,
+  createAnnotationChain,
+  DEMO_SERVICES,
+  SqliteStore,
+  type LogRecord,
+} from '../collector-processor/src';
 import { hdfsTimeMs, lineRecord, serviceBatch } from './lib/chain-input';
 import {
   datasetsDir,

@@ -14,13 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import { batchAnnotations, newBatch, type LogBatch } from '../collector-processor/src/chain/stage';
-import { createAnnotationChain } from '../collector-processor/src/chain/create';
-import type { LogRecord } from '../collector-processor/src/otlp/types';
-import { SqliteStore } from '../collector-processor/src/store/sqlite';
+import {
+  batchAnnotations,
+  createAnnotationChain,
+  logRecordOf,
+  newBatch,
+  SqliteStore,
+  type LogBatch,
+  type LogRecord,
+} from '../collector-processor/src';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
-import { logRecordOf } from '../collector-processor/src/otlp/log-record';
 import { hdfsTimeMs } from './lib/chain-input';
 
 const LEARN = 8000;

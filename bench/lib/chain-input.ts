@@ -2,9 +2,7 @@
  * Record and batch builders for benchmarks that feed the annotation chain in process (no OTLP wire):
  * one resource per service, every record field at its proto3 default unless given.
  */
-import { newBatch, type LogBatch } from '../../collector-processor/src/chain/stage';
-import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
-import type { LogRecord } from '../../collector-processor/src/otlp/types';
+import { logRecordOf, newBatch, type LogBatch, type LogRecord } from '../../collector-processor/src';
 
 /** A record of `line` at `timeMs`; WARN/ERROR in the line set the severity, attributes as given. */
 export function lineRecord(line: string, timeMs: number, attributes: Record<string, string> = {}): LogRecord {

@@ -11,11 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { startAnomalog } from '../../collector-processor/src/anomalog';
-import { createAttributesStage } from '../../collector-processor/src/chain/attributes-stage';
-import { forEachRecord, type AnnotationStage } from '../../collector-processor/src/chain/stage';
-import type { ParsedRecord } from '../../collector-processor/src/chain/outputs';
-import { startProcessor } from '../../collector-processor/src/processor';
+import {
+  createAttributesStage,
+  forEachRecord,
+  startAnomalog,
+  startProcessor,
+  type AnnotationStage,
+  type ParsedRecord,
+} from '../../collector-processor/src';
 import { validateConfig } from '@anomalog/shared';
 import pino from 'pino';
 
