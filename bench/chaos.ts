@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeLogsRequest, encodeLogsRequest, type LogsData } from '../collector-processor/src';
-import { Downstream, grpcExport } from '../collector-processor/test/backbone/helpers';
+import { Downstream, grpcExport } from '../collector-processor/test/processor/helpers';
 import { annotatedRecords, logsData, recordCount } from './lib/otlp-load';
 import { markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { DEFAULT_HEAP_MB, startChildService, type ChildService } from './lib/service';

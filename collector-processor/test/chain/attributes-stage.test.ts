@@ -5,7 +5,7 @@ import { newBatch, type LogBatch } from '../../src/chain/stage';
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import { encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-encode';
 import type { KeyValue, LogsData } from '../../src/otlp/types';
-import { sampleLogsData } from '../backbone/fixtures';
+import { sampleLogsData } from '../processor/fixtures';
 
 /** Values of every kind, including multi-byte text and a nested kvlist. */
 const KVS = (): KeyValue[] => [

@@ -9,8 +9,8 @@ import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { encodeLogsJson } from '../../src/otlp/logs-json';
 import { decodeExportResponse } from '../../src/otlp/service';
 import type { LogsData } from '../../src/otlp/types';
-import { sampleLogsData } from './fixtures';
-import { Downstream, grpcExport, httpGet, httpPost, start, waitFor } from './helpers';
+import { sampleLogsData } from '../processor/fixtures';
+import { Downstream, grpcExport, httpGet, httpPost, start, waitFor } from '../processor/helpers';
 
 jest.setTimeout(40000);
 const PROTO = { 'content-type': 'application/x-protobuf' };
@@ -77,7 +77,7 @@ function runSdkHttpClient(url: string, n: number): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'sdk-http-client.ts'), url, String(n)],
+      ['--import', 'tsx', join(__dirname, '..', 'processor', 'sdk-http-client.ts'), url, String(n)],
       { timeout: 30000, cwd: join(__dirname, '..', '..') },
       (err, _out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()),
     ),

@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from '../../src/net/http2-windows';
 import type { RunningProcessor } from '../../src/processor';
-import { start } from './helpers';
+import { start } from '../processor/helpers';
 
 /** What a client connecting to `address` may send: the server's stream window and connection window. */
 async function windowsOffered(address: string): Promise<{ stream: number; connection: number }> {

@@ -2,7 +2,7 @@ import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { scanLogsRequest } from '../../src/otlp/logs-scan';
 import type { AnyValue } from '../../src/otlp/types';
-import { sampleLogsData } from './fixtures';
+import { sampleLogsData } from '../processor/fixtures';
 
 /** Outcome of a parser on bytes: the record count, or the reason it refused them. */
 function outcome(parse: (b: Uint8Array) => { recordCount: number }, bytes: Uint8Array): string {

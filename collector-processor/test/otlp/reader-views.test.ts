@@ -1,7 +1,7 @@
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeUtf8, ProtoReader } from '../../src/otlp/proto-reader';
-import { normalise, sampleLogsData } from './fixtures';
+import { normalise, sampleLogsData } from '../processor/fixtures';
 
 describe('protobuf reader over a Buffer', () => {
   it('reads through a plain Uint8Array view of the same bytes (no copy)', () => {

@@ -9,8 +9,8 @@ import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { LOGS_EXPORT_PATH } from '../../src/otlp/service';
 import { toOtlp } from '../../src/telemetry/otlp-metrics';
 import { createDetectionMetrics } from '../../src/telemetry/detection-metrics';
-import { grpcExport, silentLogger, testConfig, waitFor } from '../backbone/helpers';
-import { batchOf, logRecord } from './records';
+import { grpcExport, silentLogger, testConfig, waitFor } from '../processor/helpers';
+import { batchOf, logRecord } from '../lifecycle/records';
 
 const METRICS_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
 

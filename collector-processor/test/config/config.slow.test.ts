@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { renderConfigDocs } from '../../src/config/docs';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
-import { sampleLogsData } from './fixtures';
-import { grpcExport, waitFor } from './helpers';
+import { sampleLogsData } from '../processor/fixtures';
+import { grpcExport, waitFor } from '../processor/helpers';
 
 jest.setTimeout(30000);
 

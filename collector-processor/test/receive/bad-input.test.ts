@@ -8,8 +8,8 @@ import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeStatus } from '../../src/otlp/service';
 import type { AnyValue, LogsData } from '../../src/otlp/types';
 import type { RunningProcessor } from '../../src/processor';
-import { sampleLogsData } from './fixtures';
-import { Downstream, grpcExport, httpGet, httpPost, start } from './helpers';
+import { sampleLogsData } from '../processor/fixtures';
+import { Downstream, grpcExport, httpGet, httpPost, start } from '../processor/helpers';
 
 jest.setTimeout(30000);
 const PROTO = { 'content-type': 'application/x-protobuf' };

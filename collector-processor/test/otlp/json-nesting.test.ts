@@ -1,6 +1,6 @@
 import { decodeLogsJson, decodeLogsRequestJson, encodeLogsJson, jsonNesting } from '../../src/otlp/logs-json';
 import type { AnyValue, LogsData } from '../../src/otlp/types';
-import { sampleLogsData } from './fixtures';
+import { sampleLogsData } from '../processor/fixtures';
 
 function nested(depth: number, kind: 'kvlist' | 'array'): AnyValue {
   let v: AnyValue = { stringValue: 'leaf' };

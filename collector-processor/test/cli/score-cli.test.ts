@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoreCommand, sessionsBeside } from '../../src/cli/score';
-import { normalLines } from './records';
+import { normalLines } from '../lifecycle/records';
 
 describe('anomalog score FILE', () => {
   let dir: string;

@@ -7,8 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, type Socket } from 'node:net';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeStatus } from '../../src/otlp/service';
-import { sampleLogsData } from './fixtures';
-import { Downstream, grpcExport, httpGet, httpPost, start } from './helpers';
+import { sampleLogsData } from '../processor/fixtures';
+import { Downstream, grpcExport, httpGet, httpPost, start } from '../processor/helpers';
 
 jest.setTimeout(60000);
 const PROTO = { 'content-type': 'application/x-protobuf' };

@@ -7,7 +7,7 @@ import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { decodeLogsRequestJson, encodeLogsJson } from '../../src/otlp/logs-json';
 import { DecodeError } from '../../src/otlp/errors';
 import type { LogsData } from '../../src/otlp/types';
-import { normalise, sampleLogsData } from './fixtures';
+import { normalise, sampleLogsData } from '../processor/fixtures';
 
 describe('OTLP logs protobuf codec', () => {
   it('round-trips every field exactly', () => {

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
-import { sampleLogsData, normalise } from './fixtures';
-import { Downstream, grpcExport, normaliseData, start } from './helpers';
+import { sampleLogsData, normalise } from '../processor/fixtures';
+import { Downstream, grpcExport, normaliseData, start } from '../processor/helpers';
 
 jest.setTimeout(30000);
 const body = encodeLogsRequest(sampleLogsData());
