@@ -13,6 +13,9 @@ import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 import { apiConfig, call, datasetsDir } from './setup';
 import { batchAnnotations } from '../../src/chain/stage';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 /**
  * The triage routes over a real chain: a SQLite store, a trained Isolation Forest, the detect stage
  * with live suppressions and incident grouping, and the HTTP API on a socket.

@@ -8,6 +8,9 @@ import { loadGenericFiles, loadGenericFolder, HDFS_BLOCK_REGEX, HDFS_LINE_FORMAT
 import { parseLog } from '../../src/evaluate/raw-logs';
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const synthetic = generateSyntheticHdfs();
 
 describe('labels CSV', () => {

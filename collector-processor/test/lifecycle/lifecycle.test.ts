@@ -13,6 +13,9 @@ import type { Store } from '../../src/store/store';
 import { batchOf, logRecord, normalLines } from './records';
 import { batchAnnotations } from '../../src/chain/stage';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const logger = pino({ level: 'silent' });
 
 function modelConfig(overrides: Record<string, unknown> = {}): ModelConfigT {
