@@ -63,6 +63,12 @@ const layers = [
   zone(at('otlp'), [src], 'otlp/ is the wire format: it imports only util/.', ['./otlp', './util']),
   zone(at('util'), [src], 'util/ imports nothing of the app.', ['./util']),
   zone(
+    ['bench', 'grafana-app/harness'],
+    [src],
+    "bench/ and the app's harness use the processor through its package index (collector-processor/src/index.ts) only.",
+    ['./index.ts'],
+  ),
+  zone(
     ['shared/src'],
     ['collector-processor', 'grafana-app', 'bench'],
     'shared/ is the contract: it imports nothing of the processor or the app.',

@@ -9,14 +9,22 @@ import { basename, join } from 'node:path';
 import type { DetectorName } from '@anomalog/shared';
 import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
-import { modelConfig, runBenchmark } from '../collector-processor/src/evaluate/run';
-import { datasetNames, loadGenericFolder, RAW_LOGS, readSplit } from '../collector-processor/src/evaluate/datasets';
-import { loadGeneric, type GenericSource } from '../collector-processor/src/evaluate/generic';
-import { parseLabels } from '../collector-processor/src/evaluate/csv';
+import {
+  datasetNames,
+  detectorFactory,
+  detectorNames,
+  loadGeneric,
+  loadGenericFolder,
+  mergeCases,
+  modelConfig,
+  parseLabels,
+  RAW_LOGS,
+  readSplit,
+  runBenchmark,
+  type Dataset,
+  type GenericSource,
+} from '../collector-processor/src';
 import { LIVE_CASES, replayLive, type LabelledLog } from './lib/live-replay';
-import type { Dataset } from '../collector-processor/src/evaluate/dataset';
-import { detectorFactory, detectorNames } from '../collector-processor/src/detect/registry';
-import { mergeCases } from '../collector-processor/src/evaluate/cases';
 
 const CLASSIC: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof'];
 const COLUMNS = [

@@ -15,12 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults, type DetectorName } from '@anomalog/shared';
-import { createAnnotationChain } from '../collector-processor/src/chain/create';
-import { buildScenario } from '../collector-processor/src/demo/scenario';
-import { DEMO_SERVICES } from '../collector-processor/src/demo/services';
-import type { LogRecord } from '../collector-processor/src/otlp/types';
-import { SqliteStore } from '../collector-processor/src/store/sqlite';
-import { newTemplateChance, VOCABULARY_GROWING } from '../collector-processor/src/model/unseen-rule';
+import {
+  batchAnnotations,
+  buildScenario,
+  createAnnotationChain,
+  DEMO_SERVICES,
+  newTemplateChance,
+  SqliteStore,
+  VOCABULARY_GROWING,
+  type LogRecord,
+} from '../collector-processor/src';
 import { hdfsTimeMs, lineRecord, serviceBatch } from './lib/chain-input';
 import {
   datasetsDir,
@@ -159,7 +163,7 @@ async function runCase(log: NormalLog, detector: DetectorName | 'default'): Prom
     for (const [service, records] of byService) {
       const b = serviceBatch(service, records);
       await chain.process(b);
-      for (const f of b.facts) {
+      for (const f of batchAnnotations(b)) {
         if (f.unscored) continue;
         scored++;
         if (f.isAnomaly) {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:import-binding`: is binding imports once (`const { x } = module`, the hot modules'
  * workaround) still worth it in the production build? The OTLP codec (proto-reader.ts,
- * logs-proto.ts) is built twice with scripts/build.mjs: as it is, and with those bindings turned
+ * logs-decode.ts, logs-encode.ts) is built twice with scripts/build.mjs: as it is, and with those bindings turned
  * back into named imports; each build runs in its own process and decodes + encodes the same HDFS
  * requests of 512 records, the two taking turns. Writes bench/results/import-binding.json and the
  * "import-binding" section of docs/benchmarks.md.
@@ -11,8 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
-import type * as Codec from '../collector-processor/src/otlp/logs-proto';
-import type * as Records from '../collector-processor/src/otlp/log-record';
+import type { decodeLogsRequest, encodeLogsRequest, logRecordOf } from '../collector-processor/src';
 
 const ROOT = join(__dirname, '..');
 const PACKAGE = join(ROOT, 'collector-processor');
@@ -24,18 +23,26 @@ const NAMED_IMPORTS: Record<string, [string, string][]> = {
     ["import * as hash from '../util/hash';", "import { FNV_OFFSET, fnvMix } from '../util/hash';"],
     ['const { FNV_OFFSET, fnvMix } = hash;', ''],
   ],
-  'otlp/logs-proto.ts': [
+  'otlp/logs-decode.ts': [
     ["import * as reader from './proto-reader';\n", ''],
+    ["import { ProtoReader } from './proto-reader';", "import { ProtoReader, WIRE_VARINT } from './proto-reader';"],
+    ["import * as tags from './proto-tags';", "import { tag, T_LEN1, T_LEN2, T_LEN3 } from './proto-tags';"],
+    ['const { WIRE_VARINT } = reader;\n', ''],
+    ['const { tag, T_LEN1, T_LEN2, T_LEN3 } = tags;\n', ''],
+  ],
+  'otlp/logs-encode.ts': [
     [
-      "import { ProtoReader } from './proto-reader';",
-      "import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader';",
+      "import * as reader from './proto-reader';",
+      "import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader';",
     ],
+    ["import * as tags from './proto-tags';", "import { tag, T_LEN1, T_LEN2, T_LEN3 } from './proto-tags';"],
     ["import * as writer from './proto-writer';\n", ''],
     [
       "import { ProtoWriter, SizeCache } from './proto-writer';",
       "import { ProtoWriter, SizeCache, int64Size, utf8Length, varintSize } from './proto-writer';",
     ],
     ['const { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } = reader;\n', ''],
+    ['const { tag, T_LEN1, T_LEN2, T_LEN3 } = tags;\n', ''],
     ['const { int64Size, utf8Length, varintSize } = writer;\n', ''],
   ],
 };
@@ -62,8 +69,13 @@ function buildNamedImports(dir: string): string {
 /** One build in its own process: V8 shares builtins' feedback between module copies loaded side by side. */
 function codecWorker(dist: string): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- the build is chosen at run time */
-  const codec = require(join(dist, 'otlp', 'logs-proto.js')) as typeof Codec;
-  const { logRecordOf } = require(join(dist, 'otlp', 'log-record.js')) as typeof Records;
+  const codec = {
+    ...(require(join(dist, 'otlp', 'logs-decode.js')) as { decodeLogsRequest: typeof decodeLogsRequest }),
+    ...(require(join(dist, 'otlp', 'logs-encode.js')) as { encodeLogsRequest: typeof encodeLogsRequest }),
+  };
+  const { logRecordOf: recordOf } = require(join(dist, 'otlp', 'log-record.js')) as {
+    logRecordOf: typeof logRecordOf;
+  };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const lines = readFileSync(join(datasetsDir(), 'hdfs', 'HDFS_20000.log'), 'utf8')
     .split('\n')
@@ -71,7 +83,7 @@ function codecWorker(dist: string): void {
   const requests: Buffer[] = [];
   for (let i = 0; i + 512 <= lines.length; i += 512) {
     const logRecords = lines.slice(i, i + 512).map((text, k) =>
-      logRecordOf({
+      recordOf({
         timeUnixNano: 1_700_000_000_000_000_000n + BigInt(k),
         severityNumber: 9,
         body: { stringValue: text },

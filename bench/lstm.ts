@@ -14,13 +14,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
-import { initTf } from '../collector-processor/src/detect/tf-backend';
-import { LstmDetector } from '../collector-processor/src/detect/lstm';
-import { LstmKernel } from '../collector-processor/src/detect/lstm-kernel';
-import { detectorFactory } from '../collector-processor/src/detect/registry';
-import { loadDataset } from '../collector-processor/src/evaluate/datasets';
-import type { SessionDataset } from '../collector-processor/src/evaluate/dataset';
-import { SequenceModel } from '../collector-processor/src/model/sequence-model';
+import {
+  detectorFactory,
+  initTf,
+  loadDataset,
+  LstmDetector,
+  LstmKernel,
+  SequenceModel,
+  type SessionDataset,
+} from '../collector-processor/src';
 
 const SEED = 42;
 

@@ -16,15 +16,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
-import { TemplateMiner } from '../collector-processor/src/parse/miner';
-import type { MinerConfig } from '../collector-processor/src/parse/config';
-import { parseCsv } from '../collector-processor/src/evaluate/csv';
 import {
+  parseCsv,
   readLabelled,
   scoreTemplates,
+  TemplateMiner,
   type LabelledLines,
+  type MinerConfig,
   type TemplateScore,
-} from '../collector-processor/src/evaluate/templates';
+} from '../collector-processor/src';
 
 const ROOT = resolve(__dirname, '..');
 const GENERAL_DIR = join(ROOT, 'collector-processor', 'test', 'fixtures', 'general-logs');

@@ -6,15 +6,23 @@
  * `bench:threshold-rules` section of docs/benchmarks.md.
  */
 import type { DetectorName } from '@anomalog/shared';
-import { matrixDetectorFactory } from '../collector-processor/src/detect/registry';
-import { Calibration, quantile } from '../collector-processor/src/detect/calibration';
-import { potQuantile } from '../collector-processor/src/detect/pot';
-import type { Detector, Matrix } from '../collector-processor/src/detect/detector';
-import { availableDatasets, loadDataset } from '../collector-processor/src/evaluate/datasets';
-import { DEFAULT_FEATURE_CONFIG, matrixInputs } from '../collector-processor/src/evaluate/features';
-import { fitRows } from '../collector-processor/src/features/tabular';
-import { measure, modelConfig } from '../collector-processor/src/evaluate/run';
-import { shuffle, type Dataset } from '../collector-processor/src/evaluate/dataset';
+import {
+  availableDatasets,
+  Calibration,
+  DEFAULT_FEATURE_CONFIG,
+  fitRows,
+  loadDataset,
+  matrixDetectorFactory,
+  matrixInputs,
+  measure,
+  modelConfig,
+  potQuantile,
+  quantile,
+  shuffle,
+  type Dataset,
+  type Detector,
+  type Matrix,
+} from '../collector-processor/src';
 import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
 
 const DETECTORS: DetectorName[] = ['isolation-forest', 'one-class-svm', 'lof'];

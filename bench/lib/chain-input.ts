@@ -2,9 +2,7 @@
  * Record and batch builders for benchmarks that feed the annotation chain in process (no OTLP wire):
  * one resource per service, every record field at its proto3 default unless given.
  */
-import type { LogBatch } from '../../collector-processor/src/chain/stage';
-import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
-import type { LogRecord } from '../../collector-processor/src/otlp/types';
+import { logRecordOf, newBatch, type LogBatch, type LogRecord } from '../../collector-processor/src';
 
 /** A record of `line` at `timeMs`; WARN/ERROR in the line set the severity, attributes as given. */
 export function lineRecord(line: string, timeMs: number, attributes: Record<string, string> = {}): LogRecord {
@@ -25,12 +23,11 @@ export function serviceBatch(service: string, records: LogRecord[]): LogBatch {
     attributes: [{ key: 'service.name', value: { stringValue: service } }],
     droppedAttributesCount: 0,
   };
-  return {
-    data: { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
-    recordCount: records.length,
-    receivedAtMs: Date.now(),
-    facts: [],
-  };
+  return newBatch(
+    { resourceLogs: [{ resource, scopeLogs: [{ logRecords: records, schemaUrl: '' }], schemaUrl: '' }] },
+    records.length,
+    Date.now(),
+  );
 }
 
 /** `081109 203518 …`: an HDFS_v1 line's time in ms (the log has no year: 2008, as in HDFS_v1). */

@@ -12,13 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults, type DetectorName } from '@anomalog/shared';
-import { createAnnotationChain } from '../../collector-processor/src/chain/create';
-import { compileLineFormat } from '../../collector-processor/src/parse/line-format';
-import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
-import type { LogRecord } from '../../collector-processor/src/otlp/types';
-import { SqliteStore } from '../../collector-processor/src/store/sqlite';
-import { severityFromText, timeOf } from '../../collector-processor/src/evaluate/raw-logs';
-import { f1Of, rocAuc } from '../../collector-processor/src/evaluate/metrics';
+import {
+  batchAnnotations,
+  compileLineFormat,
+  createAnnotationChain,
+  f1Of,
+  logRecordOf,
+  rocAuc,
+  severityFromText,
+  SqliteStore,
+  timeOf,
+  type LogRecord,
+} from '../../collector-processor/src';
 import { serviceBatch } from './chain-input';
 import type { BenchCase } from './report';
 
@@ -128,7 +133,7 @@ export async function replayLive(log: LabelledLog, detector: DetectorName | 'def
         chunk.map((l) => l.record),
       );
       await chain.process(b);
-      b.facts.forEach((f, k) => {
+      batchAnnotations(b).forEach((f, k) => {
         const id = f.sessionId;
         if (f.unscored || f.score === undefined) {
           if (id !== undefined) sessions.set(id, undefined); // started before the model: cut

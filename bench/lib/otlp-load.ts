@@ -1,6 +1,4 @@
-import type { LogRecord, LogsData } from '../../collector-processor/src/otlp/types';
-import { decodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
-import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
+import { decodeLogsRequest, logRecordOf, type LogRecord, type LogsData } from '../../collector-processor/src';
 
 /** Plain OTLP log requests for load and fault scripts: services, each with its lines as string bodies. */
 export interface ServiceLines {

@@ -18,10 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetsDir } from '../lib/report';
-import { mulberry32 } from '../../collector-processor/src/util/random';
-import type { Matrix } from '../../collector-processor/src/detect/detector';
-import { availableDatasets, loadDataset } from '../../collector-processor/src/evaluate/datasets';
-import { matrixInputs } from '../../collector-processor/src/evaluate/features';
+import { availableDatasets, loadDataset, matrixInputs, mulberry32, type Matrix } from '../../collector-processor/src';
 
 interface Split {
   train: number[][];

@@ -8,8 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectorFactory } from '../../collector-processor/src/detect/registry';
-import type { Detector, Matrix } from '../../collector-processor/src/detect/detector';
+import { detectorFactory, type Detector, type Matrix } from '../../collector-processor/src';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -6,9 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
-import { logRecordOf } from '../../collector-processor/src/otlp/log-record';
-import { encodeLogsRequest } from '../../collector-processor/src/otlp/logs-proto';
-import type { LogRecord } from '../../collector-processor/src/otlp/types';
+import { encodeLogsRequest, logRecordOf, type LogRecord } from '../../collector-processor/src';
 
 export interface LoadSpec {
   target: string;

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 const PACKAGE = join(__dirname, '..', '..', 'collector-processor');
 
 interface ProcessorCode {
-  startAnomalog: typeof import('../../collector-processor/src/anomalog').startAnomalog;
-  startProcessor: typeof import('../../collector-processor/src/processor').startProcessor;
-  createAttributesStage: typeof import('../../collector-processor/src/chain/attributes-stage').createAttributesStage;
-  forEachRecord: typeof import('../../collector-processor/src/chain/stage').forEachRecord;
+  startAnomalog: typeof import('../../collector-processor/src').startAnomalog;
+  startProcessor: typeof import('../../collector-processor/src').startProcessor;
+  createAttributesStage: typeof import('../../collector-processor/src').createAttributesStage;
+  forEachRecord: typeof import('../../collector-processor/src').forEachRecord;
 }
 
 export function processorCode(): ProcessorCode {

@@ -6,7 +6,7 @@
  * on the sink's event loop every 64 KiB (export p99 80-114 ms against 15-22 ms).
  */
 import * as grpc from '@grpc/grpc-js';
-import { bindWithWindows } from '../../collector-processor/src/net/http2-windows';
+import { bindWithWindows } from '../../collector-processor/src';
 
 const PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const id = (b: Buffer) => b;

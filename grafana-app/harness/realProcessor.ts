@@ -14,10 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { validateConfig, type ServiceSummary } from '@anomalog/shared';
-import { startAnomalog } from '../../collector-processor/src/anomalog';
-import { buildScenario, type DemoRecord } from '../../collector-processor/src/demo/scenario';
-import { DemoSender } from '../../collector-processor/src/demo/sender';
-import { DEMO_SERVICES } from '../../collector-processor/src/demo/services';
+import {
+  buildScenario,
+  DEMO_SERVICES,
+  DemoSender,
+  startAnomalog,
+  type DemoRecord,
+} from '../../collector-processor/src';
 
 const DURATION_MS = 10 * 60_000;
 const RATE = 6; // records/s over DURATION_MS: ~3600 records, ~1200 per service

@@ -7,12 +7,12 @@
  */
 import type { AnomalyDetail } from '@anomalog/shared';
 import type { AfterLines } from './after-context';
-import type { Store } from '../store/store';
+import type { AnomalyWriter } from '../store/anomalies';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 
 export interface AnomalyQueueOptions {
-  store: Store;
+  store: AnomalyWriter;
   logger: Logger;
   metrics?: DetectionMetrics;
   /** Anomalies waiting at most. Default 50,000. */

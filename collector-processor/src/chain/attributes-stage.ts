@@ -1,22 +1,27 @@
 import * as sharedPackage from '@anomalog/shared';
-import { encodedKeyValue } from '../otlp/logs-proto';
+import { encodedKeyValue } from '../otlp/logs-encode';
 import { severityOf } from '../detect/score-scale';
 import type { KeyValue, LogRecord } from '../otlp/types';
-import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
+import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
+import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { ATTR } = sharedPackage;
 
-/** Last stage of the chain: writes the facts gathered by earlier stages as record attributes. */
+/**
+ * Last stage of the chain: writes what the parse and detect stages found (their ParsedRecord and
+ * Verdicts) as record attributes.
+ */
 export function createAttributesStage(): AnnotationStage {
   const shared = new SharedAttributes();
   return {
     name: 'attributes',
     process(batch: LogBatch): void {
+      const { parsed, verdicts } = batch;
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
         dropOwnKeys(record);
-        const facts = batch.facts[i];
-        if (facts) writeFacts(record, facts, shared);
+        const p = parsed[i];
+        if (p !== undefined) writeAnnotations(record, p, verdicts, i, shared);
       });
     },
   };
@@ -85,24 +90,38 @@ export class SharedAttributes {
   readonly normal = encodedKeyValue(bool(ATTR.isAnomaly, false));
 }
 
-/** The facts as attributes; with `shared`, the repeating ones are its shared KeyValues (same attributes). */
-export function writeFacts(record: LogRecord, f: RecordFacts, shared?: SharedAttributes): void {
+/**
+ * Record `i`'s parse output and verdict as attributes; with `shared`, the repeating ones are its
+ * shared KeyValues (same attributes).
+ */
+export function writeAnnotations(
+  record: LogRecord,
+  p: ParsedRecord,
+  v: Verdicts,
+  i: number,
+  shared?: SharedAttributes,
+): void {
   const out = record.attributes;
-  if (f.templateId !== undefined)
-    out.push(shared ? shared.templateId.get(f.templateId) : str(ATTR.templateId, f.templateId));
-  if (f.template !== undefined) out.push(shared ? shared.template.get(f.template) : str(ATTR.template, f.template));
-  if (f.sessionId !== undefined) out.push(str(ATTR.sessionId, f.sessionId));
-  if (f.unscored) {
+  out.push(shared ? shared.templateId.get(p.templateId) : str(ATTR.templateId, p.templateId));
+  out.push(shared ? shared.template.get(p.template) : str(ATTR.template, p.template));
+  const kind = v.kind[i];
+  if (kind !== SCORED && kind !== UNSCORED) return;
+  const sessionId = v.sessionId[i];
+  if (sessionId !== undefined) out.push(str(ATTR.sessionId, sessionId));
+  if (kind === UNSCORED) {
     out.push(shared ? shared.unscored : bool(ATTR.unscored, true));
     return;
   }
-  if (f.score !== undefined) out.push({ key: ATTR.score, value: { doubleValue: f.score } });
-  if (f.isAnomaly !== undefined)
-    out.push(shared ? (f.isAnomaly ? shared.anomalous : shared.normal) : bool(ATTR.isAnomaly, f.isAnomaly));
-  if (f.detector !== undefined) out.push(shared ? shared.detector.get(f.detector) : str(ATTR.detector, f.detector));
-  const severity = f.isAnomaly && f.score !== undefined ? severityOf(f.score) : undefined;
+  const score = v.score[i];
+  const isAnomaly = v.anomalous[i] === 1;
+  out.push({ key: ATTR.score, value: { doubleValue: score } });
+  out.push(shared ? (isAnomaly ? shared.anomalous : shared.normal) : bool(ATTR.isAnomaly, isAnomaly));
+  const detector = v.detector[i];
+  out.push(shared ? shared.detector.get(detector) : str(ATTR.detector, detector));
+  const severity = isAnomaly ? severityOf(score) : undefined;
   if (severity) out.push(shared ? shared.severity.get(severity) : str(ATTR.severity, severity));
-  if (f.reason !== undefined) out.push(str(ATTR.reason, f.reason));
+  const reason = v.reason[i];
+  if (reason !== undefined) out.push(str(ATTR.reason, reason));
 }
 
 function str(key: string, value: string): KeyValue {

@@ -5,11 +5,11 @@
  */
 import type { AnomalogConfig, ModelConfig, TemplateInfo } from '@anomalog/shared';
 import type { Registry } from 'prom-client';
-import { LifecycleManager } from '../lifecycle/manager';
+import { LifecycleManager, type LifecycleStore } from '../lifecycle/manager';
 import type { MinerConfig } from '../parse/config';
 import type { TemplateMiner } from '../parse/miner';
 import type { ServiceMinerStateStore } from '../parse/persistence';
-import type { Store } from '../store/store';
+import type { AnomalyWriter } from '../store/anomalies';
 import { createDetectionMetrics, type DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { createAttributesStage } from './attributes-stage';
@@ -45,7 +45,7 @@ export interface ChainConfig {
 export interface ChainDeps {
   logger: Logger;
   /** Anomalies and model versions; required with detection. */
-  store?: Store;
+  store?: LifecycleStore & AnomalyWriter;
   /** Per-service template snapshots; absent: templates live in memory only. */
   minerState?: ServiceMinerStateStore;
   /** Where the detection metrics register; absent: no metrics. */

@@ -1,14 +1,15 @@
 /**
  * The detect stage of the annotation chain: for every record the parse stage gave a template,
  * its service's model scores it (or, while the service learns, it passes marked unscored); the
- * verdict lands in the record's facts for the attributes stage, anomalies go to the Store with
+ * verdict lands in the batch's Verdicts for the attributes stage, anomalies go to the Store with
  * their context and explanation. Records are scored a service at a time, one matrix per batch.
  */
 import { randomUUID } from 'node:crypto';
 import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
-import { forEachRecord, type AnnotationStage, type LogBatch, type RecordFacts } from './stage';
+import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
+import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
 import type { KeyValue, LogRecord } from '../otlp/types';
-import type { Store } from '../store/store';
+import type { AnomalyWriter } from '../store/anomalies';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import type { Logger } from '../telemetry/logger';
 import { anomalyQueue, type IncidentGrouping } from './anomaly-queue';
@@ -16,7 +17,6 @@ import { suppressedReason, type LiveSuppressions } from './suppressions';
 import { NearestTemplates } from './nearest-templates';
 import { ContextRing } from '../model/context-ring';
 import { AfterContext } from './after-context';
-import * as recordTime from '../otlp/record-time';
 import type { ScoringLifecycle } from '../lifecycle/scoring';
 import * as recordVector from '../model/record-vector';
 import { groupAnomalyDetail } from '../model/group-anomaly';
@@ -24,13 +24,12 @@ import type { GroupAnomaly } from '../model/group-model';
 import type { ServiceModel, Verdict } from '../model/service-model';
 import type { ServiceState } from '../lifecycle/service-state';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
-const { recordTimeMs } = recordTime;
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { RECORD_DIMS, writeRecordVector } = recordVector;
 
 export interface DetectStageOptions {
   manager: ScoringLifecycle;
-  store: Store;
+  store: AnomalyWriter;
   logger: Logger;
   metrics?: DetectionMetrics;
   /** Lines kept before an anomaly as its context. */
@@ -65,15 +64,13 @@ export interface DetectStage extends AnnotationStage {
 
 /**
  * The records of one service in a batch, scored together: positions in the batch (the index of
- * their facts), the records, and what scoring reads of each (template id, time, tokens), as flat
- * arrays rather than an object per record.
+ * their parse output and verdict), the records, and their token counts, as flat arrays rather than
+ * an object per record.
  */
 interface Group {
   model: ServiceModel;
   index: number[];
   records: LogRecord[];
-  templateIds: string[];
-  timesMs: number[];
   tokens: number[];
 }
 
@@ -117,14 +114,20 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   };
 
   /** One service's records of a batch, as process() below grouped them. */
-  const scoreGroup = (s: ServiceState, group: Group, facts: RecordFacts[], anomalies: AnomalyDetail[]): void => {
+  const scoreGroup = (
+    s: ServiceState,
+    group: Group,
+    parsed: readonly ParsedRecord[],
+    out: Verdicts,
+    anomalies: AnomalyDetail[],
+  ): void => {
     const model = group.model;
     const rows = group.index.length;
     if (scratch.length < rows * RECORD_DIMS) scratch = new Float64Array(rows * RECORD_DIMS * 2);
     const m = { data: scratch.subarray(0, rows * RECORD_DIMS), rows, cols: RECORD_DIMS };
     for (let r = 0; r < rows; r++) {
-      const f = facts[group.index[r]];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, group.templateIds[r], f.severityNumber, group.tokens[r]);
+      const p = parsed[group.index[r]];
+      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, p.templateId, p.severityNumber, group.tokens[r]);
     }
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
@@ -132,15 +135,17 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     const scoreHistogram = o.metrics?.score.series({ service: o.metrics.service(s.name) });
     let found = 0;
     for (let r = 0; r < rows; r++) {
-      const f = facts[group.index[r]];
-      const templateId = group.templateIds[r];
-      const timeMs = group.timesMs[r];
-      model.decide(scores, rows, r, templateId, f.severityNumber, verdict);
+      const i = group.index[r];
+      const p = parsed[i];
+      const templateId = p.templateId;
+      const timeMs = p.timeMs;
+      const sessionId = out.sessionId[i];
+      model.decide(scores, rows, r, templateId, p.severityNumber, verdict);
       let flagged: string | undefined;
       const sequenceReason =
-        f.sessionId !== undefined
+        sessionId !== undefined
           ? model.decideSequence(
-              f.sessionId,
+              sessionId,
               templateId,
               verdict,
               o.templateText,
@@ -153,31 +158,32 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
           ? suppressions.match(s.name, templateId, verdict.detector, Date.now())
           : undefined;
       if (muted) verdict.isAnomaly = false;
-      f.score = verdict.score;
-      f.isAnomaly = verdict.isAnomaly;
-      f.detector = verdict.detector;
-      if (muted) f.reason = suppressedReason(muted, verdict.detector);
+      out.kind[i] = SCORED;
+      out.score[i] = verdict.score;
+      out.anomalous[i] = verdict.isAnomaly ? 1 : 0;
+      out.detector[i] = verdict.detector;
+      if (muted) out.reason[i] = suppressedReason(muted, verdict.detector);
       scoreHistogram?.observe(verdict.score);
       if (verdict.isAnomaly) {
         const reason = sequenceReason ?? model.reason(m, r, templateId, verdict);
-        f.reason = reason;
+        out.reason[i] = reason;
         found++;
         o.metrics?.anomalies.inc({
           service: o.metrics.service(s.name),
           detector: verdict.detector,
           template_id: templateId,
         });
-        const a = anomalyOf(group.records[r], f, { templateId, timeMs, reason }, verdict, ctx);
+        const a = anomalyOf(group.records[r], p, sessionId, reason, verdict, ctx);
         if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
         else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
           a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
         anomalies.push(a);
         flagged = a.id;
       }
-      ctx.push(timeMs, templateId, f.message, verdict.isAnomaly, f.sessionId);
-      if (flagged !== undefined) after.watch(flagged, ctx, f.sessionId, Date.now());
-      o.manager.observe(s, templateId, f, timeMs, group.tokens[r], verdict.isAnomaly);
-      model.groups?.observe(s.name, f.sessionId, templateId, timeMs, closedGroups);
+      ctx.push(timeMs, templateId, p.message, verdict.isAnomaly, sessionId);
+      if (flagged !== undefined) after.watch(flagged, ctx, sessionId, Date.now());
+      o.manager.observe(s, templateId, p.severityNumber, sessionId, timeMs, group.tokens[r], verdict.isAnomaly);
+      model.groups?.observe(s.name, sessionId, templateId, timeMs, closedGroups);
     }
     o.metrics?.recordsScored.inc({ service: o.metrics.service(s.name), outcome: 'scored' }, rows);
     for (const g of closedGroups.splice(0)) {
@@ -194,13 +200,13 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
    * A service seen for the first time (or after a restart, or on another replica) has its stored
    * model read before its first batch is scored: a DB read of milliseconds, not a record unscored.
    */
-  const restored = async (facts: RecordFacts[]): Promise<void> => {
+  const restored = async (parsed: readonly ParsedRecord[]): Promise<void> => {
     let pending: Promise<void>[] | undefined;
     let last: string | undefined;
-    for (const f of facts) {
-      if (!f || f.service === last) continue;
-      last = f.service;
-      const restoring = o.manager.state(f.service)?.restoring;
+    for (const p of parsed) {
+      if (!p || p.service === last) continue;
+      last = p.service;
+      const restoring = o.manager.state(p.service)?.restoring;
       if (restoring) (pending ??= []).push(restoring);
     }
     if (pending) await Promise.all(pending);
@@ -212,37 +218,34 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const groups = new Map<ServiceState, Group>();
       /** Services whose records passed unscored (learning, restoring): their training may be due. */
       let learning: Set<ServiceState> | undefined;
-      const facts = batch.facts;
-      await restored(facts);
+      const { parsed, verdicts } = batch;
+      await restored(parsed);
       forEachRecord(batch.data, (record, resource, _scope, index) => {
-        const f = facts[index];
-        if (!f || f.templateId === undefined) return;
-        if (f.newTemplate) o.metrics?.templatesNew.inc({ service: o.metrics.service(f.service) });
-        const s = o.manager.state(f.service);
-        if (s) f.sessionId = s.sessionOf(record, resource, f.message);
-        const timeMs = (f.timeMs ??= recordTimeMs(record, batch.receivedAtMs));
-        const tokens = (f.tokens ??= tokenCount(f.message));
+        const p = parsed[index];
+        if (p === undefined) return;
+        if (p.newTemplate) o.metrics?.templatesNew.inc({ service: o.metrics.service(p.service) });
+        const s = o.manager.state(p.service);
+        const sessionId = s ? s.sessionOf(record, resource, p.message) : undefined;
+        verdicts.sessionId[index] = sessionId;
+        const tokens = p.tokens >= 0 ? p.tokens : tokenCount(p.message);
         if (!s || !s.model || s.restoring) {
-          f.unscored = true;
-          o.metrics?.recordsScored.inc({ service: o.metrics.service(f.service), outcome: 'unscored' });
+          verdicts.kind[index] = UNSCORED;
+          o.metrics?.recordsScored.inc({ service: o.metrics.service(p.service), outcome: 'unscored' });
           if (s) {
-            contextOf(s.name).push(timeMs, f.templateId, f.message, false, f.sessionId);
-            o.manager.observe(s, f.templateId, f, timeMs, tokens, false);
+            contextOf(s.name).push(p.timeMs, p.templateId, p.message, false, sessionId);
+            o.manager.observe(s, p.templateId, p.severityNumber, sessionId, p.timeMs, tokens, false);
             (learning ??= new Set()).add(s);
           }
           return;
         }
         let group = groups.get(s);
-        if (!group)
-          groups.set(s, (group = { model: s.model, index: [], records: [], templateIds: [], timesMs: [], tokens: [] }));
+        if (!group) groups.set(s, (group = { model: s.model, index: [], records: [], tokens: [] }));
         group.index.push(index);
         group.records.push(record);
-        group.templateIds.push(f.templateId);
-        group.timesMs.push(timeMs);
         group.tokens.push(tokens);
       });
       const anomalies: AnomalyDetail[] = [];
-      for (const [s, group] of groups) scoreGroup(s, group, facts, anomalies);
+      for (const [s, group] of groups) scoreGroup(s, group, parsed, verdicts, anomalies);
       if (anomalies.length) queue.push(anomalies);
       after.check(Date.now());
       for (const s of groups.keys()) o.manager.observed(s);
@@ -258,30 +261,30 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   };
 }
 
-/** What scoring knew of an anomalous record beside its facts. */
-interface Flagged {
-  templateId: string;
-  timeMs: number;
-  reason: string;
-}
-
-function anomalyOf(record: LogRecord, f: RecordFacts, at: Flagged, v: Verdict, ctx: ContextRing): AnomalyDetail {
+function anomalyOf(
+  record: LogRecord,
+  p: ParsedRecord,
+  sessionId: string | undefined,
+  reason: string,
+  v: Verdict,
+  ctx: ContextRing,
+): AnomalyDetail {
   return {
     id: randomUUID(),
-    time: new Date(at.timeMs).toISOString(),
-    service: f.service,
-    templateId: at.templateId,
-    template: f.template ?? '',
-    message: f.message,
+    time: new Date(p.timeMs).toISOString(),
+    service: p.service,
+    templateId: p.templateId,
+    template: p.template,
+    message: p.message,
     score: v.score,
     detector: v.detector,
-    reason: at.reason,
-    sessionId: f.sessionId,
+    reason,
+    sessionId,
     severityText: record.severityText || undefined,
     suppressed: false,
     attributes: attributesOf(record.attributes),
-    context: ctx.lines(f.sessionId),
-    explanation: { reason: at.reason },
+    context: ctx.lines(sessionId),
+    explanation: { reason },
   };
 }
 

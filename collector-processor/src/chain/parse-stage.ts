@@ -1,4 +1,5 @@
-import type { AnnotationStage, LogBatch, RecordFacts } from './stage';
+import type { AnnotationStage, LogBatch } from './stage';
+import type { ParsedRecord } from './outputs';
 import { forEachRecord } from './stage';
 import { TemplateMiner } from '../parse/miner';
 import * as extract from '../parse/extract';
@@ -8,7 +9,7 @@ import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
 import { FNV_OFFSET, fnvMix } from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { messageOf, serviceName } = extract;
 const { recordTimeMs } = recordTime;
 
@@ -43,8 +44,8 @@ interface Known {
 }
 
 /**
- * The parse stage: fills `batch.facts[i]` (service, message, severity, template id/text, tokens) for
- * every record in record order.
+ * The parse stage: gives every record its ParsedRecord (service, message, severity, template id/text,
+ * tokens, time) in `batch.parsed`, in record order.
  *
  * With a store, templates are kept per service (`store.loadService`/`saveService`): the first batch
  * holding a service waits until that service's snapshot is read and restored, so no record of it is
@@ -193,28 +194,17 @@ export function createTemplateStage(
       const timeMs = recordTimeMs(record, batch.receivedAtMs);
       const r = miner.add(service, message, timeMs);
       if (r.isNew && store) (created ??= new Set()).add(service);
-      const tokens = miner.lastTokens >= 0 ? miner.lastTokens : undefined;
-      const prev = batch.facts[i];
-      // A plain literal when no earlier stage left facts (the usual case): a spread of undefined still
-      // costs a generic object clone per record. Every field the later stages set is declared here, so
-      // they fill in-object slots of one shape instead of growing each record's property store.
-      const facts: RecordFacts = {
+      const parsed: ParsedRecord = {
         service,
         message,
         severityNumber,
         templateId: r.templateId,
         template: r.template,
         newTemplate: r.isNew,
-        tokens,
+        tokens: miner.lastTokens,
         timeMs,
-        sessionId: undefined,
-        score: undefined,
-        isAnomaly: undefined,
-        detector: undefined,
-        reason: undefined,
-        unscored: undefined,
       };
-      batch.facts[i] = prev === undefined ? facts : { ...prev, ...facts };
+      batch.parsed[i] = parsed;
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));

@@ -1,7 +1,7 @@
-import type { AnnotationStage, LogBatch } from './stage';
+import { newBatch, type AnnotationStage } from './stage';
 import type { LogsExporter } from '../export/exporter';
 import type { LogsData } from '../otlp/types';
-import { encodeLogsRequest } from '../otlp/logs-proto';
+import { encodeLogsRequest } from '../otlp/logs-encode';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
 import { createTurns } from './turns';
@@ -49,7 +49,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     async run(received, raw, receivedAtMs, cancelled) {
       if (stages.length === 0 && raw) return exporter.export(raw);
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
-      const batch: LogBatch = { data: received.data, recordCount: received.recordCount, receivedAtMs, facts: [] };
+      const batch = newBatch(received.data, received.recordCount, receivedAtMs);
       // chains start in arrival order, one per turn of the event loop (turns.ts)
       await turn();
       for (const stage of stages) {

@@ -1,33 +1,5 @@
 import type { LogsData, LogRecord, ResourceLogs, ScopeLogs } from '../otlp/types';
-
-/**
- * What the stages learn about one record, in record order. The parse stage fills the template
- * fields, the detect stage the score fields; the attribute stage at the end of the chain writes
- * whatever is set onto the record as `log.template.*` / `anomaly.*` attributes.
- */
-export interface RecordFacts {
-  service: string;
-  message: string;
-  severityNumber: number;
-  templateId?: string;
-  template?: string;
-  /** The miner created the template for this record. */
-  newTemplate?: boolean;
-  /**
-   * Whitespace tokens of the message (detect-stage's tokenCount), when the miner's scan counted them
-   * already; undefined: the detect stage counts them itself.
-   */
-  tokens?: number;
-  /** The record's time in ms (recordTimeMs), when the parse stage took it already. */
-  timeMs?: number;
-  sessionId?: string;
-  score?: number;
-  isAnomaly?: boolean;
-  detector?: string;
-  reason?: string;
-  /** True while the service's models are learning: passed through without a score. */
-  unscored?: boolean;
-}
+import { annotationsOf, Verdicts, type ParsedRecord, type RecordAnnotations } from './outputs';
 
 /** One export request on its way through the processor. */
 export interface LogBatch {
@@ -35,12 +7,24 @@ export interface LogBatch {
   readonly recordCount: number;
   /** Wall-clock ms when the request was accepted. */
   readonly receivedAtMs: number;
-  /** Per-record facts, index = position of the record in `forEachRecord` order. Empty until a stage fills it. */
-  readonly facts: RecordFacts[];
+  /** The parse stage's output, index = position of the record in `forEachRecord` order. Empty until it ran. */
+  readonly parsed: ParsedRecord[];
+  /** The detect stage's output, by the same index; every record NOT_SCORED until it ran. */
+  readonly verdicts: Verdicts;
+}
+
+/** A batch of `recordCount` records that no stage has seen yet. */
+export function newBatch(data: LogsData, recordCount: number, receivedAtMs: number): LogBatch {
+  return { data, recordCount, receivedAtMs, parsed: [], verdicts: new Verdicts(recordCount) };
+}
+
+/** Every record's annotations so far, as plain objects (CLI, benchmarks, tests). */
+export function batchAnnotations(batch: LogBatch): RecordAnnotations[] {
+  return annotationsOf(batch.parsed, batch.verdicts);
 }
 
 /**
- * A step of the annotation chain (parse → features → detect → annotate). A stage may only add
+ * A step of the annotation chain (parse → detect → attributes). A stage may only add
  * attributes to records; it never drops or reorders them. Stages run in order, once per batch.
  */
 export interface AnnotationStage {

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnomalogConfig } from '@anomalog/shared';
 import pino from 'pino';
-import type { LogBatch } from '../chain/stage';
+import { batchAnnotations, newBatch, type LogBatch } from '../chain/stage';
 import { loadConfig } from '../config/load';
 import { createAnnotationChain, type AnnotationChain } from '../chain/create';
 import { createStore } from '../store/create';
@@ -221,9 +221,9 @@ async function storedAnomalies(store: Awaited<ReturnType<typeof createStore>>) {
 
 async function runChain(data: LogBatch['data'], chain: AnnotationChain) {
   const count = data.resourceLogs.reduce((n, rl) => n + rl.scopeLogs.reduce((m, sl) => m + sl.logRecords.length, 0), 0);
-  const batch: LogBatch = { data, recordCount: count, receivedAtMs: Date.now(), facts: [] };
+  const batch = newBatch(data, count, Date.now());
   await chain.process(batch);
-  return batch.facts;
+  return batchAnnotations(batch);
 }
 
 function countLines(file: string): number {

@@ -1,7 +1,7 @@
 import { configKeys, type ConfigKey } from './schema-walk';
 import { AnomalogConfig } from '@anomalog/shared';
 
-/** docs/configuration.md, generated from the schema in shared/ so it cannot drift (see test/backbone/config.slow.test.ts). */
+/** docs/configuration.md, generated from the schema in shared/ so it cannot drift (see test/config/config.slow.test.ts). */
 export function renderConfigDocs(): string {
   const keys = configKeys(AnomalogConfig);
   const sections = new Map<string, ConfigKey[]>();

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ATTR } from '@anomalog/shared';
-import { decodeLogsRequest } from '../otlp/logs-proto';
+import { decodeLogsRequest } from '../otlp/logs-decode';
 import { encodeExportResponse } from '../otlp/service';
 import { type AnyValue, type KeyValue } from '../otlp/types';
 

@@ -9,7 +9,7 @@
  */
 import * as hash from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { FNV_OFFSET, fnvMix } = hash;
 
 const WAYS = 4;

@@ -10,7 +10,7 @@ import type { LstmKernel } from './lstm-kernel';
 import type { CountBounds } from './lstm-counts';
 import * as hash from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { FNV_OFFSET, fnvMix } = hash;
 
 export interface StreamModel {

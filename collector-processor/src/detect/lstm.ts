@@ -10,18 +10,25 @@
  * template repeated more often, or seen less often, than in any normal session: the window of h keys
  * cannot count beyond itself.
  *
- * Training runs in TensorFlow.js over merged (window, next) pairs weighted by their count, which is
- * the same objective as plain training over every window (HDFS windows repeat massively). Scoring
- * runs on LstmKernel over exported Float32Array weights, memoised per window (lstm-stream.ts).
+ * Training runs in TensorFlow.js (lstm-network.ts, lstm-train.ts) over merged (window, next) pairs
+ * weighted by their count, which is the same objective as plain training over every window (HDFS
+ * windows repeat massively). Scoring runs on LstmKernel over exported Float32Array weights, memoised
+ * per window (lstm-stream.ts, lstm-scoring.ts). This file orchestrates fit and update; the
+ * probability rule's thresholds (lstm-thresholds.ts), explanations (lstm-explain.ts) and the model
+ * file with its earlier formats (lstm-file.ts) have their own.
  */
 import { tf } from './tf-backend';
 import type { Detector, Explanation, FitReport, Sequences } from './detector';
 import { LstmKernel, type LstmWeights } from './lstm-kernel';
 import { windowPairs, type WindowPairs, type WindowSpec } from './lstm-windows';
 import { LstmSessions, LstmStream, type StreamModel } from './lstm-stream';
-import { decodeModel, encodeModel } from './model-bytes';
 import { trainPairs } from './lstm-train';
-import { CountBounds, type CountBoundsJson } from './lstm-counts';
+import { CountBounds } from './lstm-counts';
+import { buildNetwork, exportWeights, predictNetwork, type NetworkShape } from './lstm-network';
+import { recordRanks, scoreSequences } from './lstm-scoring';
+import { fitRecordThreshold, fitSessionThresholds, type LstmThresholds } from './lstm-thresholds';
+import { explainRecord, explainSession } from './lstm-explain';
+import { decodeLstmFile, encodeLstmFile } from './lstm-file';
 import { lcg } from '../util/random';
 
 export interface LstmOptions {
@@ -51,7 +58,7 @@ export interface LstmOptions {
   readonly lrPatience: number;
   /**
    * 'probability' (default): a record is anomalous when its template's predicted probability is
-   * below a threshold fitted on the training sessions (see fitThresholds); 'rank': DeepLog's rule,
+   * below a threshold fitted on the training sessions (lstm-thresholds.ts); 'rank': DeepLog's rule,
    * outside the top g.
    */
   readonly rule: 'probability' | 'rank';
@@ -96,8 +103,6 @@ export const LSTM_DEFAULTS: LstmOptions = {
 
 const MIN_VALIDATION_SESSIONS = 20;
 
-const FORMAT = 'anomalog-lstm/2';
-
 export class LstmDetector implements Detector<Sequences> {
   readonly name = 'lstm';
   readonly opts: LstmOptions;
@@ -106,7 +111,7 @@ export class LstmDetector implements Detector<Sequences> {
   private model: tf.LayersModel | undefined;
   private sessions: LstmSessions | undefined;
   /** Probability thresholds of the probability rule (undefined: rank rule). */
-  private thresholds: { record: number; end: number } | undefined;
+  private thresholds: LstmThresholds | undefined;
   /** Per-session template count bounds (undefined: count check off). */
   private counts: CountBounds | undefined;
 
@@ -135,31 +140,21 @@ export class LstmDetector implements Detector<Sequences> {
     return windowPairs(seqs, this.spec, at);
   }
 
-  /** `forLoad`: weights are set right after, so skip the (slow, warning) orthogonal initialisation. */
-  private build(forLoad = false): tf.LayersModel {
+  private get shape(): NetworkShape {
     const o = this.opts;
-    const model = tf.sequential();
-    for (let l = 0; l < o.layers; l++) {
-      model.add(
-        tf.layers.lstm({
-          units: o.units,
-          returnSequences: l < o.layers - 1,
-          ...(l === 0 ? { inputShape: [o.window, this.vocab + 1] } : {}),
-          recurrentActivation: 'sigmoid',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 1 + l }),
-          recurrentInitializer: forLoad
-            ? tf.initializers.zeros()
-            : tf.initializers.orthogonal({ seed: o.seed + 11 + l }),
-        }),
-      );
-    }
-    model.add(
-      tf.layers.dense({
-        units: this.classes,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 99 }),
-      }),
-    );
-    return model;
+    return {
+      window: o.window,
+      layers: o.layers,
+      units: o.units,
+      seed: o.seed,
+      vocab: this.vocab,
+      classes: this.classes,
+    };
+  }
+
+  private network(): tf.LayersModel {
+    if (!this.model) throw new Error('lstm: not fitted');
+    return this.model;
   }
 
   async fit(train: Sequences, onEpoch?: (epoch: number, loss: number, valLoss: number) => void): Promise<FitReport> {
@@ -167,11 +162,16 @@ export class LstmDetector implements Detector<Sequences> {
     this.vocab = train.vocabSize;
     this.known = new Uint8Array(this.vocab);
     this.markKnown(train.seqs, train.records);
-    this.model = this.build();
+    this.model = buildNetwork(this.shape);
     const { fit, val } = this.splitValidation(train);
     const report = await this.train(fit, val, this.opts.epochs, this.opts.learningRate, onEpoch);
     if (this.opts.rule !== 'probability') this.thresholds = undefined;
-    else this.thresholds = train.records ? this.fitRecordThreshold(train) : this.fitThresholds(train.seqs);
+    else {
+      const records = train.records;
+      this.thresholds = records
+        ? fitRecordThreshold(this.streams(), { ...train, records }, this.opts, LSTM_DEFAULTS.maxThreshold)
+        : fitSessionThresholds(this.streams(), train.seqs, this.opts);
+    }
     // count bounds are per session: a log scored line by line has none
     this.counts =
       this.opts.countSupport > 0 && !train.records
@@ -184,80 +184,6 @@ export class LstmDetector implements Detector<Sequences> {
       ...report,
       ...(this.thresholds ? { recordThreshold: this.thresholds.record, endThreshold: this.thresholds.end } : {}),
     };
-  }
-
-  /**
-   * Thresholds of the probability rule from the training sessions: per session the lowest
-   * probability any of its records had, and the probability of its end; the record threshold is the
-   * targetFpr-quantile of the first (at most that share of training sessions has a record below
-   * it), the end threshold the same quantile of the ends times endMargin. Normal ends cluster on a
-   * few probabilities (e.g. 0.09 and 0.13 on HDFS) while a session cut short ends at about 1e-4, so
-   * the end threshold stays an order of magnitude under normal ends.
-   */
-  private fitThresholds(seqs: readonly Int32Array[]): { record: number; end: number } {
-    const s = this.streams();
-    const slot = s.open();
-    const rec = new Float64Array(seqs.length);
-    const end = new Float64Array(seqs.length);
-    seqs.forEach((seq, i) => {
-      let min = 1;
-      for (let j = 0; j < seq.length; j++) {
-        if (!s.isKnown(seq[j])) continue;
-        const p = s.probNext(slot, seq[j]);
-        if (p < min) min = p;
-        s.advance(slot, seq[j]);
-      }
-      rec[i] = min;
-      end[i] = s.probEnd(slot);
-      s.reset(slot);
-    });
-    s.close(slot);
-    const cap = this.opts.maxThreshold;
-    return {
-      record: Math.min(cap, this.quantile(rec)),
-      end: Math.min(cap, this.quantile(end) * this.opts.endMargin),
-    };
-  }
-
-  /** The per-record mode's rule: the targetFpr-quantile of the training records' probabilities. */
-  private fitRecordThreshold(train: Sequences): { record: number; end: number } {
-    const rec = new Float64Array(train.records!.length);
-    this.walkRecords(train, (i, slot, key, s) => (rec[i] = s.isKnown(key) ? s.probNext(slot, key) : 1));
-    // No session ends in a log stream: the end rule never fires. The cap (the record rate) stops at one in
-    // the training records: a probability a short stream could never show counts as rare, not as normal.
-    const cap = Math.max(this.opts.maxThreshold, Math.min(LSTM_DEFAULTS.maxThreshold, 1 / rec.length));
-    return { record: Math.min(cap, this.quantile(rec)), end: 0 };
-  }
-
-  /** The value at most a targetFpr share of `v` is under (sorts `v`). */
-  private quantile(v: Float64Array): number {
-    return v.sort()[Math.min(v.length - 1, Math.floor(this.opts.targetFpr * v.length))];
-  }
-
-  /**
-   * Per-record mode: walks the one sequence in order and calls `visit(row, slot, key)` before each
-   * record that is a row (Sequences.records), the state holding the records before it.
-   */
-  private walkRecords(
-    input: Sequences,
-    visit: (row: number, slot: number, key: number, s: LstmSessions) => void,
-    last = Infinity,
-  ): void {
-    const seq = input.seqs[0];
-    const at = input.records!;
-    const rowAt = new Int32Array(seq.length).fill(-1);
-    at.forEach((p, row) => (rowAt[p] = row));
-    const s = this.streams();
-    const slot = s.open();
-    try {
-      const end = Math.min(seq.length, last + 1);
-      for (let p = 0; p < end; p++) {
-        if (rowAt[p] >= 0) visit(rowAt[p], slot, seq[p], s);
-        s.advance(slot, seq[p]);
-      }
-    } finally {
-      s.close(slot);
-    }
   }
 
   /**
@@ -316,7 +242,7 @@ export class LstmDetector implements Detector<Sequences> {
     const valPairs = val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records) : undefined;
     const shape = { h: this.opts.window, inputs: this.vocab + 1, classes: this.classes };
     const report = await trainPairs(
-      this.model!,
+      this.network(),
       pairs,
       valPairs,
       { ...this.opts, epochs, learningRate },
@@ -345,39 +271,12 @@ export class LstmDetector implements Detector<Sequences> {
 
   /** Float32 copies of the trained weights for the kernel. */
   exportWeights(): LstmWeights {
-    const o = this.opts;
-    const data = this.model!.getWeights().map((t) => t.dataSync() as Float32Array);
-    let k = 0;
-    // Inputs are one-hot keys: the kernel's embedding is the identity (zero entries are skipped).
-    const d = this.vocab + 1;
-    const embedding = new Float32Array(d * d);
-    for (let i = 0; i < d; i++) embedding[i * d + i] = 1;
-    const layers = [];
-    for (let l = 0; l < o.layers; l++) {
-      layers.push({
-        kernel: Float32Array.from(data[k++]),
-        recurrent: Float32Array.from(data[k++]),
-        bias: Float32Array.from(data[k++]),
-        inputDim: l === 0 ? d : o.units,
-        units: o.units,
-      });
-    }
-    return {
-      embedding,
-      embedDim: d,
-      layers,
-      denseKernel: Float32Array.from(data[k++]),
-      denseBias: Float32Array.from(data[k++]),
-      classes: this.classes,
-    };
+    return exportWeights(this.network(), this.shape);
   }
 
   /** tfjs windowed prediction (the reference the kernel must match; batch inference). */
   predictTf(windows: Int32Array, n: number): Float32Array {
-    return tf.tidy(() => {
-      const x = tf.oneHot(tf.tensor2d(windows, [n, this.opts.window], 'int32'), this.vocab + 1);
-      return tf.softmax(this.model!.predict(x) as tf.Tensor).dataSync() as Float32Array;
-    });
+    return predictNetwork(this.network(), this.shape, windows, n);
   }
 
   /** The shared streaming state: sessions as typed-array slots, predictions memoised per window. */
@@ -393,12 +292,7 @@ export class LstmDetector implements Detector<Sequences> {
 
   /** Per-record rank of the actual key (the unseen rank for templates never trained), then the end's rank. */
   recordRanks(seq: ArrayLike<number>): Int32Array {
-    const s = this.streams();
-    const slot = s.open();
-    const ranks = new Int32Array(seq.length + 1);
-    for (let i = 0; i < seq.length; i++) ranks[i] = s.push(slot, seq[i]);
-    ranks[seq.length] = s.end(slot);
-    return ranks;
+    return recordRanks(this.streams(), seq);
   }
 
   /**
@@ -406,27 +300,7 @@ export class LstmDetector implements Detector<Sequences> {
    * above decisionCut exactly when the model's rule flags the session.
    */
   score(input: Sequences): Float64Array {
-    if (input.records) {
-      const rows = new Float64Array(input.records.length);
-      this.walkRecords(input, (i, slot, key, s) => (rows[i] = s.severityNext(slot, key)));
-      return rows;
-    }
-    const out = new Float64Array(input.seqs.length);
-    const s = this.streams();
-    const slot = s.open();
-    input.seqs.forEach((seq, i) => {
-      let worst = -Infinity;
-      for (let j = 0; j < seq.length; j++) {
-        const v = s.severityNext(slot, seq[j]);
-        if (v > worst) worst = v;
-        s.advance(slot, seq[j]);
-      }
-      const v = s.severityEnd(slot);
-      out[i] = v > worst ? v : worst;
-      s.reset(slot);
-    });
-    s.close(slot);
-    return out;
+    return scoreSequences(this.streams(), input);
   }
 
   /** Scores at or above this are anomalous (severity > 0; rank severities are integers). */
@@ -458,104 +332,38 @@ export class LstmDetector implements Detector<Sequences> {
   }
 
   explain(input: Sequences, index: number): Explanation {
-    if (input.records) return this.explainRecord(input, index);
-    const seq = input.seqs[index];
-    const s = this.streams();
-    const slot = s.open();
-    const g = this.opts.topG;
-    const why = this.thresholds
-      ? (p: number) => `had probability ${p.toPrecision(2)}, below ${this.thresholds!.record.toPrecision(2)}`
-      : () => `was not among the top ${g} expected`;
-    try {
-      for (let i = 0; i < seq.length; i++) {
-        if (s.severityNext(slot, seq[i]) > 0) {
-          const expected = s.expected(slot, g);
-          if (!s.isKnown(seq[i])) return { reason: `unseen template ${seq[i]} at record ${i}`, expected };
-          if (s.severityCount(slot, seq[i]) > 0) {
-            const n = s.countOf(slot, seq[i]) + 1;
-            return {
-              reason: `template ${seq[i]} at record ${i} occurs ${n} times in the session, more than in any normal session (${this.counts!.hi[seq[i]]})`,
-              expected,
-            };
-          }
-          return { reason: `template ${seq[i]} at record ${i} ${why(s.probNext(slot, seq[i]))}`, expected };
-        }
-        s.advance(slot, seq[i]);
-      }
-      const under = s.countsUnder(slot);
-      if (s.severityEndPredicted(slot) > 0) {
-        return {
-          reason: `the session ended after ${seq.length} records where no normal session ends`,
-          expected: s.expected(slot, g),
-        };
-      }
-      if (under.severity > 0) {
-        return {
-          reason: `the session ended with template ${under.key} ${s.countOf(slot, under.key)} times, fewer than every normal session (${this.counts!.lo[under.key]})`,
-          expected: s.expected(slot, g),
-        };
-      }
-      return { reason: 'every template was among the expected candidates' };
-    } finally {
-      s.close(slot);
-    }
-  }
-
-  /** Per-record mode: the row's record, given the records before it in the log. */
-  private explainRecord(input: Sequences, index: number): Explanation {
-    const at = input.records![index];
-    let out: Explanation = { reason: 'no such record' };
-    const g = this.opts.topG;
-    this.walkRecords(
-      input,
-      (row, slot, key, s) => {
-        if (row !== index) return;
-        const expected = s.expected(slot, g);
-        const p = s.isKnown(key) ? s.probNext(slot, key) : 0;
-        const t = this.thresholds?.record;
-        const reason = !s.isKnown(key)
-          ? `unseen template ${key} at record ${at}`
-          : t !== undefined
-            ? `template ${key} at record ${at} had probability ${p.toPrecision(2)} (threshold ${t.toPrecision(2)})`
-            : `template ${key} at record ${at} was rank ${s.rankNext(slot, key) + 1} of the expected`;
-        out = { reason, expected };
-      },
-      at,
-    );
-    return out;
+    const rule = { topG: this.opts.topG, thresholds: this.thresholds, counts: this.counts };
+    const records = input.records;
+    if (records) return explainRecord(this.streams(), { ...input, records }, index, rule);
+    return explainSession(this.streams(), input, index, rule);
   }
 
   serialize(): Uint8Array {
     if (!this.model) throw new Error('lstm: serialize() before fit()');
     const weights = this.model.getWeights().map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }));
-    const header = { format: FORMAT, opts: this.opts, vocab: this.vocab, known: Array.from(this.known) };
-    return encodeModel(
-      {
-        ...header,
-        ...(this.thresholds ? { thresholds: this.thresholds } : {}),
-        ...(this.counts ? { counts: this.counts.toJSON() } : {}),
-      },
+    return encodeLstmFile({
+      opts: this.opts,
+      vocab: this.vocab,
+      known: this.known,
+      thresholds: this.thresholds,
+      counts: this.counts,
       weights,
-    );
+    });
   }
 
   static load(bytes: Uint8Array): LstmDetector {
-    const { header, weights } = decodeModel(bytes, FORMAT, 'lstm');
-    const opts = header.opts as LstmOptions;
-    const d = new LstmDetector(opts);
-    d.vocab = Number(header.vocab);
-    d.known = Uint8Array.from(header.known as number[]);
-    // Models saved before the probability rule carry no thresholds: they keep the rank rule.
-    const t = header.thresholds as { record?: unknown; end?: unknown } | undefined;
-    if (t && typeof t.record === 'number' && typeof t.end === 'number') d.thresholds = { record: t.record, end: t.end };
-    if (!(d.vocab > 0) || d.known.length !== d.vocab) throw new Error('lstm: model file has a broken vocabulary');
-    // Models saved before the count bounds have none (and keep working without them).
-    if (header.counts !== undefined) d.counts = CountBounds.fromJSON(header.counts as CountBoundsJson, d.vocab);
-    d.model = d.build(true);
-    const expected = d.model.getWeights();
-    if (expected.length !== weights.length) throw new Error('lstm: model file has the wrong weight count');
-    d.model.setWeights(
-      weights.map((w, i) => {
+    const f = decodeLstmFile<LstmOptions>(bytes);
+    const d = new LstmDetector(f.opts);
+    d.vocab = f.vocab;
+    d.known = f.known;
+    d.thresholds = f.thresholds;
+    d.counts = f.counts;
+    const model = buildNetwork(d.shape, true);
+    d.model = model;
+    const expected = model.getWeights();
+    if (expected.length !== f.weights.length) throw new Error('lstm: model file has the wrong weight count');
+    model.setWeights(
+      f.weights.map((w, i) => {
         if (w.shape.join() !== expected[i].shape.join()) throw new Error(`lstm: weight ${i} has the wrong shape`);
         return tf.tensor(w.data, [...w.shape]);
       }),

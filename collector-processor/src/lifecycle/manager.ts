@@ -12,11 +12,13 @@ import type {
   TemplateInfo,
   TrainingJob,
 } from '@anomalog/shared';
-import type { Store } from '../store/store';
+import type { AnomalyStore } from '../store/anomalies';
+import type { FeedbackStore } from '../store/feedback';
+import type { ModelStore } from '../store/models';
 import type { Logger } from '../telemetry/logger';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
 import { ControlError, type ModelControl } from './control';
-import type { ObservedFacts, ScoringLifecycle } from './scoring';
+import type { ScoringLifecycle } from './scoring';
 import { RecordBuffer } from '../training/record-buffer';
 import { ServiceModel } from '../model/service-model';
 import { MAX_NORMAL_SESSIONS, ServiceState } from './service-state';
@@ -24,8 +26,11 @@ import { sessionKeyFn } from './session-key';
 import { trainInWorker, type FineTuneRequest, type TrainedBytes, type TrainRequest } from '../training/train-thread';
 import type { FineTuneOptions } from '../training/finetune';
 
+/** What the lifecycle keeps in the store: model configurations and versions, feedback, and the anomalies feedback names. */
+export type LifecycleStore = ModelStore & FeedbackStore & Pick<AnomalyStore, 'getAnomaly' | 'suppressAnomalies'>;
+
 export interface ManagerOptions {
-  store: Store;
+  store: LifecycleStore;
   defaults: ModelConfig;
   logger: Logger;
   metrics?: DetectionMetrics;
@@ -69,19 +74,20 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
   }
 
   /**
-   * A record of a service went through the detect stage (its facts): count it and buffer it unless anomalous. Whether
+   * A record of a service went through the detect stage: count it and buffer it unless anomalous. Whether
    * training is due is checked by observed(), once per batch, not per record (a clock read each).
    */
   observe(
     s: ServiceState,
     templateId: string,
-    f: ObservedFacts,
+    severityNumber: number,
+    sessionId: string | undefined,
     timeMs: number,
     tokens: number,
     anomalous: boolean,
   ): void {
     s.recordsSeen++;
-    if (!anomalous) s.buffer.pushFields(templateId, f.severityNumber, tokens, timeMs, f.sessionId);
+    if (!anomalous) s.buffer.pushFields(templateId, severityNumber, tokens, timeMs, sessionId);
   }
 
   anomaliesFound(s: ServiceState, count: number): void {

@@ -1,11 +1,5 @@
 import type { ServiceState } from './service-state';
 
-/** What observe() reads of a record's facts beside its template. */
-export interface ObservedFacts {
-  severityNumber: number;
-  sessionId?: string;
-}
-
 /**
  * What the detect stage asks of the services' lifecycle (LifecycleManager implements it): the
  * service's state to score with, and reports of what it saw; it changes no lifecycle state itself.
@@ -17,7 +11,8 @@ export interface ScoringLifecycle {
   observe(
     s: ServiceState,
     templateId: string,
-    f: ObservedFacts,
+    severityNumber: number,
+    sessionId: string | undefined,
     timeMs: number,
     tokens: number,
     anomalous: boolean,

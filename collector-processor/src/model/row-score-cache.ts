@@ -7,7 +7,7 @@
 import type { Matrix } from '../detect/detector';
 import * as hash from '../util/hash';
 
-// Bound once (see logs-proto.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
+// Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { FNV_OFFSET, fnvMix } = hash;
 
 /** Scores the rows of `m` for every member: member-major, `out[k * m.rows + r]`. */

@@ -5,7 +5,7 @@
  * names the path of the first offending field.
  */
 import { DecodeError } from './errors';
-import { DEFAULT_MAX_VALUE_DEPTH, type DecodeOptions, type Decoded } from './logs-proto';
+import { DEFAULT_MAX_VALUE_DEPTH, type DecodeOptions, type Decoded } from './logs-decode';
 import type {
   AnyValue,
   InstrumentationScope,

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { DecodeError } from './errors';
-import { DEFAULT_MAX_VALUE_DEPTH, type DecodeOptions } from './logs-proto';
+import { DEFAULT_MAX_VALUE_DEPTH, type DecodeOptions } from './logs-decode';
 import { ProtoReader } from './proto-reader';
 
 // Local copy: an imported binding is read through a getter in CommonJS output, on every use.

@@ -1,5 +1,5 @@
 import { DecodeError, ProcessingError, type Refusal } from '../otlp/errors';
-import { decodeLogsRequest } from '../otlp/logs-proto';
+import { decodeLogsRequest } from '../otlp/logs-decode';
 import { scanLogsRequest } from '../otlp/logs-scan';
 import { decodeLogsRequestJson } from '../otlp/logs-json';
 import type { ExportResponse } from '../otlp/service';

@@ -1,5 +1,5 @@
 import type { ServiceMinerStateStore } from '../parse/persistence';
-import type { Store } from './store';
+import type { MinerStateStore } from './miner-states';
 
 /** The key of the single whole-miner snapshot versions before per-service snapshots wrote (read only now). */
 export const LEGACY_MINER_KEY = 'miner';
@@ -14,7 +14,7 @@ export function minerKey(service: string): string {
  * `miner` row is only read, as a fallback for services that have no row of their own yet.
  */
 export class StoreMinerState implements ServiceMinerStateStore {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: MinerStateStore) {}
 
   loadService(service: string): Promise<Uint8Array | undefined> {
     return this.store.loadMinerState(minerKey(service));

@@ -1,5 +1,6 @@
 import type { AnomalyQuery, Feedback, ModelVersion } from '@anomalog/shared';
-import type { Anomaly, AnomalyContextAfter, AnomalyRecord } from './store';
+import type { Anomaly } from '@anomalog/shared';
+import type { AnomalyContextAfter, AnomalyRecord } from './anomalies';
 import type { Logger } from '../telemetry/logger';
 import { StoreQueryError } from './errors';
 import { cleanJson, cleanText } from './sanitize';
@@ -251,4 +252,22 @@ export function finiteMetrics(metrics: Record<string, number>): Record<string, n
   return Object.fromEntries(
     Object.entries(metrics ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
   );
+}
+
+/** A feedback row read back: its nullable columns become absent fields. */
+export interface FeedbackColumns {
+  time: string;
+  service: string;
+  kind: Feedback['kind'];
+  anomaly_id: string | null;
+  template_id: string | null;
+  comment: string | null;
+}
+
+export function feedbackFromRow(r: FeedbackColumns): Feedback & { time: string } {
+  const f: Feedback & { time: string } = { kind: r.kind, service: r.service, time: r.time };
+  if (r.anomaly_id !== null) f.anomalyId = r.anomaly_id;
+  if (r.template_id !== null) f.templateId = r.template_id;
+  if (r.comment !== null) f.comment = r.comment;
+  return f;
 }

@@ -1,34 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
-import type {
-  AggregateAnswer,
-  AggregateQuery,
-  Anomaly,
-  Incident,
-  IncidentPage,
-  IncidentQuery,
-  IncidentStatus,
-  Suppression,
-} from '@anomalog/shared';
+import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
 import type { AnomalyRecord } from './store';
 import type { TriageStore } from './triage';
-import {
-  aggregatePlan,
-  bucketsOf,
-  INCIDENT_COLUMNS,
-  incidentFilter,
-  incidentFromRow,
-  incidentRuns,
-  mergedDetectors,
-  SCORE_BINS,
-  SUPPRESSION_COLUMNS,
-  suppressionFromRow,
-  suppressionParams,
-  type HistogramRow,
-  type IncidentRow,
-  type SuppressionRow,
-} from './triage-rows';
+import * as triage from './triage-rows';
 
 /** The triage tables beside the Store's (idempotent; replicas starting together may both run it). */
 const SCHEMA = `
@@ -97,7 +73,7 @@ export class PostgresTriageStore implements TriageStore {
   }
 
   async recordIncidents(anomalies: readonly AnomalyRecord[], gapMs: number): Promise<void> {
-    const runs = incidentRuns(anomalies, gapMs);
+    const runs = triage.incidentRuns(anomalies, gapMs);
     if (!runs.length) return;
     await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_INCIDENTS.toString()]);
@@ -120,11 +96,11 @@ export class PostgresTriageStore implements TriageStore {
           await c.query(
             `UPDATE incidents SET first_ms = least(first_ms, $1), last_ms = greatest(last_ms, $2), count = count + $3,
              peak_score = greatest(peak_score, $4), detectors = $5 WHERE id = $6`,
-            [run.firstMs, run.lastMs, added, run.peakScore, mergedDetectors(found.detectors, run.detectors), id],
+            [run.firstMs, run.lastMs, added, run.peakScore, triage.mergedDetectors(found.detectors, run.detectors), id],
           );
         else
           await c.query(
-            `INSERT INTO incidents (${INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)`,
+            `INSERT INTO incidents (${triage.INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)`,
             [
               id,
               run.service,
@@ -144,24 +120,27 @@ export class PostgresTriageStore implements TriageStore {
     });
   }
 
-  async listIncidents(query: IncidentQuery): Promise<IncidentPage> {
+  async listIncidents(query: api.IncidentQuery): Promise<api.IncidentPage> {
     const params: unknown[] = [];
-    const where = incidentFilter(query, (v) => (params.push(v), `$${params.length}`));
+    const where = triage.incidentFilter(query, (v) => (params.push(v), `$${params.length}`));
     const total = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM incidents${where}`, params);
     const n = params.length;
-    const { rows } = await this.db.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM incidents${where} ORDER BY last_ms DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
+    const { rows } = await this.db.query<triage.IncidentRow>(
+      `SELECT ${triage.INCIDENT_COLUMNS} FROM incidents${where} ORDER BY last_ms DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...params, query.limit ?? 50, query.offset ?? 0],
     );
-    return { total: Number(total.rows[0].n), items: rows.map(incidentFromRow) };
+    return { total: Number(total.rows[0].n), items: rows.map(triage.incidentFromRow) };
   }
 
-  async getIncident(id: string): Promise<Incident | undefined> {
-    const { rows } = await this.db.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
-    return rows[0] ? incidentFromRow(rows[0]) : undefined;
+  async getIncident(id: string): Promise<api.Incident | undefined> {
+    const { rows } = await this.db.query<triage.IncidentRow>(
+      `SELECT ${triage.INCIDENT_COLUMNS} FROM incidents WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? triage.incidentFromRow(rows[0]) : undefined;
   }
 
-  async incidentRecords(id: string, limit: number): Promise<Anomaly[]> {
+  async incidentRecords(id: string, limit: number): Promise<api.Anomaly[]> {
     const cols = ANOMALY_COLUMNS.split(', ')
       .map((c) => `a.${c}`)
       .join(', ');
@@ -173,35 +152,35 @@ export class PostgresTriageStore implements TriageStore {
     return rows.map(fromRow);
   }
 
-  async setIncidentStatus(id: string, status: IncidentStatus): Promise<Incident | undefined> {
+  async setIncidentStatus(id: string, status: api.IncidentStatus): Promise<api.Incident | undefined> {
     await this.db.query('UPDATE incidents SET status = $1 WHERE id = $2', [status, id]);
     return this.getIncident(id);
   }
 
-  async aggregate(query: AggregateQuery): Promise<AggregateAnswer> {
+  async aggregate(query: api.AggregateQuery): Promise<api.AggregateAnswer> {
     const params: unknown[] = [];
     // $1 and $2 are the range start and the step; the filter's values follow.
-    const plan = aggregatePlan(query, (v) => (params.push(v), `$${params.length + 2}`));
-    const { rows } = await this.db.query<HistogramRow>(
-      `SELECT (time_ms - $1::bigint) / $2::bigint AS b, service, detector, floor(score * ${SCORE_BINS})::int AS bin,
+    const plan = triage.aggregatePlan(query, (v) => (params.push(v), `$${params.length + 2}`));
+    const { rows } = await this.db.query<triage.HistogramRow>(
+      `SELECT (time_ms - $1::bigint) / $2::bigint AS b, service, detector, floor(score * ${triage.SCORE_BINS})::int AS bin,
        count(*) AS n, max(score) AS mx FROM anomalies${plan.where} GROUP BY b, service, detector, bin`,
       [plan.fromMs, plan.stepMs, ...params],
     );
-    return bucketsOf(plan, rows);
+    return triage.bucketsOf(plan, rows);
   }
 
-  async insertSuppression(s: Suppression): Promise<void> {
+  async insertSuppression(s: api.Suppression): Promise<void> {
     await this.db.query(
-      `INSERT INTO suppressions (${SUPPRESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      suppressionParams(s),
+      `INSERT INTO suppressions (${triage.SUPPRESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      triage.suppressionParams(s),
     );
   }
 
-  async listSuppressions(): Promise<Suppression[]> {
-    const { rows } = await this.db.query<SuppressionRow>(
-      `SELECT ${SUPPRESSION_COLUMNS} FROM suppressions ORDER BY created_ms DESC, id`,
+  async listSuppressions(): Promise<api.Suppression[]> {
+    const { rows } = await this.db.query<triage.SuppressionRow>(
+      `SELECT ${triage.SUPPRESSION_COLUMNS} FROM suppressions ORDER BY created_ms DESC, id`,
     );
-    return rows.map(suppressionFromRow);
+    return rows.map(triage.suppressionFromRow);
   }
 
   async deleteSuppression(id: string): Promise<boolean> {

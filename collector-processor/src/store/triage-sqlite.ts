@@ -1,34 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
-import type {
-  AggregateAnswer,
-  AggregateQuery,
-  Anomaly,
-  Incident,
-  IncidentPage,
-  IncidentQuery,
-  IncidentStatus,
-  Suppression,
-} from '@anomalog/shared';
+import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
 import type { AnomalyRecord } from './store';
 import type { TriageStore } from './triage';
-import {
-  aggregatePlan,
-  bucketsOf,
-  INCIDENT_COLUMNS,
-  incidentFilter,
-  incidentFromRow,
-  incidentRuns,
-  mergedDetectors,
-  SCORE_BINS,
-  SUPPRESSION_COLUMNS,
-  suppressionFromRow,
-  suppressionParams,
-  type HistogramRow,
-  type IncidentRow,
-  type SuppressionRow,
-} from './triage-rows';
+import * as triage from './triage-rows';
 
 /** The triage tables, created beside the Store's in the same file (idempotent). */
 export const SQLITE_TRIAGE_SCHEMA = `
@@ -60,7 +36,7 @@ export class SqliteTriageStore implements TriageStore {
 
   async recordIncidents(anomalies: readonly AnomalyRecord[], gapMs: number): Promise<void> {
     const db = this.db();
-    const runs = incidentRuns(anomalies, gapMs);
+    const runs = triage.incidentRuns(anomalies, gapMs);
     if (!runs.length) return;
     const find = db.prepare(
       `SELECT id, first_ms, detectors FROM incidents WHERE service = ? AND group_key = ? AND status IN ('open', 'acknowledged')
@@ -68,7 +44,7 @@ export class SqliteTriageStore implements TriageStore {
     );
     const link = db.prepare('INSERT OR IGNORE INTO incident_anomalies (anomaly_id, incident_id) VALUES (?, ?)');
     const insert = db.prepare(
-      `INSERT INTO incidents (${INCIDENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+      `INSERT INTO incidents (${triage.INCIDENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
     );
     const update = db.prepare(
       `UPDATE incidents SET first_ms = min(first_ms, ?), last_ms = max(last_ms, ?), count = count + ?,
@@ -88,7 +64,7 @@ export class SqliteTriageStore implements TriageStore {
             run.lastMs,
             added,
             run.peakScore,
-            mergedDetectors(found.detectors, run.detectors),
+            triage.mergedDetectors(found.detectors, run.detectors),
             id,
           );
         else
@@ -110,24 +86,24 @@ export class SqliteTriageStore implements TriageStore {
     }).immediate();
   }
 
-  async listIncidents(query: IncidentQuery): Promise<IncidentPage> {
+  async listIncidents(query: api.IncidentQuery): Promise<api.IncidentPage> {
     const params: unknown[] = [];
-    const where = incidentFilter(query, (v) => (params.push(v), '?'));
+    const where = triage.incidentFilter(query, (v) => (params.push(v), '?'));
     const db = this.db();
     const total = (db.prepare(`SELECT count(*) AS n FROM incidents${where}`).get(...params) as { n: number }).n;
     const rows = db
-      .prepare(`SELECT ${INCIDENT_COLUMNS} FROM incidents${where} ORDER BY last_ms DESC, id LIMIT ? OFFSET ?`)
-      .all(...params, query.limit ?? 50, query.offset ?? 0) as IncidentRow[];
-    return { total, items: rows.map(incidentFromRow) };
+      .prepare(`SELECT ${triage.INCIDENT_COLUMNS} FROM incidents${where} ORDER BY last_ms DESC, id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 50, query.offset ?? 0) as triage.IncidentRow[];
+    return { total, items: rows.map(triage.incidentFromRow) };
   }
 
-  async getIncident(id: string): Promise<Incident | undefined> {
-    const row = this.db().prepare(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ?`).get(id) as
-      IncidentRow | undefined;
-    return row ? incidentFromRow(row) : undefined;
+  async getIncident(id: string): Promise<api.Incident | undefined> {
+    const row = this.db().prepare(`SELECT ${triage.INCIDENT_COLUMNS} FROM incidents WHERE id = ?`).get(id) as
+      triage.IncidentRow | undefined;
+    return row ? triage.incidentFromRow(row) : undefined;
   }
 
-  async incidentRecords(id: string, limit: number): Promise<Anomaly[]> {
+  async incidentRecords(id: string, limit: number): Promise<api.Anomaly[]> {
     const cols = ANOMALY_COLUMNS.split(', ')
       .map((c) => `a.${c}`)
       .join(', ');
@@ -140,34 +116,34 @@ export class SqliteTriageStore implements TriageStore {
     return rows.map(fromRow);
   }
 
-  async setIncidentStatus(id: string, status: IncidentStatus): Promise<Incident | undefined> {
+  async setIncidentStatus(id: string, status: api.IncidentStatus): Promise<api.Incident | undefined> {
     this.db().prepare('UPDATE incidents SET status = ? WHERE id = ?').run(status, id);
     return this.getIncident(id);
   }
 
-  async aggregate(query: AggregateQuery): Promise<AggregateAnswer> {
+  async aggregate(query: api.AggregateQuery): Promise<api.AggregateAnswer> {
     const params: unknown[] = [];
-    const plan = aggregatePlan(query, (v) => (params.push(v), '?'));
+    const plan = triage.aggregatePlan(query, (v) => (params.push(v), '?'));
     const rows = this.db()
       .prepare(
-        `SELECT (time_ms - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, service, detector, CAST(score * ${SCORE_BINS} AS INTEGER) AS bin,
+        `SELECT (time_ms - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, service, detector, CAST(score * ${triage.SCORE_BINS} AS INTEGER) AS bin,
          count(*) AS n, max(score) AS mx FROM anomalies${plan.where} GROUP BY b, service, detector, bin`,
       )
-      .all(plan.fromMs, plan.stepMs, ...params) as HistogramRow[];
-    return bucketsOf(plan, rows);
+      .all(plan.fromMs, plan.stepMs, ...params) as triage.HistogramRow[];
+    return triage.bucketsOf(plan, rows);
   }
 
-  async insertSuppression(s: Suppression): Promise<void> {
+  async insertSuppression(s: api.Suppression): Promise<void> {
     this.db()
-      .prepare(`INSERT INTO suppressions (${SUPPRESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(...suppressionParams(s));
+      .prepare(`INSERT INTO suppressions (${triage.SUPPRESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(...triage.suppressionParams(s));
   }
 
-  async listSuppressions(): Promise<Suppression[]> {
+  async listSuppressions(): Promise<api.Suppression[]> {
     const rows = this.db()
-      .prepare(`SELECT ${SUPPRESSION_COLUMNS} FROM suppressions ORDER BY created_ms DESC, id`)
-      .all() as SuppressionRow[];
-    return rows.map(suppressionFromRow);
+      .prepare(`SELECT ${triage.SUPPRESSION_COLUMNS} FROM suppressions ORDER BY created_ms DESC, id`)
+      .all() as triage.SuppressionRow[];
+    return rows.map(triage.suppressionFromRow);
   }
 
   async deleteSuppression(id: string): Promise<boolean> {

@@ -1,5 +1,8 @@
 import { setup } from './setup';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 type Ctx = Awaited<ReturnType<typeof setup>>;
 let ctx: Ctx;
 

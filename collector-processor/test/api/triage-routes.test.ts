@@ -11,6 +11,10 @@ import { createTriageStore } from '../../src/store/triage-create';
 import { createLogger } from '../../src/telemetry/logger';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 import { apiConfig, call, datasetsDir } from './setup';
+import { batchAnnotations } from '../../src/chain/stage';
+
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
 
 /**
  * The triage routes over a real chain: a SQLite store, a trained Isolation Forest, the detect stage
@@ -66,7 +70,7 @@ async function rig() {
       );
       await chain.process(b);
       await detect.flush();
-      return b.facts;
+      return batchAnnotations(b);
     },
     manager,
     request: (method: string, path: string, payload?: unknown) => call(api.url, method, `/api/v1${path}`, { payload }),

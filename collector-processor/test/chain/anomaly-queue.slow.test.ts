@@ -12,6 +12,7 @@ import { SqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { createDetectionMetrics } from '../../src/telemetry/detection-metrics';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
+import { batchAnnotations } from '../../src/chain/stage';
 
 // This suite trains an autoencoder member: slower than the unit lane (`npm run test:unit` skips it).
 jest.setTimeout(120_000);
@@ -64,7 +65,7 @@ describe('anomalies waiting for the store', () => {
       );
       parse.process(b);
       await detect.process(b);
-      return b.facts;
+      return batchAnnotations(b);
     };
     await send(normalLines(500));
     await manager.idle();

@@ -1,9 +1,11 @@
 import { ATTR } from '@anomalog/shared';
-import { createAttributesStage, SharedAttributes, writeFacts } from '../../src/chain/attributes-stage';
-import type { LogBatch, RecordFacts } from '../../src/chain/stage';
-import { decodeLogsRequest, encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { createAttributesStage, SharedAttributes, writeAnnotations } from '../../src/chain/attributes-stage';
+import { SCORED, UNSCORED, Verdicts, type ParsedRecord } from '../../src/chain/outputs';
+import { newBatch, type LogBatch } from '../../src/chain/stage';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-encode';
 import type { KeyValue, LogsData } from '../../src/otlp/types';
-import { sampleLogsData } from '../backbone/fixtures';
+import { sampleLogsData } from '../processor/fixtures';
 
 /** Values of every kind, including multi-byte text and a nested kvlist. */
 const KVS = (): KeyValue[] => [
@@ -52,73 +54,98 @@ describe('pre-encoded KeyValues', () => {
   });
 });
 
-describe('attributes stage with shared attributes', () => {
-  const FACTS: RecordFacts[] = [
-    {
-      service: 'a',
-      message: 'm',
-      severityNumber: 9,
-      templateId: 't1',
-      template: 'GET <*>',
-      score: 0.2,
-      isAnomaly: false,
-      detector: 'isolation-forest',
-    },
-    {
-      service: 'a',
-      message: 'm',
-      severityNumber: 9,
-      templateId: 't1',
-      template: 'GET <*>',
-      sessionId: 's1',
-      unscored: true,
-    },
-    {
-      service: 'a',
-      message: 'm',
-      severityNumber: 9,
-      templateId: 't2',
-      template: 'PUT <*> größe',
-      score: 0.99,
-      isAnomaly: true,
-      detector: 'lof',
-      reason: 'rare',
-    },
-    { service: 'a', message: 'm', severityNumber: 9 },
-    { service: 'a', message: 'm', severityNumber: 9, templateId: 't3' },
-  ];
+/** One record's outputs as a test writes them: its parse output and, when scored, its verdict. */
+interface Outputs {
+  parsed?: ParsedRecord;
+  verdict?: {
+    unscored?: true;
+    score?: number;
+    isAnomaly?: boolean;
+    detector?: string;
+    reason?: string;
+    sessionId?: string;
+  };
+}
 
-  const batchOf = (data: LogsData, facts: RecordFacts[]): LogBatch => ({
-    data,
-    recordCount: facts.length,
-    receivedAtMs: 0,
-    facts,
-  });
+const parsedOf = (templateId: string, template: string): ParsedRecord => ({
+  service: 'a',
+  message: 'm',
+  severityNumber: 9,
+  templateId,
+  template,
+  newTemplate: false,
+  tokens: 1,
+  timeMs: 0,
+});
+
+/** The batch of `data` whose record i has the outputs `outputs[i % outputs.length]`. */
+function batchOf(data: LogsData, recordCount: number, outputs: Outputs[]): LogBatch {
+  const batch = newBatch(data, recordCount, 0);
+  for (let i = 0; i < recordCount; i++) setOutputs(batch.parsed, batch.verdicts, i, outputs[i % outputs.length]);
+  return batch;
+}
+
+function setOutputs(parsed: ParsedRecord[], verdicts: Verdicts, i: number, o: Outputs): void {
+  if (o.parsed) parsed[i] = o.parsed;
+  const v = o.verdict;
+  if (!v) return;
+  verdicts.sessionId[i] = v.sessionId;
+  if (v.unscored) {
+    verdicts.kind[i] = UNSCORED;
+    return;
+  }
+  verdicts.kind[i] = SCORED;
+  verdicts.score[i] = v.score ?? 0;
+  verdicts.anomalous[i] = v.isAnomaly ? 1 : 0;
+  verdicts.detector[i] = v.detector ?? 'lof';
+  verdicts.reason[i] = v.reason;
+}
+
+describe('attributes stage with shared attributes', () => {
+  const OUTPUTS: Outputs[] = [
+    { parsed: parsedOf('t1', 'GET <*>'), verdict: { score: 0.2, isAnomaly: false, detector: 'isolation-forest' } },
+    { parsed: parsedOf('t1', 'GET <*>'), verdict: { unscored: true, sessionId: 's1' } },
+    {
+      parsed: parsedOf('t2', 'PUT <*> größe'),
+      verdict: { score: 0.99, isAnomaly: true, detector: 'lof', reason: 'rare' },
+    },
+    {},
+    { parsed: parsedOf('t3', 'x <*>') },
+  ];
 
   it('writes the same attributes and bytes as plain ones', () => {
     const plain = sampleLogsData();
     const viaStage = sampleLogsData();
     const records = (d: LogsData) => d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
-    records(plain).forEach((r, i) => writeFacts(r, FACTS[i % FACTS.length]));
+    const plainRecords = records(plain);
+    const plainBatch = batchOf(plain, plainRecords.length, OUTPUTS);
+    plainRecords.forEach((r, i) => {
+      const p = plainBatch.parsed[i];
+      if (p) writeAnnotations(r, p, plainBatch.verdicts, i);
+    });
     const stage = createAttributesStage();
     // twice: the second pass takes the KeyValues made by the first
     for (const pass of [0, 1]) {
       const data = pass === 0 ? sampleLogsData() : viaStage;
-      void stage.process(
-        batchOf(
-          data,
-          records(data).map((_r, i) => FACTS[i % FACTS.length]),
-        ),
-      );
+      void stage.process(batchOf(data, records(data).length, OUTPUTS));
     }
-    expect(records(viaStage).map((r) => r.attributes)).toStrictEqual(records(plain).map((r) => r.attributes));
+    expect(records(viaStage).map((r) => r.attributes)).toStrictEqual(plainRecords.map((r) => r.attributes));
     expect(Buffer.compare(encodeLogsRequest(viaStage), encodeLogsRequest(plain))).toBe(0);
   });
 
+  it('writes no verdict attributes for a record the detect stage did not reach', () => {
+    const r = { attributes: [] } as unknown as Parameters<typeof writeAnnotations>[0];
+    writeAnnotations(r, parsedOf('t3', 'x <*>'), new Verdicts(1), 0);
+    expect(r.attributes.map((kv) => kv.key)).toEqual([ATTR.templateId, ATTR.template]);
+  });
+
   it('names the severity of flagged records only, from the score', () => {
-    const attrs = (f: Partial<RecordFacts>) => {
-      const r = { attributes: [] } as unknown as Parameters<typeof writeFacts>[0];
-      writeFacts(r, { service: 'a', message: 'm', severityNumber: 9, ...f });
+    const attrs = (v: Outputs['verdict']) => {
+      const r = { attributes: [] } as unknown as Parameters<typeof writeAnnotations>[0];
+      const parsed: ParsedRecord[] = [];
+      const verdicts = new Verdicts(1);
+      setOutputs(parsed, verdicts, 0, { parsed: parsedOf('t1', 'GET <*>'), verdict: v });
+      writeAnnotations(r, parsed[0], verdicts, 0);
       return Object.fromEntries(r.attributes.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.doubleValue]));
     };
     expect(attrs({ score: 0.6, isAnomaly: true })['anomaly.severity']).toBe('minor');
@@ -150,21 +177,15 @@ describe('our attribute names are ours', () => {
     { key: ATTR.reason, value: { stringValue: 'trust me' } },
     { key: 'log.templates', value: { stringValue: 'not ours (another name)' } },
   ];
-  const facts: RecordFacts = {
-    service: 'a',
-    message: 'm',
-    severityNumber: 9,
-    templateId: 't9',
-    template: 'disk <*> failed',
-    score: 0.97,
-    isAnomaly: true,
-    detector: 'lof',
+  const flagged: Outputs = {
+    parsed: parsedOf('t9', 'disk <*> failed'),
+    verdict: { score: 0.97, isAnomaly: true, detector: 'lof' },
   };
 
   it('a record arriving with anomaly.* and log.template.* keys leaves with exactly one of each, ours', () => {
     const received = encodeLogsRequest(withAttributes(sampleLogsData(), spoofed));
     const { data, recordCount } = decodeLogsRequest(received, { keepWire: true });
-    void createAttributesStage().process({ data, recordCount, receivedAtMs: 0, facts: Array(recordCount).fill(facts) });
+    void createAttributesStage().process(batchOf(data, recordCount, [flagged]));
     const out = decodeLogsRequest(encodeLogsRequest(data)).data;
     for (const rl of out.resourceLogs)
       for (const sl of rl.scopeLogs)
@@ -184,7 +205,7 @@ describe('our attribute names are ours', () => {
   it('records without such keys keep their received bytes (the forwarding fast path)', () => {
     const received = encodeLogsRequest(sampleLogsData());
     const { data, recordCount } = decodeLogsRequest(received, { keepWire: true });
-    void createAttributesStage().process({ data, recordCount, receivedAtMs: 0, facts: Array(recordCount).fill(facts) });
+    void createAttributesStage().process(batchOf(data, recordCount, [flagged]));
     for (const rl of data.resourceLogs)
       for (const sl of rl.scopeLogs) for (const r of sl.logRecords) expect(r.wire).toBeDefined();
   });

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { createAnnotationChain } from '../../src/chain/create';
 import { MemoryStore } from '../api/memory-store';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
+import { batchAnnotations } from '../../src/chain/stage';
 
 const logger = pino({ level: 'silent' });
 
@@ -14,7 +15,10 @@ describe('createAnnotationChain', () => {
     expect(chain.manager).toBeUndefined();
     const b = batchOf('web', [logRecord('user 42 logged in'), logRecord('user 43 logged in')]);
     await chain.process(b);
-    expect(b.facts.map((f) => f.templateId)).toEqual([b.facts[0].templateId, b.facts[0].templateId]);
+    expect(batchAnnotations(b).map((f) => f.templateId)).toEqual([
+      batchAnnotations(b)[0].templateId,
+      batchAnnotations(b)[0].templateId,
+    ]);
     const keys = b.data.resourceLogs[0].scopeLogs[0].logRecords[0].attributes.map((kv) => kv.key);
     expect(keys).toEqual(expect.arrayContaining(['log.template.id', 'log.template']));
   });
@@ -33,7 +37,7 @@ describe('createAnnotationChain', () => {
       normalLines(20).map((l) => logRecord(l)),
     );
     await chain.process(b);
-    expect(b.facts.every((f) => f.unscored === true)).toBe(true);
+    expect(batchAnnotations(b).every((f) => f.unscored === true)).toBe(true);
     expect(chain.manager?.services().map((s) => [s.service, s.templates])).toEqual([['web', chain.miner.size]]);
     const scored = await registry.getSingleMetric(METRIC.recordsScored)?.get();
     expect(scored?.values).toEqual([

@@ -2,7 +2,7 @@ import { ATTR, UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
 import { createTemplateStage } from '../../src/chain/parse-stage';
 import { MemoryMinerStateStore } from '../../src/parse/persistence';
 import { createAttributesStage } from '../../src/chain/attributes-stage';
-import type { LogBatch } from '../../src/chain/stage';
+import { newBatch, type LogBatch } from '../../src/chain/stage';
 import type { AnyValue, LogRecord, LogsData } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 
@@ -20,7 +20,7 @@ function batch(service: string, bodies: (AnyValue | undefined)[]): LogBatch {
       },
     ],
   };
-  return { data, recordCount: bodies.length, receivedAtMs: 0, facts: [] };
+  return newBatch(data, bodies.length, 0);
 }
 
 describe('createTemplateStage', () => {
@@ -33,14 +33,14 @@ describe('createTemplateStage', () => {
       { bytesValue: new Uint8Array([0, 1, 2]) },
     ]);
     await stage.process(b);
-    expect(b.facts).toHaveLength(4);
-    expect(b.facts[0]).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
-    expect(b.facts[1].templateId).toBe(b.facts[0].templateId);
-    expect(b.facts[2].templateId).toBe(UNPARSED_TEMPLATE_ID);
-    expect(b.facts[3].templateId).toBe(UNPARSED_TEMPLATE_ID);
+    expect(b.parsed).toHaveLength(4);
+    expect(b.parsed[0]).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
+    expect(b.parsed[1].templateId).toBe(b.parsed[0].templateId);
+    expect(b.parsed[2].templateId).toBe(UNPARSED_TEMPLATE_ID);
+    expect(b.parsed[3].templateId).toBe(UNPARSED_TEMPLATE_ID);
     createAttributesStage().process(b);
     const attrs = b.data.resourceLogs[0].scopeLogs[0].logRecords[0].attributes;
-    expect(attrs).toContainEqual({ key: ATTR.templateId, value: { stringValue: b.facts[0].templateId } });
+    expect(attrs).toContainEqual({ key: ATTR.templateId, value: { stringValue: b.parsed[0].templateId } });
     expect(attrs).toContainEqual({ key: ATTR.template, value: { stringValue: 'GET <*> took <*>' } });
   });
 
@@ -79,7 +79,7 @@ describe('createTemplateStage', () => {
     await s2.open();
     const b2 = batch('api', [{ stringValue: 'worker 8 started' }]);
     await s2.process(b2);
-    expect(b2.facts[0].templateId).toBe(b1.facts[0].templateId);
+    expect(b2.parsed[0].templateId).toBe(b1.parsed[0].templateId);
 
     store.legacy = new Uint8Array([1, 2, 3]);
     const errors: string[] = [];
@@ -115,13 +115,19 @@ describe('createTemplateStage', () => {
       const b3 = batch('cart', [{ stringValue: 'cart 9 emptied' }]);
       await r3.process(a3);
       await r3.process(b3);
-      expect(a3.facts[0]).toMatchObject({ templateId: a.facts[0].templateId, newTemplate: false });
-      expect(b3.facts[0]).toMatchObject({ templateId: b.facts[0].templateId, newTemplate: false });
+      expect(a3.parsed[0]).toMatchObject({
+        templateId: a.parsed[0].templateId,
+        newTemplate: false,
+      });
+      expect(b3.parsed[0]).toMatchObject({
+        templateId: b.parsed[0].templateId,
+        newTemplate: false,
+      });
       // without the snapshot, 'session opened for carol today' would be a new template with another id
       const alone = createTemplateStage();
       const a4 = batch('checkout', users(['carol']));
       await alone.process(a4);
-      expect(a4.facts[0].templateId).not.toBe(a.facts[0].templateId);
+      expect(a4.parsed[0].templateId).not.toBe(a.parsed[0].templateId);
     });
 
     it('no record of a service is mined before its snapshot is read; batches arriving meanwhile wait too', async () => {
@@ -148,18 +154,18 @@ describe('createTemplateStage', () => {
       const p1 = next.process(b1);
       const p2 = next.process(b2);
       await new Promise((r) => setTimeout(r, 5));
-      expect(b1.facts).toHaveLength(0);
-      expect(b2.facts).toHaveLength(0);
+      expect(b1.parsed).toHaveLength(0);
+      expect(b2.parsed).toHaveLength(0);
       expect(next.miner.size).toBe(0);
       release();
       await Promise.all([p1, p2]);
       expect(reads).toBe(1);
-      expect(b1.facts[0].templateId).toBe(a.facts[0].templateId);
-      expect(b2.facts[0].templateId).toBe(a.facts[0].templateId);
+      expect(b1.parsed[0].templateId).toBe(a.parsed[0].templateId);
+      expect(b2.parsed[0].templateId).toBe(a.parsed[0].templateId);
       // known now: the next batch is mined synchronously, no read
       const b3 = batch('checkout', users(['erin']));
       expect(next.process(b3)).toBeUndefined();
-      expect(b3.facts[0].templateId).toBe(a.facts[0].templateId);
+      expect(b3.parsed[0].templateId).toBe(a.parsed[0].templateId);
       expect(reads).toBe(1);
     });
 
@@ -176,7 +182,7 @@ describe('createTemplateStage', () => {
       now += 1_000;
       const a2 = batch('checkout', users(['bob']).concat([{ stringValue: 'payment 42 declined' }]));
       await r2.process(a2);
-      expect(a2.facts[0].templateId).toBe(a1.facts[0].templateId);
+      expect(a2.parsed[0].templateId).toBe(a1.parsed[0].templateId);
       await r2.snapshot();
       const written = store.services.get('checkout');
       // r1 keeps other services busy and snapshots: checkout is not dirty there, r2's row stays
@@ -188,7 +194,10 @@ describe('createTemplateStage', () => {
       now += 60_000;
       const back = batch('checkout', [{ stringValue: 'payment 43 declined' }]);
       await r1.process(back);
-      expect(back.facts[0]).toMatchObject({ templateId: a2.facts[1].templateId, newTemplate: false });
+      expect(back.parsed[0]).toMatchObject({
+        templateId: a2.parsed[1].templateId,
+        newTemplate: false,
+      });
     });
 
     it("reads the old single 'miner' snapshot at open; a service's own snapshot wins over it", async () => {
@@ -209,11 +218,14 @@ describe('createTemplateStage', () => {
       await s.open();
       const a2 = batch('checkout', users(['carol']));
       await s.process(a2);
-      expect(a2.facts[0].templateId).toBe(a.facts[0].templateId);
+      expect(a2.parsed[0].templateId).toBe(a.parsed[0].templateId);
       const c2 = batch('cart', [{ stringValue: 'cart reset' }, { stringValue: 'cart 9 emptied' }]);
       await s.process(c2);
-      expect(c2.facts[0]).toMatchObject({ templateId: reset.facts[0].templateId, newTemplate: false });
-      expect(c2.facts[1].newTemplate).toBe(true); // the legacy row's 'cart <*> emptied' was replaced
+      expect(c2.parsed[0]).toMatchObject({
+        templateId: reset.parsed[0].templateId,
+        newTemplate: false,
+      });
+      expect(c2.parsed[1].newTemplate).toBe(true); // the legacy row's 'cart <*> emptied' was replaced
     });
   });
 });

@@ -3,6 +3,7 @@ import { createTemplateStage } from '../../src/chain/parse-stage';
 import { tokenCount } from '../../src/chain/detect-stage';
 import { logCorpus } from '../fixtures/log-corpus';
 import { logRecordOf } from '../../src/otlp/log-record';
+import { newBatch } from '../../src/chain/stage';
 
 /** Lines whose separators, edges and lengths are where a second count could disagree with the scan's. */
 const ODD = [
@@ -57,11 +58,11 @@ describe('token count from the miner', () => {
     expect(general.lastTokens).toBe(-1);
   });
 
-  it('reaches the record facts (undefined when unknown, so the detect stage counts)', () => {
+  it('reaches the parse output (-1 when not counted, so the detect stage counts)', () => {
     const stage = createTemplateStage({ maxTokens: 4 });
     const records = ['GET /a took 5', '  spaced\tout  line ', 'one two three four five'];
-    const batch = {
-      data: {
+    const batch = newBatch(
+      {
         resourceLogs: [
           {
             resource: {
@@ -78,11 +79,10 @@ describe('token count from the miner', () => {
           },
         ],
       },
-      recordCount: records.length,
-      receivedAtMs: 0,
-      facts: [],
-    };
+      records.length,
+      0,
+    );
     stage.process(batch);
-    expect(batch.facts.map((f: { tokens?: number }) => f.tokens)).toEqual([4, 3, undefined]);
+    expect(batch.parsed.map((p) => p.tokens)).toEqual([4, 3, -1]);
   });
 });

@@ -3,7 +3,7 @@ import { createNullExporter } from '../../src/export/exporter';
 import type { AnnotationStage } from '../../src/chain/stage';
 import type { LogsData } from '../../src/otlp/types';
 import { createTurns } from '../../src/chain/turns';
-import { silentLogger } from '../backbone/helpers';
+import { silentLogger } from '../processor/helpers';
 
 const data: LogsData = { resourceLogs: [] };
 

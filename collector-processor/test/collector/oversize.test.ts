@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { logRecordOf } from '../../src/otlp/log-record';
 import { decodeExportResponse, LOGS_EXPORT_PATH, type ExportResponse } from '../../src/otlp/service';
 import {

@@ -7,6 +7,9 @@ import { detectorFactory } from '../../src/detect/registry';
 import { ALERT_SCORE, decadesOfScore, scoreOfDecades, SEVERITY_SCORES, severityOf } from '../../src/detect/score-scale';
 import { blob, gaussian, outliers, stack } from './blobs';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 describe('the anomaly.score scale', () => {
   it('puts the flag at 0.5, keeps growing without reaching 1, and reads back its decades', () => {
     expect(scoreOfDecades(1e-12)).toBeGreaterThanOrEqual(ALERT_SCORE);

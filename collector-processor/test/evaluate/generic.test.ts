@@ -9,6 +9,9 @@ import { parseLog } from '../../src/evaluate/raw-logs';
 import { RECORD_FEATURES } from '../../src/model/record-vector';
 import { generateSyntheticHdfs } from '../fixtures/synthetic-hdfs/generate';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const synthetic = generateSyntheticHdfs();
 
 describe('labels CSV', () => {

@@ -1,5 +1,6 @@
 /** Splitting outgoing requests on the wire (export/split.ts) and the exporter that keeps them under a size. */
-import { decodeLogsRequest, encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { logRecordOf } from '../../src/otlp/log-record';
 import type { LogsData } from '../../src/otlp/types';
 import { ProcessingError } from '../../src/otlp/errors';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ModelConfig, StoreConfig, validateWithDefaults } from '@anomalog/shared';
-import type { RecordFacts } from '../../src/chain/stage';
+import { batchAnnotations } from '../../src/chain/stage';
+import type { RecordAnnotations } from '../../src/chain/outputs';
 import { createAnnotationChain } from '../../src/chain/create';
 import type { TemplateStage } from '../../src/chain/parse-stage';
 import { SqliteStore } from '../../src/store/sqlite';
@@ -64,14 +65,14 @@ export async function openBlockPipeline(opts: BlockPipelineOptions) {
     );
     const { manager, detect } = chain;
     if (!manager || !detect) throw new Error('the chain was built without its detect stage');
-    /** Lines of service 'storage' through the chain; the facts they got. */
-    const send = async (lines: string[]): Promise<RecordFacts[]> => {
+    /** Lines of service 'storage' through the chain; the annotations they got. */
+    const send = async (lines: string[]): Promise<RecordAnnotations[]> => {
       const b = batchOf(
         'storage',
         lines.map((l) => logRecord(l)),
       );
       await chain.process(b);
-      return b.facts;
+      return batchAnnotations(b);
     };
     return { parse: chain.parse, manager, detect, send };
   };

@@ -14,6 +14,9 @@ import { trainServiceModel } from '../../src/training/train';
 import { SqliteStore } from '../../src/store/sqlite';
 import { batchOf, logRecord } from './records';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const logger = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -1,3 +1,4 @@
+import type { RecordAnnotations } from '../../src/chain/outputs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,10 @@ import { ControlError } from '../../src/lifecycle/control';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { batchOf, logRecord, normalLines } from './records';
+import { batchAnnotations } from '../../src/chain/stage';
+
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
 
 const logger = pino({ level: 'silent' });
 
@@ -33,7 +38,7 @@ interface Rig {
   parse: TemplateStage;
   manager: LifecycleManager;
   detect: DetectStage;
-  send(service: string, messages: string[], severity?: number): Promise<ReturnType<typeof batchOf>['facts']>;
+  send(service: string, messages: string[], severity?: number): Promise<RecordAnnotations[]>;
 }
 
 async function rig(
@@ -66,7 +71,7 @@ async function rig(
       );
       parse.process(b);
       await detect.process(b);
-      return b.facts;
+      return batchAnnotations(b);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { LogBatch } from '../../src/chain/stage';
+import { newBatch, type LogBatch } from '../../src/chain/stage';
 import type { KeyValue, LogRecord, LogsData } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 
@@ -43,5 +43,5 @@ export function batchOf(service: string, records: LogRecord[]): LogBatch {
       },
     ],
   };
-  return { data, recordCount: records.length, receivedAtMs: Date.now(), facts: [] };
+  return newBatch(data, records.length, Date.now());
 }

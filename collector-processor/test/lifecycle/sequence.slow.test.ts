@@ -1,5 +1,6 @@
 import { openBlockPipeline, session } from './block-pipeline';
 import { batchOf, logRecord } from './records';
+import { batchAnnotations } from '../../src/chain/stage';
 
 // This suite trains the sequence model (TF.js LSTM): slower than the unit lane (`npm run test:unit` skips it).
 jest.setTimeout(120_000);
@@ -58,8 +59,8 @@ test('the live LSTM learns session order and flags a record out of order, with t
     );
     parse.process(late);
     await detect.process(late);
-    expect(early.facts.some((f) => f.isAnomaly)).toBe(false);
-    expect(late.facts[0]).toMatchObject({ isAnomaly: true, detector: 'lstm', sessionId: 'blk_4001' });
+    expect(batchAnnotations(early).some((f) => f.isAnomaly)).toBe(false);
+    expect(batchAnnotations(late)[0]).toMatchObject({ isAnomaly: true, detector: 'lstm', sessionId: 'blk_4001' });
     expect(manager.openSessions()).toBe(1); // the others went idle too
     expect(flagged.message).toBe('blk_2001 block added to map');
     expect(flagged.reason).toMatch(
@@ -91,7 +92,7 @@ test('the live LSTM learns session order and flags a record out of order, with t
     );
     parse.process(again);
     await detect2.process(again);
-    expect(again.facts.find((f) => f.isAnomaly)).toMatchObject({ detector: 'lstm' });
+    expect(batchAnnotations(again).find((f) => f.isAnomaly)).toMatchObject({ detector: 'lstm' });
   } finally {
     await close();
   }

@@ -13,7 +13,7 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { ATTR, METRIC } from '@anomalog/shared';
 import { startAnomalog, type RunningAnomalog } from '../../src/anomalog';
 import type { LogRecord } from '../../src/otlp/types';
-import { Downstream, httpGet, silentLogger, testConfig, waitFor } from '../backbone/helpers';
+import { Downstream, httpGet, silentLogger, testConfig, waitFor } from '../processor/helpers';
 import { normalLines } from './records';
 
 jest.setTimeout(60_000);

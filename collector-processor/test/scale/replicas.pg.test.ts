@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ATTR } from '@anomalog/shared';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import type { LogRecord } from '../../src/otlp/types';
-import { Downstream, grpcExport, httpGet } from '../backbone/helpers';
+import { Downstream, grpcExport, httpGet } from '../processor/helpers';
 import { startPgServer, type PgServer } from '../store/pg-server';
 import { batchOf, logRecord, normalLines } from '../lifecycle/records';
 

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { startChildService } from '../../../bench/lib/service';
 import { logsData, recordCount } from '../../../bench/lib/otlp-load';
-import { Downstream, grpcExport } from '../backbone/helpers';
+import { Downstream, grpcExport } from '../processor/helpers';
 
 jest.setTimeout(240_000);
 

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeLogsRequest } from '../../src/otlp/logs-proto';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { startChildService, type ChildService } from '../../../bench/lib/service';
 import { annotatedRecords, logsData } from '../../../bench/lib/otlp-load';
-import { Downstream, grpcExport } from '../backbone/helpers';
+import { Downstream, grpcExport } from '../processor/helpers';
 
 jest.setTimeout(180_000);
 

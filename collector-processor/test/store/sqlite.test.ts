@@ -7,6 +7,9 @@ import { SQLITE_FILE_NAME, SqliteStore, WAL_SIZE_LIMIT } from '../../src/store/s
 import { storeConformance } from './conformance';
 import { anomaly, model, NO_LOW_SPACE, settingsWith, silentLogger } from './fixtures';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -6,6 +6,9 @@ import type { Anomaly, AnomalyDetail, AnomalyQuery } from '@anomalog/shared';
 import { installFakeBackend } from '../test-utils/fakeBackend';
 import { AnomaliesPage } from './Anomalies';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const now = Date.now();
 const anomaly = (i: number, service: string): Anomaly => ({
   id: `a${i}`,

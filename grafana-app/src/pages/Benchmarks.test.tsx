@@ -6,6 +6,9 @@ import { BenchmarksPage } from './Benchmarks';
 import { bestF1, comparisonRows, curveSeries, readAtRecall } from '../components/benchmarks/curves';
 import { HDFS_LINE_FORMAT, uploadProblem, uploadRequest } from '../components/benchmarks/UploadFields';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const result = (detector: string, f1: number): BenchmarkResult => ({
   dataset: 'upload',
   detector,

@@ -5,6 +5,9 @@ import { installFakeBackend } from '../test-utils/fakeBackend';
 import { ModelsPage } from './Models';
 import { BenchmarksPage } from './Benchmarks';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const defaults = validateWithDefaults(ModelConfig, {});
 const service = {
   service: 'checkout',

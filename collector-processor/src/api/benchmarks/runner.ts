@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
-import type { Store } from '../../store/store';
+import type { BenchmarkStore } from '../../store/benchmarks';
 import type { Logger } from '../../telemetry/logger';
 import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
@@ -51,7 +51,7 @@ export interface BenchmarkRunnerOptions {
    */
   maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
-  history?: Pick<Store, 'saveBenchmarkRun' | 'listBenchmarkRuns' | 'deleteBenchmarkRun'>;
+  history?: BenchmarkStore;
 }
 
 const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;

@@ -3,6 +3,9 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { installFakeBackend } from '../../test-utils/fakeBackend';
 import { TestConnection } from './TestConnection';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 describe('Test connection', () => {
   test('reports the processor version when the health call succeeds', async () => {
     installFakeBackend({

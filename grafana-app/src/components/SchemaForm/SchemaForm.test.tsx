@@ -5,6 +5,9 @@ import { SchemaForm, type SchemaNode } from './SchemaForm';
 import { validateModelConfig } from './validate';
 import { irrelevantFields } from './modelRules';
 
+// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
+jest.setTimeout(60_000);
+
 const defaulted = validateWithDefaults(ModelConfig, {});
 const defaults = (defaulted.ok ? defaulted.value : {}) as Record<string, unknown>;
 
