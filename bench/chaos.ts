@@ -144,10 +144,15 @@ const CASES: Case[] = [
       const log = 'x'.repeat(55 * 1024 * 1024);
       const body = JSON.stringify({ dataset: 'upload', detectors: ['isolation-forest'], upload: { log, labels: '1' } });
       const statuses: number[] = [];
+      const accepted: string[] = [];
       for (let i = 0; i < 8; i++) {
         const r = await http(svc.api!, 'POST', '/api/v1/benchmarks', body, { 'content-type': 'application/json' });
         statuses.push(r.status);
+        if (r.status === 202) accepted.push((JSON.parse(r.body) as { id: string }).id);
       }
+      // The runs would go on into the next cases: the case is the queue, not the benchmark.
+      for (const id of accepted)
+        await http(svc.api!, 'POST', `/api/v1/benchmarks/${id}/cancel`, '{}', { 'content-type': 'application/json' });
       const ok = statuses.every((s) => s === 202 || s === 429 || s === 413);
       return { held: ok && statuses.includes(429), detail: `statuses ${statuses.join(',')}` };
     },
@@ -189,8 +194,9 @@ const CASES: Case[] = [
     item: '5',
     async run({ svc }) {
       const [host, port] = svc.http.split(':');
+      // The slow client is another address than the gRPC sender: a share per client is the defence.
       const sockets = range(64).map(() => {
-        const s = connect(Number(port), host);
+        const s = connect({ port: Number(port), host, localAddress: '127.0.0.2' });
         s.on('error', () => {});
         s.write(
           `POST /v1/logs HTTP/1.1\r\nHost: ${svc.http}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
@@ -214,6 +220,8 @@ const CASES: Case[] = [
     name: 'catastrophic session regex via the model API',
     item: '6',
     async run({ svc }) {
+      // A service the processor knows, so that the PUT reaches the regex check (unknown ones are 404).
+      await sendAll(svc.grpc, [encodeLogsRequest(logsData([{ service: 'regex', lines: ['hello'] }]))], 1);
       const config = await http(svc.api!, 'GET', '/api/v1/services/regex/model');
       const base = config.status === 200 ? JSON.parse(config.body) : {};
       const put = await http(
@@ -226,7 +234,7 @@ const CASES: Case[] = [
       const body = encodeLogsRequest(logsData([{ service: 'regex', lines: ['x'.repeat(28)] }]));
       const { ok, codes } = await sendAll(svc.grpc, [body, body], 1);
       return {
-        held: put.status === 400 || count(codes, 0) === 2,
+        held: (put.status === 400 || put.status === 200) && count(codes, 0) === 2,
         detail: `PUT ${put.status}; ${count(codes, 0)}/2 OK`,
         ackedRecords: ok,
       };
