@@ -379,6 +379,11 @@ const CASES: Case[] = [
 
 // ------------------------------------------------------------------ driver
 
+/** The API's first answers compile its routes: not a stall of any case (also after a restart). */
+async function warmUp(svc: ChildService): Promise<void> {
+  for (let i = 0; i < 20; i++) await http(svc.api!, 'GET', '/api/v1/health');
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-chaos-'));
@@ -396,12 +401,12 @@ async function main(): Promise<void> {
     dir,
     restart: async () => {
       svc = await startChildService({ heapMb: HEAP_MB, args });
+      await warmUp(svc);
       return svc;
     },
   };
 
-  // The API's first answers compile its routes: not a stall of any case.
-  for (let i = 0; i < 20; i++) await http(svc.api!, 'GET', '/api/v1/health');
+  await warmUp(svc);
   for (const c of CASES) {
     if (only.length && !only.some((o) => c.name.includes(o))) continue;
     downstream.requests.splice(0);
@@ -438,7 +443,7 @@ async function main(): Promise<void> {
       const log = svc.log();
       outcome.detail += `; service exited (${svc.child.exitCode ?? svc.child.signalCode}): ${log.slice(-300).replace(/\s+/g, ' ')}`;
       svc = await startChildService({ heapMb: HEAP_MB, args });
-      for (let i = 0; i < 20; i++) await http(svc.api!, 'GET', '/api/v1/health');
+      await warmUp(svc);
     }
     const delivered = downstream.requests.reduce((n, b) => n + recordCount(b), 0);
     const lost = outcome.ackedRecords !== undefined ? Math.max(0, outcome.ackedRecords - delivered) : 0;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnnotationStage, LogBatch, RecordFacts } from './stage';
 import { forEachRecord } from './stage';
 import { TemplateMiner } from '../parse/miner';
@@ -6,7 +7,6 @@ import { defaultMinerConfig, type MinerConfig } from '../parse/config';
 import type { ServiceMinerStateStore } from '../parse/persistence';
 import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
-import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 // Bound once (see logs-proto.ts): a named import is a getter call per use under tsx's CommonJS.
 const { messageOf, serviceName } = extract;
@@ -268,9 +268,11 @@ export function createTemplateStage(
   };
 }
 
-/** Length and FNV-1a of the bytes: tells whether a stored snapshot is still the one read or written here. */
+/**
+ * Length and digest of the bytes: tells whether a stored snapshot is still the one read or written
+ * here. A native digest: snapshots of services with long templates run to megabytes, and a hash
+ * loop in JS over them held the event loop between requests.
+ */
 function fingerprint(bytes: Uint8Array): string {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < bytes.length; i++) h = fnvMix(h, bytes[i]);
-  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+  return `${bytes.length}:${createHash('sha1').update(bytes).digest('base64')}`;
 }

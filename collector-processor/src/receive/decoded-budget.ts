@@ -51,7 +51,7 @@ export function decodedEstimate(wireBytes: number, records: number): number {
 }
 
 /** Share of V8's heap limit decoded requests may take when receiver.maxInflightDecodedMiB is 0. */
-const HEAP_SHARE = 0.4;
+const HEAP_SHARE = 0.25;
 
 /** The budget in bytes: the configured MiB, or (0) a share of this process's heap limit. */
 export function decodedBudgetBytes(configuredMiB: number): number {

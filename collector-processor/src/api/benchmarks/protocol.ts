@@ -16,6 +16,8 @@ export interface BenchmarkModule {
 export interface WorkerInput {
   module: string;
   request: BenchmarkRequest;
+  /** The request's upload, when it waited in the queue: a JSON file the worker reads (runner.ts). */
+  uploadFile?: string;
   datasetsDir: string;
   seed: number;
 }

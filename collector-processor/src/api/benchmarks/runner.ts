@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
@@ -17,6 +20,11 @@ export interface BenchmarkService {
   run(id: string): BenchmarkRun | undefined;
   /** Check the request, queue the run and return it (state "queued" or "running"). */
   start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /**
+   * Whether a request body of `bytes` could be queued now: the API refuses a larger upload before
+   * reading it, so a full queue costs neither the body in memory nor parsing it.
+   */
+  admitsUpload(bytes: number): boolean;
   /**
    * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
    * a finished run is returned as it is.
@@ -41,8 +49,8 @@ export interface BenchmarkRunnerOptions {
   maxWorkerHeapMb?: number;
   logger?: Logger;
   /**
-   * Bytes the uploads of queued runs may hold together (they wait in the heap until their run
-   * starts); over it a new upload is refused with 429 while any run is queued or running.
+   * Bytes the uploads of queued runs may hold together (each waits in a temporary file until its
+   * run starts); over it a new upload is refused with 429 while any run is queued or running.
    */
   maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
@@ -51,11 +59,11 @@ export interface BenchmarkRunnerOptions {
 
 const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
 /** Retry-After of a refusal for a full queue: about what a small run takes. */
-const QUEUE_FULL_RETRY_AFTER_S = 30;
+export const QUEUE_FULL_RETRY_AFTER_S = 30;
 
-/** Heap bytes an upload's strings hold (two bytes a code unit at most). */
+/** Bytes an upload takes queued: its characters (the temporary file holds them as JSON). */
 function uploadBytes(request: BenchmarkRequest): number {
-  return request.upload ? 2 * (request.upload.log.length + request.upload.labels.length) : 0;
+  return request.upload ? request.upload.log.length + request.upload.labels.length : 0;
 }
 
 export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
@@ -69,7 +77,19 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
-  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number }[] = [];
+  /** Queued runs; a queued upload waits in `uploadFile`, not in the heap. */
+  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number; uploadFile?: string }[] = [];
+  let spillDir: string | undefined;
+  /** Writes a queued run's upload to a temporary file; the worker reads it back when the run starts. */
+  const spill = async (id: string, upload: NonNullable<BenchmarkRequest['upload']>): Promise<string> => {
+    spillDir ??= mkdtempSync(join(tmpdir(), 'anomalog-benchmarks-'));
+    const file = join(spillDir, `${id}.json`);
+    await writeFile(file, JSON.stringify(upload));
+    return file;
+  };
+  const unlink = (file: string | undefined) => {
+    if (file) rmSync(file, { force: true });
+  };
   let active: { run: BenchmarkRun; worker: Worker; deadline: NodeJS.Timeout } | undefined;
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
@@ -116,12 +136,13 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     const next = queue.shift();
     if (!next) return;
     queuedBytes -= next.bytes;
-    const { run, request } = next;
+    const { run, request, uploadFile } = next;
     run.state = 'running';
     const { script, data } = workerScript(__dirname, 'worker');
     const input: WorkerInput & WorkerScript['data'] = {
       module: modulePath,
       request,
+      uploadFile,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
       ...data,
@@ -156,6 +177,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     worker.on('error', (err) => finish(run, 'failed', err.message));
     worker.on('exit', (code) => {
       clearTimeout(deadline);
+      unlink(uploadFile);
       finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
       active = undefined;
       forgetOld();
@@ -189,6 +211,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
 
   return {
     datasets,
+    admitsUpload: (bytes) => !(active || queue.length > 0) || queuedBytes + bytes <= maxQueuedBytes,
     loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),
     run: (id) => runs.get(id),
@@ -203,8 +226,22 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
           QUEUE_FULL_RETRY_AFTER_S,
         );
       }
+      const id = randomUUID();
+      // A run that waits has its upload moved to disk: queued uploads do not hold the heap.
+      const waits = active !== undefined || queue.length > 0;
+      // Its bytes are taken before the write, so uploads arriving meanwhile see them.
+      queuedBytes += bytes;
+      let uploadFile: string | undefined;
+      try {
+        uploadFile = waits && request.upload ? await spill(id, request.upload) : undefined;
+        if (closed) throw new HttpError(503, 'benchmarks are shutting down');
+      } catch (err) {
+        queuedBytes -= bytes;
+        unlink(uploadFile);
+        throw err;
+      }
       const run: BenchmarkRun = {
-        id: randomUUID(),
+        id,
         ...(request.name !== undefined ? { name: request.name } : {}),
         dataset: request.dataset,
         detectors: [...request.detectors],
@@ -214,8 +251,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
         results: [],
       };
       runs.set(run.id, run);
-      queue.push({ run, request, bytes });
-      queuedBytes += bytes;
+      queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
       opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
       pump();
       return run;
@@ -224,7 +260,11 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       const run = runs.get(id);
       if (!run || run.state === 'done' || run.state === 'failed') return run;
       const queued = queue.findIndex((q) => q.run.id === id);
-      if (queued >= 0) queuedBytes -= queue.splice(queued, 1)[0].bytes;
+      if (queued >= 0) {
+        const [entry] = queue.splice(queued, 1);
+        queuedBytes -= entry.bytes;
+        unlink(entry.uploadFile);
+      }
       finish(run, 'failed', BENCHMARK_CANCELLED);
       if (active?.run.id === id) await active.worker.terminate();
       return run;
@@ -232,7 +272,10 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     async close() {
       closed = true;
       queuedBytes = 0;
-      for (const { run } of queue.splice(0)) finish(run, 'failed', 'processor shut down before the run started');
+      for (const { run, uploadFile } of queue.splice(0)) {
+        unlink(uploadFile);
+        finish(run, 'failed', 'processor shut down before the run started');
+      }
       if (active) {
         finish(active.run, 'failed', 'processor shut down during the run');
         await active.worker.terminate();

@@ -1,7 +1,8 @@
 import { BenchmarkRequest, BenchmarkRun, type BenchmarkRequest as BenchmarkRequestT } from '@anomalog/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
+import { QUEUE_FULL_RETRY_AFTER_S } from '../benchmarks/runner';
 import { errors, IdParams } from '../schemas';
 import type { ApiDeps } from '../deps';
 
@@ -35,6 +36,16 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
     '/benchmarks',
     {
       bodyLimit: uploadLimitBytes,
+      // A body the queue has no room for is refused before it is read (runner.ts admitsUpload).
+      onRequest: async (request) => {
+        const length = Number(request.headers['content-length']);
+        if (length > 0 && !benchmarks.admitsUpload(length))
+          throw new HttpError(
+            429,
+            `benchmark queue full: no room for a ${length}-byte upload (api.maxQueuedUploadMiB); retry when a run has finished`,
+            QUEUE_FULL_RETRY_AFTER_S,
+          );
+      },
       schema: {
         tags: ['benchmarks'],
         summary: 'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
