@@ -11,7 +11,7 @@ import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types
  * `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and `RESOURCE_WEIGHT` for
  * each resource and scope (a service seen for the first time costs state and a store read).
  */
-export const DEFAULT_SLICE_WEIGHT = 4096;
+export const DEFAULT_SLICE_WEIGHT = 2048;
 
 const BYTES_PER_UNIT = 256;
 const RESOURCE_WEIGHT = 16;

@@ -12,7 +12,7 @@ import { ProtoReader, WIRE_LEN } from '../otlp/proto-reader';
 import type { ResourceLogs, ScopeLogs } from '../otlp/types';
 
 /** Bytes of record per piece (about what the chain takes in one slice, chain/slices.ts). */
-export const PIECE_BYTES = 512 * 1024;
+export const PIECE_BYTES = 256 * 1024;
 
 const T_FIELD1 = (1 << 3) | WIRE_LEN;
 const T_FIELD2 = (2 << 3) | WIRE_LEN;
