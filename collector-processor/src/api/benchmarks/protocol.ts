@@ -16,7 +16,7 @@ export interface BenchmarkModule {
 export interface WorkerInput {
   module: string;
   request: BenchmarkRequest;
-  /** The request's upload, when it waited in the queue: a JSON file the worker reads (runner.ts). */
+  /** The whole request body, spooled to disk as it arrived (upload-spool.ts); its `upload` is the run's. */
   uploadFile?: string;
   datasetsDir: string;
   seed: number;

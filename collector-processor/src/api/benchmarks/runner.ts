@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
@@ -11,6 +9,7 @@ import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
 import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
+import { removeSpoolFile } from './upload-spool';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
 export interface BenchmarkService {
@@ -18,8 +17,12 @@ export interface BenchmarkService {
   /** Newest first. */
   runs(): BenchmarkRun[];
   run(id: string): BenchmarkRun | undefined;
-  /** Check the request, queue the run and return it (state "queued" or "running"). */
-  start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /**
+   * Check the request, queue the run and return it (state "queued" or "running"). `uploadFile`: the
+   * request's body spooled to disk (upload-spool.ts), `request` its light copy; the runner owns the
+   * file from here on and removes it when the run ends or is refused.
+   */
+  start(request: BenchmarkRequest, uploadFile?: string): Promise<BenchmarkRun>;
   /**
    * Whether a request body of `bytes` could be queued now: the API refuses a larger upload before
    * reading it, so a full queue costs neither the body in memory nor parsing it.
@@ -49,8 +52,8 @@ export interface BenchmarkRunnerOptions {
   maxWorkerHeapMb?: number;
   logger?: Logger;
   /**
-   * Bytes the uploads of queued runs may hold together (each waits in a temporary file until its
-   * run starts); over it a new upload is refused with 429 while any run is queued or running.
+   * Bytes the uploads of queued runs may hold together (in memory for a small body, in its spool
+   * file for a large one); over it a new upload is refused with 429 while any run is queued or running.
    */
   maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
@@ -61,9 +64,10 @@ const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
 /** Retry-After of a refusal for a full queue: about what a small run takes. */
 export const QUEUE_FULL_RETRY_AFTER_S = 30;
 
-/** Bytes an upload takes queued: its characters (the temporary file holds them as JSON). */
-function uploadBytes(request: BenchmarkRequest): number {
-  return request.upload ? request.upload.log.length + request.upload.labels.length : 0;
+/** Bytes an upload takes queued: its spool file's size, or (in memory) two bytes a code unit at most. */
+function uploadBytes(request: BenchmarkRequest, uploadFile: string | undefined): number {
+  if (uploadFile) return statSync(uploadFile).size;
+  return request.upload ? 2 * (request.upload.log.length + request.upload.labels.length) : 0;
 }
 
 export const DEFAULT_BENCHMARK_MODULE = join(__dirname, '..', '..', 'evaluate', 'run');
@@ -77,19 +81,8 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
-  /** Queued runs; a queued upload waits in `uploadFile`, not in the heap. */
+  /** Queued runs; a large upload waits in its spool file (`uploadFile`), not in the heap. */
   const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number; uploadFile?: string }[] = [];
-  let spillDir: string | undefined;
-  /** Writes a queued run's upload to a temporary file; the worker reads it back when the run starts. */
-  const spill = async (id: string, upload: NonNullable<BenchmarkRequest['upload']>): Promise<string> => {
-    spillDir ??= mkdtempSync(join(tmpdir(), 'anomalog-benchmarks-'));
-    const file = join(spillDir, `${id}.json`);
-    await writeFile(file, JSON.stringify(upload));
-    return file;
-  };
-  const unlink = (file: string | undefined) => {
-    if (file) rmSync(file, { force: true });
-  };
   let active: { run: BenchmarkRun; worker: Worker; deadline: NodeJS.Timeout } | undefined;
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
@@ -177,7 +170,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     worker.on('error', (err) => finish(run, 'failed', err.message));
     worker.on('exit', (code) => {
       clearTimeout(deadline);
-      unlink(uploadFile);
+      removeSpoolFile(uploadFile);
       finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
       active = undefined;
       forgetOld();
@@ -209,52 +202,49 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     }
   };
 
+  const enqueue = async (request: BenchmarkRequest, uploadFile: string | undefined): Promise<BenchmarkRun> => {
+    if (closed) throw new HttpError(503, 'benchmarks are shutting down');
+    await validate(request);
+    const bytes = uploadBytes(request, uploadFile);
+    if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
+      throw new HttpError(
+        429,
+        `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
+        QUEUE_FULL_RETRY_AFTER_S,
+      );
+    }
+    const run: BenchmarkRun = {
+      id: randomUUID(),
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      dataset: request.dataset,
+      detectors: [...request.detectors],
+      state: 'queued',
+      progress: 0,
+      startedAt: new Date().toISOString(),
+      results: [],
+    };
+    runs.set(run.id, run);
+    // A spooled request's upload holds stand-ins (upload-spool.ts): the worker reads the real one.
+    queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
+    queuedBytes += bytes;
+    opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
+    pump();
+    return run;
+  };
+
   return {
     datasets,
     admitsUpload: (bytes) => !(active || queue.length > 0) || queuedBytes + bytes <= maxQueuedBytes,
     loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),
     run: (id) => runs.get(id),
-    async start(request) {
-      if (closed) throw new HttpError(503, 'benchmarks are shutting down');
-      await validate(request);
-      const bytes = uploadBytes(request);
-      if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
-        throw new HttpError(
-          429,
-          `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
-          QUEUE_FULL_RETRY_AFTER_S,
-        );
-      }
-      const id = randomUUID();
-      // A run that waits has its upload moved to disk: queued uploads do not hold the heap.
-      const waits = active !== undefined || queue.length > 0;
-      // Its bytes are taken before the write, so uploads arriving meanwhile see them.
-      queuedBytes += bytes;
-      let uploadFile: string | undefined;
+    async start(request, uploadFile) {
       try {
-        uploadFile = waits && request.upload ? await spill(id, request.upload) : undefined;
-        if (closed) throw new HttpError(503, 'benchmarks are shutting down');
+        return await enqueue(request, uploadFile);
       } catch (err) {
-        queuedBytes -= bytes;
-        unlink(uploadFile);
+        removeSpoolFile(uploadFile);
         throw err;
       }
-      const run: BenchmarkRun = {
-        id,
-        ...(request.name !== undefined ? { name: request.name } : {}),
-        dataset: request.dataset,
-        detectors: [...request.detectors],
-        state: 'queued',
-        progress: 0,
-        startedAt: new Date().toISOString(),
-        results: [],
-      };
-      runs.set(run.id, run);
-      queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
-      opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
-      pump();
-      return run;
     },
     async cancel(id) {
       const run = runs.get(id);
@@ -263,7 +253,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       if (queued >= 0) {
         const [entry] = queue.splice(queued, 1);
         queuedBytes -= entry.bytes;
-        unlink(entry.uploadFile);
+        removeSpoolFile(entry.uploadFile);
       }
       finish(run, 'failed', BENCHMARK_CANCELLED);
       if (active?.run.id === id) await active.worker.terminate();
@@ -273,7 +263,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       closed = true;
       queuedBytes = 0;
       for (const { run, uploadFile } of queue.splice(0)) {
-        unlink(uploadFile);
+        removeSpoolFile(uploadFile);
         finish(run, 'failed', 'processor shut down before the run started');
       }
       if (active) {

@@ -14,8 +14,10 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(input.module) as BenchmarkModule;
   let last = -1;
+  // A large upload's body was spooled to a file as it arrived (upload-spool.ts): parsed here, off the
+  // processor's event loop.
   const request = input.uploadFile
-    ? { ...input.request, upload: JSON.parse(readFileSync(input.uploadFile, 'utf8')) as BenchmarkRequest['upload'] }
+    ? { ...input.request, upload: (JSON.parse(readFileSync(input.uploadFile, 'utf8')) as BenchmarkRequest).upload }
     : input.request;
   const results = await mod.runBenchmark(request, {
     datasetsDir: input.datasetsDir,
