@@ -13,7 +13,7 @@ import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types
  */
 export const DEFAULT_SLICE_WEIGHT = 2048;
 
-const BYTES_PER_UNIT = 256;
+const BYTES_PER_UNIT = 128;
 const RESOURCE_WEIGHT = 16;
 
 /** The chain-work estimate of one record; no allocation. */
