@@ -5,7 +5,7 @@ import { encodeLogsRequest } from '../otlp/logs-proto';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
 import { createTurns } from './turns';
-import { DEFAULT_SLICE_WEIGHT, sliceRequest } from './slices';
+import { SlicePace, Slicer } from './slices';
 import { ProcessingError } from '../otlp/errors';
 
 /** A request after validation: the model only when the chain needs it. */
@@ -45,14 +45,15 @@ export interface PipelineOptions {
   logger: Logger;
   /** Called when a stage throws; the batch still goes downstream (annotation is best-effort, data is not). */
   onStageError?: (stage: string, err: unknown) => void;
-  /** Chain work of one event-loop turn, in record weight (slices.ts); default DEFAULT_SLICE_WEIGHT. */
+  /** Chain work of one event-loop turn, in record weight (slices.ts); default: paced by time (SlicePace). */
   sliceWeight?: number;
 }
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const { stages, exporter, logger } = opts;
   const turn = createTurns();
-  const sliceWeight = opts.sliceWeight ?? DEFAULT_SLICE_WEIGHT;
+  const pace = new SlicePace();
+  const sliceWeight = () => opts.sliceWeight ?? pace.weight();
   return {
     turn,
     stageNames: stages.map((s) => s.name),
@@ -62,13 +63,19 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
       // A slice of the request per turn of the event loop (turns.ts), the request's slices in order:
       // a large request takes turns with the others instead of holding the loop for all its records.
-      for (const slice of sliceRequest(received.data, received.recordCount, sliceWeight)) {
+      const slicer = new Slicer(received.data, received.recordCount);
+      for (let slice = slicer.next(sliceWeight()); slice; slice = slicer.next(sliceWeight())) {
         await turn();
         if (cancelled?.aborted) throw clientGone();
+        // The loop is held by each stage's synchronous part; its waits (store reads, writes) let others run.
+        let heldMs = 0;
         const batch: LogBatch = { data: slice.data, recordCount: slice.recordCount, receivedAtMs, facts: [] };
         for (const stage of stages) {
           try {
-            await stage.process(batch);
+            const startedMs = performance.now();
+            const pending = stage.process(batch);
+            heldMs += performance.now() - startedMs;
+            await pending;
           } catch (err) {
             logger.warn(
               { err, stage: stage.name },
@@ -77,6 +84,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
             opts.onStageError?.(stage.name, err);
           }
         }
+        pace.observe(slice.weight, heldMs);
       }
       if (cancelled?.aborted) throw clientGone();
       // The slices annotated the request's own records: the request leaves whole, as it came.

@@ -1,4 +1,4 @@
-import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types';
+import type { LogRecord, LogsData, ResourceLogs } from '../otlp/types';
 
 /**
  * Cuts a request into consecutive slices for the annotation chain, so that a large request runs
@@ -9,10 +9,9 @@ import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types
  *
  * A slice is bounded by weight, an estimate of the chain's work: one unit a record, one more per
  * `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and `RESOURCE_WEIGHT` for
- * each resource and scope (a service seen for the first time costs state and a store read).
+ * each resource and scope (a service seen for the first time costs state and a store read). How
+ * much weight a turn takes is paced by the time slices took (SlicePace).
  */
-export const DEFAULT_SLICE_WEIGHT = 2048;
-
 const BYTES_PER_UNIT = 128;
 const RESOURCE_WEIGHT = 16;
 
@@ -25,49 +24,69 @@ export function recordWeight(record: LogRecord): number {
 export interface Slice {
   data: LogsData;
   recordCount: number;
+  weight: number;
 }
 
-/** The request as slices of at most `maxWeight` (a single record heavier than that is a slice alone). */
-export function sliceRequest(data: LogsData, recordCount: number, maxWeight = DEFAULT_SLICE_WEIGHT): Slice[] {
-  if (weightOf(data, maxWeight) <= maxWeight) return [{ data, recordCount }];
-  const slices: Slice[] = [];
-  let current: ResourceLogs[] = [];
-  let records = 0;
-  let weight = 0;
-  let openResource: ResourceLogs | undefined;
-  const close = () => {
-    if (records === 0 && current.length === 0) return;
-    slices.push({ data: { resourceLogs: current }, recordCount: records });
-    current = [];
-    records = 0;
-    weight = 0;
-    openResource = undefined;
-  };
-  /** Adds `scope`'s records [from, to) to the slice under way, in a copy of their resource. */
-  const add = (rl: ResourceLogs, scope: ScopeLogs, from: number, to: number) => {
-    if (openResource === undefined) current.push((openResource = { ...rl, scopeLogs: [] }));
-    openResource.scopeLogs.push({ ...scope, logRecords: scope.logRecords.slice(from, to) });
-    records += to - from;
-  };
-  for (const rl of data.resourceLogs) {
-    openResource = undefined;
-    weight += RESOURCE_WEIGHT;
-    for (const scope of rl.scopeLogs) {
-      weight += RESOURCE_WEIGHT;
-      const logRecords = scope.logRecords;
-      let from = 0;
-      for (let i = 0; i < logRecords.length; i++) {
-        weight += recordWeight(logRecords[i]);
-        if (weight >= maxWeight) {
-          add(rl, scope, from, i + 1);
-          from = i + 1;
-          close();
-        }
+/** Hands out a request's slices in order, each of the weight asked for (a record heavier alone). */
+export class Slicer {
+  private resource = 0;
+  private scope = 0;
+  private record = 0;
+  private started = false;
+  private done = false;
+
+  constructor(
+    private readonly data: LogsData,
+    private readonly recordCount: number,
+  ) {}
+
+  /** The next slice of at most `maxWeight`, or undefined after the last; a light request is one slice, itself. */
+  next(maxWeight: number): Slice | undefined {
+    if (this.done) return undefined;
+    if (!this.started) {
+      this.started = true;
+      const whole = weightOf(this.data, maxWeight);
+      if (whole <= maxWeight) {
+        this.done = true;
+        return { data: this.data, recordCount: this.recordCount, weight: whole };
       }
-      if (from < logRecords.length || logRecords.length === 0) add(rl, scope, from, logRecords.length);
     }
+    const resources = this.data.resourceLogs;
+    const out: ResourceLogs[] = [];
+    let weight = 0;
+    let records = 0;
+    const full = () => weight >= maxWeight && records > 0;
+    for (; this.resource < resources.length; this.resource++, this.scope = 0) {
+      if (full()) return { data: { resourceLogs: out }, recordCount: records, weight };
+      const rl = resources[this.resource];
+      let copy: ResourceLogs | undefined;
+      if (this.scope === 0 && this.record === 0) weight += RESOURCE_WEIGHT;
+      for (; this.scope < rl.scopeLogs.length; this.scope++, this.record = 0) {
+        const sl = rl.scopeLogs[this.scope];
+        const logRecords = sl.logRecords;
+        if (this.record === 0) weight += RESOURCE_WEIGHT;
+        const from = this.record;
+        while (this.record < logRecords.length && !full()) {
+          weight += recordWeight(logRecords[this.record++]);
+          records++;
+        }
+        if (this.record > from || logRecords.length === 0) {
+          if (copy === undefined) out.push((copy = { ...rl, scopeLogs: [] }));
+          copy.scopeLogs.push({ ...sl, logRecords: logRecords.slice(from, this.record) });
+        }
+        if (this.record < logRecords.length) return { data: { resourceLogs: out }, recordCount: records, weight };
+      }
+    }
+    this.done = true;
+    return out.length > 0 ? { data: { resourceLogs: out }, recordCount: records, weight } : undefined;
   }
-  close();
+}
+
+/** Every slice of a request at one weight (tests, and callers without pacing). */
+export function sliceRequest(data: LogsData, recordCount: number, maxWeight: number): Slice[] {
+  const slicer = new Slicer(data, recordCount);
+  const slices: Slice[] = [];
+  for (let s = slicer.next(maxWeight); s; s = slicer.next(maxWeight)) slices.push(s);
   return slices;
 }
 
@@ -85,4 +104,31 @@ function weightOf(data: LogsData, limit: number): number {
     }
   }
   return weight;
+}
+
+/** Wall time one slice of the chain should take. */
+const TARGET_SLICE_MS = 25;
+const MIN_WEIGHT = 256;
+const MAX_WEIGHT = 8192;
+export const DEFAULT_SLICE_WEIGHT = 2048;
+
+/**
+ * How much weight a turn takes: the weight that took about TARGET_SLICE_MS in the slices so far (a
+ * moving average of milliseconds per unit). On a loaded machine, or for records that cost more than
+ * their weight says, slices shrink and the loop still turns every few tens of milliseconds. Only
+ * slices of some size are measured: a small request's fixed costs say nothing of a record's.
+ */
+export class SlicePace {
+  private msPerUnit: number | undefined;
+
+  weight(): number {
+    if (this.msPerUnit === undefined) return DEFAULT_SLICE_WEIGHT;
+    return Math.max(MIN_WEIGHT, Math.min(MAX_WEIGHT, Math.round(TARGET_SLICE_MS / this.msPerUnit)));
+  }
+
+  observe(weight: number, ms: number): void {
+    if (weight < MIN_WEIGHT) return;
+    const m = Math.max(ms, 0.01) / weight;
+    this.msPerUnit = this.msPerUnit === undefined ? m : 0.7 * this.msPerUnit + 0.3 * m;
+  }
 }

@@ -70,6 +70,8 @@ export class ExportHandler {
     body: Buffer,
     opts: { maxValueDepth: number },
   ): Promise<{ decoded: Received; release?: () => void }> {
+    // Many large requests arrive in one poll of the loop: each reads its layout in its own turn.
+    await this.pipeline.turn();
     const layout = requestLayout(body);
     if (!layout) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
     const release = this.decoded?.take(decodedEstimate(body.length, layout.recordCount));

@@ -6,7 +6,7 @@ import { createTurns } from '../../src/chain/turns';
 import { silentLogger } from '../backbone/helpers';
 import { logRecordOf } from '../../src/otlp/log-record';
 import { decodeLogsRequest } from '../../src/otlp/logs-proto';
-import { recordWeight, sliceRequest } from '../../src/chain/slices';
+import { recordWeight, SlicePace, sliceRequest } from '../../src/chain/slices';
 
 const data: LogsData = { resourceLogs: [] };
 
@@ -119,5 +119,24 @@ describe('a large request through the chain in slices', () => {
     }
     // small requests are not copied
     expect(sliceRequest(data, 253, 10_000)[0].data).toBe(data);
+  });
+});
+
+describe('slice pacing', () => {
+  test('slices that take long shrink the next ones, quick ones grow them, within bounds', () => {
+    const pace = new SlicePace();
+    const first = pace.weight();
+    for (let i = 0; i < 20; i++) pace.observe(2048, 200);
+    const slow = pace.weight();
+    expect(slow).toBeLessThan(first);
+    for (let i = 0; i < 40; i++) pace.observe(2048, 1);
+    expect(pace.weight()).toBeGreaterThan(slow);
+    expect(pace.weight()).toBeGreaterThan(first);
+    for (let i = 0; i < 40; i++) pace.observe(4096, 10_000);
+    expect(pace.weight()).toBeGreaterThan(0);
+    // small slices (a small request's fixed costs) do not move it
+    const before = pace.weight();
+    pace.observe(10, 50);
+    expect(pace.weight()).toBe(before);
   });
 });
