@@ -36,7 +36,7 @@ export interface TemplateStageOptions {
 }
 
 /** Services whose snapshots one store write holds. */
-const WRITE_CHUNK = 256;
+const WRITE_CHUNK = 64;
 
 /** What this stage knows of a service whose snapshot it read. */
 interface Known {
