@@ -107,7 +107,7 @@ function weightOf(data: LogsData, limit: number): number {
 }
 
 /** Wall time one slice of the chain should take. */
-const TARGET_SLICE_MS = 25;
+const TARGET_SLICE_MS = 15;
 const MIN_WEIGHT = 256;
 const MAX_WEIGHT = 8192;
 export const DEFAULT_SLICE_WEIGHT = 2048;
