@@ -15,6 +15,7 @@ import { createStore } from './store/create';
 import { StoreMinerState } from './store/miner-state';
 import { startRetention } from './store/retention';
 import { keepHeapHeadroom } from './runtime/heap-headroom';
+import { initTf } from './detect/tf-backend';
 import type { Store } from './store/store';
 import { startTriage, type RunningTriage } from './triage';
 import { createLogger, type Logger } from './telemetry/logger';
@@ -48,6 +49,9 @@ export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Log
       registry,
     });
     const { manager } = chain;
+    // The TensorFlow.js backend is readied before traffic: its set-up (module load, wasm compile,
+    // kernel registration) held the event loop when the first model was installed mid-stream.
+    if (manager) await initTf((message) => logger.info(message));
     if (!manager) logger.warn('detection.enabled is false: records get templates only, no scores');
     const processor = await startProcessor(config, { stages: chain.stages, logger, registry });
     cleanup.unshift(() => processor.close());

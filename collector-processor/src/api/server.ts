@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { formatHostPort, splitHostPort } from '../net/listen';
 import { bearerAuthHook, isLoopbackHost, resolveAuth } from './auth';
 import { requestGuardHook, type GuardOptions } from './guard';
-import { errorHandler, HttpError, notFoundHandler } from './errors';
+import { errorHandler, notFoundHandler } from './errors';
 import type { ApiDeps } from './deps';
 import { benchmarkRoutes } from './routes/benchmarks';
+import { parseJson } from './json-body';
 import { modelRoutes } from './routes/models';
 import { observeRoutes } from './routes/observe';
 import { triageRoutes } from './routes/triage';
@@ -34,18 +35,6 @@ const DEFAULT_UPLOAD_LIMIT = 64 * MiB;
 const API_REQUEST_TIMEOUT_MS = 120_000;
 const API_IDLE_TIMEOUT_MS = 30_000;
 const API_HEADERS_TIMEOUT_MS = 10_000;
-
-/** JSON bodies without prototype keys; an empty body counts as none (POST …/train carries nothing). */
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text, (key, value: unknown) =>
-      key === '__proto__' || key === 'constructor' ? undefined : value,
-    );
-  } catch (err) {
-    throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
-  }
-}
 
 /**
  * The Host allow-list in effect: the configured one, else loopback names plus the endpoint's own

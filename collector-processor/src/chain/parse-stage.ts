@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnnotationStage, LogBatch } from './stage';
 import type { ParsedRecord } from './outputs';
 import { forEachRecord } from './stage';
@@ -7,7 +9,6 @@ import { defaultMinerConfig, type MinerConfig } from '../parse/config';
 import type { ServiceMinerStateStore } from '../parse/persistence';
 import * as recordTime from '../otlp/record-time';
 import type { ResourceLogs } from '../otlp/types';
-import { FNV_OFFSET, fnvMix } from '../util/hash';
 
 // Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { messageOf, serviceName } = extract;
@@ -35,6 +36,9 @@ export interface TemplateStageOptions {
   now?: () => number;
 }
 
+/** Services whose snapshots one store write holds. */
+const WRITE_CHUNK = 64;
+
 /** What this stage knows of a service whose snapshot it read. */
 interface Known {
   /** Wall ms of the service's last batch here. */
@@ -55,7 +59,7 @@ interface Known {
  * is never written again, so it cannot overwrite the replica that took it over.
  *
  * A batch that created templates also waits until the snapshots of the services it created them in
- * are written (one store transaction, shared by the batches that arrive while a write runs): the
+ * are written (one write, shared by the batches that arrive while a write runs): the
  * request is answered only after its new template ids are stored, so an id a record left with is
  * the same after the process is killed at any moment. A failed write is reported and does not hold
  * the records back; the periodic snapshot tries again.
@@ -86,15 +90,22 @@ export function createTemplateStage(
    */
   const unsaved = new Map<string, Promise<void>>();
 
-  /** Writes the services' snapshots now (in one transaction when the store can). */
+  /**
+   * Writes the services' snapshots now, `WRITE_CHUNK` services per transaction (when the store has
+   * them) and per turn of the event loop: thousands of services written at once held the loop.
+   */
   const write = async (services: Iterable<string>): Promise<void> => {
-    const entries = [...miner.snapshotServices(services)];
-    if (entries.length === 0) return;
-    if (store!.saveServices) await store!.saveServices(entries);
-    else for (const [service, bytes] of entries) await store!.saveService(service, bytes);
-    for (const [service, bytes] of entries) {
-      const k = known.get(service);
-      if (k) k.stored = fingerprint(bytes);
+    const list = [...services];
+    for (let i = 0; i < list.length; i += WRITE_CHUNK) {
+      if (i > 0) await nextTurn();
+      const entries = [...miner.snapshotServices(list.slice(i, i + WRITE_CHUNK))];
+      if (entries.length === 0) continue;
+      if (store!.saveServices) await store!.saveServices(entries);
+      else for (const [service, bytes] of entries) await store!.saveService(service, bytes);
+      for (const [service, bytes] of entries) {
+        const k = known.get(service);
+        if (k) k.stored = fingerprint(bytes);
+      }
     }
   };
 
@@ -258,9 +269,11 @@ export function createTemplateStage(
   };
 }
 
-/** Length and FNV-1a of the bytes: tells whether a stored snapshot is still the one read or written here. */
+/**
+ * Length and digest of the bytes: tells whether a stored snapshot is still the one read or written
+ * here. A native digest: snapshots of services with long templates run to megabytes, and a hash
+ * loop in JS over them held the event loop between requests.
+ */
 function fingerprint(bytes: Uint8Array): string {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < bytes.length; i++) h = fnvMix(h, bytes[i]);
-  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+  return `${bytes.length}:${createHash('sha1').update(bytes).digest('base64')}`;
 }

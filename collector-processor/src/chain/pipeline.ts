@@ -5,6 +5,7 @@ import { encodeLogsRequest } from '../otlp/logs-encode';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
 import { createTurns } from './turns';
+import { SlicePace, Slicer } from './slices';
 import { ProcessingError } from '../otlp/errors';
 
 /** A request after validation: the model only when the chain needs it. */
@@ -29,6 +30,12 @@ export interface Pipeline {
     receivedAtMs: number,
     cancelled?: AbortSignal,
   ): Promise<ExportResponse>;
+  /**
+   * Resolves in this caller's turn of the event loop, after the turns asked for before (turns.ts):
+   * the receivers wait for one before decoding a large request, so decoding takes turns with the
+   * chains of the requests already running.
+   */
+  turn(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,33 +45,50 @@ export interface PipelineOptions {
   logger: Logger;
   /** Called when a stage throws; the batch still goes downstream (annotation is best-effort, data is not). */
   onStageError?: (stage: string, err: unknown) => void;
+  /** Chain work of one event-loop turn, in record weight (slices.ts); default: paced by time (SlicePace). */
+  sliceWeight?: number;
 }
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const { stages, exporter, logger } = opts;
   const turn = createTurns();
+  const pace = new SlicePace();
+  const sliceWeight = () => opts.sliceWeight ?? pace.weight();
   return {
+    turn,
     stageNames: stages.map((s) => s.name),
     needsModel: stages.length > 0,
     async run(received, raw, receivedAtMs, cancelled) {
       if (stages.length === 0 && raw) return exporter.export(raw);
       if (!received.data) throw new Error('pipeline: a request without its model reached a non-empty chain');
-      const batch = newBatch(received.data, received.recordCount, receivedAtMs);
-      // chains start in arrival order, one per turn of the event loop (turns.ts)
-      await turn();
-      for (const stage of stages) {
-        try {
-          await stage.process(batch);
-        } catch (err) {
-          logger.warn(
-            { err, stage: stage.name },
-            'annotation stage failed; forwarding the batch without its annotations',
-          );
-          opts.onStageError?.(stage.name, err);
+      // A slice of the request per turn of the event loop (turns.ts), the request's slices in order:
+      // a large request takes turns with the others instead of holding the loop for all its records.
+      const slicer = new Slicer(received.data, received.recordCount);
+      for (let slice = slicer.next(sliceWeight()); slice; slice = slicer.next(sliceWeight())) {
+        await turn();
+        if (cancelled?.aborted) throw clientGone();
+        // The loop is held by each stage's synchronous part; its waits (store reads, writes) let others run.
+        let heldMs = 0;
+        const batch = newBatch(slice.data, slice.recordCount, receivedAtMs);
+        for (const stage of stages) {
+          try {
+            const startedMs = performance.now();
+            const pending = stage.process(batch);
+            heldMs += performance.now() - startedMs;
+            await pending;
+          } catch (err) {
+            logger.warn(
+              { err, stage: stage.name },
+              'annotation stage failed; forwarding the batch without its annotations',
+            );
+            opts.onStageError?.(stage.name, err);
+          }
         }
+        pace.observe(slice.weight, heldMs);
       }
       if (cancelled?.aborted) throw clientGone();
-      return exporter.export(encodeLogsRequest(batch.data));
+      // The slices annotated the request's own records: the request leaves whole, as it came.
+      return exporter.export(encodeLogsRequest(received.data));
     },
     async close() {
       for (const stage of stages) {

@@ -4,10 +4,11 @@ import { ProcessingError } from '../otlp/errors';
 /**
  * Bounds the decoded requests held at once, in estimated heap bytes. Wire bytes say little about
  * the heap: a record of 60 bytes on the wire becomes several objects (record, attributes, facts,
- * the annotations added) of about a kilobyte. Decoding is synchronous, so a request is decoded,
- * then weighed here before it enters the pipeline: over the budget it is refused with a retryable
- * answer and nothing of it is forwarded, and at most one decoded request beyond the budget exists
- * at a time. A request alone is always taken, so the largest request the size limit admits passes.
+ * the annotations added) of about a kilobyte. A large protobuf request is weighed from its layout
+ * before any record is built (request-pieces.ts); a small one is decoded in one go, then weighed.
+ * Over the budget a request is refused with a retryable answer and nothing of it is forwarded, and
+ * at most one small decoded request beyond the budget exists at a time. A request alone is always
+ * taken, so the largest request the size limit admits passes.
  */
 export class DecodedBudget {
   private bytes = 0;
@@ -50,7 +51,7 @@ export function decodedEstimate(wireBytes: number, records: number): number {
 }
 
 /** Share of V8's heap limit decoded requests may take when receiver.maxInflightDecodedMiB is 0. */
-const HEAP_SHARE = 0.4;
+const HEAP_SHARE = 0.25;
 
 /** The budget in bytes: the configured MiB, or (0) a share of this process's heap limit. */
 export function decodedBudgetBytes(configuredMiB: number): number {

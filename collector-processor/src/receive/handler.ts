@@ -8,6 +8,7 @@ import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
 import type { Admission, Release, Requester } from './admission';
 import { decodedEstimate, type DecodedBudget } from './decoded-budget';
+import { decodePiece, joinPiece, joinState, piecesOf, PIECE_BYTES, requestLayout } from './request-pieces';
 
 /** Refusals answered with a retryable status (receive/answers.ts): only these are retried upstream. */
 const RETRYABLE_REFUSALS = new Set<Refusal>(['throttled', 'downstream-unavailable', 'shutting-down']);
@@ -59,6 +60,35 @@ export class ExportHandler {
     }
   }
 
+  /**
+   * A large protobuf request: its records counted and weighed against the decoded budget before any
+   * is built, then decoded a piece per turn of the event loop (request-pieces.ts), so that decoding
+   * it takes turns with the requests already in the chain. A request whose layout cannot be read is
+   * decoded whole (the decoder names its fault).
+   */
+  private async decodeInPieces(
+    body: Buffer,
+    opts: { maxValueDepth: number },
+  ): Promise<{ decoded: Received; release?: () => void }> {
+    // Many large requests arrive in one poll of the loop: each reads its layout in its own turn.
+    await this.pipeline.turn();
+    const layout = requestLayout(body);
+    if (!layout) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
+    const release = this.decoded?.take(decodedEstimate(body.length, layout.recordCount));
+    try {
+      const decoded = { data: { resourceLogs: [] }, recordCount: 0 };
+      const at = joinState();
+      for (const piece of piecesOf(layout)) {
+        await this.pipeline.turn();
+        joinPiece(decoded, piece, decodePiece(layout, piece, { ...opts, keepWire: true }), at);
+      }
+      return { decoded, release };
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+  }
+
   /** `cancelled`: aborts when the client gives up waiting (then the request is not forwarded). */
   async process(
     body: Buffer,
@@ -68,21 +98,22 @@ export class ExportHandler {
   ): Promise<ExportResponse> {
     const receivedAtMs = Date.now();
     let decoded: Received;
+    let releaseDecoded: (() => void) | undefined;
     const opts = { maxValueDepth: this.maxValueDepth };
     try {
       if (encoding === 'json') decoded = decodeLogsRequestJson(body, opts);
       else if (!this.pipeline.needsModel) decoded = scanLogsRequest(body, opts);
+      else if (body.length > PIECE_BYTES) {
+        const pieces = await this.decodeInPieces(body, opts);
+        decoded = pieces.decoded;
+        releaseDecoded = pieces.release;
+      }
       // Records keep their received bytes: forwarding them appends the annotations, no re-encode.
       else decoded = decodeLogsRequest(body, { ...opts, keepWire: true });
       if (decoded.recordCount === 0) throw new DecodeError('request holds no log records', 'empty');
+      releaseDecoded ??= this.decoded?.take(decodedEstimate(body.length, decoded.recordCount));
     } catch (err) {
-      this.rejected(err, protocol);
-      throw err;
-    }
-    let releaseDecoded: (() => void) | undefined;
-    try {
-      releaseDecoded = this.decoded?.take(decodedEstimate(body.length, decoded.recordCount));
-    } catch (err) {
+      releaseDecoded?.();
       this.rejected(err, protocol);
       throw err;
     }

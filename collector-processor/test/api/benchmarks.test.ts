@@ -91,6 +91,24 @@ describe('benchmark runs: cancel, time limit, safe session regexes', () => {
     expect(bad.json().message).toMatch(/body\/upload\/sessionRegex: .*RE2.*first capture group/);
     expect((await upload('^(x+x+)+y')).statusCode).toBe(202);
   });
+
+  test('a body over 1 MiB is spooled: its other fields are still checked at once, a good one is queued', async () => {
+    const upload = (sessionRegex: string) =>
+      ctx.request('POST', '/api/v1/benchmarks', {
+        payload: {
+          dataset: 'upload',
+          detectors: ['lof'],
+          upload: { log: 'a line\n'.repeat(200_000), labels: 'id,label\n2,1\n', sessionRegex },
+        },
+      });
+    const bad = await upload('(blk)_\\1');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/body\/upload\/sessionRegex/);
+    const good = await upload('blk_(\\d+)');
+    expect(good.statusCode).toBe(202);
+    expect(good.json()).toMatchObject({ dataset: 'upload', detectors: ['lof'] });
+    await ctx.request('POST', `${API_PREFIX}${benchmarkCancelPath(good.json().id)}`);
+  });
 });
 
 test('a run over api.benchmarkTimeoutMinutes is stopped and fails naming the limit', async () => {

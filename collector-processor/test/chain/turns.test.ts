@@ -4,6 +4,9 @@ import type { AnnotationStage } from '../../src/chain/stage';
 import type { LogsData } from '../../src/otlp/types';
 import { createTurns } from '../../src/chain/turns';
 import { silentLogger } from '../processor/helpers';
+import { logRecordOf } from '../../src/otlp/log-record';
+import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { recordWeight, SlicePace, sliceRequest } from '../../src/chain/slices';
 
 const data: LogsData = { resourceLogs: [] };
 
@@ -36,5 +39,104 @@ describe('event-loop turns between requests', () => {
     await Promise.all([1, 2, 3].map((n) => pipeline.run({ recordCount: n, data }, undefined, Date.now())));
     await new Promise((r) => setImmediate(r));
     expect(log).toEqual(['chain 1', 'io after 1', 'chain 2', 'io after 2', 'chain 3', 'io after 3']);
+  });
+});
+
+describe('a large request through the chain in slices', () => {
+  /** One service of `n` records whose bodies are their numbers. */
+  const request = (service: string, n: number): LogsData => ({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeLogs: [
+          {
+            schemaUrl: '',
+            logRecords: Array.from({ length: n }, (_, i) => logRecordOf({ body: { stringValue: `${i}` } })),
+          },
+        ],
+      },
+    ],
+  });
+
+  test('other requests and timers run between the slices of a large one, which stay in order', async () => {
+    const log: string[] = [];
+    const seen = new Map<string, string[]>();
+    const stage: AnnotationStage = {
+      name: 'probe',
+      process(batch) {
+        for (const rl of batch.data.resourceLogs) {
+          const service = rl.resource!.attributes[0].value.stringValue!;
+          for (const sl of rl.scopeLogs)
+            for (const r of sl.logRecords) {
+              const list = seen.get(service) ?? [];
+              list.push(r.body!.stringValue!);
+              seen.set(service, list);
+              r.attributes.push({ key: 'seen', value: { boolValue: true } });
+            }
+          log.push(`${service} ${batch.recordCount}`);
+        }
+      },
+    };
+    const exported: LogsData[] = [];
+    const exporter = {
+      ...createNullExporter(),
+      export: (b: Buffer) => (exported.push(decodeLogsRequest(b).data), Promise.resolve({})),
+    };
+    const pipeline = createPipeline({ stages: [stage], exporter, logger: silentLogger, sliceWeight: 100 });
+    setImmediate(() => log.push('timer'));
+    const big = request('big', 1000);
+    await Promise.all([
+      pipeline.run({ recordCount: 1000, data: big }, undefined, Date.now()),
+      pipeline.run({ recordCount: 10, data: request('small', 10) }, undefined, Date.now()),
+    ]);
+    // the big request's slices take turns: the small request and the timer run after its first
+    expect(log.indexOf('small 10')).toBeLessThan(3);
+    expect(log.indexOf('timer')).toBeLessThan(3);
+    expect(log.filter((l) => l.startsWith('big')).length).toBeGreaterThan(5);
+    expect(seen.get('big')).toEqual(Array.from({ length: 1000 }, (_, i) => `${i}`));
+    // the request leaves whole, one resource and scope, every record annotated, in order
+    const out = exported.find((d) => d.resourceLogs[0].scopeLogs[0].logRecords.length === 1000)!;
+    expect(out.resourceLogs).toHaveLength(1);
+    expect(out.resourceLogs[0].scopeLogs[0].logRecords.map((r) => r.body!.stringValue)).toEqual(seen.get('big'));
+    expect(out.resourceLogs[0].scopeLogs[0].logRecords.every((r) => r.attributes.length === 1)).toBe(true);
+  });
+
+  test('slices hold every record once, in order, bounded by weight', () => {
+    const data: LogsData = { resourceLogs: [...request('a', 250).resourceLogs, ...request('b', 3).resourceLogs] };
+    const slices = sliceRequest(data, 253, 64);
+    expect(slices.length).toBeGreaterThan(3);
+    expect(slices.reduce((n, s) => n + s.recordCount, 0)).toBe(253);
+    const flat = slices.flatMap((s) =>
+      s.data.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)),
+    );
+    expect(flat).toEqual(data.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
+    for (const s of slices) {
+      let w = 0;
+      for (const rl of s.data.resourceLogs)
+        for (const sl of rl.scopeLogs) for (const r of sl.logRecords) w += recordWeight(r);
+      expect(w).toBeLessThanOrEqual(64);
+    }
+    // small requests are not copied
+    expect(sliceRequest(data, 253, 10_000)[0].data).toBe(data);
+  });
+});
+
+describe('slice pacing', () => {
+  test('slices that take long shrink the next ones, quick ones grow them, within bounds', () => {
+    const pace = new SlicePace();
+    const first = pace.weight();
+    for (let i = 0; i < 20; i++) pace.observe(2048, 200);
+    const slow = pace.weight();
+    expect(slow).toBeLessThan(first);
+    for (let i = 0; i < 40; i++) pace.observe(2048, 1);
+    expect(pace.weight()).toBeGreaterThan(slow);
+    expect(pace.weight()).toBeGreaterThan(first);
+    for (let i = 0; i < 40; i++) pace.observe(4096, 10_000);
+    expect(pace.weight()).toBeGreaterThan(0);
+    // small slices (a small request's fixed costs) do not move it
+    const before = pace.weight();
+    pace.observe(10, 50);
+    expect(pace.weight()).toBe(before);
   });
 });

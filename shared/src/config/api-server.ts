@@ -37,7 +37,7 @@ export const ApiConfig = Type.Object(
       default: 128,
       exclusiveMinimum: 0,
       description:
-        'Memory the uploads of queued benchmark runs may hold together (counted at two bytes a character); over it POST /benchmarks answers 429 with Retry-After until a run finishes.',
+        'Bytes the uploads of queued benchmark runs may hold together (a body over 1 MiB waits in a temporary file, a smaller one in memory at two bytes a character); over it POST /benchmarks answers 429 with Retry-After until a run finishes, before reading a body that has no room.',
     }),
     datasetsDir: Type.String({
       default: '../shared/datasets',

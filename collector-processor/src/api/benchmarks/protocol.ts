@@ -16,6 +16,8 @@ export interface BenchmarkModule {
 export interface WorkerInput {
   module: string;
   request: BenchmarkRequest;
+  /** The whole request body, spooled to disk as it arrived (upload-spool.ts); its `upload` is the run's. */
+  uploadFile?: string;
   datasetsDir: string;
   seed: number;
 }

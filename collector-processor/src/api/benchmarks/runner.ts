@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BENCHMARK_CANCELLED, type BenchmarkRequest, type BenchmarkRun } from '@anomalog/shared';
@@ -8,6 +9,7 @@ import { workerScript, type WorkerScript } from '../../runtime/worker-script';
 import { HttpError } from '../errors';
 import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
+import { removeSpoolFile } from './upload-spool';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
 export interface BenchmarkService {
@@ -15,8 +17,17 @@ export interface BenchmarkService {
   /** Newest first. */
   runs(): BenchmarkRun[];
   run(id: string): BenchmarkRun | undefined;
-  /** Check the request, queue the run and return it (state "queued" or "running"). */
-  start(request: BenchmarkRequest): Promise<BenchmarkRun>;
+  /**
+   * Check the request, queue the run and return it (state "queued" or "running"). `uploadFile`: the
+   * request's body spooled to disk (upload-spool.ts), `request` its light copy; the runner owns the
+   * file from here on and removes it when the run ends or is refused.
+   */
+  start(request: BenchmarkRequest, uploadFile?: string): Promise<BenchmarkRun>;
+  /**
+   * Whether a request body of `bytes` could be queued now: the API refuses a larger upload before
+   * reading it, so a full queue costs neither the body in memory nor parsing it.
+   */
+  admitsUpload(bytes: number): boolean;
   /**
    * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
    * a finished run is returned as it is.
@@ -46,8 +57,8 @@ export interface BenchmarkRunnerOptions {
   maxWorkerHeapMb?: number;
   logger?: Logger;
   /**
-   * Bytes the uploads of queued runs may hold together (they wait in the heap until their run
-   * starts); over it a new upload is refused with 429 while any run is queued or running.
+   * Bytes the uploads of queued runs may hold together (in memory for a small body, in its spool
+   * file for a large one); over it a new upload is refused with 429 while any run is queued or running.
    */
   maxQueuedUploadBytes?: number;
   /** Where finished runs are kept across restarts (the processor's store); memory only without it. */
@@ -56,10 +67,11 @@ export interface BenchmarkRunnerOptions {
 
 const DEFAULT_MAX_QUEUED_UPLOAD_BYTES = 128 * 1024 * 1024;
 /** Retry-After of a refusal for a full queue: about what a small run takes. */
-const QUEUE_FULL_RETRY_AFTER_S = 30;
+export const QUEUE_FULL_RETRY_AFTER_S = 30;
 
-/** Heap bytes an upload's strings hold (two bytes a code unit at most). */
-function uploadBytes(request: BenchmarkRequest): number {
+/** Bytes an upload takes queued: its spool file's size, or (in memory) two bytes a code unit at most. */
+function uploadBytes(request: BenchmarkRequest, uploadFile: string | undefined): number {
+  if (uploadFile) return statSync(uploadFile).size;
   return request.upload ? 2 * (request.upload.log.length + request.upload.labels.length) : 0;
 }
 
@@ -74,7 +86,8 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const modulePath = opts.module ?? DEFAULT_BENCHMARK_MODULE;
   const keep = opts.keepRuns ?? 100;
   const runs = new Map<string, BenchmarkRun>();
-  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number }[] = [];
+  /** Queued runs; a large upload waits in its spool file (`uploadFile`), not in the heap. */
+  const queue: { run: BenchmarkRun; request: BenchmarkRequest; bytes: number; uploadFile?: string }[] = [];
   let active: { run: BenchmarkRun; worker: Worker; deadline: NodeJS.Timeout } | undefined;
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
@@ -126,12 +139,13 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     const next = queue.shift();
     if (!next) return;
     queuedBytes -= next.bytes;
-    const { run, request } = next;
+    const { run, request, uploadFile } = next;
     run.state = 'running';
     const { script, data } = workerScript(__dirname, 'worker');
     const input: WorkerInput & WorkerScript['data'] = {
       module: modulePath,
       request,
+      uploadFile,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
       ...data,
@@ -166,6 +180,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     worker.on('error', (err) => finish(run, 'failed', err.message));
     worker.on('exit', (code) => {
       clearTimeout(deadline);
+      removeSpoolFile(uploadFile);
       finish(run, 'failed', `benchmark worker exited (code ${code}) before reporting results`);
       active = undefined;
       forgetOld();
@@ -197,44 +212,59 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     }
   };
 
+  const enqueue = async (request: BenchmarkRequest, uploadFile: string | undefined): Promise<BenchmarkRun> => {
+    if (closed) throw new HttpError(503, 'benchmarks are shutting down');
+    await validate(request);
+    const bytes = uploadBytes(request, uploadFile);
+    if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
+      throw new HttpError(
+        429,
+        `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
+        QUEUE_FULL_RETRY_AFTER_S,
+      );
+    }
+    const run: BenchmarkRun = {
+      id: randomUUID(),
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      dataset: request.dataset,
+      detectors: [...request.detectors],
+      state: 'queued',
+      progress: 0,
+      startedAt: new Date().toISOString(),
+      results: [],
+    };
+    runs.set(run.id, run);
+    // A spooled request's upload holds stand-ins (upload-spool.ts): the worker reads the real one.
+    queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
+    queuedBytes += bytes;
+    opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
+    pump();
+    return run;
+  };
+
   return {
     datasets,
+    admitsUpload: (bytes) => !(active || queue.length > 0) || queuedBytes + bytes <= maxQueuedBytes,
     loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),
     run: (id) => runs.get(id),
-    async start(request) {
-      if (closed) throw new HttpError(503, 'benchmarks are shutting down');
-      await validate(request);
-      const bytes = uploadBytes(request);
-      if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
-        throw new HttpError(
-          429,
-          `benchmark queue full: queued uploads hold ${queuedBytes} bytes, this one ${bytes} (limit ${maxQueuedBytes}, api.maxQueuedUploadMiB); retry when a run has finished`,
-          QUEUE_FULL_RETRY_AFTER_S,
-        );
+    async start(request, uploadFile) {
+      try {
+        return await enqueue(request, uploadFile);
+      } catch (err) {
+        removeSpoolFile(uploadFile);
+        throw err;
       }
-      const run: BenchmarkRun = {
-        id: randomUUID(),
-        ...(request.name !== undefined ? { name: request.name } : {}),
-        dataset: request.dataset,
-        detectors: [...request.detectors],
-        state: 'queued',
-        progress: 0,
-        startedAt: new Date().toISOString(),
-        results: [],
-      };
-      runs.set(run.id, run);
-      queue.push({ run, request, bytes });
-      queuedBytes += bytes;
-      opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
-      pump();
-      return run;
     },
     async cancel(id) {
       const run = runs.get(id);
       if (!run || run.state === 'done' || run.state === 'failed') return run;
       const queued = queue.findIndex((q) => q.run.id === id);
-      if (queued >= 0) queuedBytes -= queue.splice(queued, 1)[0].bytes;
+      if (queued >= 0) {
+        const [entry] = queue.splice(queued, 1);
+        queuedBytes -= entry.bytes;
+        removeSpoolFile(entry.uploadFile);
+      }
       finish(run, 'failed', BENCHMARK_CANCELLED);
       if (active?.run.id === id) await active.worker.terminate();
       return run;
@@ -251,7 +281,10 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     async close() {
       closed = true;
       queuedBytes = 0;
-      for (const { run } of queue.splice(0)) finish(run, 'failed', 'processor shut down before the run started');
+      for (const { run, uploadFile } of queue.splice(0)) {
+        removeSpoolFile(uploadFile);
+        finish(run, 'failed', 'processor shut down before the run started');
+      }
       if (active) {
         finish(active.run, 'failed', 'processor shut down during the run');
         await active.worker.terminate();

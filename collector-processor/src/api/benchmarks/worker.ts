@@ -2,7 +2,9 @@
  * Runs one benchmark inside a worker thread so the processor's event loop (OTLP receive, export,
  * API) never waits for detector training. Loaded by runner.ts through tsx's CommonJS hook.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { BenchmarkRequest } from '@anomalog/shared';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 
 const input = workerData as WorkerInput;
@@ -12,7 +14,12 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(input.module) as BenchmarkModule;
   let last = -1;
-  const results = await mod.runBenchmark(input.request, {
+  // A large upload's body was spooled to a file as it arrived (upload-spool.ts): parsed here, off the
+  // processor's event loop.
+  const request = input.uploadFile
+    ? { ...input.request, upload: (JSON.parse(readFileSync(input.uploadFile, 'utf8')) as BenchmarkRequest).upload }
+    : input.request;
+  const results = await mod.runBenchmark(request, {
     datasetsDir: input.datasetsDir,
     seed: input.seed,
     onProgress: (progress, message) => {

@@ -1,7 +1,9 @@
 import { BenchmarkRequest, BenchmarkRun, type BenchmarkRequest as BenchmarkRequestT } from '@anomalog/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
+import { QUEUE_FULL_RETRY_AFTER_S } from '../benchmarks/runner';
+import { readBenchmarkBody, removeSpoolFile, spoolFileOf } from '../benchmarks/upload-spool';
 import { errors, IdParams } from '../schemas';
 import type { ApiDeps } from '../deps';
 
@@ -31,19 +33,53 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
     async () => benchmarks.runs(),
   );
 
-  app.post<{ Body: BenchmarkRequestT }>(
-    '/benchmarks',
-    {
-      bodyLimit: uploadLimitBytes,
-      schema: {
-        tags: ['benchmarks'],
-        summary: 'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
-        body: BenchmarkRequest,
-        response: { 202: BenchmarkRun, ...errors(413, 429, 503) },
+  // Its own plugin: the body parser below is this route's only (upload-spool.ts).
+  void app.register(async (route) => {
+    /** Bodies handed to the runner, which owns their spool files from then on. */
+    const handed = new WeakSet<object>();
+    route.removeContentTypeParser('application/json');
+    route.addContentTypeParser('application/json', (_request, payload, done) => {
+      readBenchmarkBody(payload, uploadLimitBytes).then(
+        (body) => done(null, body),
+        (err: Error) => done(err, undefined),
+      );
+    });
+    route.post<{ Body: BenchmarkRequestT }>(
+      '/benchmarks',
+      {
+        bodyLimit: uploadLimitBytes,
+        // A body the queue has no room for is refused before it is read (runner.ts admitsUpload).
+        onRequest: async (request) => {
+          const length = Number(request.headers['content-length']);
+          if (length > 0 && !benchmarks.admitsUpload(length))
+            throw new HttpError(
+              429,
+              `benchmark queue full: no room for a ${length}-byte upload (api.maxQueuedUploadMiB); retry when a run has finished`,
+              QUEUE_FULL_RETRY_AFTER_S,
+            );
+        },
+        // A spooled body refused before the runner took it (its checks failed) leaves no file behind.
+        onResponse: async (request) => {
+          if (!handed.has(request.body)) removeSpoolFile(spoolFileOf(request.body));
+        },
+        schema: {
+          tags: ['benchmarks'],
+          summary:
+            'Queue a benchmark run (one runs at a time, in a worker thread); follow it with GET /benchmarks/{id}',
+          description:
+            'A body over 1 MiB is written to a temporary file as it arrives and parsed by the benchmark worker: ' +
+            'the fields besides upload.log and upload.labels are checked at once (400), the contents of those two ' +
+            'when the run starts (a fault ends the run as failed).',
+          body: BenchmarkRequest,
+          response: { 202: BenchmarkRun, ...errors(413, 429, 503) },
+        },
       },
-    },
-    async (request, reply) => reply.code(202).send(await benchmarks.start(request.body)),
-  );
+      async (request, reply) => {
+        handed.add(request.body);
+        return reply.code(202).send(await benchmarks.start(request.body, spoolFileOf(request.body)));
+      },
+    );
+  });
 
   app.get<{ Params: { id: string } }>(
     '/benchmarks/:id',
