@@ -1,10 +1,7 @@
-import type { AnomalyPage, AnomalyQuery, BenchmarkRun, ModelConfig, ModelVersion } from '@anomalog/shared';
 import type { Logger } from '../../telemetry/logger';
-import type { AnomalyContextAfter, AnomalyRecord } from '../anomalies';
-import type { FeedbackRow } from '../feedback';
-import type { StoredModel } from '../models';
 import { LOCK_RETENTION } from '../postgres-schema';
-import type { Store, StoreStatus } from '../store';
+import type { StoreStatus } from '../store';
+import { StoreOfParts } from '../parts';
 import { PostgresAnomalies } from './anomalies';
 import { PostgresBenchmarks } from './benchmarks';
 import { PostgresConnection, type StoreSettings } from './connection';
@@ -21,23 +18,15 @@ export { redactUrl } from './connection';
  * service are taken under a transaction-scoped advisory lock, and (service, version) is the primary
  * key: two replicas saving at once get consecutive versions, never the same one.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends StoreOfParts<ReturnType<typeof postgresParts>> {
   readonly location: string;
-  readonly minerStates: PostgresMinerStates;
-  readonly models: PostgresModels;
-  readonly anomalies: PostgresAnomalies;
-  readonly benchmarks: PostgresBenchmarks;
-  readonly feedback: PostgresFeedback;
   private readonly c: PostgresConnection;
 
   constructor(settings: StoreSettings, logger: Logger) {
-    this.c = new PostgresConnection(settings, logger);
-    this.location = this.c.location;
-    this.minerStates = new PostgresMinerStates(this.c);
-    this.models = new PostgresModels(this.c);
-    this.anomalies = new PostgresAnomalies(this.c);
-    this.benchmarks = new PostgresBenchmarks(this.c);
-    this.feedback = new PostgresFeedback(this.c);
+    const c = new PostgresConnection(settings, logger);
+    super(postgresParts(c));
+    this.c = c;
+    this.location = c.location;
   }
 
   open(): Promise<void> {
@@ -61,8 +50,8 @@ export class PostgresStore implements Store {
       ]);
       if (!rows[0].ok) return 0;
       try {
-        const deleted = await this.anomalies.prune(client, nowMs, anomalyDays, maxAnomalies);
-        return deleted + (await this.models.prune(client, modelVersions));
+        const deleted = await this.parts.anomalies.prune(client, nowMs, anomalyDays, maxAnomalies);
+        return deleted + (await this.parts.models.prune(client, modelVersions));
       } finally {
         // A session lock left on a pooled connection would stop every later round: if the unlock
         // fails, the connection is destroyed, which releases the lock.
@@ -72,74 +61,14 @@ export class PostgresStore implements Store {
       }
     });
   }
+}
 
-  loadMinerState(key: string): Promise<Uint8Array | undefined> {
-    return this.minerStates.loadMinerState(key);
-  }
-  saveMinerState(key: string, bytes: Uint8Array): Promise<void> {
-    return this.minerStates.saveMinerState(key, bytes);
-  }
-  saveMinerStates(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
-    return this.minerStates.saveMinerStates(entries);
-  }
-
-  getModelConfig(service: string): Promise<ModelConfig | undefined> {
-    return this.models.getModelConfig(service);
-  }
-  putModelConfig(service: string, config: ModelConfig): Promise<void> {
-    return this.models.putModelConfig(service, config);
-  }
-  saveModel(model: StoredModel): Promise<ModelVersion> {
-    return this.models.saveModel(model);
-  }
-  listModels(service: string): Promise<ModelVersion[]> {
-    return this.models.listModels(service);
-  }
-  loadActiveModel(service: string): Promise<StoredModel | undefined> {
-    return this.models.loadActiveModel(service);
-  }
-  loadModel(service: string, version: number): Promise<StoredModel | undefined> {
-    return this.models.loadModel(service, version);
-  }
-  activateModel(service: string, version: number): Promise<ModelVersion | undefined> {
-    return this.models.activateModel(service, version);
-  }
-  nextModelVersion(service: string): Promise<number> {
-    return this.models.nextModelVersion(service);
-  }
-
-  insertAnomalies(anomalies: readonly AnomalyRecord[]): Promise<number> {
-    return this.anomalies.insertAnomalies(anomalies);
-  }
-  queryAnomalies(query: AnomalyQuery): Promise<AnomalyPage> {
-    return this.anomalies.queryAnomalies(query);
-  }
-  getAnomaly(id: string): Promise<AnomalyRecord | undefined> {
-    return this.anomalies.getAnomaly(id);
-  }
-  suppressAnomalies(filter: { id?: string; service?: string; templateId?: string }): Promise<number> {
-    return this.anomalies.suppressAnomalies(filter);
-  }
-
-  setAnomalyContextAfter(entries: readonly AnomalyContextAfter[]): Promise<number> {
-    return this.anomalies.setAnomalyContextAfter(entries);
-  }
-
-  saveBenchmarkRun(run: BenchmarkRun, keep: number): Promise<void> {
-    return this.benchmarks.saveBenchmarkRun(run, keep);
-  }
-  listBenchmarkRuns(limit: number): Promise<BenchmarkRun[]> {
-    return this.benchmarks.listBenchmarkRuns(limit);
-  }
-
-  deleteBenchmarkRun(id: string): Promise<boolean> {
-    return this.benchmarks.deleteBenchmarkRun(id);
-  }
-
-  insertFeedback(feedback: FeedbackRow): Promise<void> {
-    return this.feedback.insertFeedback(feedback);
-  }
-  listFeedback(service: string): Promise<FeedbackRow[]> {
-    return this.feedback.listFeedback(service);
-  }
+function postgresParts(c: PostgresConnection) {
+  return {
+    minerStates: new PostgresMinerStates(c),
+    models: new PostgresModels(c),
+    anomalies: new PostgresAnomalies(c),
+    benchmarks: new PostgresBenchmarks(c),
+    feedback: new PostgresFeedback(c),
+  };
 }
