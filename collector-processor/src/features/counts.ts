@@ -19,6 +19,9 @@ export interface CountOptions {
 
 export const DEFAULT_COUNT_OPTIONS: CountOptions = { tf: 'count', idf: false, norm: 'none', unseenColumn: true };
 
+/** The feature name of the count column for templates the vocabulary does not hold. */
+export const UNSEEN_COLUMN = 'unseen templates';
+
 export class CountVectorizer {
   readonly options: CountOptions;
   readonly cols: number;
@@ -119,7 +122,7 @@ export class CountVectorizer {
   featureNames(names: readonly string[]): string[] {
     const out = names.slice(0, this.width);
     while (out.length < this.width) out.push(`template ${out.length}`);
-    if (this.options.unseenColumn) out.push('unseen templates');
+    if (this.options.unseenColumn) out.push(UNSEEN_COLUMN);
     return out;
   }
 }

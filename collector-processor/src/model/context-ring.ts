@@ -105,6 +105,17 @@ export class ContextRing {
     return out.reverse();
   }
 
+  /** Up to lineCount lines timed within [fromMs, toMs] (a window's own lines), the latest ones, oldest first. */
+  linesBetween(fromMs: number, toMs: number): ContextLineOut[] {
+    const out: ContextLineOut[] = [];
+    const n = this.time.length;
+    for (let k = this.filled - 1; k >= 0 && out.length < this.lineCount; k--) {
+      const i = (this.first + k) % n;
+      if (this.time[i] >= fromMs && this.time[i] <= toMs) out.push(this.lineAt(i));
+    }
+    return out.reverse();
+  }
+
   /**
    * Up to `max` lines from sequence number `fromSeq` on (those still kept), oldest first; only the
    * session's lines when one is given.

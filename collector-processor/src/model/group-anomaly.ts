@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnomalyDetail } from '@anomalog/shared';
+import { UNSEEN_COLUMN } from '../features/counts';
 import type { ContextRing } from './context-ring';
 import type { GroupAnomaly } from './group-model';
 
@@ -21,9 +22,11 @@ export function groupAnomalyDetail(
   textOf: (templateId: string) => string | undefined = () => undefined,
 ): AnomalyDetail {
   const id = g.key;
-  // The anomaly's template: the weightiest one the group holds (a missing template weighs too, but
-  // filtering the anomalies by a template the group never had would not find them).
-  const top = g.templates.find((t) => t.count > 0) ?? g.templates[0];
+  // The anomaly's template: the weightiest known one the group holds (a missing template weighs too,
+  // but filtering the anomalies by a template the group never had would not find them, and the unseen
+  // column is no template a user can look up or suppress).
+  const known = g.templates.filter((t) => t.templateId !== UNSEEN_COLUMN);
+  const top = known.find((t) => t.count > 0) ?? known[0] ?? g.templates[0];
   const named = g.templates.map((t) => {
     const text = `"${textOf(t.templateId) ?? t.templateId}"`;
     return t.count > 0 ? `${text} ×${t.count}` : `no ${text}`;
@@ -45,7 +48,7 @@ export function groupAnomalyDetail(
     sessionId: id,
     suppressed: false,
     attributes: {},
-    context: g.kind === 'session' ? ctx.lines(g.key) : [],
+    context: g.kind === 'session' ? ctx.lines(g.key) : ctx.linesBetween(g.firstMs, g.lastMs),
     explanation: {
       reason: `${reason}. ${g.detail}`,
       features: g.templates.map((t) => ({ name: textOf(t.templateId) ?? t.templateId, weight: t.weight })),

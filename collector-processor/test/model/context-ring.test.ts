@@ -11,6 +11,13 @@ describe('ContextRing', () => {
     expect(ring.lines('a')[1].isAnomaly).toBe(true);
   });
 
+  it("gives a window's own lines: those timed within it, the latest lineCount of them", () => {
+    const ring = new ContextRing({ ...limits, lineCount: 2 });
+    for (let i = 0; i < 6; i++) ring.push(i * 1000, 't', `line ${i}`, false);
+    expect(ring.linesBetween(1000, 3000).map((l) => l.message)).toEqual(['line 2', 'line 3']);
+    expect(ring.linesBetween(10_000, 20_000)).toEqual([]);
+  });
+
   it('cuts long lines to maxLineChars', () => {
     const ring = new ContextRing(limits);
     ring.push(0, 't', 'x'.repeat(1_000_000), false);
