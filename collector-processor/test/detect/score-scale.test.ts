@@ -1,14 +1,8 @@
 import '../../src/detect/detectors';
 import { Calibration } from '../../src/detect/calibration';
-import { LstmDetector } from '../../src/detect/lstm';
-import { initTf } from '../../src/detect/tf-backend';
-import type { Detector, Matrix } from '../../src/detect/detector';
-import { detectorFactory } from '../../src/detect/registry';
 import { ALERT_SCORE, decadesOfScore, scoreOfDecades, SEVERITY_SCORES, severityOf } from '../../src/detect/score-scale';
-import { blob, gaussian, outliers, stack } from './blobs';
-
-// A slow suite (each test runs a whole service, store, page or corpus): more time than jest.config.js gives.
-jest.setTimeout(60_000);
+import { gaussian } from './blobs';
+import { describeScoreOrder } from './score-order';
 
 describe('the anomaly.score scale', () => {
   it('puts the flag at 0.5, keeps growing without reaching 1, and reads back its decades', () => {
@@ -85,61 +79,5 @@ describe('calibrated scores', () => {
   });
 });
 
-/** Every tabular detector: flags and scores agree, and flagged rows keep their order. */
-describe.each(['isolation-forest', 'one-class-svm', 'lof', 'autoencoder'] as const)('%s scores', (name) => {
-  it('never put a flagged row under an unflagged one and spread the flagged rows', async () => {
-    const train = blob(400, 4, 11);
-    const test: Matrix = stack(blob(200, 4, 12), outliers(40, 4, 13, 1, 4));
-    const det = detectorFactory(name).create({ epochs: 30 }, 42) as Detector<Matrix>;
-    await det.fit(train);
-    const c = Calibration.fit(det.score(train), { mode: 'fpr', value: 0.005 });
-    const raw = det.score(test);
-    const scores = c.scoreAll(raw);
-    let minFlagged = Infinity;
-    let maxUnflagged = -Infinity;
-    for (let i = 0; i < raw.length; i++)
-      if (c.isAnomalous(raw[i])) minFlagged = Math.min(minFlagged, scores[i]);
-      else maxUnflagged = Math.max(maxUnflagged, scores[i]);
-    expect(minFlagged).toBeGreaterThanOrEqual(ALERT_SCORE);
-    expect(maxUnflagged).toBeLessThan(ALERT_SCORE);
-    // distinct raw scores over the cut keep distinct, ordered calibrated scores
-    const over = [...raw.keys()].filter((i) => c.isAnomalous(raw[i])).sort((a, b) => raw[a] - raw[b]);
-    expect(over.length).toBeGreaterThan(5);
-    for (let k = 1; k < over.length; k++)
-      if (raw[over[k]] > raw[over[k - 1]]) expect(scores[over[k]]).toBeGreaterThan(scores[over[k - 1]]);
-    const distinct = new Set(over.map((i) => scores[i])).size;
-    expect(distinct).toBe(new Set(over.map((i) => raw[i])).size);
-  }, 60_000);
-});
-
-/** The LSTM's raw score is its margin over its own rule: on the scale it is >= 0.5 exactly when flagged. */
-describe('lstm scores', () => {
-  it('never put a flagged session under an unflagged one and keep the order of their margins', async () => {
-    await initTf(() => undefined);
-    const loop = (n: number) => Int32Array.from([0, ...Array.from({ length: n }, () => [1, 2]).flat(), 3]);
-    const train = Array.from({ length: 60 }, (_, i) => loop(1 + (i % 3)));
-    const det = new LstmDetector({
-      window: 4,
-      topG: 2,
-      layers: 1,
-      units: 8,
-      epochs: 30,
-      batchSize: 64,
-      learningRate: 0.05,
-    });
-    await det.fit({ seqs: train, vocabSize: 6 });
-    const test = [
-      ...Array.from({ length: 10 }, (_, i) => loop(1 + (i % 3))),
-      Int32Array.from([0, 1, 2, 4, 3]),
-      Int32Array.from([0, 2, 1, 3]),
-      Int32Array.from([0, 5, 5, 5, 3]),
-      Int32Array.from([0, 1, 2]),
-    ];
-    const raw = det.score({ seqs: test, vocabSize: 6 });
-    const scores = raw.map((x) => scoreOfDecades(x));
-    for (let i = 0; i < raw.length; i++) expect(scores[i] >= ALERT_SCORE).toBe(raw[i] > det.decisionCut);
-    expect(raw.filter((x) => x > det.decisionCut).length).toBeGreaterThan(0);
-    for (let i = 0; i < raw.length; i++)
-      for (let j = 0; j < raw.length; j++) if (raw[i] > raw[j]) expect(scores[i]).toBeGreaterThan(scores[j]);
-  }, 120_000);
-});
+/** The classic detectors; the neural ones (training TF.js models) are in score-scale-neural.slow.test.ts. */
+(['isolation-forest', 'one-class-svm', 'lof'] as const).forEach(describeScoreOrder);

@@ -68,12 +68,3 @@ test('otelcol validate rejects a pipeline naming an exporter that is not defined
   expect(result.ok).toBe(false);
   expect(result.output).toMatch(/otlp\/nowhere/);
 });
-
-test('docker-compose runs the Collector release the tests build', () => {
-  const manifest = parse(readFileSync(join(ROOT, 'collector', 'builder-config.yaml'), 'utf8'));
-  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'));
-  expect(compose.services.collector.image).toBe(`otel/opentelemetry-collector-contrib:${manifest.dist.version}`);
-  const release = `v${manifest.dist.version}`;
-  for (const kind of COMPONENT_KINDS)
-    for (const c of (manifest[kind] ?? []) as { gomod: string }[]) expect(c.gomod).toMatch(new RegExp(` ${release}$`));
-});
