@@ -10,6 +10,7 @@ import { HttpError } from '../errors';
 import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 import { removeSpoolFile } from './upload-spool';
+import { benchmarkWorkerHeapMb, datasetTooLarge } from './worker-budget';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
 export interface BenchmarkService {
@@ -53,7 +54,10 @@ export interface BenchmarkRunnerOptions {
   keepRuns?: number;
   /** A run still going after this long is stopped (failed); default 30 minutes. */
   timeoutMs?: number;
-  /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
+  /**
+   * Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor; default
+   * a share of the processor's own heap limit (worker-budget.ts).
+   */
   maxWorkerHeapMb?: number;
   logger?: Logger;
   /**
@@ -92,6 +96,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  const workerHeapMb = opts.maxWorkerHeapMb ?? benchmarkWorkerHeapMb();
   let closed = false;
   const loaded = restoreHistory(opts, keep, runs);
 
@@ -148,13 +153,14 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       uploadFile,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
+      heapMb: workerHeapMb,
       ...data,
     };
     const worker = new Worker(script, {
       eval: true,
       workerData: input,
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
       stdout: false,
     });
     // A run is bounded in time: a pathological upload must not hold the one benchmark slot forever.
@@ -177,7 +183,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
         finish(run, 'done', `${m.results.length} result(s)`);
       } else finish(run, 'failed', m.message);
     });
-    worker.on('error', (err) => finish(run, 'failed', err.message));
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      finish(
+        run,
+        'failed',
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? datasetTooLarge('the run ran out of heap while loading or scoring it', workerHeapMb)
+          : err.message,
+      ),
+    );
     worker.on('exit', (code) => {
       clearTimeout(deadline);
       removeSpoolFile(uploadFile);
@@ -235,7 +249,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     };
     runs.set(run.id, run);
     // A spooled request's upload holds stand-ins (upload-spool.ts): the worker reads the real one.
-    queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
+    queue.push({ run, request, bytes, uploadFile });
     queuedBytes += bytes;
     opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
     pump();
