@@ -10,6 +10,12 @@ export const ReceiverConfig = Type.Object(
           default: '0.0.0.0:4317',
           description: 'host:port for OTLP/gRPC; port 0 picks a free port.',
         }),
+        maxConcurrentStreams: Type.Integer({
+          default: 4,
+          minimum: 1,
+          description:
+            'Requests one gRPC connection may send at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); the sender holds further ones until one is answered. Bounds how many large requests of one connection arrive and are assembled together, which holds the event loop (a Collector sends everything over one connection).',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
