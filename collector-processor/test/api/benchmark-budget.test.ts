@@ -1,12 +1,13 @@
 /**
  * A benchmark worker's memory comes out of the processor's budget: its heap cap is a share of the
- * processor's, an upload that cannot fit fails its run up front, one that outgrows the cap fails
- * its run with the same clear error, and the processor goes on.
+ * processor's, an upload that cannot fit is refused up front (413), a run that outgrows the cap
+ * fails with the same clear error, and the processor goes on.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchmarkRequest, BenchmarkRun } from '@anomalog/shared';
+import { HttpError } from '../../src/api/errors';
 import { createBenchmarkRunner, type BenchmarkService } from '../../src/api/benchmarks/runner';
 import { readSpooledUpload } from '../../src/api/benchmarks/upload-spool';
 import { benchmarkWorkerHeapMb, checkUploadFits } from '../../src/api/benchmarks/worker-budget';
@@ -49,7 +50,7 @@ it('reads the log and labels of a spooled body from their byte ranges, escapes a
   expect(readSpooledUpload(file)).toEqual({ log, labels: 'a,1\nb,0' });
 });
 
-it('fails a run whose spooled upload cannot fit the worker heap, before reading it', async () => {
+it('refuses with 413 an upload that cannot fit the worker heap, by its length or its spool file', async () => {
   const file = join(dir, 'large.json');
   writeFileSync(file, JSON.stringify({ ...light, upload: { log: 'x'.repeat(30 * MB), labels: '1' } }));
   const runner = createBenchmarkRunner({
@@ -58,9 +59,14 @@ it('fails a run whose spooled upload cannot fit the worker heap, before reading 
     maxWorkerHeapMb: 64,
   });
   try {
-    const run = await settled(runner, (await runner.start(light, file)).id);
-    expect(run.state).toBe('failed');
-    expect(run.message).toMatch(TOO_LARGE);
+    expect(() => runner.checkUploadFits(30 * MB)).toThrow(TOO_LARGE);
+    expect(() => runner.checkUploadFits(MB)).not.toThrow();
+    const refused = await runner.start(light, file).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(HttpError);
+    expect((refused as HttpError).statusCode).toBe(413);
+    expect((refused as HttpError).message).toMatch(TOO_LARGE);
+    expect(runner.runs()).toHaveLength(0);
+    expect(existsSync(file)).toBe(false);
   } finally {
     await runner.close();
   }

@@ -23,8 +23,6 @@ export interface WorkerInput {
   uploadFile?: string;
   datasetsDir: string;
   seed: number;
-  /** The worker's old-generation cap (worker-budget.ts): an upload that cannot fit fails the run up front. */
-  heapMb: number;
 }
 
 /** Messages from a benchmark worker to the main thread. */

@@ -10,7 +10,7 @@ import { HttpError } from '../errors';
 import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 import { removeSpoolFile } from './upload-spool';
-import { benchmarkWorkerHeapMb, datasetTooLarge } from './worker-budget';
+import { benchmarkWorkerHeapMb, checkUploadFits, datasetTooLarge } from './worker-budget';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
 export interface BenchmarkService {
@@ -29,6 +29,11 @@ export interface BenchmarkService {
    * reading it, so a full queue costs neither the body in memory nor parsing it.
    */
   admitsUpload(bytes: number): boolean;
+  /**
+   * Throws HttpError 413 when an upload of `bytes` could never run within a benchmark worker's heap
+   * (worker-budget.ts): refused at once rather than queued to fail.
+   */
+  checkUploadFits(bytes: number): void;
   /**
    * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
    * a finished run is returned as it is.
@@ -153,7 +158,6 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       uploadFile,
       datasetsDir: opts.datasetsDir,
       seed: opts.seed ?? 42,
-      heapMb: workerHeapMb,
       ...data,
     };
     const worker = new Worker(script, {
@@ -226,10 +230,19 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     }
   };
 
+  const checkFits = (bytes: number) => {
+    try {
+      checkUploadFits(bytes, workerHeapMb);
+    } catch (err) {
+      throw new HttpError(413, (err as Error).message);
+    }
+  };
+
   const enqueue = async (request: BenchmarkRequest, uploadFile: string | undefined): Promise<BenchmarkRun> => {
     if (closed) throw new HttpError(503, 'benchmarks are shutting down');
     await validate(request);
     const bytes = uploadBytes(request, uploadFile);
+    checkFits(bytes);
     if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
       throw new HttpError(
         429,
@@ -258,6 +271,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
 
   return {
     datasets,
+    checkUploadFits: checkFits,
     admitsUpload: (bytes) => !(active || queue.length > 0) || queuedBytes + bytes <= maxQueuedBytes,
     loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),

@@ -2,12 +2,10 @@
  * Runs one benchmark inside a worker thread so the processor's event loop (OTLP receive, export,
  * API) never waits for detector training. Loaded by runner.ts through tsx's CommonJS hook.
  */
-import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BenchmarkRequest } from '@anomalog/shared';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 import { readSpooledUpload } from './upload-spool';
-import { checkUploadFits } from './worker-budget';
 
 const input = workerData as WorkerInput;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
@@ -17,8 +15,8 @@ async function main(): Promise<void> {
   const mod = require(input.module) as BenchmarkModule;
   let last = -1;
   // A large upload's body was spooled to a file as it arrived (upload-spool.ts): read here, off the
-  // processor's event loop, once it is known to fit this worker's heap.
-  const request = input.uploadFile ? spooledRequest(input.request, input.uploadFile, input.heapMb) : input.request;
+  // processor's event loop (the runner refused one too large for this worker's heap).
+  const request = input.uploadFile ? spooledRequest(input.request, input.uploadFile) : input.request;
   const results = await mod.runBenchmark(request, {
     datasetsDir: input.datasetsDir,
     seed: input.seed,
@@ -34,8 +32,7 @@ async function main(): Promise<void> {
 }
 
 /** The light request (stand-ins for log and labels) with the upload's real log and labels. */
-function spooledRequest(light: BenchmarkRequest, file: string, heapMb: number): BenchmarkRequest {
-  checkUploadFits(statSync(file).size, heapMb);
+function spooledRequest(light: BenchmarkRequest, file: string): BenchmarkRequest {
   if (!light.upload) throw new Error('a spooled benchmark request without an upload');
   return { ...light, upload: { ...light.upload, ...readSpooledUpload(file) } };
 }
