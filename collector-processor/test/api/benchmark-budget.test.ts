@@ -11,6 +11,7 @@ import { HttpError } from '../../src/api/errors';
 import { createBenchmarkRunner, type BenchmarkService } from '../../src/api/benchmarks/runner';
 import { readSpooledUpload } from '../../src/api/benchmarks/upload-spool';
 import { benchmarkWorkerHeapMb, checkUploadFits } from '../../src/api/benchmarks/worker-budget';
+import { setup } from './setup';
 
 jest.setTimeout(60000);
 const TOO_LARGE = /^dataset too large for api\.benchmark memory budget: .*64 MB of heap/;
@@ -95,5 +96,24 @@ it('fails a run that outgrows the worker heap with the same error; the next run 
     expect(run.state).toBe('done');
   } finally {
     await echo.close();
+  }
+});
+
+it('POST /benchmarks answers 413 with the reason for an upload the worker heap cannot hold', async () => {
+  const runner = createBenchmarkRunner({
+    datasetsDir: '/nonexistent',
+    module: join(__dirname, 'fixtures', 'upload-echo-benchmark.ts'),
+    maxWorkerHeapMb: 64,
+  });
+  const api = await setup({}, undefined, runner);
+  try {
+    const answer = await api.request('POST', '/api/v1/benchmarks', {
+      payload: { ...light, upload: { log: 'x'.repeat(30 * MB), labels: '1' } },
+    });
+    expect(answer.statusCode).toBe(413);
+    expect(answer.json().message).toMatch(TOO_LARGE);
+    expect(runner.runs()).toHaveLength(0);
+  } finally {
+    await api.close();
   }
 });
