@@ -84,7 +84,7 @@ export const ReceiverConfig = Type.Object(
       default: 0,
       minimum: 0,
       description:
-        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: a quarter of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
+        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: an eighth of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
     }),
     maxValueDepth: Type.Integer({
       default: 32,
