@@ -50,8 +50,13 @@ export function decodedEstimate(wireBytes: number, records: number): number {
   return records * BYTES_PER_RECORD + 2 * wireBytes;
 }
 
-/** Share of V8's heap limit decoded requests may take when receiver.maxInflightDecodedMiB is 0. */
-const HEAP_SHARE = 0.25;
+/**
+ * Share of V8's heap limit decoded requests may take when receiver.maxInflightDecodedMiB is 0. The
+ * decoded records are not all the heap they cost: garbage of their decoding and annotating, and the
+ * retained state of everything before them, share the same heap, and the closer it runs to its limit
+ * the longer its collections hold the event loop.
+ */
+const HEAP_SHARE = 0.125;
 
 /** The budget in bytes: the configured MiB, or (0) a share of this process's heap limit. */
 export function decodedBudgetBytes(configuredMiB: number): number {

@@ -35,6 +35,7 @@ export async function startGrpcReceiver(
   endpoint: string,
   handler: ExportHandler,
   maxMessageBytes: number,
+  maxConcurrentStreams: number,
 ): Promise<GrpcReceiver> {
   const server = new grpc.Server({
     // grpc-js refuses messages over its limit itself (RESOURCE_EXHAUSTED, before we see them). Give it
@@ -44,6 +45,9 @@ export async function startGrpcReceiver(
     'grpc.max_send_message_length': 16 * 1024 * 1024,
     // Channelz (grpc-js's per-call introspection registry) is never served here: no per-call tracking.
     'grpc.enable_channelz': 0,
+    // Streams beyond it wait in the sender, not here: what one connection has arriving and assembled
+    // at once (grpc-js gathers each message whole before our handler sees it) stays bounded.
+    'grpc.max_concurrent_streams': maxConcurrentStreams,
   });
   server.addService(LOGS_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {

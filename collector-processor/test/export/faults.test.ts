@@ -193,7 +193,9 @@ describe('backpressure: a slow downstream bounds what the processor holds', () =
     downstream.behaviour = { delayMs: 800 };
     const proc = await start({
       exporter: { endpoint: await downstream.start() },
-      receiver: { maxConcurrentRequests: 4 },
+      // Streams enough for all ten at once on the one connection the test's clients share, as many
+      // connections (several Collectors) bring them.
+      receiver: { maxConcurrentRequests: 4, grpc: { maxConcurrentStreams: 100 } },
     });
     try {
       const body = encodeLogsRequest(sampleLogsData());

@@ -10,6 +10,12 @@ export const ReceiverConfig = Type.Object(
           default: '0.0.0.0:4317',
           description: 'host:port for OTLP/gRPC; port 0 picks a free port.',
         }),
+        maxConcurrentStreams: Type.Integer({
+          default: 4,
+          minimum: 1,
+          description:
+            'Requests one gRPC connection may send at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); the sender holds further ones until one is answered. Bounds how many large requests of one connection arrive and are assembled together, which holds the event loop (a Collector sends everything over one connection).',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -78,7 +84,7 @@ export const ReceiverConfig = Type.Object(
       default: 0,
       minimum: 0,
       description:
-        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: a quarter of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
+        'Bound on decoded requests held in memory (estimated heap bytes: about 1 KiB a record plus twice the wire bytes); over it new requests get a retryable error and nothing of them is forwarded. 0: an eighth of the heap limit (ANOMALOG_MAX_HEAP_MB under npm start).',
     }),
     maxValueDepth: Type.Integer({
       default: 32,

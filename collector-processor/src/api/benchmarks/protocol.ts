@@ -16,7 +16,10 @@ export interface BenchmarkModule {
 export interface WorkerInput {
   module: string;
   request: BenchmarkRequest;
-  /** The whole request body, spooled to disk as it arrived (upload-spool.ts); its `upload` is the run's. */
+  /**
+   * The whole request body, spooled to disk as it arrived (upload-spool.ts); `request` is then its
+   * light copy, whose upload.log and upload.labels the worker reads from this file.
+   */
   uploadFile?: string;
   datasetsDir: string;
   seed: number;

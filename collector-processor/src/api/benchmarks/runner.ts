@@ -10,6 +10,7 @@ import { HttpError } from '../errors';
 import { compileUserRegex, UserRegexError } from '../../util/user-regex';
 import type { BenchmarkModule, WorkerInput, WorkerMessage } from './protocol';
 import { removeSpoolFile } from './upload-spool';
+import { benchmarkWorkerHeapMb, checkUploadFits, datasetTooLarge } from './worker-budget';
 
 /** Benchmarks as the API sees them: start one, follow it, list earlier runs. */
 export interface BenchmarkService {
@@ -28,6 +29,11 @@ export interface BenchmarkService {
    * reading it, so a full queue costs neither the body in memory nor parsing it.
    */
   admitsUpload(bytes: number): boolean;
+  /**
+   * Throws HttpError 413 when an upload of `bytes` could never run within a benchmark worker's heap
+   * (worker-budget.ts): refused at once rather than queued to fail.
+   */
+  checkUploadFits(bytes: number): void;
   /**
    * Stop a queued or running run: it ends as failed, "cancelled". Undefined for an unknown id;
    * a finished run is returned as it is.
@@ -53,7 +59,10 @@ export interface BenchmarkRunnerOptions {
   keepRuns?: number;
   /** A run still going after this long is stopped (failed); default 30 minutes. */
   timeoutMs?: number;
-  /** Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor. */
+  /**
+   * Heap cap of a benchmark worker, so a huge upload fails the run rather than the processor; default
+   * a share of the processor's own heap limit (worker-budget.ts).
+   */
   maxWorkerHeapMb?: number;
   logger?: Logger;
   /**
@@ -92,6 +101,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
   const maxQueuedBytes = opts.maxQueuedUploadBytes ?? DEFAULT_MAX_QUEUED_UPLOAD_BYTES;
   let queuedBytes = 0;
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  const workerHeapMb = opts.maxWorkerHeapMb ?? benchmarkWorkerHeapMb();
   let closed = false;
   const loaded = restoreHistory(opts, keep, runs);
 
@@ -154,7 +164,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
       eval: true,
       workerData: input,
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
       stdout: false,
     });
     // A run is bounded in time: a pathological upload must not hold the one benchmark slot forever.
@@ -177,7 +187,15 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
         finish(run, 'done', `${m.results.length} result(s)`);
       } else finish(run, 'failed', m.message);
     });
-    worker.on('error', (err) => finish(run, 'failed', err.message));
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      finish(
+        run,
+        'failed',
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? datasetTooLarge('the run ran out of heap while loading or scoring it', workerHeapMb)
+          : err.message,
+      ),
+    );
     worker.on('exit', (code) => {
       clearTimeout(deadline);
       removeSpoolFile(uploadFile);
@@ -212,10 +230,19 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     }
   };
 
+  const checkFits = (bytes: number) => {
+    try {
+      checkUploadFits(bytes, workerHeapMb);
+    } catch (err) {
+      throw new HttpError(413, (err as Error).message);
+    }
+  };
+
   const enqueue = async (request: BenchmarkRequest, uploadFile: string | undefined): Promise<BenchmarkRun> => {
     if (closed) throw new HttpError(503, 'benchmarks are shutting down');
     await validate(request);
     const bytes = uploadBytes(request, uploadFile);
+    checkFits(bytes);
     if (bytes > 0 && (active || queue.length > 0) && queuedBytes + bytes > maxQueuedBytes) {
       throw new HttpError(
         429,
@@ -235,7 +262,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
     };
     runs.set(run.id, run);
     // A spooled request's upload holds stand-ins (upload-spool.ts): the worker reads the real one.
-    queue.push({ run, request: uploadFile ? { ...request, upload: undefined } : request, bytes, uploadFile });
+    queue.push({ run, request, bytes, uploadFile });
     queuedBytes += bytes;
     opts.logger?.info({ benchmark: run.id, dataset: run.dataset, detectors: run.detectors }, 'benchmark queued');
     pump();
@@ -244,6 +271,7 @@ export function createBenchmarkRunner(opts: BenchmarkRunnerOptions): BenchmarkSe
 
   return {
     datasets,
+    checkUploadFits: checkFits,
     admitsUpload: (bytes) => !(active || queue.length > 0) || queuedBytes + bytes <= maxQueuedBytes,
     loaded: () => loaded,
     runs: () => [...runs.values()].reverse(),

@@ -6,7 +6,7 @@
  * are replaced by stand-ins ("x" for content, "" for none or only whitespace). A smaller body is
  * parsed whole, as any JSON body.
  */
-import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -118,6 +118,10 @@ const BACKSLASH = 0x5c;
 class LightJson {
   private readonly parts: Buffer[] = [];
   size = 0;
+  /** Byte range (contents, without the quotes) of each elided string, by its key ('log', 'labels'). */
+  readonly ranges = new Map<string, { start: number; end: number }>();
+  /** Bytes pushed before the current chunk. */
+  private offset = 0;
   /** Per open container: '{' or '['; for an object, the key of the value being read. */
   private readonly stack: { kind: number; key: string }[] = [];
   /** Inside a string: whether it is a key, elided, the bytes of a key read so far. */
@@ -149,6 +153,8 @@ class LightJson {
         if (c === QUOTE) {
           this.inString = false;
           if (this.elided) {
+            const range = this.ranges.get(this.stack[1].key);
+            if (range) range.end = this.offset + i;
             this.emit(Buffer.from(this.elidedContent ? 'x"' : '"'));
             copyFrom = i + 1;
             this.elided = false;
@@ -170,6 +176,7 @@ class LightJson {
         if (!this.stringIsKey && this.atElidedPath()) {
           // Copy up to and with the opening quote; the contents are skipped.
           this.emit(chunk.subarray(copyFrom, i + 1));
+          this.ranges.set(this.stack[1].key, { start: this.offset + i + 1, end: this.offset + i + 1 });
           this.elided = true;
           this.elidedContent = false;
         }
@@ -186,6 +193,7 @@ class LightJson {
       }
     }
     if (!this.elided) this.emit(chunk.subarray(copyFrom));
+    this.offset += chunk.length;
   }
 
   text(): string {
@@ -211,5 +219,36 @@ function keyText(bytes: number[]): string {
     return JSON.parse(`"${Buffer.from(bytes).toString('utf8')}"`) as string;
   } catch {
     return '';
+  }
+}
+
+/** Bytes read from a spool file at a time while its elided strings are located. */
+const SCAN_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The contents of `upload.log` and `upload.labels` of a spooled body, each read from its byte range
+ * of the file and decoded alone: the body is never one string, nor parsed into one object graph.
+ */
+export function readSpooledUpload(file: string): { log: string; labels: string } {
+  const fd = openSync(file, 'r');
+  try {
+    const light = new LightJson();
+    const chunk = Buffer.allocUnsafe(SCAN_CHUNK_BYTES);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) light.push(chunk.subarray(0, n));
+    // The light copy is small and checks that the body is JSON at all.
+    parseJson(light.text());
+    const decode = (key: string): string => {
+      const range = light.ranges.get(key);
+      if (!range) return '';
+      // The raw contents between quotes, decoded as the JSON string they are.
+      const raw = Buffer.allocUnsafe(range.end - range.start + 2);
+      raw[0] = QUOTE;
+      raw[raw.length - 1] = QUOTE;
+      readSync(fd, raw, 1, raw.length - 2, range.start);
+      return JSON.parse(raw.toString('utf8')) as string;
+    };
+    return { labels: decode('labels'), log: decode('log') };
+  } finally {
+    closeSync(fd);
   }
 }

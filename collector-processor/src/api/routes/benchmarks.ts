@@ -48,9 +48,10 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
       '/benchmarks',
       {
         bodyLimit: uploadLimitBytes,
-        // A body the queue has no room for is refused before it is read (runner.ts admitsUpload).
+        // A body that could never run, or that the queue has no room for, is refused before it is read.
         onRequest: async (request) => {
           const length = Number(request.headers['content-length']);
+          if (length > 0) benchmarks.checkUploadFits(length);
           if (length > 0 && !benchmarks.admitsUpload(length))
             throw new HttpError(
               429,
@@ -69,7 +70,8 @@ export function benchmarkRoutes(app: FastifyInstance, { benchmarks }: ApiDeps, u
           description:
             'A body over 1 MiB is written to a temporary file as it arrives and parsed by the benchmark worker: ' +
             'the fields besides upload.log and upload.labels are checked at once (400), the contents of those two ' +
-            'when the run starts (a fault ends the run as failed).',
+            'when the run starts (a fault ends the run as failed). An upload too large for the benchmark ' +
+            "worker's heap (a quarter of the processor's heap cap) is refused with 413 before its body is read.",
           body: BenchmarkRequest,
           response: { 202: BenchmarkRun, ...errors(413, 429, 503) },
         },
