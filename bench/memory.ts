@@ -20,6 +20,7 @@ import {
   MEASURED_FIRST_PASS,
   nextMessage,
   prime,
+  PROCESSOR_ENV,
   PROCESSOR_NODE_ARGS,
   stop,
   TRAINED_BY,
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const sink = child('sink.ts');
   lowerPriority(sink);
   const sinkAddress = (await nextMessage<{ address: string }>(sink, 'ready')).address;
-  const proc = child('processor.ts', [sinkAddress, MODE], PROCESSOR_NODE_ARGS);
+  const proc = child('processor.ts', [sinkAddress, MODE], PROCESSOR_NODE_ARGS, PROCESSOR_ENV);
   const target = (await nextMessage<{ address: string }>(proc, 'ready')).address;
   await prime(proc, target, TRAINED_BY[MODE], file);
   const t0 = Date.now();

@@ -23,6 +23,7 @@ import {
   MEASURED_FIRST_PASS,
   nextMessage,
   prime,
+  PROCESSOR_ENV,
   PROCESSOR_NODE_ARGS,
   stop,
   TRAINED_BY,
@@ -73,7 +74,7 @@ async function runCase(
     peer = await startCollectorPeer(sinkAddress);
     target = peer.address;
   } else if (mode !== 'direct-to-sink') {
-    proc = child('processor.ts', [sinkAddress, mode], PROCESSOR_NODE_ARGS);
+    proc = child('processor.ts', [sinkAddress, mode], PROCESSOR_NODE_ARGS, PROCESSOR_ENV);
     target = (await nextMessage<{ address: string }>(proc, 'ready')).address;
   }
   const spec: LoadSpec = {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startEnv } from './start-script';
 
 /**
- * The real service in a child process, started as `npm start` starts it (node with the heap cap,
- * tsx, src/main.ts), on loopback ports picked by the OS. Used by `npm run bench:chaos` and by the
+ * The real service in a child process, started as `npm start` starts it (its environment, node with
+ * the heap cap, tsx, src/main.ts), on loopback ports picked by the OS. Used by `npm run bench:chaos` and by the
  * tests that kill it.
  */
 const PROCESSOR_DIR = resolve(__dirname, '..', '..', 'collector-processor');
@@ -52,7 +53,7 @@ export async function startChildService(o: ChildServiceOptions = {}): Promise<Ch
   const child = spawn(
     process.execPath,
     [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join('src', 'main.ts'), ...args],
-    { cwd: PROCESSOR_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ANOMALOG_API_TOKEN: '' } },
+    { cwd: PROCESSOR_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...startEnv(), ANOMALOG_API_TOKEN: '' } },
   );
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

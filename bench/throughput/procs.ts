@@ -4,9 +4,9 @@
  * and bench:memory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
+import { startEnv, startFlags } from '../lib/start-script';
 import type { LoadResult, LoadSpec } from './loadgen';
 
 const HERE = __dirname;
@@ -30,16 +30,21 @@ export interface Usage {
   loopMaxMs: number;
 }
 
-export function child(file: string, args: string[] = [], nodeArgs: string[] = []): ChildProcess {
+export function child(
+  file: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   return fork(join(HERE, file), args, {
+    env,
     execArgv: ['--import', 'tsx', ...nodeArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
 
 /**
- * Node flags of the processor process: those `npm start` runs the service with (read from its script in
- * collector-processor/package.json, ANOMALOG_MAX_HEAP_MB substituted as the shell would), then any extra
+ * Node flags of the processor process: those `npm start` runs the service with, then any extra
  * ones, e.g. BENCH_PROCESSOR_NODE_ARGS=--trace-gc (a later flag wins).
  */
 export const PROCESSOR_NODE_ARGS = [
@@ -47,22 +52,8 @@ export const PROCESSOR_NODE_ARGS = [
   ...(process.env.BENCH_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(HERE, '../../collector-processor/package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  // The last command of the script runs the service: `node FLAGS… ENTRY`.
-  const command = pkg.scripts.start.split('&&').pop()!;
-  const words = command
-    .replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => process.env[name] ?? fallback)
-    .trim()
-    .split(/\s+/);
-  const flags = words.slice(words.indexOf('node') + 1);
-  return flags.slice(
-    0,
-    flags.findIndex((w) => !w.startsWith('-')),
-  );
-}
+/** Environment of the processor process: the one `npm start` gives the service (allocator settings). */
+export const PROCESSOR_ENV = startEnv();
 
 export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -148,11 +148,17 @@ test('the pod runs the same entry and heap flag as `npm start`, and the image ex
   const c = podSpec(render()).containers[0];
   const start: string = JSON.parse(readFileSync(join(ROOT, 'collector-processor/package.json'), 'utf8')).scripts.start;
   // npm start may build first (`… && node FLAGS dist/main.js`): the process it leaves running is the last command.
-  expect(start.split('&&').pop()!.trim()).toMatch(/^node --max-old-space-size=\S+ dist\/main\.js$/);
+  const command =
+    /^MALLOC_MMAP_THRESHOLD_=\$\{MALLOC_MMAP_THRESHOLD_:-(\d+)\} node --max-old-space-size=\S+ dist\/main\.js$/.exec(
+      start.split('&&').pop()!.trim(),
+    );
+  expect(command).not.toBeNull();
   expect(c.command[0]).toBe('node');
   expect(existsSync(join(ROOT, c.command[2]))).toBe(true);
   const dockerfile = readFileSync(join(ROOT, 'collector-processor/Dockerfile'), 'utf8');
   expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
+  // The allocator setting npm start gives the process reaches the pod through the image's environment.
+  expect(dockerfile).toMatch(new RegExp(`^ENV MALLOC_MMAP_THRESHOLD_=${command![1]}$`, 'm'));
   const exposed = /^EXPOSE (.*)$/m.exec(dockerfile)![1].split(/\s+/).map(Number);
   for (const p of c.ports) expect(exposed).toContain(p.containerPort);
 });
