@@ -54,6 +54,9 @@ const DECISIONS = [
   'frames',
   'quoted-values',
   'free-text',
+  'request-line',
+  'response-dash',
+  'dash-slot',
 ] as const;
 const THRESHOLDS = [0.5, 0.6, 0.7, 0.8];
 const DEPTHS = [2, 3, 4];
@@ -66,7 +69,7 @@ interface Candidate {
 
 /**
  * Threshold × depth × masks: all on, each one off alone, and all off (the masking before them).
- * Each mask is judged against the others on: a full grid of 2^8 mask sets is out of reach.
+ * Each mask is judged against the others on: a full grid of 2^n mask sets is out of reach.
  */
 function candidates(): Candidate[] {
   const out: Candidate[] = [];

@@ -36,6 +36,12 @@ export class LeafIndex<C extends IndexedCluster> {
     /** The leaf array this index was built from: a different array (evicted, restored) means rebuild. */
     readonly leaf: readonly C[],
     private readonly wildcard: string,
+    /**
+     * A token that matches any token at its position, on either side (the miner's dash-slot rule),
+     * or undefined. A line's such tokens match every cluster, so only its other constants are probed;
+     * a cluster holding one can match any probed token, so the clusters holding it join each probe.
+     */
+    private readonly any?: string,
   ) {
     for (const c of leaf) this.add(c);
   }
@@ -67,31 +73,48 @@ export class LeafIndex<C extends IndexedCluster> {
   best(masked: readonly string[], threshold: number): { cluster: C; sim: number } | undefined {
     const pos = this.positions;
     pos.length = 0;
-    for (let i = 0; i < masked.length; i++) if (masked[i] !== this.wildcard) pos.push(i);
-    const constants = pos.length;
+    const any = this.any;
+    let free = 0;
+    for (let i = 0; i < masked.length; i++) {
+      const m = masked[i];
+      if (m === this.wildcard) continue;
+      if (m === any) free++;
+      else pos.push(i);
+    }
+    const constants = pos.length + free;
     if (constants === 0) return undefined; // every cluster is as similar: the caller scans
-    const need = Math.max(1, Math.ceil(threshold * constants - 1e-9));
-    const probe = constants - need + 1;
+    const need = Math.max(1, Math.ceil(threshold * constants - 1e-9)) - free;
     const listOf = (i: number) => this.postings.get(masked[i]);
     pos.sort((a, b) => (listOf(a)?.length ?? 0) - (listOf(b)?.length ?? 0));
     let best: C | undefined;
     let bestSame = -1;
     let bestOrder = Infinity;
     const seen = new Set<C>();
-    for (let p = 0; p < probe; p++) {
-      const list = listOf(pos[p]);
-      if (!list) continue;
-      for (const c of list) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        let same = 0;
-        for (let q = 0; q < constants; q++) if (c.tokens[pos[q]] === masked[pos[q]]) same++;
-        const order = this.order.get(c)!;
-        if (same > bestSame || (same === bestSame && order < bestOrder)) {
-          best = c;
-          bestSame = same;
-          bestOrder = order;
-        }
+    const consider = (c: C): void => {
+      if (seen.has(c)) return;
+      seen.add(c);
+      let same = free;
+      for (const p of pos) {
+        const t = c.tokens[p];
+        if (t === masked[p] || t === any) same++;
+      }
+      const order = this.order.get(c)!;
+      if (same > bestSame || (same === bestSame && order < bestOrder)) {
+        best = c;
+        bestSame = same;
+        bestOrder = order;
+      }
+    };
+    if (need <= 0) {
+      // the line's free matches reach the threshold alone: every cluster is a candidate
+      for (const c of this.order.keys()) consider(c);
+    } else {
+      const anyList = any === undefined ? undefined : this.postings.get(any);
+      const probe = pos.length - need + 1;
+      for (let p = 0; p < probe; p++) {
+        const list = listOf(pos[p]);
+        if (list) for (const c of list) consider(c);
+        if (anyList) for (const c of anyList) consider(c);
       }
     }
     const sim = bestSame / constants;

@@ -30,6 +30,9 @@ export const BUILTIN_MASKS = [
   'frames',
   'quoted-values',
   'free-text',
+  'request-line',
+  'response-dash',
+  'dash-slot',
 ] as const;
 
 /** Size and duration units that trail a number ("18.4 KB)", "<1 sec"): variable with the number. */
@@ -70,6 +73,10 @@ export interface Masker {
   readonly quotedValues: boolean;
   /** A verb and then free text ending a sentence is the verb and one variable (free-text.ts). */
   readonly freeText: boolean;
+  /** After a request line's `HTTP/1.1"`, a `-` or `"-"` is a variable (isDashAt). */
+  readonly responseDash: boolean;
+  /** A bare `-` matches any token at its position when a line meets a template (miner.ts DASH). */
+  readonly dashSlot: boolean;
 }
 
 /** How far a quoted value may run: a quote left open is not looked for to the end of a long line. */
@@ -392,6 +399,55 @@ export function isNumberedNameAt(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/** The request methods of HTTP (RFC 9110 and PATCH), by length. */
+const HTTP_METHODS = ['GET', 'PUT', 'HEAD', 'POST', 'PATCH', 'TRACE', 'DELETE', 'CONNECT', 'OPTIONS'];
+
+/**
+ * `"GET`, `"POST`, ...: a method opening a quoted HTTP request line (`"GET /x HTTP/1.1"`, the form
+ * access logs of Apache, nginx, Envoy, HAProxy and Caddy write, and nginx's `request: "..."`). Which
+ * method a client sent is data of the request, like its path; the event is "a request was served".
+ */
+export function isRequestMethodAt(text: string, s: number, e: number): boolean {
+  const len = e - s - 1;
+  if (len < 3 || len > 7 || text.charCodeAt(s) !== 34) return false;
+  for (const m of HTTP_METHODS) if (m.length === len && text.startsWith(m, s + 1)) return true;
+  return false;
+}
+
+/**
+ * `HTTP/1.1"`, `HTTP/2.0",`, `HTTP/2`: the protocol closing a request line names the protocol, not a
+ * value (as `ssh2` does), so it stays a constant although it holds a digit: digit, maybe `.` digit,
+ * maybe a closing `"`, maybe a `,`.
+ */
+export function isHttpVersionAt(text: string, s: number, e: number): boolean {
+  if (e - s < 6 || !text.startsWith('HTTP/', s)) return false;
+  let i = s + 5;
+  const d = (c: number): boolean => c >= 48 && c <= 57;
+  if (!d(text.charCodeAt(i))) return false;
+  i++;
+  if (i < e && text.charCodeAt(i) === 46) {
+    if (!d(text.charCodeAt(i + 1))) return false;
+    i += 2;
+  }
+  if (i < e && text.charCodeAt(i) === 34) i++;
+  if (i < e && text.charCodeAt(i) === 44) i++;
+  return i === e;
+}
+
+/**
+ * `-` or `"-"`: the empty value of an access log's field. After the request line (the token
+ * isHttpVersionAt), the fields are the response's (status, size, referer, user agent, ...), where
+ * `-` stands for a value that is missing: the same field, so a variable like the value, and a line
+ * with `"-"` keeps the shape of one with `"https://example.com/"`. Before the request line (and in
+ * a line without one) it stays a constant: there `"-"` can be the request itself (an empty request
+ * is another event than a garbled one) and a bare `-` is more often a separator.
+ */
+export function isDashAt(text: string, s: number, e: number): boolean {
+  const len = e - s;
+  if (len === 1) return text.charCodeAt(s) === 45;
+  return len === 3 && text.charCodeAt(s) === 34 && text.charCodeAt(s + 1) === 45 && text.charCodeAt(s + 2) === 34;
+}
+
 /** `/` or a path of one segment (`/login`, `/healthz`), which the path mask (two segments) leaves. */
 export function isRootPathAt(text: string, s: number, e: number): boolean {
   if (text.charCodeAt(s) !== 47) return false;
@@ -470,6 +526,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
   const rootPath = on('root-path');
   const calls = on('calls');
   const frames = on('frames');
+  const requestLine = on('request-line');
   const user = add.map(compileMaskRule);
   return {
     mask(t: string): string {
@@ -479,7 +536,11 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       }
       if (digits) {
         const at = firstDigit(t);
-        if (at >= 0 && !(calls && isCallAt(t, 0, t.length))) {
+        if (
+          at >= 0 &&
+          !(calls && isCallAt(t, 0, t.length)) &&
+          !(requestLine && isHttpVersionAt(t, 0, t.length))
+        ) {
           const m = maskKeyedValue(t, at);
           return m === WILDCARD && empty && isBracketedAt(t, 0, t.length) ? EMPTY_SLOT : m;
         }
@@ -494,6 +555,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       if (empty && isEmptySlotAt(t, 0, t.length)) return EMPTY_SLOT;
       if (drivePath && isDrivePathAt(t, 0, t.length)) return WILDCARD;
       if (frames && isFrameAt(t, 0, t.length)) return WILDCARD;
+      if (requestLine && isRequestMethodAt(t, 0, t.length)) return WILDCARD;
       for (const re of user) if (re.test(t)) return WILDCARD;
       return t;
     },
@@ -504,6 +566,8 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
     openKey: on('open-key'),
     quotedValues: on('quoted-values'),
     freeText: on('free-text'),
+    responseDash: requestLine && on('response-dash'),
+    dashSlot: on('dash-slot'),
   };
 }
 
@@ -596,6 +660,7 @@ export function maskLine(
   if (raw.length === 0) return undefined;
   const masked = new Array<string>(raw.length);
   for (let i = 0; i < raw.length; i++) masked[i] = masker.mask(raw[i]);
+  if (masker.responseDash) maskResponseDashes(masked, raw);
   maskNearDates(masked, raw, masker);
   if (masker.dates) maskYearAt(masked, raw);
   collapseWildcards(masked, raw);
@@ -634,6 +699,16 @@ function maskYearAt(masked: string[], raw: string[]): void {
       endsInYearAt(raw[i - 1], 0, raw[i - 1].length)
     )
       masked[i] = WILDCARD;
+}
+
+/** A `-` or `"-"` after a request line's protocol token is a variable (isDashAt). */
+function maskResponseDashes(masked: string[], raw: string[]): void {
+  let after = false;
+  for (let i = 0; i < masked.length; i++) {
+    const r = raw[i];
+    if (after && masked[i] === r && isDashAt(r, 0, r.length)) masked[i] = WILDCARD;
+    else if (!after && masked[i] === r && isHttpVersionAt(r, 0, r.length)) after = true;
+  }
 }
 
 /** Runs of NEAR date names (`Fri Jun`, `PM`, `PDT`) next to a variable become variables. */

@@ -9,6 +9,13 @@ import { isVerbThenFreeText } from './free-text';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
+/**
+ * A bare `-`: the conventional empty value of a field (`- - [date]`, `user -`). With the dash-slot
+ * rule it matches any token at its position, on either side, so `ident - alice` meets `ident - -`:
+ * an empty field and a filled one are the same event. Only the bare dash: a quoted `"-"` can be a
+ * whole request that was empty, another event than one that was garbled (masking.ts isDashAt).
+ */
+const DASH = '-';
 
 /** How the miner runs, not what it mines: both give the same templates, ids and params. */
 export interface MinerOptions {
@@ -96,6 +103,7 @@ export class TemplateMiner {
   private useCounter = 0;
   private readonly fastPath: boolean;
   private readonly withParams: boolean;
+  private readonly dashSlot: boolean;
   private readonly scanner: LineScanner;
   private readonly cache: TemplateCache;
   /** Bumped whenever templates are evicted or restored: cache entries of an older epoch are stale. */
@@ -117,6 +125,7 @@ export class TemplateMiner {
     this.masker = createMasker(this.config.masks.disable, this.config.masks.add);
     this.fastPath = options.fastPath ?? true;
     this.withParams = options.params ?? true;
+    this.dashSlot = this.masker.dashSlot;
     this.scanner = new LineScanner(this.config.maxTokens, this.config.masks.disable, this.config.masks.add);
     this.cache = new TemplateCache(this.fastPath ? (options.cacheSize ?? 4096) : 0);
   }
@@ -360,7 +369,7 @@ export class TemplateMiner {
     if (group.length >= INDEX_LEAVES_FROM && t > 0 && hasConstant(masked)) {
       let index = this.leafIndexes.get(key);
       if (index?.leaf !== group || index.size !== group.length)
-        this.leafIndexes.set(key, (index = new LeafIndex(group, WILDCARD)));
+        this.leafIndexes.set(key, (index = new LeafIndex(group, WILDCARD, this.dashSlot ? DASH : undefined)));
       const hit = index.best(masked, t);
       this.lastSim = hit?.sim ?? 0;
       return hit?.cluster;
@@ -368,6 +377,7 @@ export class TemplateMiner {
     let best: Cluster | undefined;
     let bestSim = -1;
     const n = masked.length;
+    const dash = this.dashSlot;
     for (const c of group) {
       let same = 0;
       const tk = c.tokens;
@@ -375,9 +385,10 @@ export class TemplateMiner {
       // messages that share a skeleton but differ in how many variables they hold still meet
       let constants = 0;
       for (let i = 0; i < n; i++) {
-        if (masked[i] === WILDCARD) continue;
+        const m = masked[i];
+        if (m === WILDCARD) continue;
         constants++;
-        if (tk[i] === masked[i]) same++;
+        if (tk[i] === m || (dash && (m === DASH || tk[i] === DASH))) same++;
       }
       const sim = constants === 0 ? 1 : same / constants;
       if (sim > bestSim) {

@@ -22,6 +22,9 @@ const isEmptySlotAt = masking.isEmptySlotAt;
 const isBracketedAt = masking.isBracketedAt;
 const isOpenKeyAt = masking.isOpenKeyAt;
 const isFrameAt = masking.isFrameAt;
+const isRequestMethodAt = masking.isRequestMethodAt;
+const isHttpVersionAt = masking.isHttpVersionAt;
+const isDashAt = masking.isDashAt;
 const quotedValueEnd = masking.quotedValueEnd;
 const endsInYearAt = masking.endsInYearAt;
 const dateKey = masking.dateKey;
@@ -109,6 +112,10 @@ export class LineScanner {
   private readonly calls: boolean;
   private readonly frames: boolean;
   private readonly quoted: boolean;
+  private readonly requestLine: boolean;
+  private readonly responseDash: boolean;
+  /** Set once the scan passed a request line's protocol token: a `-` or `"-"` after it is a variable. */
+  private afterRequest = false;
   private readonly user: RegExp[];
   /** Hash of each token as masked (a collapsed run hashes as one `<*>`). */
   private readonly tokenHash: Int32Array;
@@ -135,6 +142,8 @@ export class LineScanner {
     this.calls = !disable.includes('calls');
     this.frames = !disable.includes('frames');
     this.quoted = !disable.includes('quoted-values');
+    this.requestLine = !disable.includes('request-line');
+    this.responseDash = this.requestLine && !disable.includes('response-dash');
     this.user = add.map(compileMaskRule);
     // one more than the cap: a line-ending `key:` gets an empty variable after it
     this.start = new Int32Array(maxTokens + 1);
@@ -159,6 +168,7 @@ export class LineScanner {
     let vtff = false;
     /** Spaces inside quoted values: each splits one more token for detect-stage's count. */
     let inner = 0;
+    this.afterRequest = false;
     for (;;) {
       let c = 0;
       // whitespace run; 11 and 12 split tokens but count as binary (as looksBinary does)
@@ -242,9 +252,11 @@ export class LineScanner {
         this.digits &&
         text.charCodeAt(e - 1) !== 41 &&
         text.charCodeAt(s) !== 40 &&
-        text.charCodeAt(s) !== 91
+        text.charCodeAt(s) !== 91 &&
+        text.charCodeAt(s) !== 72
       )
-        // the common digit token, settled here: only a `...)` call or a `(`/`[` slot needs digitToken
+        // the common digit token, settled here: only a `...)` call, a `(`/`[` slot or an `HTTP/1.1`
+        // needs digitToken
         k = !dotOrSlashFirst && cut > s ? KEYED : WILD;
       else k = this.classify(text, s, e, digitAt, cut, dotOrSlashFirst, hasDot, atAt, innerSlash, hasUrl, letterHex);
       if (k === NEAR && n > 0 && kind[n - 1] === WILD) k = WILD;
@@ -379,6 +391,10 @@ export class LineScanner {
   private digitToken(text: string, s: number, e: number, cut: number, dotOrSlashFirst: boolean): number {
     // cheap first-char and last-char guards before each rule: most tokens fail them
     if (this.calls && text.charCodeAt(e - 1) === 41 && isCallAt(text, s, e)) return this.wordToken(text, s, e);
+    if (this.requestLine && text.charCodeAt(s) === 72 && isHttpVersionAt(text, s, e)) {
+      this.afterRequest = true;
+      return CONST;
+    }
     if (!dotOrSlashFirst && cut > s) return KEYED;
     const first = text.charCodeAt(s);
     return this.empty && (first === 40 || first === 91) && isBracketedAt(text, s, e) ? SLOT : WILD;
@@ -403,6 +419,8 @@ export class LineScanner {
     )
       return WILD;
     if (this.frames && isFrameAt(text, s, e)) return WILD;
+    if (this.requestLine && first === 34 && isRequestMethodAt(text, s, e)) return WILD;
+    if (this.afterRequest && this.responseDash && len <= 3 && isDashAt(text, s, e)) return WILD;
     if (this.user.length > 0) {
       const t = text.slice(s, e);
       for (const re of this.user) if (re.test(t)) return WILD;

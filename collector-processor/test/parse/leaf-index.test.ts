@@ -3,8 +3,11 @@ import { TemplateMiner } from '../../src/parse/miner';
 
 const W = '<*>';
 
-/** The miner's linear scan: highest similarity over the line's constants, first cluster on ties. */
-function scan(leaf: { tokens: string[] }[], masked: string[], threshold: number) {
+/**
+ * The miner's linear scan: highest similarity over the line's constants, first cluster on ties; with
+ * `any`, that token matches any token at its position on either side (the dash-slot rule).
+ */
+function scan(leaf: { tokens: string[] }[], masked: string[], threshold: number, any?: string) {
   let best: { tokens: string[] } | undefined;
   let bestSim = -1;
   for (const c of leaf) {
@@ -13,7 +16,7 @@ function scan(leaf: { tokens: string[] }[], masked: string[], threshold: number)
     masked.forEach((t, i) => {
       if (t === W) return;
       constants++;
-      if (c.tokens[i] === t) same++;
+      if (c.tokens[i] === t || (any !== undefined && (t === any || c.tokens[i] === any))) same++;
     });
     const sim = constants === 0 ? 1 : same / constants;
     if (sim > bestSim) {
@@ -30,13 +33,27 @@ function lcg(seed: number) {
 }
 
 describe('LeafIndex (token index of a large Drain leaf)', () => {
-  test.each([0.4, 0.5, 0.7, 1])('finds what the linear scan finds, also after merges (threshold %s)', (t) => {
+  test.each([
+    [0.4, undefined],
+    [0.5, undefined],
+    [0.7, undefined],
+    [1, undefined],
+    [0.5, '-'],
+    [0.7, '-'],
+    [1, '-'],
+  ])('finds what the linear scan finds, also after merges (threshold %s, any-token %s)', (t, any) => {
     const rand = lcg(Math.round(t * 100));
     // small vocabularies per position so clusters share many tokens and ties happen
-    const token = (i: number) => (rand() < 0.15 ? W : `w${i}_${Math.floor(rand() * 4)}`);
+    const token = (i: number) => {
+      const x = rand();
+      if (x < 0.15) return W;
+      // a dash often enough that lines and clusters hold one at the same position
+      if (any !== undefined && x < 0.3) return any;
+      return `w${i}_${Math.floor(rand() * 4)}`;
+    };
     const line = (n: number) => Array.from({ length: n }, (_, i) => token(i));
     const leaf: { tokens: string[] }[] = [];
-    const index = new LeafIndex(leaf, W);
+    const index = new LeafIndex(leaf, W, any);
     for (let k = 0; k < 300; k++) {
       const c = { tokens: line(8) };
       leaf.push(c);
@@ -45,7 +62,7 @@ describe('LeafIndex (token index of a large Drain leaf)', () => {
     let found = 0;
     for (let q = 0; q < 2000; q++) {
       const masked = line(8);
-      const want = scan(leaf, masked, t);
+      const want = scan(leaf, masked, t, any);
       const got = index.best(masked, t);
       if (!masked.every((x) => x === W)) expect(got?.cluster).toBe(want);
       if (want) found++;

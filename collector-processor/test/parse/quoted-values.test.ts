@@ -39,7 +39,8 @@ describe('a key="..." value with spaces is one token', () => {
     expect(front('set msg="a\ttab" now').masked).toHaveLength(4);
     expect(front('a=1 b "not after = sign" c').masked).toHaveLength(7);
     expect(front('opt a=b="x y" z').masked).toHaveLength(4);
-    expect(front('"POST / HTTP/1.1" 200').masked.join(' ')).toBe('"POST <*>');
+    // the request line stays three tokens (its method a variable, its protocol kept: request-line)
+    expect(front('"POST / HTTP/1.1" 200').masked.join(' ')).toBe('<*> HTTP/1.1" <*>');
     expect(quotedValueEnd('x="a b"', 2, 7)).toBe(6);
     expect(quotedValueEnd('x="ab" c"', 2, 9)).toBe(-1);
   });
