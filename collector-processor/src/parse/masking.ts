@@ -536,11 +536,7 @@ export function createMasker(disable: readonly string[] = [], add: readonly Mask
       }
       if (digits) {
         const at = firstDigit(t);
-        if (
-          at >= 0 &&
-          !(calls && isCallAt(t, 0, t.length)) &&
-          !(requestLine && isHttpVersionAt(t, 0, t.length))
-        ) {
+        if (at >= 0 && !(calls && isCallAt(t, 0, t.length)) && !(requestLine && isHttpVersionAt(t, 0, t.length))) {
           const m = maskKeyedValue(t, at);
           return m === WILDCARD && empty && isBracketedAt(t, 0, t.length) ? EMPTY_SLOT : m;
         }

@@ -253,7 +253,7 @@ export class LineScanner {
         text.charCodeAt(e - 1) !== 41 &&
         text.charCodeAt(s) !== 40 &&
         text.charCodeAt(s) !== 91 &&
-        text.charCodeAt(s) !== 72
+        (!innerSlash || text.charCodeAt(s) !== 72)
       )
         // the common digit token, settled here: only a `...)` call, a `(`/`[` slot or an `HTTP/1.1`
         // needs digitToken
@@ -304,6 +304,9 @@ export class LineScanner {
         n++;
         continue;
       }
+      // the response's fields follow a request line's protocol token (masking.ts isDashAt)
+      if (innerSlash && k === CONST && this.responseDash && !this.afterRequest && text.charCodeAt(s) === 72)
+        this.afterRequest = isHttpVersionAt(text, s, e);
       let tk = th;
       if (k === KEYED) {
         tk = keyHash;
@@ -391,10 +394,8 @@ export class LineScanner {
   private digitToken(text: string, s: number, e: number, cut: number, dotOrSlashFirst: boolean): number {
     // cheap first-char and last-char guards before each rule: most tokens fail them
     if (this.calls && text.charCodeAt(e - 1) === 41 && isCallAt(text, s, e)) return this.wordToken(text, s, e);
-    if (this.requestLine && text.charCodeAt(s) === 72 && isHttpVersionAt(text, s, e)) {
-      this.afterRequest = true;
-      return CONST;
-    }
+    // a request line's protocol (`HTTP/1.1"`) names the protocol: the word rules decide it, as mask() does
+    if (this.requestLine && text.charCodeAt(s) === 72 && isHttpVersionAt(text, s, e)) return this.wordToken(text, s, e);
     if (!dotOrSlashFirst && cut > s) return KEYED;
     const first = text.charCodeAt(s);
     return this.empty && (first === 40 || first === 91) && isBracketedAt(text, s, e) ? SLOT : WILD;
