@@ -25,6 +25,7 @@ export { Calibration, quantile } from './detect/calibration';
 export type { Detector, Matrix } from './detect/detector';
 export { LstmDetector } from './detect/lstm';
 export { LstmKernel } from './detect/lstm-kernel';
+export { lstmParams } from './detect/lstm-params';
 export { potQuantile } from './detect/pot';
 export { detectorFactory, detectorNames, matrixDetectorFactory } from './detect/registry';
 export { initTf } from './detect/tf-backend';
