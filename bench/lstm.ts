@@ -13,7 +13,8 @@
  * Float32Array kernel, and streaming through the live SequenceModel from a cold cache.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { datasetsDir, markdownTable, updateDocSection, writeResults, type BenchCase } from './lib/report';
+import { join } from 'node:path';
+import { datasetsDir, markdownTable, RESULTS_DIR, updateDocSection, writeResults, type BenchCase } from './lib/report';
 import { updateReadmeTable } from './lib/readme-table';
 import { batchSpeed, quality, streamingSpeed } from './lib/lstm-measure';
 import {
@@ -38,6 +39,7 @@ const HELP = `npm run bench:lstm [-- options]
                    written only when all run
   --save FILE      write the full case's trained model
   --model FILE     score a saved model as the full case instead of training it (fit figures omitted)
+  --docs           re-render the docs section and README from bench/results/lstm.json, no measuring
   --datasets DIR   the shared datasets folder (default ANOMALOG_DATASETS or ../shared/datasets)
   --help           this text
 Env EPOCHS=N caps the epochs of every case (exploratory runs).`;
@@ -149,6 +151,10 @@ function writeDocs(rows: BenchCase[]): void {
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
     console.log(HELP);
+    return;
+  }
+  if (process.argv.includes('--docs')) {
+    writeDocs(JSON.parse(readFileSync(join(RESULTS_DIR, 'lstm.json'), 'utf8')) as BenchCase[]);
     return;
   }
   const only = arg('case')?.split(',');
