@@ -138,7 +138,8 @@ function writeDocs(rows: BenchCase[]): void {
       markdownTable(rows, [...speedColumns, ...streamColumns]),
       goal +
         '`train_loop_s` is the training loop (the part `trainSeconds` bounds), `fit_s` the whole fit ' +
-        '(window pairs, validation split, loop, thresholds and count bounds). ' +
+        '(window pairs, validation split, loop, thresholds and count bounds). Seconds follow the shared ' +
+        "machine's load (epochs per budget with them): compare the rows of one run, not runs. " +
         '`flock /tmp/anomalog-bench.lock npm run bench:lstm` (`-- --help` for its options; `EPOCHS=3` for ' +
         'a quick run). Every row is the hdfs-deeplog protocol of the datasets README on its training ' +
         "sessions; precision is estimated at the DeepLog test set's 16,838 : 553,366. Streaming goes " +

@@ -252,8 +252,8 @@ function lstmRows(): Row[] {
   const fit = (c: BenchCase): string => `${int(num(c, 'fit_s'))} s (${int(num(c, 'epochs'))} epochs)`;
   return [
     [
-      'hdfs-deeplog, LSTM (DeepLog): recall / FPR / estimated F1, default (time budget) / every epoch',
-      `${verdicts(def)} / ${verdicts(full)}`,
+      'hdfs-deeplog, LSTM (DeepLog): recall / FPR / estimated F1',
+      `default parameters (time budget) ${verdicts(def)}; every epoch ${verdicts(full)}`,
       cmd,
     ],
     [
