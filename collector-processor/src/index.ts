@@ -48,7 +48,7 @@ export {
 export { DEFAULT_FEATURE_CONFIG, matrixInputs } from './evaluate/features';
 export { loadGeneric, type GenericSource } from './evaluate/generic';
 export { measure, modelConfig, runBenchmark } from './evaluate/run';
-export { f1Of, rocAuc } from './evaluate/metrics';
+export { f1Of, prCurve, rocAuc } from './evaluate/metrics';
 export { severityFromText, timeOf } from './evaluate/raw-logs';
 export { readLabelled, scoreTemplates, type LabelledLines, type TemplateScore } from './evaluate/templates';
 
