@@ -60,7 +60,8 @@ docs/benchmarks.md).
                           when asked for): ${detectorNames().join(', ')}
   --epochs N              LSTM epochs (default: its configured maximum and time budget)
   --datasets DIR          where the named datasets are (default: ../shared/datasets)
-  --help                  print this and exit
+  --live                  replay a raw log through the live annotation chain (below)
+  --help, -h              print this and exit
 
 With --dataset generic (your own labeled logs; results in detect-generic-NAME.json, not in the docs):
   --log FILE              the log, one record per line

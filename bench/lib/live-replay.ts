@@ -18,6 +18,7 @@ import {
   createAnnotationChain,
   f1Of,
   logRecordOf,
+  prCurve,
   rocAuc,
   severityFromText,
   SqliteStore,
@@ -233,6 +234,7 @@ function quality(flags: readonly boolean[], scores: readonly number[], labels: r
     recall: round(recall),
     f1: round(f1Of(precision, recall)),
     f1_default: round(f1Of(precision, recall)),
+    best_f1: both ? round(bestF1(scores, labels)) : null,
     score_roc_auc: both ? round(rocAuc(Float64Array.from(scores), Uint8Array.from(labels))) : null,
     fpr: negatives ? round(fp / negatives, 6) : 0,
   };
@@ -241,4 +243,14 @@ function quality(flags: readonly boolean[], scores: readonly number[], labels: r
 function round(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/**
+ * Best F1 over every threshold on anomaly.score, computed with the labels (a reference beside
+ * f1_default, as in the offline rows).
+ */
+function bestF1(scores: readonly number[], labels: readonly number[]): number {
+  let best = 0;
+  for (const [r, p] of prCurve(Float64Array.from(scores), Uint8Array.from(labels))) best = Math.max(best, f1Of(p, r));
+  return best;
 }

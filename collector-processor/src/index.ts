@@ -25,6 +25,7 @@ export { Calibration, quantile } from './detect/calibration';
 export type { Detector, Matrix } from './detect/detector';
 export { LstmDetector } from './detect/lstm';
 export { LstmKernel } from './detect/lstm-kernel';
+export { lstmParams } from './detect/lstm-params';
 export { potQuantile } from './detect/pot';
 export { detectorFactory, detectorNames, matrixDetectorFactory } from './detect/registry';
 export { initTf } from './detect/tf-backend';
@@ -47,7 +48,7 @@ export {
 export { DEFAULT_FEATURE_CONFIG, matrixInputs } from './evaluate/features';
 export { loadGeneric, type GenericSource } from './evaluate/generic';
 export { measure, modelConfig, runBenchmark } from './evaluate/run';
-export { f1Of, rocAuc } from './evaluate/metrics';
+export { f1Of, prCurve, rocAuc } from './evaluate/metrics';
 export { severityFromText, timeOf } from './evaluate/raw-logs';
 export { readLabelled, scoreTemplates, type LabelledLines, type TemplateScore } from './evaluate/templates';
 

@@ -24,7 +24,8 @@ export const SCORE_USAGE = `Usage: anomalog score FILE [options]
   --json              FILE holds JSON lines (message/msg/log field, level, …)
   --service NAME      service name the lines belong to (default: the file name)
   --learn N           learn on the first N lines before scoring (default: detection.defaultModel.learning.records)
-  --session-regex RE  group lines into sessions: the text the regex matches is the session id (e.g. 'blk_-?\\d+')
+  --session-regex RE  group lines into sessions: the regex's first capture group, or its whole match
+                      without one, is the session id (e.g. 'blk_-?\\d+'; RE2 syntax)
   --out FILE          annotated JSON lines (default: stdout)
   --sessions FILE     per-session verdicts as JSON lines: id, service, records, score, flagged, reason
                       (default: beside --out as NAME.sessions.jsonl; without --out, the flagged ones go

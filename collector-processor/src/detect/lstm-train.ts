@@ -29,6 +29,8 @@ export interface TrainSettings {
   readonly lrPatience: number;
   /** Rows per forward/backward pass (default MICRO_BATCH); the gradient is the batch's either way. */
   readonly microBatch?: number;
+  /** The milliseconds clock the budget is read on (default performance.now; tests inject their own). */
+  readonly clock?: () => number;
 }
 
 export interface TrainShape {
@@ -87,7 +89,8 @@ export async function trainPairs(
   let valLoss = NaN;
   let sinceBest = 0;
   let ran = 0;
-  const t0 = performance.now();
+  const now = s.clock ?? (() => performance.now());
+  const t0 = now();
   const deadline = t0 + s.budgetSeconds * 1000;
   let outOfTime = false;
   for (let e = 0; e < epochs && !outOfTime; e++) {
@@ -101,7 +104,7 @@ export async function trainPairs(
         const n = batch.fill(pairs, order, b);
         lossSum += (await trainStep(model, optimizer, batch, n, shape, s.microBatch ?? MICRO_BATCH)) * n;
         seen += n;
-        if (performance.now() > deadline) {
+        if (now() > deadline) {
           outOfTime = true;
           break;
         }
@@ -129,7 +132,7 @@ export async function trainPairs(
   }
   optimizer.dispose();
   if (best.weights) restore(model, best.weights);
-  const secs = (performance.now() - t0) / 1000;
+  const secs = (now() - t0) / 1000;
   return {
     epochs: ran,
     bestEpoch: best.epoch,

@@ -160,7 +160,8 @@ async function runOne(
     mode,
     ...m,
     f1_default: m.f1,
-    best_f1: round(bestF1(curve)),
+    // over the scores that decide: with the unseen-template rule, the raw scores' best F1 was below f1
+    best_f1: round(bestF1(live ? prCurve(live, ds.testLabels, classWeights(ds)) : curve)),
     score_roc_auc: round(rocAuc(live ?? calibrated(scores), ds.testLabels)),
     ...('data' in testInput
       ? { ceiling_f1: round(f1Ceiling(rowKeys(testInput), ds.testLabels, classWeights(ds))) }

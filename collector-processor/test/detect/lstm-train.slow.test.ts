@@ -1,5 +1,5 @@
 import { initTf, tf } from '../../src/detect/tf-backend';
-import { trainPairs, type TrainSettings } from '../../src/detect/lstm-train';
+import { evaluate, trainPairs, type TrainSettings } from '../../src/detect/lstm-train';
 import type { WindowPairs } from '../../src/detect/lstm-windows';
 
 // This suite trains LSTMs (TF.js): slower than the unit lane (`npm run test:unit` skips it).
@@ -80,16 +80,44 @@ describe('LSTM training loop', () => {
     expect(moved).toBeGreaterThan(0.01);
   });
 
-  it('stops at its time budget, however many steps it was asked for, and says so', async () => {
+  it('stops on its time budget as its clock reads it, however many steps it was asked for, and says so', async () => {
     const m = model();
-    const asked = { ...settings, epochs: 1000, minSteps: 100_000, budgetSeconds: 0.3 };
+    // a clock that moves one second per reading: t0 = 1 s, deadline 3.5 s, read after every step
+    let ms = 0;
+    const ticking = () => (ms += 1000);
+    const asked = { ...settings, epochs: 1000, minSteps: 100_000, budgetSeconds: 2.5, clock: ticking };
     const r = await trainPairs(m, pairs(), undefined, asked, shape);
+    // 70 pairs in batches of 64: two steps an epoch; the third step (epoch 2) reads 4 s and stops
     expect(r.budgetStopped).toBe(1);
-    expect(r.epochs).toBeLessThan(1000);
+    expect(r.epochs).toBe(2);
     expect(Number.isFinite(r.loss)).toBe(true);
-    const unbounded = await trainPairs(m, pairs(), undefined, { ...settings, epochs: 2 }, shape);
+    // the same budget on a clock that does not move: every asked epoch runs
+    const still = () => 0;
+    const unbounded = await trainPairs(
+      m,
+      pairs(),
+      undefined,
+      { ...settings, epochs: 4, budgetSeconds: 0.001, clock: still },
+      shape,
+    );
     expect(unbounded.budgetStopped).toBe(0);
-    expect(unbounded.epochs).toBe(2);
+    expect(unbounded.epochs).toBe(4);
+    m.dispose();
+  });
+
+  it('ends the epoch the budget stops in with its validation, and keeps the best weights', async () => {
+    const m = model();
+    let ms = 0;
+    const seen: number[] = [];
+    const asked = { ...settings, epochs: 50, patience: 50, budgetSeconds: 4.5, clock: () => (ms += 1000) };
+    const r = await trainPairs(m, pairs(), pairs(), asked, shape, (_epoch, _loss, val) => seen.push(val));
+    // steps read 2, 3 | 4, 5 | 6 > 5.5: the third epoch is cut after its first step and still validated
+    expect(r.budgetStopped).toBe(1);
+    expect(r.epochs).toBe(3);
+    expect(seen).toHaveLength(3);
+    expect(r.valLoss).toBe(Math.min(...seen));
+    // the model left behind is the best epoch's, not the cut one's
+    expect(evaluate(m, pairs(), shape)).toBeCloseTo(r.valLoss, 5);
     m.dispose();
   });
 

@@ -56,5 +56,9 @@ describe('bench:detect --live: a labelled raw log through the live chain', () =>
     // sessions that started after the model: the 500 later blocks, 40 of them anomalous, all found
     expect(session).toMatchObject({ test_rows: 500, anomalies: 40, precision: 1, recall: 1, fpr: 0 });
     expect(session.score_roc_auc).toBe(1);
+    // best F1 over every anomaly.score threshold, beside the default's: the line flags' 0.4 is one of
+    // those thresholds, and the sessions' default already finds every anomaly
+    expect(line.best_f1).toBeGreaterThanOrEqual(line.f1_default as number);
+    expect(session.best_f1).toBe(1);
   });
 });
