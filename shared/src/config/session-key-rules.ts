@@ -1,6 +1,9 @@
+import { RE2JS } from 're2js';
+
 /**
  * The session-key rules the JSON schema cannot say: the attribute and regex kinds need their field,
- * and the regex must compile. One definition for the Grafana app's form (messages under the field)
+ * and the regex must compile in RE2, the linear-time engine the processor runs it with (no
+ * backreferences, no lookaround), so the form refuses what the processor would. One definition for the Grafana app's form (messages under the field)
  * and the processor (refuses such a configuration at start-up and on update).
  */
 export interface SessionKeyFields {
@@ -19,9 +22,13 @@ export function sessionKeyProblems(key: SessionKeyFields): Record<string, string
       return { '/sessionKey/regex': 'Give the regular expression that finds the session id in the message.' };
     }
     try {
-      new RegExp(key.regex);
+      RE2JS.compile(key.regex);
     } catch (err) {
-      return { '/sessionKey/regex': `Not a valid regular expression: ${(err as Error).message}` };
+      return {
+        '/sessionKey/regex':
+          `Not a valid regular expression for the linear-time (RE2) engine: ${(err as Error).message}. ` +
+          'Backreferences and lookaround are not supported.',
+      };
     }
   }
   return {};

@@ -64,6 +64,9 @@ describe('session-key rules', () => {
     const regex = screen.getByLabelText('Session id regex');
     fireEvent.change(regex, { target: { value: '(blk' } });
     expect(screen.getByText(/Not a valid regular expression/)).toBeInTheDocument();
+    // Valid JavaScript, but the processor's RE2 engine has no lookaround: the form refuses it too.
+    fireEvent.change(regex, { target: { value: 'blk_(?=\\d)\\d+' } });
+    expect(screen.getByText(/Not a valid regular expression for the linear-time \(RE2\) engine/)).toBeInTheDocument();
     fireEvent.change(regex, { target: { value: 'blk_-?\\d+' } });
     expect(screen.queryByText(/Not a valid regular expression/)).toBeNull();
 
