@@ -1,4 +1,4 @@
-import type { LogRecord, LogsData, ResourceLogs } from '../otlp/types';
+import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types';
 
 /**
  * Cuts a request into consecutive slices for the annotation chain, so that a large request runs
@@ -25,6 +25,8 @@ export interface Slice {
   data: LogsData;
   recordCount: number;
   weight: number;
+  /** The request's own ScopeLogs of each scope of `data`, in order (its copies'); absent when `data` is the request. */
+  scopes?: ScopeLogs[];
 }
 
 /** Hands out a request's slices in order, each of the weight asked for (a record heavier alone). */
@@ -53,11 +55,12 @@ export class Slicer {
     }
     const resources = this.data.resourceLogs;
     const out: ResourceLogs[] = [];
+    const scopes: ScopeLogs[] = [];
     let weight = 0;
     let records = 0;
     const full = () => weight >= maxWeight && records > 0;
     for (; this.resource < resources.length; this.resource++, this.scope = 0) {
-      if (full()) return { data: { resourceLogs: out }, recordCount: records, weight };
+      if (full()) return { data: { resourceLogs: out }, recordCount: records, weight, scopes };
       const rl = resources[this.resource];
       let copy: ResourceLogs | undefined;
       if (this.scope === 0 && this.record === 0) weight += RESOURCE_WEIGHT;
@@ -73,12 +76,14 @@ export class Slicer {
         if (this.record > from || logRecords.length === 0) {
           if (copy === undefined) out.push((copy = { ...rl, scopeLogs: [] }));
           copy.scopeLogs.push({ ...sl, logRecords: logRecords.slice(from, this.record) });
+          scopes.push(sl);
         }
-        if (this.record < logRecords.length) return { data: { resourceLogs: out }, recordCount: records, weight };
+        if (this.record < logRecords.length)
+          return { data: { resourceLogs: out }, recordCount: records, weight, scopes };
       }
     }
     this.done = true;
-    return out.length > 0 ? { data: { resourceLogs: out }, recordCount: records, weight } : undefined;
+    return out.length > 0 ? { data: { resourceLogs: out }, recordCount: records, weight, scopes } : undefined;
   }
 }
 

@@ -6,6 +6,7 @@ import { createTurns } from '../../src/chain/turns';
 import { silentLogger } from '../processor/helpers';
 import { logRecordOf } from '../../src/otlp/log-record';
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { recordWeight, SlicePace, sliceRequest } from '../../src/chain/slices';
 
 const data: LogsData = { resourceLogs: [] };
@@ -100,6 +101,54 @@ describe('a large request through the chain in slices', () => {
     expect(out.resourceLogs).toHaveLength(1);
     expect(out.resourceLogs[0].scopeLogs[0].logRecords.map((r) => r.body!.stringValue)).toEqual(seen.get('big'));
     expect(out.resourceLogs[0].scopeLogs[0].logRecords.every((r) => r.attributes.length === 1)).toBe(true);
+  });
+
+  test('a request annotated in slices leaves as the same bytes as encoding it whole', async () => {
+    // Two services with several scopes (one empty), records as received (their wire bytes kept) with
+    // attributes appended, and some changed otherwise (re-encoded from their fields).
+    const scope = (name: string, n: number) => ({
+      scope: { name, version: '1', attributes: [], droppedAttributesCount: 0 },
+      schemaUrl: `https://example.com/${name}`,
+      logRecords: Array.from({ length: n }, (_, i) =>
+        logRecordOf({ body: { stringValue: `${name} ${i} ${'x'.repeat(i % 7)}` }, severityNumber: 9 }),
+      ),
+    });
+    const resource = (service: string, scopes: ReturnType<typeof scope>[]) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
+      schemaUrl: 'https://example.com/r',
+      scopeLogs: scopes,
+    });
+    const sent = encodeLogsRequest({
+      resourceLogs: [
+        resource('a', [scope('a1', 130), scope('a2', 0), scope('a3', 45)]),
+        resource('b', [scope('b1', 3)]),
+        resource('c', [scope('c1', 90), scope('c2', 1)]),
+      ],
+    });
+    const received = decodeLogsRequest(sent, { keepWire: true });
+    let k = 0;
+    const stage: AnnotationStage = {
+      name: 'annotate',
+      process(batch) {
+        for (const rl of batch.data.resourceLogs)
+          for (const sl of rl.scopeLogs)
+            for (const r of sl.logRecords) {
+              r.attributes.push({ key: 'n', value: { intValue: BigInt(k) } });
+              if (k++ % 11 === 0) {
+                r.severityNumber = 17;
+                r.wire = undefined;
+              }
+            }
+      },
+    };
+    const forwarded: Buffer[] = [];
+    const exporter = { ...createNullExporter(), export: (b: Buffer) => (forwarded.push(b), Promise.resolve({})) };
+    const pipeline = createPipeline({ stages: [stage], exporter, logger: silentLogger, sliceWeight: 40 });
+    await pipeline.run(received, sent, Date.now());
+    expect(k).toBe(269);
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0].equals(encodeLogsRequest(received.data!))).toBe(true);
+    expect(decodeLogsRequest(forwarded[0]).recordCount).toBe(269);
   });
 
   test('slices hold every record once, in order, bounded by weight', () => {
