@@ -4,7 +4,7 @@ import { encodeLogsRequest, encodeRecordFields } from '../otlp/logs-encode';
 import type { LogsData, ScopeLogs } from '../otlp/types';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
-import { createTurns } from './turns';
+import { createTurns, loopTurnedSince } from './turns';
 import { SlicePace, Slicer } from './slices';
 import { ProcessingError } from '../otlp/errors';
 
@@ -70,6 +70,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       for (let slice = slicer.next(sliceWeight()); slice; slice = slicer.next(sliceWeight())) {
         await turn();
         if (cancelled?.aborted) throw clientGone();
+        const sliceStartedMs = performance.now();
+        const turned = loopTurnedSince();
         // The loop is held by each stage's synchronous part; its waits (store reads, writes) let others run.
         let heldMs = 0;
         const batch = newBatch(slice.data, slice.recordCount, receivedAtMs);
@@ -92,8 +94,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           encodeSlice(slice.data, slice.scopes, encoded);
           heldMs += performance.now() - startedMs;
         }
+        // A stage's work after an await (all of an async stage's past its first await) runs in this same
+        // turn unless it waited for I/O: then the whole slice held the loop, not only the synchronous parts.
+        if (!turned()) heldMs = performance.now() - sliceStartedMs;
         pace.observe(slice.weight, heldMs);
       }
+      // Put together and handed to the exporter (which may split it) in a turn of its own, not in the last slice's.
+      if (encoded.size > 0) await turn();
       if (cancelled?.aborted) throw clientGone();
       // The slices annotated the request's own records: the request leaves whole, as it came.
       return exporter.export(encodeLogsRequest(received.data, encoded));

@@ -115,7 +115,11 @@ function weightOf(data: LogsData, limit: number): number {
 const TARGET_SLICE_MS = 15;
 const MIN_WEIGHT = 256;
 const MAX_WEIGHT = 8192;
-export const DEFAULT_SLICE_WEIGHT = 2048;
+/**
+ * Before any slice was timed, the smallest: nothing says yet what a record costs here, and the first
+ * slices of a process run in code the JIT has not optimised yet, several times slower per record.
+ */
+export const DEFAULT_SLICE_WEIGHT = MIN_WEIGHT;
 
 /**
  * How much weight a turn takes: the weight that took about TARGET_SLICE_MS in the slices so far (a

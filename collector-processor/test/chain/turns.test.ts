@@ -2,7 +2,7 @@ import { createPipeline } from '../../src/chain/pipeline';
 import { createNullExporter } from '../../src/export/exporter';
 import type { AnnotationStage } from '../../src/chain/stage';
 import type { LogsData } from '../../src/otlp/types';
-import { createTurns } from '../../src/chain/turns';
+import { createTurns, loopTurnedSince } from '../../src/chain/turns';
 import { silentLogger } from '../processor/helpers';
 import { logRecordOf } from '../../src/otlp/log-record';
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
@@ -24,6 +24,16 @@ describe('event-loop turns between requests', () => {
     await Promise.all(turns);
     await new Promise((r) => setImmediate(r));
     expect(log).toEqual(['turn 1', 'io after 1', 'turn 2', 'io after 2', 'turn 3', 'io after 3']);
+  });
+
+  test('tells whether the loop went round: not while only microtasks ran, once something waited for it', async () => {
+    const quick = loopTurnedSince();
+    await Promise.resolve();
+    await (async () => {})();
+    expect(quick()).toBe(false);
+    const waited = loopTurnedSince();
+    await new Promise((r) => setTimeout(r, 1));
+    expect(waited()).toBe(true);
   });
 
   test("the loop polls between two requests' annotation chains, which start in arrival order", async () => {
@@ -174,13 +184,17 @@ describe('a large request through the chain in slices', () => {
 describe('slice pacing', () => {
   test('slices that take long shrink the next ones, quick ones grow them, within bounds', () => {
     const pace = new SlicePace();
+    // before any slice is timed, the smallest
     const first = pace.weight();
+    for (let i = 0; i < 20; i++) pace.observe(2048, 15);
+    const steady = pace.weight();
+    expect(steady).toBeGreaterThan(first);
     for (let i = 0; i < 20; i++) pace.observe(2048, 200);
     const slow = pace.weight();
-    expect(slow).toBeLessThan(first);
+    expect(slow).toBeLessThan(steady);
+    expect(slow).toBeGreaterThanOrEqual(first);
     for (let i = 0; i < 40; i++) pace.observe(2048, 1);
-    expect(pace.weight()).toBeGreaterThan(slow);
-    expect(pace.weight()).toBeGreaterThan(first);
+    expect(pace.weight()).toBeGreaterThan(steady);
     for (let i = 0; i < 40; i++) pace.observe(4096, 10_000);
     expect(pace.weight()).toBeGreaterThan(0);
     // small slices (a small request's fixed costs) do not move it
