@@ -9,6 +9,7 @@ import {
   joinState,
   piecesOf,
   requestLayout,
+  requestLayoutInTurns,
   type RequestLayout,
 } from '../../src/receive/request-pieces';
 import { normalise, sampleLogsData } from './fixtures';
@@ -70,6 +71,17 @@ describe('a large request decoded in pieces', () => {
   it('cuts a request of many records into several pieces', () => {
     const layout = requestLayout(encodeLogsRequest(shaped([[1000]])))!;
     expect(piecesOf(layout, 4096).length).toBeGreaterThan(5);
+  });
+
+  it('reads the layout of many records over several turns, the same as in one go', async () => {
+    const bytes = encodeLogsRequest(shaped([[12_000, 3], [0], [9_000]]));
+    let turns = 0;
+    const layout = await requestLayoutInTurns(bytes, () => (turns++, Promise.resolve()));
+    expect(turns).toBeGreaterThan(1);
+    expect(layout).toEqual(requestLayout(bytes));
+    expect(layout!.recordCount).toBe(21_003);
+    const few = encodeLogsRequest(shaped([[30]]));
+    expect(await requestLayoutInTurns(few, () => (turns++, Promise.resolve()))).toEqual(requestLayout(few));
   });
 
   it('leaves bytes it cannot lay out to the whole decoder', () => {
