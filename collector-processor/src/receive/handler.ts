@@ -14,6 +14,7 @@ import {
   joinState,
   piecesOf,
   PIECED_REQUEST_BYTES,
+  recordCountInTurns,
   requestLayoutInTurns,
 } from './request-pieces';
 
@@ -77,12 +78,14 @@ export class ExportHandler {
     body: Buffer,
     opts: { maxValueDepth: number },
   ): Promise<{ decoded: Received; release?: () => void }> {
-    // Many large requests arrive in one poll of the loop: each reads its layout in its own turn.
+    // Many large requests arrive in one poll of the loop: each is weighed in turns of its own. Its
+    // records are only counted until the budget took it: a refused one keeps nothing of its reading.
     await this.pipeline.turn();
-    const layout = await requestLayoutInTurns(body, this.pipeline.turn);
-    if (!layout) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
-    const release = this.decoded?.take(decodedEstimate(body.length, layout.recordCount));
+    const recordCount = await recordCountInTurns(body, this.pipeline.turn);
+    if (recordCount === undefined) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
+    const release = this.decoded?.take(decodedEstimate(body.length, recordCount));
     try {
+      const layout = (await requestLayoutInTurns(body, this.pipeline.turn))!;
       const decoded = { data: { resourceLogs: [] }, recordCount: 0 };
       const at = joinState();
       for (const piece of piecesOf(layout)) {

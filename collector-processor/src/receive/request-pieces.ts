@@ -51,7 +51,7 @@ export interface RequestLayout {
  * laid out (then the whole request goes to the decoder, which names what is wrong).
  */
 export function requestLayout(buf: Uint8Array): RequestLayout | undefined {
-  const reading = readLayout(buf);
+  const reading = readLayout(buf, true);
   let step = reading.next();
   while (!step.done) step = reading.next();
   return step.value;
@@ -59,23 +59,35 @@ export function requestLayout(buf: Uint8Array): RequestLayout | undefined {
 
 /**
  * requestLayout, reading LAYOUT_STEP_RECORDS records per turn of the event loop (`turn`): a request
- * of tens of thousands of records, refused or not, does not hold the loop for all of them at once.
+ * of tens of thousands of records does not hold the loop for all of them at once.
  */
-export async function requestLayoutInTurns(
-  buf: Uint8Array,
-  turn: () => Promise<void>,
-): Promise<RequestLayout | undefined> {
-  const reading = readLayout(buf);
-  let step = reading.next();
+export function requestLayoutInTurns(buf: Uint8Array, turn: () => Promise<void>): Promise<RequestLayout | undefined> {
+  return inTurns(readLayout(buf, true), turn);
+}
+
+/**
+ * The request's record count, read in turns as requestLayoutInTurns reads the layout but keeping no
+ * record's place (undefined where requestLayout is): what weighing a request takes, so a request
+ * then refused costs one read of its tags and lengths and nothing kept.
+ */
+export async function recordCountInTurns(buf: Uint8Array, turn: () => Promise<void>): Promise<number | undefined> {
+  return (await inTurns(readLayout(buf, false), turn))?.recordCount;
+}
+
+async function inTurns<T>(steps: Generator<void, T>, turn: () => Promise<void>): Promise<T> {
+  let step = steps.next();
   while (!step.done) {
     await turn();
-    step = reading.next();
+    step = steps.next();
   }
   return step.value;
 }
 
-/** requestLayout as steps: yields after every LAYOUT_STEP_RECORDS records. */
-function* readLayout(buf: Uint8Array): Generator<void, RequestLayout | undefined> {
+/**
+ * requestLayout as steps: yields after every LAYOUT_STEP_RECORDS records. Without `records`, the
+ * scopes' record ranges are left empty (only counted).
+ */
+function* readLayout(buf: Uint8Array, records: boolean): Generator<void, RequestLayout | undefined> {
   try {
     const r = new ProtoReader(buf);
     const resources: ResourceLayout[] = [];
@@ -99,7 +111,7 @@ function* readLayout(buf: Uint8Array): Generator<void, RequestLayout | undefined
           const ft = r.uint32();
           r.skip(ft & 7);
           if (ft === T_FIELD2) {
-            scope.records.push(fieldStart, r.pos);
+            if (records) scope.records.push(fieldStart, r.pos);
             if (++recordCount % LAYOUT_STEP_RECORDS === 0) yield;
           } else scope.head.push(fieldStart, r.pos);
         }

@@ -8,6 +8,7 @@ import {
   joinPiece,
   joinState,
   piecesOf,
+  recordCountInTurns,
   requestLayout,
   requestLayoutInTurns,
   type RequestLayout,
@@ -82,6 +83,15 @@ describe('a large request decoded in pieces', () => {
     expect(layout!.recordCount).toBe(21_003);
     const few = encodeLogsRequest(shaped([[30]]));
     expect(await requestLayoutInTurns(few, () => (turns++, Promise.resolve()))).toEqual(requestLayout(few));
+  });
+
+  it('counts the records without laying them out, and gives up where the layout does', async () => {
+    const turn = () => Promise.resolve();
+    const bytes = encodeLogsRequest(shaped([[12_000, 3], [0], [9_000]]));
+    expect(await recordCountInTurns(bytes, turn)).toBe(21_003);
+    expect(await recordCountInTurns(encodeLogsRequest(shaped([])), turn)).toBe(0);
+    expect(await recordCountInTurns(bytes.subarray(0, bytes.length - 5), turn)).toBeUndefined();
+    expect(await recordCountInTurns(Buffer.from([0x08, 0x01]), turn)).toBeUndefined();
   });
 
   it('leaves bytes it cannot lay out to the whole decoder', () => {
