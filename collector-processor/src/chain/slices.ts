@@ -7,18 +7,22 @@ import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types
  * run of the original records (the same objects, so annotations land on the request itself), in
  * the request's order.
  *
- * A slice is bounded by weight, an estimate of the chain's work: one unit a record, one more per
- * `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and `RESOURCE_WEIGHT` for
- * each resource and scope (a service seen for the first time costs state and a store read). How
- * much weight a turn takes is paced by the time slices took (SlicePace).
+ * A slice is bounded by weight, an estimate of the chain's work: `RECORD_WEIGHT` units a record, one
+ * more per `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and
+ * `RESOURCE_WEIGHT` for each resource and scope (a service seen for the first time costs state and a
+ * store read). How much weight a turn takes is paced by the time slices took (SlicePace), so the
+ * units only need to be right relative to each other: a request of short lines after one of long
+ * lines then gets slices of about the same time.
  */
 const BYTES_PER_UNIT = 128;
+/** A record's own work (parse, score, annotate, encode) costs several times that of 128 bytes of its text. */
+const RECORD_WEIGHT = 4;
 const RESOURCE_WEIGHT = 16;
 
 /** The chain-work estimate of one record; no allocation. */
 export function recordWeight(record: LogRecord): number {
   const bytes = record.wire?.length ?? record.body?.stringValue?.length ?? 0;
-  return 1 + Math.floor(bytes / BYTES_PER_UNIT);
+  return RECORD_WEIGHT + Math.floor(bytes / BYTES_PER_UNIT);
 }
 
 export interface Slice {
@@ -123,9 +127,10 @@ export const DEFAULT_SLICE_WEIGHT = MIN_WEIGHT;
 
 /**
  * How much weight a turn takes: the weight that took about TARGET_SLICE_MS in the slices so far (a
- * moving average of milliseconds per unit). On a loaded machine, or for records that cost more than
- * their weight says, slices shrink and the loop still turns every few tens of milliseconds. Only
- * slices of some size are measured: a small request's fixed costs say nothing of a record's.
+ * moving average of milliseconds per unit, which a slower slice sets at once and quicker ones lower
+ * gradually). On a loaded machine, or for records that cost more than their weight says, slices
+ * shrink from the next one on and the loop still turns every few tens of milliseconds. Only slices
+ * of some size are measured: a small request's fixed costs say nothing of a record's.
  */
 export class SlicePace {
   private msPerUnit: number | undefined;
@@ -138,6 +143,7 @@ export class SlicePace {
   observe(weight: number, ms: number): void {
     if (weight < MIN_WEIGHT) return;
     const m = Math.max(ms, 0.01) / weight;
-    this.msPerUnit = this.msPerUnit === undefined ? m : 0.7 * this.msPerUnit + 0.3 * m;
+    if (this.msPerUnit === undefined || m > this.msPerUnit) this.msPerUnit = m;
+    else this.msPerUnit = 0.7 * this.msPerUnit + 0.3 * m;
   }
 }

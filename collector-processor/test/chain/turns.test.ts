@@ -189,6 +189,11 @@ describe('slice pacing', () => {
     for (let i = 0; i < 20; i++) pace.observe(2048, 15);
     const steady = pace.weight();
     expect(steady).toBeGreaterThan(first);
+    // one slice four times too long: the next is a quarter, not the average's gradual step down
+    const again = new SlicePace();
+    for (let i = 0; i < 20; i++) again.observe(2048, 15);
+    again.observe(2048, 60);
+    expect(again.weight()).toBeLessThanOrEqual(Math.ceil(steady / 4));
     for (let i = 0; i < 20; i++) pace.observe(2048, 200);
     const slow = pace.weight();
     expect(slow).toBeLessThan(steady);
