@@ -4,6 +4,9 @@
  * whether it held, crashes, records lost (acknowledged but not delivered downstream), the peak RSS
  * and the longest stall of a health probe polling the API meanwhile. Writes bench/results/chaos.json
  * and the `chaos` table of docs/benchmarks.md.
+ *
+ * `npm run bench:chaos -- "32 concurrent"` runs only the cases whose name contains one of the
+ * arguments, on a fresh service, and prints their rows without writing the results.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';

@@ -1,10 +1,10 @@
 import { newBatch, type AnnotationStage } from './stage';
 import type { LogsExporter } from '../export/exporter';
-import type { LogsData } from '../otlp/types';
-import { encodeLogsRequest } from '../otlp/logs-encode';
+import { encodeLogsRequest, encodeRecordFields } from '../otlp/logs-encode';
+import type { LogsData, ScopeLogs } from '../otlp/types';
 import type { ExportResponse } from '../otlp/service';
 import type { Logger } from '../telemetry/logger';
-import { createTurns } from './turns';
+import { createTurns, loopTurnedSince } from './turns';
 import { SlicePace, Slicer } from './slices';
 import { ProcessingError } from '../otlp/errors';
 
@@ -64,9 +64,14 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       // A slice of the request per turn of the event loop (turns.ts), the request's slices in order:
       // a large request takes turns with the others instead of holding the loop for all its records.
       const slicer = new Slicer(received.data, received.recordCount);
+      // A request of several slices has each slice's records encoded in the slice's own turn: the
+      // turn that forwards it then only copies their bytes, rather than encoding the whole request.
+      const encoded = new Map<ScopeLogs, Uint8Array[]>();
       for (let slice = slicer.next(sliceWeight()); slice; slice = slicer.next(sliceWeight())) {
         await turn();
         if (cancelled?.aborted) throw clientGone();
+        const sliceStartedMs = performance.now();
+        const turned = loopTurnedSince();
         // The loop is held by each stage's synchronous part; its waits (store reads, writes) let others run.
         let heldMs = 0;
         const batch = newBatch(slice.data, slice.recordCount, receivedAtMs);
@@ -84,11 +89,21 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
             opts.onStageError?.(stage.name, err);
           }
         }
+        if (slice.scopes) {
+          const startedMs = performance.now();
+          encodeSlice(slice.data, slice.scopes, encoded);
+          heldMs += performance.now() - startedMs;
+        }
+        // A stage's work after an await (all of an async stage's past its first await) runs in this same
+        // turn unless it waited for I/O: then the whole slice held the loop, not only the synchronous parts.
+        if (!turned()) heldMs = performance.now() - sliceStartedMs;
         pace.observe(slice.weight, heldMs);
       }
+      // Put together and handed to the exporter (which may split it) in a turn of its own, not in the last slice's.
+      if (encoded.size > 0) await turn();
       if (cancelled?.aborted) throw clientGone();
       // The slices annotated the request's own records: the request leaves whole, as it came.
-      return exporter.export(encodeLogsRequest(received.data));
+      return exporter.export(encodeLogsRequest(received.data, encoded));
     },
     async close() {
       for (const stage of stages) {
@@ -101,6 +116,16 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await exporter.close();
     },
   };
+}
+
+/** Adds a slice's encoded records to those of their scopes in the request. */
+function encodeSlice(data: LogsData, scopes: readonly ScopeLogs[], into: Map<ScopeLogs, Uint8Array[]>): void {
+  const fields = encodeRecordFields(data);
+  for (let i = 0; i < scopes.length; i++) {
+    const runs = into.get(scopes[i]);
+    if (runs) runs.push(fields[i]);
+    else into.set(scopes[i], [fields[i]]);
+  }
 }
 
 /** The answer (never read) to a request whose client stopped waiting before it was forwarded. */

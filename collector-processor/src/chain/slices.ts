@@ -1,4 +1,4 @@
-import type { LogRecord, LogsData, ResourceLogs } from '../otlp/types';
+import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../otlp/types';
 
 /**
  * Cuts a request into consecutive slices for the annotation chain, so that a large request runs
@@ -7,24 +7,30 @@ import type { LogRecord, LogsData, ResourceLogs } from '../otlp/types';
  * run of the original records (the same objects, so annotations land on the request itself), in
  * the request's order.
  *
- * A slice is bounded by weight, an estimate of the chain's work: one unit a record, one more per
- * `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and `RESOURCE_WEIGHT` for
- * each resource and scope (a service seen for the first time costs state and a store read). How
- * much weight a turn takes is paced by the time slices took (SlicePace).
+ * A slice is bounded by weight, an estimate of the chain's work: `RECORD_WEIGHT` units a record, one
+ * more per `BYTES_PER_UNIT` of the record (long lines cost the miner their length), and
+ * `RESOURCE_WEIGHT` for each resource and scope (a service seen for the first time costs state and a
+ * store read). How much weight a turn takes is paced by the time slices took (SlicePace), so the
+ * units only need to be right relative to each other: a request of short lines after one of long
+ * lines then gets slices of about the same time.
  */
 const BYTES_PER_UNIT = 128;
+/** A record's own work (parse, score, annotate, encode) costs several times that of 128 bytes of its text. */
+const RECORD_WEIGHT = 4;
 const RESOURCE_WEIGHT = 16;
 
 /** The chain-work estimate of one record; no allocation. */
 export function recordWeight(record: LogRecord): number {
   const bytes = record.wire?.length ?? record.body?.stringValue?.length ?? 0;
-  return 1 + Math.floor(bytes / BYTES_PER_UNIT);
+  return RECORD_WEIGHT + Math.floor(bytes / BYTES_PER_UNIT);
 }
 
 export interface Slice {
   data: LogsData;
   recordCount: number;
   weight: number;
+  /** The request's own ScopeLogs of each scope of `data`, in order (its copies'); absent when `data` is the request. */
+  scopes?: ScopeLogs[];
 }
 
 /** Hands out a request's slices in order, each of the weight asked for (a record heavier alone). */
@@ -53,11 +59,12 @@ export class Slicer {
     }
     const resources = this.data.resourceLogs;
     const out: ResourceLogs[] = [];
+    const scopes: ScopeLogs[] = [];
     let weight = 0;
     let records = 0;
     const full = () => weight >= maxWeight && records > 0;
     for (; this.resource < resources.length; this.resource++, this.scope = 0) {
-      if (full()) return { data: { resourceLogs: out }, recordCount: records, weight };
+      if (full()) return { data: { resourceLogs: out }, recordCount: records, weight, scopes };
       const rl = resources[this.resource];
       let copy: ResourceLogs | undefined;
       if (this.scope === 0 && this.record === 0) weight += RESOURCE_WEIGHT;
@@ -73,12 +80,14 @@ export class Slicer {
         if (this.record > from || logRecords.length === 0) {
           if (copy === undefined) out.push((copy = { ...rl, scopeLogs: [] }));
           copy.scopeLogs.push({ ...sl, logRecords: logRecords.slice(from, this.record) });
+          scopes.push(sl);
         }
-        if (this.record < logRecords.length) return { data: { resourceLogs: out }, recordCount: records, weight };
+        if (this.record < logRecords.length)
+          return { data: { resourceLogs: out }, recordCount: records, weight, scopes };
       }
     }
     this.done = true;
-    return out.length > 0 ? { data: { resourceLogs: out }, recordCount: records, weight } : undefined;
+    return out.length > 0 ? { data: { resourceLogs: out }, recordCount: records, weight, scopes } : undefined;
   }
 }
 
@@ -110,13 +119,18 @@ function weightOf(data: LogsData, limit: number): number {
 const TARGET_SLICE_MS = 15;
 const MIN_WEIGHT = 256;
 const MAX_WEIGHT = 8192;
-export const DEFAULT_SLICE_WEIGHT = 2048;
+/**
+ * Before any slice was timed, the smallest: nothing says yet what a record costs here, and the first
+ * slices of a process run in code the JIT has not optimised yet, several times slower per record.
+ */
+export const DEFAULT_SLICE_WEIGHT = MIN_WEIGHT;
 
 /**
  * How much weight a turn takes: the weight that took about TARGET_SLICE_MS in the slices so far (a
- * moving average of milliseconds per unit). On a loaded machine, or for records that cost more than
- * their weight says, slices shrink and the loop still turns every few tens of milliseconds. Only
- * slices of some size are measured: a small request's fixed costs say nothing of a record's.
+ * moving average of milliseconds per unit, which a slower slice sets at once and quicker ones lower
+ * gradually). On a loaded machine, or for records that cost more than their weight says, slices
+ * shrink from the next one on and the loop still turns every few tens of milliseconds. Only slices
+ * of some size are measured: a small request's fixed costs say nothing of a record's.
  */
 export class SlicePace {
   private msPerUnit: number | undefined;
@@ -129,6 +143,7 @@ export class SlicePace {
   observe(weight: number, ms: number): void {
     if (weight < MIN_WEIGHT) return;
     const m = Math.max(ms, 0.01) / weight;
-    this.msPerUnit = this.msPerUnit === undefined ? m : 0.7 * this.msPerUnit + 0.3 * m;
+    if (this.msPerUnit === undefined || m > this.msPerUnit) this.msPerUnit = m;
+    else this.msPerUnit = 0.7 * this.msPerUnit + 0.3 * m;
   }
 }

@@ -12,3 +12,16 @@ export function createTurns(): () => Promise<void> {
   let last: Promise<void> = Promise.resolve();
   return () => (last = last.then(() => nextTurn()));
 }
+
+/**
+ * Whether the event loop has gone round since the call (the returned function answers, once): false
+ * while only this turn and its microtasks ran, true once something waited for I/O or a timer.
+ */
+export function loopTurnedSince(): () => boolean {
+  let turned = false;
+  const probe = setImmediate(() => (turned = true));
+  return () => {
+    clearImmediate(probe);
+    return turned;
+  };
+}

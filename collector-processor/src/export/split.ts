@@ -60,13 +60,14 @@ function splitMessage(ctx: Context, start: number, end: number, depth: number, m
   const r = new ProtoReader(buf, start, end);
   const header: Uint8Array[] = [];
   let headerLen = 0;
-  const children: [number, number, number][] = []; // [field start, value start, field end]
+  // Flat triples: field start, value start, field end (no array per child: a scope holds thousands).
+  const children: number[] = [];
   while (r.pos < end) {
     const at = r.pos;
     const t = r.uint32();
     if (t === CHILD_TAG[depth]) {
       const valueEnd = r.delimitedEnd();
-      children.push([at, r.pos, valueEnd]);
+      children.push(at, r.pos, valueEnd);
       r.pos = valueEnd;
       continue;
     }
@@ -78,39 +79,71 @@ function splitMessage(ctx: Context, start: number, end: number, depth: number, m
 
   const out: Body[] = [];
   let current: Body | undefined;
-  const add = (segs: Uint8Array[], len: number, records: number) => {
+  // Children taken whole that lie next to each other in `buf` are copied as one run, not one view
+  // each: a piece of a large scope is then a few slices, however many records it holds.
+  let runStart = 0;
+  let runEnd = -1;
+  const flush = () => {
+    if (current && runEnd > runStart) current.segs.push(buf.subarray(runStart, runEnd));
+    runEnd = -1;
+  };
+  const open = (len: number): Body => {
     if (!current || current.len + len > maxBody) {
+      flush();
       current = { segs: [...header], len: headerLen, records: 0 };
       out.push(current);
     }
-    current.segs.push(...segs);
-    current.len += len;
-    current.records += records;
+    return current;
+  };
+  const addRange = (from: number, to: number, records: number) => {
+    const body = open(to - from);
+    if (runEnd !== from) {
+      flush();
+      runStart = from;
+    }
+    runEnd = to;
+    body.len += to - from;
+    body.records += records;
+  };
+  const addSegs = (segs: Uint8Array[], len: number, records: number) => {
+    const body = open(len);
+    flush();
+    for (const seg of segs) body.segs.push(seg);
+    body.len += len;
+    body.records += records;
+  };
+  const endPiece = () => {
+    flush();
+    current = undefined;
   };
   const room = maxBody - headerLen;
-  for (const [fieldStart, valueStart, fieldEnd] of children) {
+  for (let c = 0; c < children.length; c += 3) {
+    const fieldStart = children[c];
+    const valueStart = children[c + 1];
+    const fieldEnd = children[c + 2];
     const size = fieldEnd - fieldStart;
     if (depth + 1 === RECORD_DEPTH) {
       if (size <= room || ctx.oversized === 'alone') {
-        if (size > room) current = undefined; // a piece of its own
-        add([buf.subarray(fieldStart, fieldEnd)], size, 1);
-        if (size > room) current = undefined;
+        if (size > room) endPiece(); // a piece of its own
+        addRange(fieldStart, fieldEnd, 1);
+        if (size > room) endPiece();
       } else ctx.tooLarge++;
       continue;
     }
     if (size <= room) {
-      add([buf.subarray(fieldStart, fieldEnd)], size, countRecords(buf, valueStart, fieldEnd, depth + 1));
+      addRange(fieldStart, fieldEnd, countRecords(buf, valueStart, fieldEnd, depth + 1));
       continue;
     }
     // Too large as a whole: its own pieces, each wrapped in this field's tag and length.
     for (const sub of splitMessage(ctx, valueStart, fieldEnd, depth + 1, innerRoom(room))) {
       const prefix = lengthPrefix(CHILD_TAG[depth], sub.len);
       const len = prefix.length + sub.len;
-      if (len > room) current = undefined;
-      add([prefix, ...sub.segs], len, sub.records);
-      if (len > room) current = undefined;
+      if (len > room) endPiece();
+      addSegs([prefix, ...sub.segs], len, sub.records);
+      if (len > room) endPiece();
     }
   }
+  flush();
   return out;
 }
 

@@ -32,20 +32,65 @@ const { int64Size, utf8Length, varintSize } = writer;
  */
 const sizes = new SizeCache();
 
-/** Encode LogsData as an ExportLogsServiceRequest. */
-export function encodeLogsRequest(data: LogsData): Buffer {
+/**
+ * A scope's records already encoded (encodeRecordFields): their fields in the ScopeLogs, in order,
+ * all of them. The encoder copies these bytes instead of measuring and writing record by record.
+ */
+export type EncodedRecords = ReadonlyMap<ScopeLogs, readonly Uint8Array[]>;
+
+/** The scopes whose records an encode in progress copies (encodeLogsRequest is synchronous). */
+let encodedRecords: EncodedRecords | undefined;
+
+/**
+ * Encode LogsData as an ExportLogsServiceRequest. The records of a scope in `encoded` are written
+ * from its bytes: the same request as encoding them, in a copy.
+ */
+export function encodeLogsRequest(data: LogsData, encoded?: EncodedRecords): Buffer {
+  const c = sizes;
+  c.reset();
+  encodedRecords = encoded;
+  try {
+    let total = 0;
+    for (const rl of data.resourceLogs) total += nested(c, measureResourceLogs, rl);
+    const w = new ProtoWriter(total, c);
+    for (const rl of data.resourceLogs) {
+      w.tag(T_LEN1);
+      w.beginMessage();
+      writeResourceLogs(w, rl);
+    }
+    if (w.pos !== total) throw new Error(`encoder size mismatch: wrote ${w.pos} of ${total}`);
+    return w.buf;
+  } finally {
+    encodedRecords = undefined;
+  }
+}
+
+/**
+ * The records of each scope of `data`, in order, encoded as the scope's log_records fields (tag,
+ * length, record) the way encodeLogsRequest writes them: one view per scope onto one buffer. A large
+ * request annotated a slice per turn (chain/pipeline.ts) has its records encoded so, a slice per
+ * turn, and the request is then put together from these bytes (EncodedRecords).
+ */
+export function encodeRecordFields(data: LogsData): Uint8Array[] {
   const c = sizes;
   c.reset();
   let total = 0;
-  for (const rl of data.resourceLogs) total += nested(c, measureResourceLogs, rl);
+  for (const rl of data.resourceLogs)
+    for (const sl of rl.scopeLogs) for (const lr of sl.logRecords) total += nested(c, measureLogRecord, lr);
   const w = new ProtoWriter(total, c);
-  for (const rl of data.resourceLogs) {
-    w.tag(T_LEN1);
-    w.beginMessage();
-    writeResourceLogs(w, rl);
-  }
+  const out: Uint8Array[] = [];
+  for (const rl of data.resourceLogs)
+    for (const sl of rl.scopeLogs) {
+      const start = w.pos;
+      for (const lr of sl.logRecords) {
+        w.tag(T_LEN2);
+        w.beginMessage();
+        writeLogRecord(w, lr);
+      }
+      out.push(w.buf.subarray(start, w.pos));
+    }
   if (w.pos !== total) throw new Error(`encoder size mismatch: wrote ${w.pos} of ${total}`);
-  return w.buf;
+  return out;
 }
 
 /** Measure a nested message field (1-byte tag): reserves its length slot before its children. */
@@ -107,7 +152,9 @@ function writeResource(w: ProtoWriter, res: Resource): void {
 function measureScopeLogs(c: SizeCache, sl: ScopeLogs): number {
   let n = 0;
   if (sl.scope) n += nested(c, measureScope, sl.scope);
-  for (const lr of sl.logRecords) n += nested(c, measureLogRecord, lr);
+  const encoded = encodedRecords?.get(sl);
+  if (encoded) for (const bytes of encoded) n += bytes.length;
+  else for (const lr of sl.logRecords) n += nested(c, measureLogRecord, lr);
   if (sl.schemaUrl) n += str(c, sl.schemaUrl);
   return n + (sl.unknownFields?.length ?? 0);
 }
@@ -118,11 +165,14 @@ function writeScopeLogs(w: ProtoWriter, sl: ScopeLogs): void {
     w.beginMessage();
     writeScope(w, sl.scope);
   }
-  for (const lr of sl.logRecords) {
-    w.tag(T_LEN2);
-    w.beginMessage();
-    writeLogRecord(w, lr);
-  }
+  const encoded = encodedRecords?.get(sl);
+  if (encoded) for (const bytes of encoded) w.raw(bytes);
+  else
+    for (const lr of sl.logRecords) {
+      w.tag(T_LEN2);
+      w.beginMessage();
+      writeLogRecord(w, lr);
+    }
   if (sl.schemaUrl) {
     w.tag(T_LEN3);
     w.string(sl.schemaUrl);

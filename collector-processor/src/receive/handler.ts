@@ -8,7 +8,15 @@ import type { ProcessorMetrics } from '../telemetry/metrics';
 import type { Logger } from '../telemetry/logger';
 import type { Admission, Release, Requester } from './admission';
 import { decodedEstimate, type DecodedBudget } from './decoded-budget';
-import { decodePiece, joinPiece, joinState, piecesOf, PIECE_BYTES, requestLayout } from './request-pieces';
+import {
+  decodePiece,
+  joinPiece,
+  joinState,
+  piecesOf,
+  PIECED_REQUEST_BYTES,
+  recordCountInTurns,
+  requestLayoutInTurns,
+} from './request-pieces';
 
 /** Refusals answered with a retryable status (receive/answers.ts): only these are retried upstream. */
 const RETRYABLE_REFUSALS = new Set<Refusal>(['throttled', 'downstream-unavailable', 'shutting-down']);
@@ -70,12 +78,14 @@ export class ExportHandler {
     body: Buffer,
     opts: { maxValueDepth: number },
   ): Promise<{ decoded: Received; release?: () => void }> {
-    // Many large requests arrive in one poll of the loop: each reads its layout in its own turn.
+    // Many large requests arrive in one poll of the loop: each is weighed in turns of its own. Its
+    // records are only counted until the budget took it: a refused one keeps nothing of its reading.
     await this.pipeline.turn();
-    const layout = requestLayout(body);
-    if (!layout) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
-    const release = this.decoded?.take(decodedEstimate(body.length, layout.recordCount));
+    const recordCount = await recordCountInTurns(body, this.pipeline.turn);
+    if (recordCount === undefined) return { decoded: decodeLogsRequest(body, { ...opts, keepWire: true }) };
+    const release = this.decoded?.take(decodedEstimate(body.length, recordCount));
     try {
+      const layout = (await requestLayoutInTurns(body, this.pipeline.turn))!;
       const decoded = { data: { resourceLogs: [] }, recordCount: 0 };
       const at = joinState();
       for (const piece of piecesOf(layout)) {
@@ -103,7 +113,7 @@ export class ExportHandler {
     try {
       if (encoding === 'json') decoded = decodeLogsRequestJson(body, opts);
       else if (!this.pipeline.needsModel) decoded = scanLogsRequest(body, opts);
-      else if (body.length > PIECE_BYTES) {
+      else if (body.length > PIECED_REQUEST_BYTES) {
         const pieces = await this.decodeInPieces(body, opts);
         decoded = pieces.decoded;
         releaseDecoded = pieces.release;

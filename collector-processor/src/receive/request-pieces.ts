@@ -11,8 +11,17 @@ import { decodeLogsRequest, type DecodeOptions, type Decoded } from '../otlp/log
 import { ProtoReader, WIRE_LEN } from '../otlp/proto-reader';
 import type { ResourceLogs, ScopeLogs } from '../otlp/types';
 
-/** Bytes of record per piece (about what the chain takes in one slice, chain/slices.ts). */
-export const PIECE_BYTES = 256 * 1024;
+/** Requests over this many bytes are decoded in pieces; smaller ones in one go. */
+export const PIECED_REQUEST_BYTES = 256 * 1024;
+
+/**
+ * Bytes of record per piece: a few milliseconds of decoding in a turn, tens while the decoder's code
+ * is not optimised yet (the first large requests of a process).
+ */
+export const PIECE_BYTES = 64 * 1024;
+
+/** Records whose fields are read for the layout in one turn (requestLayoutInTurns). */
+const LAYOUT_STEP_RECORDS = 8192;
 
 const T_FIELD1 = (1 << 3) | WIRE_LEN;
 const T_FIELD2 = (2 << 3) | WIRE_LEN;
@@ -42,6 +51,43 @@ export interface RequestLayout {
  * laid out (then the whole request goes to the decoder, which names what is wrong).
  */
 export function requestLayout(buf: Uint8Array): RequestLayout | undefined {
+  const reading = readLayout(buf, true);
+  let step = reading.next();
+  while (!step.done) step = reading.next();
+  return step.value;
+}
+
+/**
+ * requestLayout, reading LAYOUT_STEP_RECORDS records per turn of the event loop (`turn`): a request
+ * of tens of thousands of records does not hold the loop for all of them at once.
+ */
+export function requestLayoutInTurns(buf: Uint8Array, turn: () => Promise<void>): Promise<RequestLayout | undefined> {
+  return inTurns(readLayout(buf, true), turn);
+}
+
+/**
+ * The request's record count, read in turns as requestLayoutInTurns reads the layout but keeping no
+ * record's place (undefined where requestLayout is): what weighing a request takes, so a request
+ * then refused costs one read of its tags and lengths and nothing kept.
+ */
+export async function recordCountInTurns(buf: Uint8Array, turn: () => Promise<void>): Promise<number | undefined> {
+  return (await inTurns(readLayout(buf, false), turn))?.recordCount;
+}
+
+async function inTurns<T>(steps: Generator<void, T>, turn: () => Promise<void>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    await turn();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/**
+ * requestLayout as steps: yields after every LAYOUT_STEP_RECORDS records. Without `records`, the
+ * scopes' record ranges are left empty (only counted).
+ */
+function* readLayout(buf: Uint8Array, records: boolean): Generator<void, RequestLayout | undefined> {
   try {
     const r = new ProtoReader(buf);
     const resources: ResourceLayout[] = [];
@@ -65,8 +111,8 @@ export function requestLayout(buf: Uint8Array): RequestLayout | undefined {
           const ft = r.uint32();
           r.skip(ft & 7);
           if (ft === T_FIELD2) {
-            scope.records.push(fieldStart, r.pos);
-            recordCount++;
+            if (records) scope.records.push(fieldStart, r.pos);
+            if (++recordCount % LAYOUT_STEP_RECORDS === 0) yield;
           } else scope.head.push(fieldStart, r.pos);
         }
         if (r.pos !== scopeEnd) return undefined;

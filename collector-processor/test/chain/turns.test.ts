@@ -2,10 +2,11 @@ import { createPipeline } from '../../src/chain/pipeline';
 import { createNullExporter } from '../../src/export/exporter';
 import type { AnnotationStage } from '../../src/chain/stage';
 import type { LogsData } from '../../src/otlp/types';
-import { createTurns } from '../../src/chain/turns';
+import { createTurns, loopTurnedSince } from '../../src/chain/turns';
 import { silentLogger } from '../processor/helpers';
 import { logRecordOf } from '../../src/otlp/log-record';
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
+import { encodeLogsRequest } from '../../src/otlp/logs-encode';
 import { recordWeight, SlicePace, sliceRequest } from '../../src/chain/slices';
 
 const data: LogsData = { resourceLogs: [] };
@@ -23,6 +24,16 @@ describe('event-loop turns between requests', () => {
     await Promise.all(turns);
     await new Promise((r) => setImmediate(r));
     expect(log).toEqual(['turn 1', 'io after 1', 'turn 2', 'io after 2', 'turn 3', 'io after 3']);
+  });
+
+  test('tells whether the loop went round: not while only microtasks ran, once something waited for it', async () => {
+    const quick = loopTurnedSince();
+    await Promise.resolve();
+    await (async () => {})();
+    expect(quick()).toBe(false);
+    const waited = loopTurnedSince();
+    await new Promise((r) => setTimeout(r, 1));
+    expect(waited()).toBe(true);
   });
 
   test("the loop polls between two requests' annotation chains, which start in arrival order", async () => {
@@ -102,6 +113,54 @@ describe('a large request through the chain in slices', () => {
     expect(out.resourceLogs[0].scopeLogs[0].logRecords.every((r) => r.attributes.length === 1)).toBe(true);
   });
 
+  test('a request annotated in slices leaves as the same bytes as encoding it whole', async () => {
+    // Two services with several scopes (one empty), records as received (their wire bytes kept) with
+    // attributes appended, and some changed otherwise (re-encoded from their fields).
+    const scope = (name: string, n: number) => ({
+      scope: { name, version: '1', attributes: [], droppedAttributesCount: 0 },
+      schemaUrl: `https://example.com/${name}`,
+      logRecords: Array.from({ length: n }, (_, i) =>
+        logRecordOf({ body: { stringValue: `${name} ${i} ${'x'.repeat(i % 7)}` }, severityNumber: 9 }),
+      ),
+    });
+    const resource = (service: string, scopes: ReturnType<typeof scope>[]) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
+      schemaUrl: 'https://example.com/r',
+      scopeLogs: scopes,
+    });
+    const sent = encodeLogsRequest({
+      resourceLogs: [
+        resource('a', [scope('a1', 130), scope('a2', 0), scope('a3', 45)]),
+        resource('b', [scope('b1', 3)]),
+        resource('c', [scope('c1', 90), scope('c2', 1)]),
+      ],
+    });
+    const received = decodeLogsRequest(sent, { keepWire: true });
+    let k = 0;
+    const stage: AnnotationStage = {
+      name: 'annotate',
+      process(batch) {
+        for (const rl of batch.data.resourceLogs)
+          for (const sl of rl.scopeLogs)
+            for (const r of sl.logRecords) {
+              r.attributes.push({ key: 'n', value: { intValue: BigInt(k) } });
+              if (k++ % 11 === 0) {
+                r.severityNumber = 17;
+                r.wire = undefined;
+              }
+            }
+      },
+    };
+    const forwarded: Buffer[] = [];
+    const exporter = { ...createNullExporter(), export: (b: Buffer) => (forwarded.push(b), Promise.resolve({})) };
+    const pipeline = createPipeline({ stages: [stage], exporter, logger: silentLogger, sliceWeight: 40 });
+    await pipeline.run(received, sent, Date.now());
+    expect(k).toBe(269);
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0].equals(encodeLogsRequest(received.data!))).toBe(true);
+    expect(decodeLogsRequest(forwarded[0]).recordCount).toBe(269);
+  });
+
   test('slices hold every record once, in order, bounded by weight', () => {
     const data: LogsData = { resourceLogs: [...request('a', 250).resourceLogs, ...request('b', 3).resourceLogs] };
     const slices = sliceRequest(data, 253, 64);
@@ -125,13 +184,22 @@ describe('a large request through the chain in slices', () => {
 describe('slice pacing', () => {
   test('slices that take long shrink the next ones, quick ones grow them, within bounds', () => {
     const pace = new SlicePace();
+    // before any slice is timed, the smallest
     const first = pace.weight();
+    for (let i = 0; i < 20; i++) pace.observe(2048, 15);
+    const steady = pace.weight();
+    expect(steady).toBeGreaterThan(first);
+    // one slice four times too long: the next is a quarter, not the average's gradual step down
+    const again = new SlicePace();
+    for (let i = 0; i < 20; i++) again.observe(2048, 15);
+    again.observe(2048, 60);
+    expect(again.weight()).toBeLessThanOrEqual(Math.ceil(steady / 4));
     for (let i = 0; i < 20; i++) pace.observe(2048, 200);
     const slow = pace.weight();
-    expect(slow).toBeLessThan(first);
+    expect(slow).toBeLessThan(steady);
+    expect(slow).toBeGreaterThanOrEqual(first);
     for (let i = 0; i < 40; i++) pace.observe(2048, 1);
-    expect(pace.weight()).toBeGreaterThan(slow);
-    expect(pace.weight()).toBeGreaterThan(first);
+    expect(pace.weight()).toBeGreaterThan(steady);
     for (let i = 0; i < 40; i++) pace.observe(4096, 10_000);
     expect(pace.weight()).toBeGreaterThan(0);
     // small slices (a small request's fixed costs) do not move it

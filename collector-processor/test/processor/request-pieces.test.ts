@@ -8,7 +8,9 @@ import {
   joinPiece,
   joinState,
   piecesOf,
+  recordCountInTurns,
   requestLayout,
+  requestLayoutInTurns,
   type RequestLayout,
 } from '../../src/receive/request-pieces';
 import { normalise, sampleLogsData } from './fixtures';
@@ -70,6 +72,26 @@ describe('a large request decoded in pieces', () => {
   it('cuts a request of many records into several pieces', () => {
     const layout = requestLayout(encodeLogsRequest(shaped([[1000]])))!;
     expect(piecesOf(layout, 4096).length).toBeGreaterThan(5);
+  });
+
+  it('reads the layout of many records over several turns, the same as in one go', async () => {
+    const bytes = encodeLogsRequest(shaped([[12_000, 3], [0], [9_000]]));
+    let turns = 0;
+    const layout = await requestLayoutInTurns(bytes, () => (turns++, Promise.resolve()));
+    expect(turns).toBeGreaterThan(1);
+    expect(layout).toEqual(requestLayout(bytes));
+    expect(layout!.recordCount).toBe(21_003);
+    const few = encodeLogsRequest(shaped([[30]]));
+    expect(await requestLayoutInTurns(few, () => (turns++, Promise.resolve()))).toEqual(requestLayout(few));
+  });
+
+  it('counts the records without laying them out, and gives up where the layout does', async () => {
+    const turn = () => Promise.resolve();
+    const bytes = encodeLogsRequest(shaped([[12_000, 3], [0], [9_000]]));
+    expect(await recordCountInTurns(bytes, turn)).toBe(21_003);
+    expect(await recordCountInTurns(encodeLogsRequest(shaped([])), turn)).toBe(0);
+    expect(await recordCountInTurns(bytes.subarray(0, bytes.length - 5), turn)).toBeUndefined();
+    expect(await recordCountInTurns(Buffer.from([0x08, 0x01]), turn)).toBeUndefined();
   });
 
   it('leaves bytes it cannot lay out to the whole decoder', () => {
