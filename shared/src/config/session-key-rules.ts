@@ -27,7 +27,7 @@ export function sessionKeyProblems(key: SessionKeyFields): Record<string, string
       return {
         '/sessionKey/regex':
           `Not a valid regular expression for the linear-time (RE2) engine: ${(err as Error).message}. ` +
-          'Backreferences and lookaround are not supported.',
+          'Backreferences and lookaround are not supported; the first capture group (or the whole match) is the session id.',
       };
     }
   }
