@@ -21,6 +21,12 @@ export interface Sequences {
    * score per position, in this order.
    */
   readonly records?: Int32Array;
+  /**
+   * Per session, 1 when it was still under way when the data was taken (its later records are not
+   * in it): its records are learned, its end is not, so a session cut at the end of a training
+   * buffer does not teach the model that sessions end there.
+   */
+  readonly underWay?: Uint8Array;
 }
 
 export interface Explanation {

@@ -31,10 +31,11 @@ export function fitSessionThresholds(
   s: LstmSessions,
   seqs: readonly Int32Array[],
   o: ThresholdOptions,
+  underWay?: Uint8Array,
 ): LstmThresholds {
   const slot = s.open();
   const rec = new Float64Array(seqs.length);
-  const end = new Float64Array(seqs.length);
+  const ends: number[] = [];
   seqs.forEach((seq, i) => {
     let min = 1;
     for (let j = 0; j < seq.length; j++) {
@@ -44,14 +45,14 @@ export function fitSessionThresholds(
       s.advance(slot, seq[j]);
     }
     rec[i] = min;
-    end[i] = s.probEnd(slot);
+    if (!underWay?.[i]) ends.push(s.probEnd(slot)); // a session under way has not ended
     s.reset(slot);
   });
   s.close(slot);
   const cap = o.maxThreshold;
   return {
     record: Math.min(cap, quantile(rec, o.targetFpr)),
-    end: Math.min(cap, quantile(end, o.targetFpr) * o.endMargin),
+    end: ends.length ? Math.min(cap, quantile(Float64Array.from(ends), o.targetFpr) * o.endMargin) : 0,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * DeepLog training pairs: for every record of a session, the window of the previous h keys
  * (left-padded with the padding key, so the first records and short sessions count) and the key
- * that follows; after the last record, the window and the end-of-session key. HDFS-like sessions
+ * that follows; after the last record of a session that ended, the window and the end-of-session
+ * key (a session still under way has no end to learn). HDFS-like sessions
  * repeat the same windows massively, so identical pairs are merged and carry their count.
  */
 
@@ -43,7 +44,12 @@ export function windowBefore(seq: ArrayLike<number>, at: number, spec: WindowSpe
  * `at` (per-record mode, see Sequences.records): only the records at these positions of the one
  * sequence are learned, the others are context; a log stream has no session end to learn.
  */
-export function windowPairs(seqs: readonly ArrayLike<number>[], spec: WindowSpec, at?: Int32Array): WindowPairs {
+export function windowPairs(
+  seqs: readonly ArrayLike<number>[],
+  spec: WindowSpec,
+  at?: Int32Array,
+  underWay?: Uint8Array,
+): WindowPairs {
   const { h } = spec;
   const seen = new Map<string, number>();
   const xs: number[] = [];
@@ -71,12 +77,12 @@ export function windowPairs(seqs: readonly ArrayLike<number>[], spec: WindowSpec
   };
   if (at) for (const i of at) learn(seqs[0], i);
   else
-    for (const s of seqs) {
+    seqs.forEach((s, q) => {
       for (let i = 0; i < s.length; i++) learn(s, i);
-      if (spec.end >= 0) {
+      if (spec.end >= 0 && !underWay?.[q]) {
         windowBefore(s, s.length, spec, win);
         add(spec.end);
       }
-    }
+    });
   return { x: Int32Array.from(xs), y: Int32Array.from(ys), count: Float32Array.from(counts), n: ys.length, total };
 }

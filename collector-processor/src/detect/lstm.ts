@@ -136,8 +136,8 @@ export class LstmDetector implements Detector<Sequences> {
     };
   }
 
-  windowPairs(seqs: readonly ArrayLike<number>[], at?: Int32Array): WindowPairs {
-    return windowPairs(seqs, this.spec, at);
+  windowPairs(seqs: readonly ArrayLike<number>[], at?: Int32Array, underWay?: Uint8Array): WindowPairs {
+    return windowPairs(seqs, this.spec, at, underWay);
   }
 
   private get shape(): NetworkShape {
@@ -170,7 +170,7 @@ export class LstmDetector implements Detector<Sequences> {
       const records = train.records;
       this.thresholds = records
         ? fitRecordThreshold(this.streams(), { ...train, records }, this.opts, LSTM_DEFAULTS.maxThreshold)
-        : fitSessionThresholds(this.streams(), train.seqs, this.opts);
+        : fitSessionThresholds(this.streams(), train.seqs, this.opts, train.underWay);
     }
     // count bounds are per session: a log scored line by line has none
     this.counts =
@@ -204,7 +204,11 @@ export class LstmDetector implements Detector<Sequences> {
     const part = (idx: number[]): Sequences =>
       at
         ? { ...train, records: Int32Array.from(idx, (i) => at[i]) }
-        : { ...train, seqs: idx.map((i) => train.seqs[i]) };
+        : {
+            ...train,
+            seqs: idx.map((i) => train.seqs[i]),
+            underWay: train.underWay && Uint8Array.from(idx, (i) => train.underWay![i]),
+          };
     return { val: part(order.slice(0, nVal)), fit: part(order.slice(nVal)) };
   }
 
@@ -238,8 +242,9 @@ export class LstmDetector implements Detector<Sequences> {
     learningRate: number,
     onEpoch?: (epoch: number, loss: number, valLoss: number) => void,
   ): Promise<Record<string, number>> {
-    const pairs = this.windowPairs(learn.seqs, learn.records);
-    const valPairs = val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records) : undefined;
+    const pairs = this.windowPairs(learn.seqs, learn.records, learn.underWay);
+    const valPairs =
+      val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records, val.underWay) : undefined;
     const shape = { h: this.opts.window, inputs: this.vocab + 1, classes: this.classes };
     const report = await trainPairs(
       this.network(),

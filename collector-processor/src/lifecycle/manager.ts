@@ -265,8 +265,10 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
 
   private install(s: ServiceState, model: ServiceModel, version: number): void {
     for (const t of s.normalTemplates) if (!model.normalTemplates.has(t)) model = model.withNormalTemplate(t);
-    // Sessions under way now are missing their start for this model's session counts.
+    // Sessions under way now are missing their start for this model's session counts, and the LSTM
+    // takes their windows from the buffer.
     model.groups?.startAfter(s.buffer.sessionIds);
+    model.sequence?.startAfter(s.buffer.sessionRecords(), s.config.sessionKey.inactivitySeconds * 1000);
     s.model = model;
     s.activeVersion = version;
     s.status = 'scoring';

@@ -4,6 +4,11 @@
  * LSTM's typed-array session table (its last h templates); predictions are memoised per window,
  * so a record costs a hash and a lookup most of the time. Open sessions are bounded: the least
  * recently active one is closed first.
+ *
+ * A session already under way when the model starts scoring is "cut": its first record here is not
+ * its start, and judged from an empty window it would look like a session starting the wrong way. Its
+ * records are not judged until the window holds h of them, from then on the window is the one its
+ * whole history would give (DeepLog's prediction depends on the last h keys only).
  */
 import type { LstmDetector } from '../detect/lstm';
 import { detectorFactory } from '../detect/registry';
@@ -21,8 +26,22 @@ export interface SequenceVerdict {
   unseen: boolean;
 }
 
+/** A record the service saw before this model scored, for startAfter. */
+export interface EarlierRecord {
+  readonly sessionId: string;
+  readonly templateId: string;
+  readonly timeMs: number;
+}
+
 export class SequenceModel {
   private readonly open = new Map<string, number>();
+  /** Cut sessions (see above) → how many of their records the window holds, until it holds h. */
+  private readonly cut = new Map<string, number>();
+  /**
+   * Without earlier records (a model restored at start-up), a session first seen before this record
+   * time may have started before the model: one inactivity period after the first record.
+   */
+  private cutUntilMs = NaN;
   /** Record time (ms) of each open session's last record; the newest record time seen is the clock. */
   private readonly lastMs = new Map<string, number>();
   private clockMs = 0;
@@ -67,11 +86,13 @@ export class SequenceModel {
   push(sessionId: string, templateId: string, timeMs = 0, idleMs = Infinity): SequenceVerdict {
     const s = this.lstm.streams();
     if (timeMs > this.clockMs) this.clockMs = timeMs;
+    if (Number.isNaN(this.cutUntilMs)) this.cutUntilMs = Number.isFinite(idleMs) ? this.clockMs + idleMs : -Infinity;
     this.closeIdle(this.clockMs - idleMs);
     let slot = this.open.get(sessionId);
     if (slot === undefined) {
       if (this.open.size >= this.maxOpen) this.closeOldest();
       slot = s.open();
+      if (this.clockMs < this.cutUntilMs) this.cut.set(sessionId, 0);
     } else this.open.delete(sessionId); // re-inserted below: Map order is recency
     this.open.set(sessionId, slot);
     this.lastMs.set(sessionId, timeMs || this.clockMs);
@@ -81,7 +102,54 @@ export class SequenceModel {
     s.judgeNext(slot, key, v);
     // The model's own rule; the rank rule with g capped for small vocabularies (see topG).
     v.anomalous = this.usesRanks ? v.rank >= this.topG || v.countSeverity > 0 : v.severity > 0;
+    if (this.cut.size > 0 && this.isCut(sessionId)) {
+      v.anomalous = false;
+      v.severity = Math.min(v.severity, 0);
+      v.countSeverity = Math.min(v.countSeverity, 0);
+    }
     return v;
+  }
+
+  /** True while a cut session's window holds fewer than h of its records (counting this one in). */
+  private isCut(sessionId: string): boolean {
+    const held = this.cut.get(sessionId);
+    if (held === undefined) return false;
+    if (held >= this.lstm.streams().model.h) {
+      this.cut.delete(sessionId);
+      return false;
+    }
+    this.cut.set(sessionId, held + 1);
+    return true;
+  }
+
+  /**
+   * The service's records from before this model scored, oldest first (its training buffer): the
+   * sessions among them get their windows, so the next record of a session under way is judged on
+   * its history. A session whose first record here comes within one inactivity period of the oldest
+   * may have started earlier and is cut. A model that already scored is left as it is.
+   */
+  startAfter(records: Iterable<EarlierRecord>, idleMs: number): void {
+    if (this.clockMs > 0 || this.open.size > 0) return;
+    const s = this.lstm.streams();
+    let oldestMs = NaN;
+    for (const r of records) {
+      if (Number.isNaN(oldestMs)) oldestMs = r.timeMs;
+      if (r.timeMs > this.clockMs) this.clockMs = r.timeMs;
+      this.closeIdle(this.clockMs - idleMs);
+      let slot = this.open.get(r.sessionId);
+      if (slot === undefined) {
+        if (this.open.size >= this.maxOpen) this.closeOldest();
+        slot = s.open();
+        if (r.timeMs < oldestMs + idleMs) this.cut.set(r.sessionId, 0);
+      } else this.open.delete(r.sessionId);
+      this.open.set(r.sessionId, slot);
+      this.lastMs.set(r.sessionId, r.timeMs);
+      s.advance(slot, this.vocab.get(r.templateId) ?? -1);
+      const held = this.cut.get(r.sessionId);
+      if (held !== undefined) this.cut.set(r.sessionId, held + 1);
+    }
+    // earlier records decided what was under way; the time rule is for a model without them
+    if (!Number.isNaN(oldestMs)) this.cutUntilMs = -Infinity;
   }
 
   /** True for DeepLog's rank rule; false for the probability rule (thresholds fitted in training). */
@@ -117,6 +185,7 @@ export class SequenceModel {
     const [id, slot] = this.open.entries().next().value as [string, number];
     this.open.delete(id);
     this.lastMs.delete(id);
+    this.cut.delete(id);
     this.lstm.streams().close(slot);
   }
 

@@ -112,6 +112,31 @@ export class RecordBuffer {
     return [...bySession.values()];
   }
 
+  /** The buffered records that have a session, oldest first. */
+  *sessionRecords(): Generator<{ sessionId: string; templateId: string; timeMs: number }> {
+    for (const r of this.rows()) {
+      const sessionId = this.sessionIds[r];
+      if (sessionId !== undefined)
+        yield { sessionId, templateId: this.templateIds[this.template[r]], timeMs: this.timeMs[r] };
+    }
+  }
+
+  /**
+   * Per session of sessions(), in its order: 1 when its last record came within `idleMs` of the
+   * newest buffered record, so it may still be under way (its later records not buffered yet).
+   */
+  sessionsUnderWay(idleMs: number): Uint8Array {
+    const last = new Map<string, number>();
+    let newestMs = -Infinity;
+    for (const r of this.rows()) {
+      const t = this.timeMs[r];
+      if (t > newestMs) newestMs = t;
+      const id = this.sessionIds[r];
+      if (id !== undefined) last.set(id, Math.max(last.get(id) ?? -Infinity, t));
+    }
+    return Uint8Array.from(last.values(), (t) => (t > newestMs - idleMs ? 1 : 0));
+  }
+
   /** Time span of the buffered records (ms), for the model version's trainedFrom/To. */
   span(): { fromMs: number; toMs: number } {
     const rows = this.rows();

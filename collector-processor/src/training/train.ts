@@ -101,7 +101,8 @@ export async function trainServiceModel(
   if (enabled.includes('lstm')) {
     opts.onProgress?.(0.9, 'fitting lstm');
     const t0 = performance.now();
-    sequence = await trainSequenceModel(sessions(), config, opts.seed, opts.maxOpenSessions ?? 100_000);
+    const underWay = buffer.sessionsUnderWay(config.sessionKey.inactivitySeconds * 1000);
+    sequence = await trainSequenceModel(sessions(), underWay, config, opts.seed, opts.maxOpenSessions ?? 100_000);
     if (sequence) metrics.lstm_fit_s = (performance.now() - t0) / 1000;
     else skipped.push(`lstm (fewer than ${MIN_SESSIONS} sessions: set a session key)`);
   }
@@ -120,6 +121,7 @@ export async function trainServiceModel(
 /** DeepLog on the buffered sessions' template sequences; undefined when there are too few sessions. */
 async function trainSequenceModel(
   sessions: string[][],
+  underWay: Uint8Array,
   config: ModelConfig,
   seed: number,
   maxOpen: number,
@@ -135,6 +137,6 @@ async function trainSequenceModel(
   );
   await initTf(() => undefined);
   const lstm = detectorFactory('lstm').create(lstmParams(config.detectors.lstm), seed);
-  await lstm.fit({ seqs, vocabSize: vocab.size });
+  await lstm.fit({ seqs, vocabSize: vocab.size, underWay });
   return new SequenceModel(lstm, vocab, maxOpen);
 }
