@@ -88,14 +88,7 @@ export class SequenceModel {
     if (timeMs > this.clockMs) this.clockMs = timeMs;
     if (Number.isNaN(this.cutUntilMs)) this.cutUntilMs = Number.isFinite(idleMs) ? this.clockMs + idleMs : -Infinity;
     this.closeIdle(this.clockMs - idleMs);
-    let slot = this.open.get(sessionId);
-    if (slot === undefined) {
-      if (this.open.size >= this.maxOpen) this.closeOldest();
-      slot = s.open();
-      if (this.clockMs < this.cutUntilMs) this.cut.set(sessionId, 0);
-    } else this.open.delete(sessionId); // re-inserted below: Map order is recency
-    this.open.set(sessionId, slot);
-    this.lastMs.set(sessionId, timeMs || this.clockMs);
+    const slot = this.touch(sessionId, timeMs || this.clockMs, this.clockMs < this.cutUntilMs);
     const key = this.vocab.get(templateId) ?? -1;
     const v = this.verdict;
     v.unseen = key < 0 || !s.isKnown(key);
@@ -136,14 +129,7 @@ export class SequenceModel {
       if (Number.isNaN(oldestMs)) oldestMs = r.timeMs;
       if (r.timeMs > this.clockMs) this.clockMs = r.timeMs;
       this.closeIdle(this.clockMs - idleMs);
-      let slot = this.open.get(r.sessionId);
-      if (slot === undefined) {
-        if (this.open.size >= this.maxOpen) this.closeOldest();
-        slot = s.open();
-        if (r.timeMs < oldestMs + idleMs) this.cut.set(r.sessionId, 0);
-      } else this.open.delete(r.sessionId);
-      this.open.set(r.sessionId, slot);
-      this.lastMs.set(r.sessionId, r.timeMs);
+      const slot = this.touch(r.sessionId, r.timeMs, r.timeMs < oldestMs + idleMs);
       s.advance(slot, this.vocab.get(r.templateId) ?? -1);
       const held = this.cut.get(r.sessionId);
       if (held !== undefined) this.cut.set(r.sessionId, held + 1);
@@ -179,6 +165,19 @@ export class SequenceModel {
   advance(sessionId: string, templateId: string): void {
     const slot = this.open.get(sessionId);
     if (slot !== undefined) this.lstm.streams().advance(slot, this.vocab.get(templateId) ?? -1);
+  }
+
+  /** The session's slot, opened (and cut when `cutIfNew`) if it is new, made the most recent. */
+  private touch(sessionId: string, timeMs: number, cutIfNew: boolean): number {
+    let slot = this.open.get(sessionId);
+    if (slot === undefined) {
+      if (this.open.size >= this.maxOpen) this.closeOldest();
+      slot = this.lstm.streams().open();
+      if (cutIfNew) this.cut.set(sessionId, 0);
+    } else this.open.delete(sessionId); // re-inserted below: Map order is recency
+    this.open.set(sessionId, slot);
+    this.lastMs.set(sessionId, timeMs);
+    return slot;
   }
 
   private closeOldest(): void {
