@@ -8,8 +8,9 @@
  *   labelled by hand, never used to choose anything): the same figures; its loso_group_accuracy uses
  *   the config best on all ten.
  * - Each design decision (a mask on or off) as the LOSO mean with the decision forced each way.
- * - Throughput on HDFS-like lines, alternating with the miner of a baseline commit (`--baseline REF`,
- *   default the merge-base with main) in the same run, since the machine's speed drifts between runs.
+ * - Throughput on HDFS-like lines, each pass in a process of its own, alternating with the miner of a
+ *   baseline commit (`--baseline REF`, default the merge-base with main) in the same run, since the
+ *   machine's speed drifts between runs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,6 @@ import {
   parseCsv,
   readLabelled,
   scoreTemplates,
-  TemplateMiner,
   type LabelledLines,
   type MinerConfig,
   type TemplateScore,
@@ -154,7 +154,7 @@ type MinerCtor = new () => { add(service: string, line: string, nowMs: number): 
  * The miner of commit `ref`: its parse/ folder, and the sibling folders parse/ imports from (`../util`,
  * `../otlp`), written under bench/.baseline/<sha>/ and loaded from there.
  */
-async function baselineMiner(ref: string): Promise<{ sha: string; Miner: MinerCtor }> {
+async function baselineMiner(ref: string): Promise<{ sha: string; module: string }> {
   const sha = execFileSync('git', ['rev-parse', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = join(ROOT, 'bench', '.baseline', sha);
   for (const folder of ['parse', 'util', 'otlp']) {
@@ -170,8 +170,7 @@ async function baselineMiner(ref: string): Promise<{ sha: string; Miner: MinerCt
       writeFileSync(join(dir, folder, f.split('/').pop()!), text);
     }
   }
-  const mod = (await import(join(dir, 'parse', 'miner.ts'))) as { TemplateMiner: MinerCtor };
-  return { sha, Miner: mod.TemplateMiner };
+  return { sha, module: join(dir, 'parse', 'miner.ts') };
 }
 
 const REPLAY_RUNS = 7;
@@ -191,8 +190,8 @@ function replayLines(dir: string): string[] {
 }
 
 /**
- * Lines per second of this process's CPU time (user + system), not of wall time: on the shared machine
- * the process can wait for a core for most of a pass, which wall time would count as mining.
+ * Lines per second of the child's CPU time (user + system), not of wall time: on the shared machine a
+ * process can wait for a core for most of a pass, which wall time would count as mining.
  */
 function rate(Miner: MinerCtor, lines: string[]): number {
   const miner = new Miner();
@@ -203,11 +202,27 @@ function rate(Miner: MinerCtor, lines: string[]): number {
   return lines.length / ((used.user + used.system) / 1e6);
 }
 
+/** `--rate-of MODULE DIR` (a child of throughput()): one pass of MODULE's TemplateMiner, printed. */
+async function printRate(modulePath: string, dir: string): Promise<void> {
+  const { TemplateMiner: Miner } = (await import(modulePath)) as { TemplateMiner: MinerCtor };
+  console.log(rate(Miner, replayLines(dir)));
+}
+
 /**
  * One pass takes a fraction of a second, so a scheduler hiccup moves it a lot: the median of
- * REPLAY_RUNS passes per miner, each on a fresh warmed-up miner, the two miners alternating.
+ * REPLAY_RUNS passes per miner, the two miners alternating. Each pass runs in a process of its own,
+ * as a service mines with one miner: two miners compiled in one process slowed one of them by up to
+ * half, and not always the same one.
  */
-function throughput(lines: string[], baseline: MinerCtor): { current: number; base: number; ratio: number } {
+function throughput(dir: string, baselineModule: string): { current: number; base: number; ratio: number } {
+  const once = (modulePath: string): number =>
+    Number(
+      execFileSync(process.execPath, ['--import', 'tsx', __filename, '--rate-of', modulePath, dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim(),
+    );
+  const current = join(ROOT, 'collector-processor', 'src', 'parse', 'miner.ts');
   const cur: number[] = [];
   const base: number[] = [];
   const ratios: number[] = [];
@@ -215,11 +230,11 @@ function throughput(lines: string[], baseline: MinerCtor): { current: number; ba
     let c: number;
     let b: number;
     if (run % 2 === 0) {
-      c = rate(TemplateMiner as unknown as MinerCtor, lines);
-      b = rate(baseline, lines);
+      c = once(current);
+      b = once(baselineModule);
     } else {
-      b = rate(baseline, lines);
-      c = rate(TemplateMiner as unknown as MinerCtor, lines);
+      b = once(baselineModule);
+      c = once(current);
     }
     cur.push(c);
     base.push(b);
@@ -237,12 +252,9 @@ function row(set: LabelledLines, s: TemplateScore, extra: BenchCase): BenchCase 
 async function main(): Promise<void> {
   const dir = join(datasetsDir(), 'loghub-2k');
   if (!existsSync(dir)) throw new Error(`no loghub-2k at ${dir} (use --datasets DIR or ANOMALOG_DATASETS)`);
-  // Throughput first: the quality grid below runs this miner on every system and config, which leaves
-  // its code optimised for many token shapes and configs while the baseline's is fresh; measured
-  // before it, both miners are compiled on the same HDFS-like lines only.
   const ref = baselineRef(process.argv);
-  const { sha, Miner } = await baselineMiner(ref);
-  const tp = throughput(replayLines(dir), Miner);
+  const { sha, module } = await baselineMiner(ref);
+  const tp = throughput(dir, module);
   const ten = loadLoghub(dir);
   const general = loadGeneral();
   const cands = candidates();
@@ -370,4 +382,6 @@ async function main(): Promise<void> {
   updateReadmeTable();
 }
 
-void main();
+const rateOf = process.argv.indexOf('--rate-of');
+if (rateOf >= 0) void printRate(process.argv[rateOf + 1], process.argv[rateOf + 2]);
+else void main();
