@@ -65,8 +65,7 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   let httpReceiver: HttpReceiver | undefined;
   let telemetry: TelemetryServer | undefined;
   try {
-    if (rc.grpc.enabled)
-      grpcReceiver = await startGrpcReceiver(rc.grpc.endpoint, handler, maxBytes, rc.grpc.maxConcurrentStreams);
+    if (rc.grpc.enabled) grpcReceiver = await startGrpcReceiver(rc.grpc.endpoint, handler, maxBytes, rc.grpc);
     if (rc.http.enabled) {
       httpReceiver = await startHttpReceiver(rc.http.endpoint, handler, {
         maxMessageBytes: maxBytes,
