@@ -55,6 +55,8 @@ interface Run {
   runWait: number;
   /** GC pauses, % of the window. */
   gc: number;
+  /** Mean requests in process. */
+  inflight: number;
   /** The machine's idle time over the run, % of one core (the other engineers' load shows here). */
   idle: number;
 }
@@ -109,6 +111,11 @@ async function once(v: Variant, datasetFile: string): Promise<Run> {
     sinkCpu: Math.round((100 * (b.sink - a.sink)) / wall),
     loopMax: Math.round(b.proc.loopMaxMs ?? NaN),
     idle: Math.round(idlePct(a.machine, b.machine)),
+    inflight:
+      Math.round(
+        (10 * ((b.proc.inflightSum ?? NaN) - (a.proc.inflightSum ?? NaN))) /
+          Math.max(1, (b.proc.inflightSamples ?? 0) - (a.proc.inflightSamples ?? 0)),
+      ) / 10,
     gc: Math.round((100 * ((b.proc.gcMs ?? NaN) - (a.proc.gcMs ?? NaN))) / (wall / 1000)),
     elu: Math.round((100 * ((b.proc.loopActiveMs ?? NaN) - (a.proc.loopActiveMs ?? NaN))) / (wall / 1000)),
     runWait: Math.round((100 * ((b.proc.runQueueWaitMs ?? NaN) - (a.proc.runQueueWaitMs ?? NaN))) / (wall / 1000)),
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
     const rs = runs.get(v.name)!;
     const rate = median(rs.map((r) => r.rate));
     console.log(
-      `${v.mode ?? DEFAULT_MODE} batch ${BATCH} ${v.name}: median ${rate} records/s, ratio ${(rate / base).toFixed(2)}, cpu ${median(rs.map((r) => r.cpu))} %, gen ${median(rs.map((r) => r.gen))} %, sink ${median(rs.map((r) => r.sinkCpu))} %, p50 ${median(rs.map((r) => r.p50))} ms, idle ${median(rs.map((r) => r.idle))} %, loop busy ${median(rs.map((r) => r.elu))} %, waiting for a core ${median(rs.map((r) => r.runWait))} %, gc ${median(rs.map((r) => r.gc))} %, cpu/record ${median(rs.map((r) => r.cpuPerRecord))} us`,
+      `${v.mode ?? DEFAULT_MODE} batch ${BATCH} ${v.name}: median ${rate} records/s, ratio ${(rate / base).toFixed(2)}, cpu ${median(rs.map((r) => r.cpu))} %, gen ${median(rs.map((r) => r.gen))} %, sink ${median(rs.map((r) => r.sinkCpu))} %, p50 ${median(rs.map((r) => r.p50))} ms, idle ${median(rs.map((r) => r.idle))} %, loop busy ${median(rs.map((r) => r.elu))} %, waiting for a core ${median(rs.map((r) => r.runWait))} %, gc ${median(rs.map((r) => r.gc))} %, in process ${median(rs.map((r) => r.inflight))}, cpu/record ${median(rs.map((r) => r.cpuPerRecord))} us`,
     );
   }
 }

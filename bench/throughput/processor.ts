@@ -102,6 +102,15 @@ async function main(): Promise<void> {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcMs += e.duration;
   }).observe({ entryTypes: ['gc'] });
+  // Requests in the chain or waiting on the downstream, sampled: with the loop idle and every stream
+  // of the connection taken, the stream limit (not the machine) holds the rate.
+  const inflight = { sum: 0, samples: 0 };
+  setInterval(() => {
+    void proc.metrics.inflightRequests.get().then((g) => {
+      inflight.sum += g.values[0]?.value ?? 0;
+      inflight.samples++;
+    });
+  }, 5).unref();
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   process.send?.({ type: 'ready', address: proc.grpcAddress });
@@ -122,6 +131,8 @@ async function main(): Promise<void> {
         loopActiveMs: performance.eventLoopUtilization().active,
         runQueueWaitMs: runQueueWaitMs(),
         gcMs,
+        inflightSum: inflight.sum,
+        inflightSamples: inflight.samples,
         loopMaxMs: loop.max / 1e6,
       });
       loop.reset();

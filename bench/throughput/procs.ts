@@ -35,6 +35,9 @@ export interface Usage {
   runQueueWaitMs?: number;
   /** Garbage-collection pauses since start, ms. */
   gcMs?: number;
+  /** Requests in process, summed over samples every 5 ms, and the number of samples. */
+  inflightSum?: number;
+  inflightSamples?: number;
 }
 
 export function child(
