@@ -20,6 +20,8 @@ import {
   child,
   generate,
   lowerPriority,
+  machineCpu,
+  idlePct,
   MEASURED_FIRST_PASS,
   nextMessage,
   prime,
@@ -89,11 +91,17 @@ async function runCase(
   if (proc && TRAINED_BY[mode]) await prime(proc, target, TRAINED_BY[mode], datasetFile);
   const usage = async (): Promise<(Partial<Usage> & Pick<Usage, 'cpuMicros' | 'rss' | 'maxRssKb'>) | undefined> =>
     proc ? await ask<Usage>(proc, 'usage') : peer?.usage();
-  const before = await usage();
-  const t0 = Date.now();
-  const result = await generate(spec);
-  const wallMicros = (Date.now() - t0) * 1000;
-  const after = await usage();
+  // CPU of the processor and the sink over the measured window, read as the generator enters and leaves it.
+  const sample = async () => {
+    const at = Date.now();
+    const machine = machineCpu();
+    return { at, machine, proc: await usage(), sink: (await ask<{ cpuMicros: number }>(sink, 'usage')).cpuMicros };
+  };
+  const marks: ReturnType<typeof sample>[] = [];
+  const result = await generate(spec, () => marks.push(sample()));
+  const [first, last] = await Promise.all(marks);
+  const wallMicros = (last.at - first.at) * 1000;
+  const [before, after] = [first.proc, last.proc];
   if (proc) await stop(proc);
   if (peer) await peer.stop();
   await stop(sink);
@@ -116,6 +124,12 @@ async function runCase(
     max_rss_mb: after ? round(after.maxRssKb / 1024) : null,
     event_loop_p99_ms: after?.loopP99Ms !== undefined ? round(after.loopP99Ms) : null,
     event_loop_max_ms: after?.loopMaxMs !== undefined ? round(after.loopMaxMs) : null,
+    // The other two processes on the same 2 cores: when all three add up to the cores, the
+    // machine, not the processor's own pacing, bounds the rate.
+    loadgen_cpu_pct: round((100 * result.cpuMicros) / (spec.durationMs * 1000)),
+    sink_cpu_pct: round((100 * (last.sink - first.sink)) / wallMicros),
+    // The cores' idle time (100 % = one core): near 0, the machine, shared with other work, was full.
+    machine_idle_pct: round(idlePct(first.machine, last.machine)),
   };
   console.log(JSON.stringify(c));
   return c;

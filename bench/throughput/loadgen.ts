@@ -35,6 +35,8 @@ export interface LoadResult {
   seconds: number;
   failed: number;
   latenciesMs: number[];
+  /** The generator's own CPU time (user+system, µs) over the measured window. */
+  cpuMicros: number;
 }
 
 const PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
@@ -165,7 +167,20 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const start = Date.now();
   const measureFrom = start + spec.warmupMs;
   const end = measureFrom + spec.durationMs;
-  const result: LoadResult = { records: 0, seconds: spec.durationMs / 1000, failed: 0, latenciesMs: [] };
+  const result: LoadResult = { records: 0, seconds: spec.durationMs / 1000, failed: 0, latenciesMs: [], cpuMicros: 0 };
+  // The parent reads the processor's and the sink's CPU at the same two moments (procs.ts generate).
+  let cpu0 = process.cpuUsage();
+  const marks = [
+    setTimeout(() => {
+      cpu0 = process.cpuUsage();
+      process.send?.({ type: 'phase', phase: 'measure' });
+    }, spec.warmupMs),
+    setTimeout(() => {
+      const cpu = process.cpuUsage(cpu0);
+      result.cpuMicros = cpu.user + cpu.system;
+      process.send?.({ type: 'phase', phase: 'end' });
+    }, spec.warmupMs + spec.durationMs),
+  ];
   const record = (r: { ok: boolean; ms: number }, sentAt: number) => {
     if (sentAt < measureFrom || Date.now() > end) return;
     if (!r.ok) result.failed++;
@@ -200,6 +215,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     await Promise.all(pending);
   }
   client.close();
+  for (const m of marks) clearTimeout(m);
   return result;
 }
 

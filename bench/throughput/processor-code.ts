@@ -20,7 +20,8 @@ export function processorCode(): ProcessorCode {
   const fromSources = process.env.BENCH_PROCESSOR_CODE === 'src';
   if (!fromSources)
     execFileSync(process.execPath, [join(PACKAGE, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
-  const dir = join(PACKAGE, fromSources ? 'src' : 'dist');
+  // BENCH_PROCESSOR_DIST: another build's directory under collector-processor (a copy of dist/), for A/B runs.
+  const dir = join(PACKAGE, fromSources ? 'src' : (process.env.BENCH_PROCESSOR_DIST ?? 'dist'));
   /* eslint-disable @typescript-eslint/no-require-imports -- the directory is chosen at run time */
   return {
     startAnomalog: (require(join(dir, 'anomalog')) as ProcessorCode).startAnomalog,

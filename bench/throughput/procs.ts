@@ -4,7 +4,8 @@
  * and bench:memory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { startEnv, startFlags } from '../lib/start-script';
 import type { LoadResult, LoadSpec } from './loadgen';
@@ -28,6 +29,15 @@ export interface Usage {
   /** Event-loop delay since the previous 'usage' answer: how long the processor's loop was blocked. */
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Event-loop active time since start (performance.eventLoopUtilization), ms. */
+  loopActiveMs?: number;
+  /** Time the main thread waited for a core since start (Linux schedstat), ms. */
+  runQueueWaitMs?: number;
+  /** Garbage-collection pauses since start, ms. */
+  gcMs?: number;
+  /** Requests in process, summed over samples every 5 ms, and the number of samples. */
+  inflightSum?: number;
+  inflightSamples?: number;
 }
 
 export function child(
@@ -92,12 +102,25 @@ export function lowerPriority(proc: ChildProcess): void {
   if (proc.pid && !process.env.BENCH_NO_NICE) setPriority(proc.pid, 10);
 }
 
-export async function generate(spec: LoadSpec): Promise<LoadResult> {
+/** `onPhase`: called as the measured window starts ('measure') and ends ('end'). */
+export async function generate(spec: LoadSpec, onPhase?: (phase: 'measure' | 'end') => void): Promise<LoadResult> {
   const gen = child('loadgen.ts');
   lowerPriority(gen);
+  if (onPhase) gen.on('message', (m: { type: string; phase?: 'measure' | 'end' }) => m.phase && onPhase(m.phase));
   const done = nextMessage<{ result: LoadResult }>(gen, 'done');
   gen.send(spec);
   return (await done).result;
+}
+
+/** Idle and total CPU time of the whole machine (all cores, jiffies), from /proc/stat. */
+export function machineCpu(): { idle: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+}
+
+/** The machine's idle time between two machineCpu() readings, in % of one core (as the CPU figures). */
+export function idlePct(a: { idle: number; total: number }, b: { idle: number; total: number }): number {
+  return (100 * cpus().length * (b.idle - a.idle)) / Math.max(1, b.total - a.total);
 }
 
 /** Modes that score only once a model is trained, and the detector the active version must hold. */

@@ -41,5 +41,9 @@ void bindWithWindows(server, '127.0.0.1:0', grpc.ServerCredentials.createInsecur
 });
 process.on('message', (m: { type: string }) => {
   if (m.type === 'stats') process.send?.({ type: 'stats', requests, bytes });
+  if (m.type === 'usage') {
+    const cpu = process.cpuUsage();
+    process.send?.({ type: 'usage', cpuMicros: cpu.user + cpu.system });
+  }
   if (m.type === 'stop') server.tryShutdown(() => process.exit(0));
 });

@@ -14,7 +14,6 @@ import { startProcessor, type RunningProcessor } from './processor';
 import { createStore } from './store/create';
 import { StoreMinerState } from './store/miner-state';
 import { startRetention } from './store/retention';
-import { keepHeapHeadroom } from './runtime/heap-headroom';
 import { initTf } from './detect/tf-backend';
 import type { Store } from './store/store';
 import { startTriage, type RunningTriage } from './triage';
@@ -35,8 +34,7 @@ export interface RunningAnomalog {
 export async function startAnomalog(config: AnomalogConfig, opts: { logger?: Logger } = {}): Promise<RunningAnomalog> {
   const logger = opts.logger ?? createLogger(config.telemetry.logLevel);
   const store = await createStore(config.store, logger);
-  const headroom = keepHeapHeadroom();
-  const cleanup: (() => Promise<void>)[] = [async () => headroom.stop(), () => store.close()];
+  const cleanup: (() => Promise<void>)[] = [() => store.close()];
   try {
     const registry = new Registry();
     const triage = await startTriage(config, store, logger);

@@ -8,6 +8,7 @@ import { DecodedBudget, decodedBudgetBytes } from './receive/decoded-budget';
 import { startGrpcReceiver, type GrpcReceiver } from './receive/grpc-receiver';
 import { ExportHandler } from './receive/handler';
 import { startHttpReceiver, type HttpReceiver } from './receive/http-receiver';
+import { keepHeapHeadroom } from './runtime/heap-headroom';
 import { createLogger, type Logger } from './telemetry/logger';
 import { createProcessorMetrics, type ProcessorMetrics } from './telemetry/metrics';
 import { startTelemetryServer, type TelemetryServer } from './telemetry/server';
@@ -44,6 +45,10 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
     labelNames: ['stage'],
     registers: [metrics.registry],
   });
+  // Every request's bytes are allocated outside the V8 heap as they arrive, are gathered and are
+  // sent on, and V8 counts that against the old generation's limit: with its own small margin under
+  // the heap cap, a full GC ran every few large requests (heap-headroom.ts).
+  const headroom = keepHeapHeadroom();
   const stages = opts.stages ?? [];
   const exporter = createExporter(config.exporter);
   const pipeline = createPipeline({
@@ -65,8 +70,7 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   let httpReceiver: HttpReceiver | undefined;
   let telemetry: TelemetryServer | undefined;
   try {
-    if (rc.grpc.enabled)
-      grpcReceiver = await startGrpcReceiver(rc.grpc.endpoint, handler, maxBytes, rc.grpc.maxConcurrentStreams);
+    if (rc.grpc.enabled) grpcReceiver = await startGrpcReceiver(rc.grpc.endpoint, handler, maxBytes, rc.grpc);
     if (rc.http.enabled) {
       httpReceiver = await startHttpReceiver(rc.http.endpoint, handler, {
         maxMessageBytes: maxBytes,
@@ -81,6 +85,7 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
   } catch (err) {
     await Promise.all([grpcReceiver?.close(0), httpReceiver?.close(0), telemetry?.close()]);
     await pipeline.close();
+    headroom.stop();
     throw err;
   }
 
@@ -122,6 +127,7 @@ export async function startProcessor(config: AnomalogConfig, opts: ProcessorOpti
         );
       await pipeline.close();
       await telemetry?.close();
+      headroom.stop();
       logger.info('processor stopped');
     })());
 

@@ -27,18 +27,20 @@ interface GrpcServerInternals {
 /**
  * server.bindAsync with the windows raised: the stream window is a setting bind() hands to
  * http2.createServer, each connection's window is set as the connection opens. `windowsRaised` is
- * false when this grpc-js hides either (the server then runs with its defaults).
+ * false when this grpc-js hides either (the server then runs with its defaults, and `onSession` is
+ * never called).
  */
 export async function bindWithWindows(
   server: grpc.Server,
   address: string,
   credentials: grpc.ServerCredentials,
+  onSession?: (session: ServerHttp2Session) => void,
 ): Promise<{ port: number; windowsRaised: boolean }> {
   const stream = raiseStreamWindow(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return { port, windowsRaised: raiseConnectionWindow(server) && stream };
+  return { port, windowsRaised: raiseConnectionWindow(server, CONNECTION_WINDOW_BYTES, onSession) && stream };
 }
 
 /** Before bindAsync: the stream window new connections are offered. False when grpc-js changed. */
@@ -50,11 +52,18 @@ function raiseStreamWindow(server: grpc.Server, bytes = STREAM_WINDOW_BYTES): bo
 }
 
 /** After bindAsync: each new connection's window. False when grpc-js changed. */
-function raiseConnectionWindow(server: grpc.Server, bytes = CONNECTION_WINDOW_BYTES): boolean {
+function raiseConnectionWindow(
+  server: grpc.Server,
+  bytes: number,
+  onSession?: (session: ServerHttp2Session) => void,
+): boolean {
   const servers = (server as unknown as GrpcServerInternals).http2Servers;
   if (!(servers instanceof Map) || servers.size === 0) return false;
   for (const http2Server of servers.keys()) {
-    http2Server.on('session', (session: ServerHttp2Session) => session.setLocalWindowSize(bytes));
+    http2Server.on('session', (session: ServerHttp2Session) => {
+      session.setLocalWindowSize(bytes);
+      onSession?.(session);
+    });
   }
   return true;
 }

@@ -7,6 +7,8 @@ import type { ExportHandler } from './handler';
 import type { Release } from './admission';
 import { formatHostPort, splitHostPort } from '../net/listen';
 import { bindWithWindows } from '../net/http2-windows';
+import { PIECE_BYTES } from './request-pieces';
+import { followRequestSizes } from './stream-limit';
 
 export interface GrpcReceiver {
   address: string;
@@ -31,12 +33,22 @@ const LOGS_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
+/** Streams one connection may have open: for large requests, and once it sends only small ones. */
+export interface GrpcStreams {
+  maxConcurrentStreams: number;
+  maxConcurrentSmallStreams: number;
+}
+
+/** Small requests in a row before a connection is offered the small-request streams. */
+const SMALL_RUN = 16;
+
 export async function startGrpcReceiver(
   endpoint: string,
   handler: ExportHandler,
   maxMessageBytes: number,
-  maxConcurrentStreams: number,
+  streams: GrpcStreams,
 ): Promise<GrpcReceiver> {
+  const { maxConcurrentStreams } = streams;
   const server = new grpc.Server({
     // grpc-js refuses messages over its limit itself (RESOURCE_EXHAUSTED, before we see them). Give it
     // twice ours so that the usual over-size request gets our clear INVALID_ARGUMENT and is counted;
@@ -82,7 +94,18 @@ export async function startGrpcReceiver(
     },
   });
   const { host, port } = splitHostPort(endpoint);
-  const bound = await bindWithWindows(server, formatHostPort(host, port), grpc.ServerCredentials.createInsecure());
+  const limits = {
+    large: maxConcurrentStreams,
+    small: streams.maxConcurrentSmallStreams,
+    smallBytes: PIECE_BYTES,
+    smallRun: SMALL_RUN,
+  };
+  const bound = await bindWithWindows(
+    server,
+    formatHostPort(host, port),
+    grpc.ServerCredentials.createInsecure(),
+    (s) => followRequestSizes(s, limits),
+  );
   return {
     address: formatHostPort(host, bound.port),
     windowsRaised: bound.windowsRaised,

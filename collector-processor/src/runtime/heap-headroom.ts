@@ -3,7 +3,8 @@
  *
  * V8 sets the next full-GC limit at the live size times a growing factor that shrinks with the heap
  * cap: under `npm start`'s cap a service with a small live heap got a limit only a little above it,
- * less than its young generation promotes between full GCs, and V8 then kept starting incremental
+ * less than its young generation promotes between full GCs plus the request buffers allocated outside
+ * the heap meanwhile (V8 counts those against the same limit), and V8 then kept starting incremental
  * marking, which cost a large share of a core under steady traffic (bench:throughput measures it).
  * A fixed larger factor does the same for small heaps but lets a large one (many open sessions) grow
  * toward the cap, which raises peak RSS (bench:memory); so the factor follows the live size:

@@ -55,4 +55,23 @@ describe('validate-only scan (pass-through path) agrees with the full decoder', 
       expect(outcome(scanLogsRequest, bytes)).toBe(outcome(decodeLogsRequest, bytes));
     }
   });
+
+  it('finds a byte that is not UTF-8 at any place of a string, and passes multi-byte characters', () => {
+    for (let length = 1; length <= 9; length++) {
+      for (let at = 0; at < length; at++) {
+        const d = sampleLogsData();
+        const marker = 'q'.repeat(length);
+        d.resourceLogs[0].scopeLogs[0].logRecords[0].severityText = marker;
+        const bytes = Buffer.from(encodeLogsRequest(d));
+        const start = bytes.indexOf(marker);
+        expect(outcome(scanLogsRequest, bytes)).toBe(`ok ${decodeLogsRequest(bytes).recordCount}`);
+        bytes[start + at] = 0xff;
+        expect(`${length}/${at}: ${outcome(scanLogsRequest, bytes)}`).toBe(`${length}/${at}: error invalid-utf8`);
+        if (length < 2) continue;
+        bytes.write(marker, start, 'latin1');
+        bytes.write('é', start + Math.min(at, length - 2), 'utf8');
+        expect(outcome(scanLogsRequest, bytes)).toBe(`ok ${decodeLogsRequest(bytes).recordCount}`);
+      }
+    }
+  });
 });

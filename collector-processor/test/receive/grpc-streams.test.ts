@@ -2,9 +2,10 @@
  * One gRPC connection's concurrent requests are bounded by HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS:
  * the sender holds the rest until one is answered, so they are delayed, not refused.
  */
-import { connect } from 'node:http2';
+import { connect, type ClientHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { encodeLogsRequest } from '../../src/otlp/logs-encode';
+import { LOGS_EXPORT_PATH } from '../../src/otlp/service';
 import { sampleLogsData } from '../processor/fixtures';
 import { Downstream, grpcExport, start } from '../processor/helpers';
 
@@ -31,6 +32,71 @@ it('announces receiver.grpc.maxConcurrentStreams; requests over it wait in the s
     expect(answers.map((a) => a.code)).toEqual(Array(8).fill(grpc.status.OK));
     expect(downstream.requests).toHaveLength(8);
   } finally {
+    await proc.close();
+    await downstream.stop();
+  }
+});
+
+/** One unary gRPC call on a raw HTTP/2 session (so the test sees that session's settings); its grpc-status. */
+function unary(session: ClientHttp2Session, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = session.request({
+      ':method': 'POST',
+      ':path': LOGS_EXPORT_PATH,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    let status = NaN;
+    req.on('response', (h) => h['grpc-status'] !== undefined && (status = Number(h['grpc-status'])));
+    req.on('trailers', (t) => (status = Number(t['grpc-status'])));
+    req.on('data', () => undefined);
+    req.on('end', () => resolve(status));
+    req.on('error', reject);
+    const prefix = Buffer.alloc(5);
+    prefix.writeUInt32BE(body.length, 1);
+    req.end(Buffer.concat([prefix, body]));
+  });
+}
+
+/** Resolves when the server announces `streams` (at once if it already has). */
+function announced(session: ClientHttp2Session, streams: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (session.remoteSettings.maxConcurrentStreams !== streams) return;
+      session.off('remoteSettings', check);
+      resolve();
+    };
+    session.on('remoteSettings', check);
+    check();
+  });
+}
+
+it('offers receiver.grpc.maxConcurrentSmallStreams after 16 small requests in a row, and takes it back at the first large one', async () => {
+  const downstream = new Downstream();
+  const proc = await start({
+    exporter: { endpoint: await downstream.start() },
+    receiver: { grpc: { endpoint: '127.0.0.1:0', maxConcurrentStreams: 3, maxConcurrentSmallStreams: 12 } },
+  });
+  const session = connect(`http://${proc.grpcAddress}`);
+  try {
+    await new Promise((resolve) => session.once('remoteSettings', resolve));
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(3);
+    const small = Buffer.from(encodeLogsRequest(sampleLogsData()));
+    for (let i = 0; i < 15; i++) expect(await unary(session, small)).toBe(grpc.status.OK);
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(3);
+    const raised = announced(session, 12);
+    expect(await unary(session, small)).toBe(grpc.status.OK);
+    await raised;
+
+    const data = sampleLogsData();
+    const records = data.resourceLogs[0].scopeLogs[0].logRecords;
+    while (encodeLogsRequest(data).length <= 256 * 1024) records.push(...records);
+    const lowered = announced(session, 3);
+    expect(await unary(session, Buffer.from(encodeLogsRequest(data)))).toBe(grpc.status.OK);
+    await lowered;
+    expect(downstream.requests).toHaveLength(17);
+  } finally {
+    session.close();
     await proc.close();
     await downstream.stop();
   }

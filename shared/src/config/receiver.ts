@@ -14,7 +14,13 @@ export const ReceiverConfig = Type.Object(
           default: 4,
           minimum: 1,
           description:
-            'Requests one gRPC connection may send at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); the sender holds further ones until one is answered. Bounds how many large requests of one connection arrive and are assembled together, which holds the event loop (a Collector sends everything over one connection).',
+            'Requests one gRPC connection may send at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); the sender holds further ones until one is answered. Bounds how many large requests of one connection arrive and are assembled together, which holds the event loop (a Collector sends everything over one connection). Every connection starts with this bound, and returns to it with its first request over 256 KiB.',
+        }),
+        maxConcurrentSmallStreams: Type.Integer({
+          default: 16,
+          minimum: 1,
+          description:
+            'Requests one gRPC connection may send at once after its last 16 requests were each at most 256 KiB (decoded in one go, little loop time each): with only maxConcurrentStreams in flight the loop would sit idle through their round trips to the downstream and back to the sender (a Collector exporter sends from 10 consumers). At or below maxConcurrentStreams: off.',
         }),
       },
       { default: {}, additionalProperties: false },
