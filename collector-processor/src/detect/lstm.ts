@@ -243,8 +243,7 @@ export class LstmDetector implements Detector<Sequences> {
     onEpoch?: (epoch: number, loss: number, valLoss: number) => void,
   ): Promise<Record<string, number>> {
     const pairs = this.windowPairs(learn.seqs, learn.records, learn.underWay);
-    const valPairs =
-      val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records, val.underWay) : undefined;
+    const valPairs = val && val.seqs.length > 0 ? this.windowPairs(val.seqs, val.records, val.underWay) : undefined;
     const shape = { h: this.opts.window, inputs: this.vocab + 1, classes: this.classes };
     const report = await trainPairs(
       this.network(),
