@@ -169,18 +169,20 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const end = measureFrom + spec.durationMs;
   const result: LoadResult = { records: 0, seconds: spec.durationMs / 1000, failed: 0, latenciesMs: [], cpuMicros: 0 };
   // The parent reads the processor's and the sink's CPU at the same two moments (procs.ts generate).
+  // Each fires once: on its timer, or when the load stops first (a timer can be late past `end`).
   let cpu0 = process.cpuUsage();
-  const marks = [
-    setTimeout(() => {
+  const phases = [
+    once(() => {
       cpu0 = process.cpuUsage();
       process.send?.({ type: 'phase', phase: 'measure' });
-    }, spec.warmupMs),
-    setTimeout(() => {
+    }),
+    once(() => {
       const cpu = process.cpuUsage(cpu0);
       result.cpuMicros = cpu.user + cpu.system;
       process.send?.({ type: 'phase', phase: 'end' });
-    }, spec.warmupMs + spec.durationMs),
+    }),
   ];
+  const marks = [setTimeout(phases[0], spec.warmupMs), setTimeout(phases[1], spec.warmupMs + spec.durationMs)];
   const record = (r: { ok: boolean; ms: number }, sentAt: number) => {
     if (sentAt < measureFrom || Date.now() > end) return;
     if (!r.ok) result.failed++;
@@ -216,7 +218,17 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   }
   client.close();
   for (const m of marks) clearTimeout(m);
+  for (const fire of phases) fire();
   return result;
+}
+
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }
 
 process.on('message', (spec: LoadSpec) => {
