@@ -46,6 +46,7 @@ const COLUMNS = [
   'epoch_s',
   'records_per_s',
   'ceiling_f1',
+  'anomalies_like_normal',
 ];
 
 const USAGE = `Usage: npm run bench:detect -- --dataset NAME [options]
@@ -290,6 +291,8 @@ function doc(): string {
     'when one of its records was, or its count vector when it closed). Each detector alone and the default',
     'model (`default`); `score_roc_auc` ranks `anomaly.score`. The live replay learns on unlabelled traffic',
     '(anomalies in the first half included) and in log order, so its figures are lower than the offline ones.',
+    "A `session` row's `anomalies_like_normal` counts its anomalous sessions whose template sequence is exactly",
+    "a normal session's of the same replay: no detector can tell those apart from what the log holds.",
     '',
     markdownTable(rows, COLUMNS),
     '',

@@ -127,6 +127,8 @@ export async function replayLive(log: LabelledLog, detector: DetectorName | 'def
     const lineFlags: boolean[] = [];
     /** Per session: scored records only, whether one was flagged, the highest score; undefined once cut. */
     const sessions = new Map<string, { flagged: boolean; score: number } | undefined>();
+    /** Per session, learnt or scored: its template ids in order, to tell anomalies no detector can see. */
+    const shapes = new Map<string, string[]>();
     for (let i = 0; i < all.length; i += BATCH) {
       const chunk = all.slice(i, i + BATCH);
       const b = serviceBatch(
@@ -136,6 +138,11 @@ export async function replayLive(log: LabelledLog, detector: DetectorName | 'def
       await chain.process(b);
       batchAnnotations(b).forEach((f, k) => {
         const id = f.sessionId;
+        if (id !== undefined) {
+          const shape = shapes.get(id);
+          if (shape) shape.push(f.templateId);
+          else shapes.set(id, [f.templateId]);
+        }
         if (f.unscored || f.score === undefined) {
           if (id !== undefined) sessions.set(id, undefined); // started before the model: cut
           return;
@@ -202,6 +209,11 @@ export async function replayLive(log: LabelledLog, detector: DetectorName | 'def
           scored.map(([, s]) => s.score),
           scored.map(([id]) => log.labels.get(id)!),
         ),
+        anomalies_like_normal: likeNormal(
+          scored.map(([id]) => id),
+          shapes,
+          log.labels,
+        ),
       });
     }
     return rows;
@@ -209,6 +221,17 @@ export async function replayLive(log: LabelledLog, detector: DetectorName | 'def
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Anomalous sessions among `ids` whose template sequence is exactly that of a normal session of the
+ * replay: nothing in the log tells them apart (their anomaly lies outside it).
+ */
+function likeNormal(ids: readonly string[], shapes: ReadonlyMap<string, string[]>, labels: LabelledLog['labels']) {
+  const key = (id: string) => (shapes.get(id) ?? []).join('\n');
+  const normal = new Set<string>();
+  for (const id of shapes.keys()) if (labels.get(id) === 0) normal.add(key(id));
+  return ids.filter((id) => labels.get(id) === 1 && normal.has(key(id))).length;
 }
 
 /** Flags and anomaly.score against the labels: the figures bench:detect's other rows carry. */
