@@ -217,12 +217,17 @@ export class LstmDetector implements Detector<Sequences> {
    * false positives, starting from the current weights (no retraining from scratch). Templates
    * first seen here become known; ids ≥ the trained vocabulary cannot be learned without a refit.
    */
-  async update(seqs: readonly Int32Array[], epochs = 5, learningRate = this.opts.learningRate): Promise<FitReport> {
+  async update(
+    seqs: readonly Int32Array[],
+    epochs = 5,
+    learningRate = this.opts.learningRate,
+    underWay?: Uint8Array,
+  ): Promise<FitReport> {
     if (!this.model) throw new Error('lstm: update() before fit()');
     const t0 = performance.now();
     this.markKnown(seqs);
     this.counts = this.counts?.widen(seqs);
-    const report = await this.train({ seqs, vocabSize: this.vocab }, undefined, epochs, learningRate);
+    const report = await this.train({ seqs, vocabSize: this.vocab, underWay }, undefined, epochs, learningRate);
     return { fitMs: performance.now() - t0, ...report };
   }
 

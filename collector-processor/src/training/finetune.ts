@@ -96,7 +96,9 @@ export async function fineTuneSequences(
   do {
     const seqs: Int32Array[] = [...rehearse];
     for (let c = 0; c < copies; c++) seqs.push(...learn);
-    await lstm.update(seqs, opts.epochs);
+    // a marked session ends at the marked record here, not in the service: its end is not learnt
+    const underWay = new Uint8Array(seqs.length).fill(1, rehearse.length);
+    await lstm.update(seqs, opts.epochs, undefined, underWay);
     rounds++;
     after = flaggedRecords(seq, learnIds);
     copies *= 2;
