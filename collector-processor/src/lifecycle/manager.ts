@@ -268,7 +268,7 @@ export class LifecycleManager implements ModelControl, ScoringLifecycle {
     // Sessions under way now are missing their start for this model's session counts, and the LSTM
     // takes their windows from the buffer.
     model.groups?.startAfter(s.buffer.sessionIds);
-    model.sequence?.startAfter(s.buffer.sessionRecords(), s.config.sessionKey.inactivitySeconds * 1000);
+    model.sequence?.startAfter(s.buffer, s.config.sessionKey.inactivitySeconds * 1000);
     s.model = model;
     s.activeVersion = version;
     s.status = 'scoring';

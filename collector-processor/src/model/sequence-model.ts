@@ -26,11 +26,19 @@ export interface SequenceVerdict {
   unseen: boolean;
 }
 
-/** A record the service saw before this model scored, for startAfter. */
-export interface EarlierRecord {
-  readonly sessionId: string;
-  readonly templateId: string;
-  readonly timeMs: number;
+/** The records a service saw before this model scored (its record buffer), for startAfter. */
+export interface EarlierRecords {
+  /** Calls `visit` with the records that have a session, newest first, while it returns true. */
+  forEachNewestFirst(visit: (sessionId: string, templateId: string, timeMs: number) => boolean): void;
+}
+
+/** A session open at the newest earlier record, as the walk back found it. */
+interface Found {
+  /** Its last templates, newest first (h at most). */
+  readonly templates: string[];
+  readonly lastMs: number;
+  /** Its oldest record met so far. */
+  firstMs: number;
 }
 
 export class SequenceModel {
@@ -116,26 +124,61 @@ export class SequenceModel {
   }
 
   /**
-   * The service's records from before this model scored, oldest first (its training buffer): the
-   * sessions among them get their windows, so the next record of a session under way is judged on
-   * its history. A session whose first record here comes within one inactivity period of the oldest
-   * may have started earlier and is cut. A model that already scored is left as it is.
+   * The sessions still open at the newest of the service's earlier records (last record within
+   * `idleMs` of it) get their last h templates as their windows, so the next record of a session under
+   * way is judged on its history. The walk back stops once every such session has h records, or has
+   * none within `idleMs` before its oldest (it began there); one that reaches the oldest record with
+   * fewer, its first within `idleMs` of that, may have begun earlier and is cut. A model that already
+   * scored is left as it is.
    */
-  startAfter(records: Iterable<EarlierRecord>, idleMs: number): void {
+  startAfter(earlier: EarlierRecords, idleMs: number): void {
     if (this.clockMs > 0 || this.open.size > 0) return;
-    const s = this.lstm.streams();
+    const h = this.lstm.streams().model.h;
+    const found = new Map<string, Found>();
+    const ended = new Set<string>();
+    let newestMs = NaN;
     let oldestMs = NaN;
-    for (const r of records) {
-      if (Number.isNaN(oldestMs)) oldestMs = r.timeMs;
-      if (r.timeMs > this.clockMs) this.clockMs = r.timeMs;
-      this.closeIdle(this.clockMs - idleMs);
-      const slot = this.touch(r.sessionId, r.timeMs, r.timeMs < oldestMs + idleMs);
-      s.advance(slot, this.vocab.get(r.templateId) ?? -1);
-      const held = this.cut.get(r.sessionId);
-      if (held !== undefined) this.cut.set(r.sessionId, held + 1);
+    let filling = 0;
+    let fillingFromMs = Infinity;
+    let reachedOldest = true;
+    earlier.forEachNewestFirst((sessionId, templateId, timeMs) => {
+      if (Number.isNaN(newestMs)) newestMs = timeMs;
+      if (timeMs < newestMs - idleMs && (filling === 0 || timeMs < fillingFromMs - idleMs)) {
+        reachedOldest = false;
+        return false;
+      }
+      oldestMs = timeMs;
+      let f = found.get(sessionId);
+      if (f === undefined) {
+        // its last record is this one: too old, or past the bound, it is not open at the newest
+        if (ended.has(sessionId) || timeMs < newestMs - idleMs || found.size >= this.maxOpen) {
+          ended.add(sessionId);
+          return true;
+        }
+        found.set(sessionId, (f = { templates: [], lastMs: timeMs, firstMs: timeMs }));
+        filling++;
+      }
+      if (f.templates.length >= h) return true;
+      f.templates.push(templateId);
+      f.firstMs = timeMs;
+      if (f.templates.length === h) filling--;
+      else if (timeMs < fillingFromMs) fillingFromMs = timeMs;
+      return true;
+    });
+    if (Number.isNaN(newestMs)) return;
+    // found holds the newest session first: open them oldest first, so the recency order is right
+    const sessions = [...found];
+    for (let i = sessions.length - 1; i >= 0; i--) {
+      const [sessionId, f] = sessions[i];
+      const cut = f.templates.length < h && reachedOldest && f.firstMs < oldestMs + idleMs;
+      const slot = this.touch(sessionId, f.lastMs, cut);
+      for (let k = f.templates.length - 1; k >= 0; k--)
+        this.lstm.streams().advance(slot, this.vocab.get(f.templates[k]) ?? -1);
+      if (cut) this.cut.set(sessionId, f.templates.length);
     }
+    this.clockMs = newestMs;
     // earlier records decided what was under way; the time rule is for a model without them
-    if (!Number.isNaN(oldestMs)) this.cutUntilMs = -Infinity;
+    this.cutUntilMs = -Infinity;
   }
 
   /** True for DeepLog's rank rule; false for the probability rule (thresholds fitted in training). */

@@ -112,12 +112,12 @@ export class RecordBuffer {
     return [...bySession.values()];
   }
 
-  /** The buffered records that have a session, oldest first. */
-  *sessionRecords(): Generator<{ sessionId: string; templateId: string; timeMs: number }> {
-    for (const r of this.rows()) {
+  /** Calls `visit` with the buffered records that have a session, newest first, while it returns true. */
+  forEachNewestFirst(visit: (sessionId: string, templateId: string, timeMs: number) => boolean): void {
+    for (let k = 1; k <= this.filled; k++) {
+      const r = (this.next - k + this.capacity) % this.capacity;
       const sessionId = this.sessionIds[r];
-      if (sessionId !== undefined)
-        yield { sessionId, templateId: this.templateIds[this.template[r]], timeMs: this.timeMs[r] };
+      if (sessionId !== undefined && !visit(sessionId, this.templateIds[this.template[r]], this.timeMs[r])) return;
     }
   }
 

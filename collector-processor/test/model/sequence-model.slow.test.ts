@@ -7,7 +7,7 @@
 import { initTf } from '../../src/detect/tf-backend';
 import { LstmDetector } from '../../src/detect/lstm';
 import { windowPairs } from '../../src/detect/lstm-windows';
-import { SequenceModel, type EarlierRecord } from '../../src/model/sequence-model';
+import { SequenceModel, type EarlierRecords } from '../../src/model/sequence-model';
 import { RecordBuffer } from '../../src/training/record-buffer';
 
 // Trains a small LSTM (TF.js): the slow lane.
@@ -25,6 +25,21 @@ function normalSessions(n: number): Int32Array[] {
 
 const H = 4;
 const IDLE_MS = 60_000;
+/** Earlier records, given oldest first. */
+interface Earlier {
+  sessionId: string;
+  templateId: string;
+  timeMs: number;
+}
+function earlierOf(records: Earlier[]): EarlierRecords {
+  return {
+    forEachNewestFirst(visit) {
+      for (let i = records.length - 1; i >= 0; i--)
+        if (!visit(records[i].sessionId, records[i].templateId, records[i].timeMs)) return;
+    },
+  };
+}
+
 const vocab = new Map(Array.from({ length: 6 }, (_, k) => [`t${k}`, k] as [string, number]));
 
 describe('SequenceModel with sessions under way', () => {
@@ -46,27 +61,38 @@ describe('SequenceModel with sessions under way', () => {
 
   it('a session that starts the wrong way is flagged at its first record (the baseline)', () => {
     const m = new SequenceModel(det, vocab, 100);
-    m.startAfter([{ sessionId: 'other', templateId: 't0', timeMs: 0 }], IDLE_MS);
+    m.startAfter(earlierOf([{ sessionId: 'other', templateId: 't0', timeMs: 0 }]), IDLE_MS);
     expect(flags(m, 'late', [1, 2, 3], 10 * IDLE_MS)[0]).toBe(true);
   });
 
   it('a session begun in the buffer is judged on its buffered history', () => {
     const m = new SequenceModel(det, vocab, 100);
-    const earlier: EarlierRecord[] = [
+    const earlier: Earlier[] = [
       { sessionId: 'first', templateId: 't0', timeMs: 0 },
       { sessionId: 's', templateId: 't0', timeMs: 2 * IDLE_MS },
       { sessionId: 's', templateId: 't1', timeMs: 2 * IDLE_MS + 1 },
     ];
-    m.startAfter(earlier, IDLE_MS);
+    m.startAfter(earlierOf(earlier), IDLE_MS);
     // 2 follows 0 1: expected; 0 after 0 1 2 never happens: flagged at once (s is not cut)
     expect(flags(m, 's', [2, 0], 2 * IDLE_MS + 2)).toEqual([false, true]);
   });
 
   it('a session that may have begun before the buffer is judged once its window holds h records', () => {
     const m = new SequenceModel(det, vocab, 100);
-    m.startAfter([{ sessionId: 'cut', templateId: 't2', timeMs: 0 }], IDLE_MS);
+    m.startAfter(earlierOf([{ sessionId: 'cut', templateId: 't2', timeMs: 0 }]), IDLE_MS);
     // 1 2 after a lone 2 would be a wrong start; the 5th record (window full) is judged: 0 is flagged
     expect(flags(m, 'cut', [1, 2, 1, 0], 1000)).toEqual([false, false, false, true]);
+  });
+
+  it('takes up only the sessions open at the newest earlier record', () => {
+    const m = new SequenceModel(det, vocab, 100);
+    const earlier: Earlier[] = [
+      { sessionId: 'long-gone', templateId: 't0', timeMs: 0 },
+      { sessionId: 'open', templateId: 't0', timeMs: 5 * IDLE_MS },
+      { sessionId: 'open', templateId: 't1', timeMs: 5 * IDLE_MS + 1 },
+    ];
+    m.startAfter(earlierOf(earlier), IDLE_MS);
+    expect(m.openSessions).toBe(1);
   });
 
   it('a restored model (no earlier records) takes sessions first seen within one inactivity period as cut', () => {
@@ -95,6 +121,8 @@ describe('SequenceModel with sessions under way', () => {
     add('open', 65_000);
     expect(b.sessions().length).toBe(2);
     expect(Array.from(b.sessionsUnderWay(IDLE_MS))).toEqual([0, 1]);
-    expect([...b.sessionRecords()].map((r) => r.sessionId)).toEqual(['done', 'open', 'done', 'open']);
+    const newestFirst: string[] = [];
+    b.forEachNewestFirst((id) => newestFirst.push(id) < 3);
+    expect(newestFirst).toEqual(['open', 'done', 'open']);
   });
 });
