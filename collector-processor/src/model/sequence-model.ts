@@ -53,6 +53,8 @@ export class SequenceModel {
   /** Record time (ms) of each open session's last record; the newest record time seen is the clock. */
   private readonly lastMs = new Map<string, number>();
   private clockMs = 0;
+  /** At most the last record time of the least recently active open session (see closeIdle). */
+  private oldestMs = -Infinity;
   private readonly ids: string[];
   private readonly verdict: SequenceVerdict = {
     rank: 0,
@@ -220,6 +222,7 @@ export class SequenceModel {
     } else this.open.delete(sessionId); // re-inserted below: Map order is recency
     this.open.set(sessionId, slot);
     this.lastMs.set(sessionId, timeMs);
+    if (timeMs < this.oldestMs) this.oldestMs = timeMs;
     return slot;
   }
 
@@ -231,12 +234,23 @@ export class SequenceModel {
     this.lstm.streams().close(slot);
   }
 
-  /** Closes sessions last active before `beforeMs`; the map's order is recency, so stop at the first newer. */
+  /**
+   * Closes sessions last active before `beforeMs`; the map's order is recency, so stop at the first
+   * newer. Reaching the least recent entry walks over the map's deleted entries (every record moves its
+   * session to the end), so it is only looked for once the clock may have passed it: `oldestMs` is
+   * at most the least recent session's last record time.
+   */
   private closeIdle(beforeMs: number): void {
+    if (beforeMs <= this.oldestMs) return;
     for (const id of this.open.keys()) {
-      if ((this.lastMs.get(id) ?? 0) >= beforeMs) return;
+      const last = this.lastMs.get(id) ?? 0;
+      if (last >= beforeMs) {
+        this.oldestMs = last;
+        return;
+      }
       this.closeOldest();
     }
+    this.oldestMs = Infinity;
   }
 
   toJSON(): { vocab: [string, number][]; lstm: string; maxOpen: number } {

@@ -95,6 +95,20 @@ describe('SequenceModel with sessions under way', () => {
     expect(m.openSessions).toBe(1);
   });
 
+  it('closes each session one inactivity period after its last record, whatever the order they were touched in', () => {
+    const m = new SequenceModel(det, vocab, 100);
+    const at = (id: string, ms: number) => {
+      m.push(id, 't0', ms, IDLE_MS);
+      m.advance(id, 't0');
+      return m.openSessions;
+    };
+    expect([at('a', 1), at('b', 10_000), at('a', 20_000)]).toEqual([1, 2, 2]);
+    expect(at('c', 10_000 + IDLE_MS + 1)).toBe(2); // b closed, a still open
+    expect(at('c', 20_000 + IDLE_MS - 1)).toBe(2);
+    expect(at('d', 20_000 + IDLE_MS + 1)).toBe(2); // a closed
+    expect(at('e', 30 * IDLE_MS)).toBe(1); // every other one closed
+  });
+
   it('a restored model (no earlier records) takes sessions first seen within one inactivity period as cut', () => {
     const m = new SequenceModel(det, vocab, 100);
     expect(flags(m, 'under-way', [2, 3], 0)).toEqual([false, false]);
