@@ -99,6 +99,8 @@ export class SessionTracker {
   private readonly keys: string[] = [];
   /** Earliest end among open windows (kind 'window'). */
   private nextWindowEnd = Infinity;
+  /** Key kinds: at most the last record time of the least recently active open session (see advance). */
+  private oldestMs = -Infinity;
   private readonly stats: SessionStats = {
     open: 0,
     bytes: 0,
@@ -173,10 +175,17 @@ export class SessionTracker {
       return;
     }
     const limit = now - this.options.inactivityMs;
+    // Reaching the least recently active session walks over the entries every record deleted from the
+    // map: only done once `limit` may have passed it (oldestMs is at most its last record time).
+    if (limit < this.oldestMs) return;
     for (const s of this.open.values()) {
-      if (s.lastMs > limit) break; // least recently active first: the rest are younger
+      if (s.lastMs > limit) {
+        this.oldestMs = s.lastMs; // least recently active first: the rest are younger
+        return;
+      }
       this.close(s, 'inactive');
     }
+    this.oldestMs = Infinity;
   }
 
   /** Close everything still open (end of a batch, shutdown). */
@@ -230,6 +239,7 @@ export class SessionTracker {
     if (s.length === s.templates.length) this.grow(s);
     s.templates[s.length++] = rec.template;
     s.lastMs = Math.max(s.lastMs, rec.timeMs, this.options.kind === 'window' ? -Infinity : now);
+    if (s.lastMs < this.oldestMs) this.oldestMs = s.lastMs;
     this.open.set(id, s);
     if (s.length >= this.options.maxEvents) this.close(s, 'size');
   }
