@@ -24,6 +24,20 @@ describe('SessionTracker', () => {
     expect(t.snapshotStats()).toMatchObject({ open: 0, bytes: 0, opened: 2, closedInactive: 2 });
   });
 
+  test('each session closes one inactivity period after its own last record, whatever the order they were touched in', () => {
+    const { t, closed } = tracker({ kind: 'attribute', attribute: 'id', inactivityMs: 1000 });
+    const at = (id: string, timeMs: number) => {
+      t.add({ service: 's', template: 0, timeMs, attributes: { id } });
+      return closed.map((c) => c.key);
+    };
+    expect([at('a', 0), at('b', 100), at('a', 200)]).toEqual([[], [], []]);
+    expect(at('c', 1100)).toEqual(['b']);
+    expect(at('c', 1199)).toEqual(['b']);
+    expect(at('d', 1200)).toEqual(['b', 'a']);
+    t.advance(5000);
+    expect(closed.map((c) => c.key)).toEqual(['b', 'a', 'c', 'd']);
+  });
+
   test('size limit closes a session; the same key then opens a new one', () => {
     const { t, closed } = tracker({ kind: 'trace', inactivityMs: 1e9, maxEvents: 3 });
     for (let i = 0; i < 7; i++) t.add({ service: 's', template: i, timeMs: i, traceId: 'abc' });
