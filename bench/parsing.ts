@@ -154,7 +154,7 @@ type MinerCtor = new () => { add(service: string, line: string, nowMs: number): 
  * The miner of commit `ref`: its parse/ folder, and the sibling folders parse/ imports from (`../util`,
  * `../otlp`), written under bench/.baseline/<sha>/ and loaded from there.
  */
-async function baselineMiner(ref: string): Promise<{ sha: string; module: string }> {
+function baselineMiner(ref: string): { sha: string; module: string } {
   const sha = execFileSync('git', ['rev-parse', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = join(ROOT, 'bench', '.baseline', sha);
   for (const folder of ['parse', 'util', 'otlp']) {
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const dir = join(datasetsDir(), 'loghub-2k');
   if (!existsSync(dir)) throw new Error(`no loghub-2k at ${dir} (use --datasets DIR or ANOMALOG_DATASETS)`);
   const ref = baselineRef(process.argv);
-  const { sha, module } = await baselineMiner(ref);
+  const { sha, module } = baselineMiner(ref);
   const tp = throughput(dir, module);
   const ten = loadLoghub(dir);
   const general = loadGeneral();

@@ -170,12 +170,12 @@ export class SequenceModel {
     if (Number.isNaN(newestMs)) return;
     // found holds the newest session first: open them oldest first, so the recency order is right
     const sessions = [...found];
+    const streams = this.lstm.streams();
     for (let i = sessions.length - 1; i >= 0; i--) {
       const [sessionId, f] = sessions[i];
       const cut = f.templates.length < h && reachedOldest && f.firstMs < oldestMs + idleMs;
       const slot = this.touch(sessionId, f.lastMs, cut);
-      for (let k = f.templates.length - 1; k >= 0; k--)
-        this.lstm.streams().advance(slot, this.vocab.get(f.templates[k]) ?? -1);
+      for (let k = f.templates.length - 1; k >= 0; k--) streams.advance(slot, this.vocab.get(f.templates[k]) ?? -1);
       if (cut) this.cut.set(sessionId, f.templates.length);
     }
     this.clockMs = newestMs;

@@ -101,15 +101,7 @@ export class RecordBuffer {
 
   /** Template-id sequences of the buffered sessions, oldest record first within each. */
   sessions(): string[][] {
-    const bySession = new Map<string, string[]>();
-    for (const r of this.rows()) {
-      const id = this.sessionIds[r];
-      if (id === undefined) continue;
-      let seq = bySession.get(id);
-      if (!seq) bySession.set(id, (seq = []));
-      seq.push(this.templateIds[this.template[r]]);
-    }
-    return [...bySession.values()];
+    return Array.from(this.grouped().bySession.values(), (g) => g.templates);
   }
 
   /** Calls `visit` with the buffered records that have a session, newest first, while it returns true. */
@@ -126,15 +118,25 @@ export class RecordBuffer {
    * newest buffered record, so it may still be under way (its later records not buffered yet).
    */
   sessionsUnderWay(idleMs: number): Uint8Array {
-    const last = new Map<string, number>();
+    const { bySession, newestMs } = this.grouped();
+    return Uint8Array.from(bySession.values(), (g) => (g.lastMs > newestMs - idleMs ? 1 : 0));
+  }
+
+  /** The buffered sessions in order of their first record, and the newest record's time. */
+  private grouped(): { bySession: Map<string, { templates: string[]; lastMs: number }>; newestMs: number } {
+    const bySession = new Map<string, { templates: string[]; lastMs: number }>();
     let newestMs = -Infinity;
     for (const r of this.rows()) {
       const t = this.timeMs[r];
       if (t > newestMs) newestMs = t;
       const id = this.sessionIds[r];
-      if (id !== undefined) last.set(id, Math.max(last.get(id) ?? -Infinity, t));
+      if (id === undefined) continue;
+      let g = bySession.get(id);
+      if (!g) bySession.set(id, (g = { templates: [], lastMs: t }));
+      g.templates.push(this.templateIds[this.template[r]]);
+      if (t > g.lastMs) g.lastMs = t;
     }
-    return Uint8Array.from(last.values(), (t) => (t > newestMs - idleMs ? 1 : 0));
+    return { bySession, newestMs };
   }
 
   /** Time span of the buffered records (ms), for the model version's trainedFrom/To. */
