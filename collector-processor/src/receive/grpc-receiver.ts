@@ -7,7 +7,7 @@ import type { ExportHandler } from './handler';
 import type { Release } from './admission';
 import { formatHostPort, splitHostPort } from '../net/listen';
 import { bindWithWindows } from '../net/http2-windows';
-import { PIECE_BYTES } from './request-pieces';
+import { PIECED_REQUEST_BYTES } from './request-pieces';
 import { followRequestSizes } from './stream-limit';
 
 export interface GrpcReceiver {
@@ -97,7 +97,7 @@ export async function startGrpcReceiver(
   const limits = {
     large: maxConcurrentStreams,
     small: streams.maxConcurrentSmallStreams,
-    smallBytes: PIECE_BYTES,
+    smallBytes: PIECED_REQUEST_BYTES,
     smallRun: SMALL_RUN,
   };
   const bound = await bindWithWindows(

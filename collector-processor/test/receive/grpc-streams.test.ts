@@ -88,13 +88,19 @@ it('offers receiver.grpc.maxConcurrentSmallStreams after 16 small requests in a 
     expect(await unary(session, small)).toBe(grpc.status.OK);
     await raised;
 
+    // Up to 256 KiB a request is decoded in one go: still small (a Collector's batch of 512 lines is ~100 KiB).
     const data = sampleLogsData();
     const records = data.resourceLogs[0].scopeLogs[0].logRecords;
+    while (encodeLogsRequest(data).length <= 128 * 1024) records.push(...records);
+    expect(encodeLogsRequest(data).length).toBeLessThanOrEqual(256 * 1024);
+    expect(await unary(session, Buffer.from(encodeLogsRequest(data)))).toBe(grpc.status.OK);
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(12);
+
     while (encodeLogsRequest(data).length <= 256 * 1024) records.push(...records);
     const lowered = announced(session, 3);
     expect(await unary(session, Buffer.from(encodeLogsRequest(data)))).toBe(grpc.status.OK);
     await lowered;
-    expect(downstream.requests).toHaveLength(17);
+    expect(downstream.requests).toHaveLength(18);
   } finally {
     session.close();
     await proc.close();
