@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   const proc = child('processor.ts', [sinkAddress, MODE], PROCESSOR_NODE_ARGS, PROCESSOR_ENV);
   const target = (await nextMessage<{ address: string }>(proc, 'ready')).address;
   await prime(proc, target, TRAINED_BY[MODE], file);
+  // Marks the pass's start: with BENCH_PROFILE_DIR the processor profiles from here to the usage below.
+  await ask<Usage>(proc, 'usage');
   const t0 = Date.now();
   const requests = Math.floor(lines / BATCH);
   const sent = await generate({

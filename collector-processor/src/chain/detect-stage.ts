@@ -4,7 +4,7 @@
  * verdict lands in the batch's Verdicts for the attributes stage, anomalies go to the Store with
  * their context and explanation. Records are scored a service at a time, one matrix per batch.
  */
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../util/row-id';
 import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
 import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
@@ -274,7 +274,7 @@ function anomalyOf(
   ctx: ContextRing,
 ): AnomalyDetail {
   return {
-    id: randomUUID(),
+    id: rowId(),
     time: new Date(p.timeMs).toISOString(),
     service: p.service,
     templateId: p.templateId,

@@ -4,7 +4,7 @@
  * most in the score as its template, the ranked templates with their counts as the explanation's features, and
  * one sentence saying what was unusual about the counts.
  */
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../util/row-id';
 import type { AnomalyDetail } from '@anomalog/shared';
 import { UNSEEN_COLUMN } from '../features/counts';
 import type { ContextRing } from './context-ring';
@@ -36,7 +36,7 @@ export function groupAnomalyDetail(
     `unusual template counts in ${what} (${g.records} records, ${g.detector} score ${g.score.toFixed(3)})` +
     (named.length ? `: ${named.slice(0, 3).join(', ')}` : '');
   return {
-    id: randomUUID(),
+    id: rowId(),
     time: new Date(g.lastMs).toISOString(),
     service,
     templateId: top?.templateId ?? '',

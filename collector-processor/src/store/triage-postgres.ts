@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../util/row-id';
 import { Pool, type PoolClient } from 'pg';
 import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
@@ -84,7 +84,7 @@ export class PostgresTriageStore implements TriageStore {
           [run.service, run.groupKey, run.firstMs - gapMs],
         );
         const found = rows[0];
-        const id = found?.id ?? randomUUID();
+        const id = found?.id ?? rowId();
         const linked = await c.query(
           `INSERT INTO incident_anomalies (anomaly_id, incident_id) SELECT unnest($1::text[]), $2
            ON CONFLICT (anomaly_id) DO NOTHING`,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../util/row-id';
 import type { Database as Db } from 'better-sqlite3';
 import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
@@ -54,7 +54,7 @@ export class SqliteTriageStore implements TriageStore {
       for (const run of runs) {
         const found = find.get(run.service, run.groupKey, run.firstMs - gapMs) as
           { id: string; detectors: string } | undefined;
-        const id = found?.id ?? randomUUID();
+        const id = found?.id ?? rowId();
         let added = 0;
         for (const a of run.anomalyIds) added += link.run(a, id).changes;
         if (added === 0) continue;
