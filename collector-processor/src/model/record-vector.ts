@@ -13,9 +13,15 @@ export interface TemplateFrequencies {
   readonly total: number;
 }
 
-/** -log10 of the smoothed training frequency: 0 for a template that is every record, high for rare or unseen. */
+/**
+ * -log10 of the smoothed training frequency: 0 for a template that is every record, high for rare
+ * ones. A template no training record had is as rare as one seen once: whether its being new is an
+ * alarm is the unseen-template rule's call (unseen-rule.ts), and a value past the training range
+ * would make a model that extrapolates (the autoencoder) flag every new template whatever the rule
+ * decided, while the forest and the neighbour models treat it as the rarest they know.
+ */
 export function rarity(freq: TemplateFrequencies, templateId: string): number {
-  const c = freq.counts.get(templateId) ?? 0;
+  const c = freq.counts.get(templateId) ?? 1;
   return -Math.log10((c + 0.5) / (freq.total + 1));
 }
 

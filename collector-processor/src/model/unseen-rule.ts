@@ -4,7 +4,7 @@
  * Good-Turing way: templates seen exactly once in the window, over the window's records. A window
  * whose vocabulary was still growing (that chance at or above VOCABULARY_GROWING) makes a new template
  * an expected event, not a rare one: there it is an alarm only when it is logged at WARN or above, and
- * otherwise left to the detectors (its record vector holds the highest rarity). A window whose
+ * otherwise left to the detectors (its record vector reads as a template seen once). A window whose
  * vocabulary had settled flags every new template, whatever its severity.
  * One rule for the live service (model/service-model.ts) and the benchmarks (evaluate/run.ts).
  */
