@@ -2,7 +2,8 @@
  * A/B runs of processor variants in one session, interleaved round by round so that the machine's
  * other load falls on every variant alike: `tsx bench/throughput/ab.ts` with
  * AB_VARIANTS='[{"name":"a","env":{}},{"name":"b","env":{"BENCH_PROCESSOR_CONFIG":"{...}"}}]',
- * AB_MODE (pass-through | chain | mining+if | mining+lstm | collector), AB_BATCH, AB_ROUNDS.
+ * AB_MODE (pass-through | chain | mining+if | mining+lstm | collector | direct-to-sink: the generator
+ * sends to the sink itself, the harness's own ceiling), AB_BATCH, AB_ROUNDS.
  * Prints each run and, per variant, the median records/s and its ratio to the first variant.
  */
 import { join } from 'node:path';
@@ -67,16 +68,21 @@ async function once(v: Variant, datasetFile: string): Promise<Run> {
   lowerPriority(sink);
   const sinkAddress = (await nextMessage<{ address: string }>(sink, 'ready')).address;
   const peer = MODE === 'collector' ? await startCollectorPeer(sinkAddress) : undefined;
-  const proc = peer
-    ? undefined
-    : child('processor.ts', [sinkAddress, MODE], [...PROCESSOR_NODE_ARGS, ...(v.nodeArgs ?? [])], {
-        ...PROCESSOR_ENV,
-        ...v.env,
-      });
-  const target = peer?.address ?? (await nextMessage<{ address: string }>(proc!, 'ready')).address;
+  const direct = MODE === 'direct-to-sink';
+  const proc =
+    peer || direct
+      ? undefined
+      : child('processor.ts', [sinkAddress, MODE], [...PROCESSOR_NODE_ARGS, ...(v.nodeArgs ?? [])], {
+          ...PROCESSOR_ENV,
+          ...v.env,
+        });
+  const target = direct
+    ? sinkAddress
+    : (peer?.address ?? (await nextMessage<{ address: string }>(proc!, 'ready')).address);
   const trained = TRAINED_BY[MODE];
   if (proc && trained) await prime(proc, target, trained, datasetFile);
-  const usage = async () => (proc ? await ask<Usage>(proc, 'usage') : (peer!.usage() as Usage));
+  const nothing = { cpuMicros: 0, rss: 0, maxRssKb: 0 } as Usage;
+  const usage = async () => (proc ? await ask<Usage>(proc, 'usage') : ((peer?.usage() ?? nothing) as Usage));
   const sample = async () => ({
     at: Date.now(),
     machine: machineCpu(),
