@@ -16,6 +16,7 @@ import { CountVectorizer, type CountOptions } from '../features/counts';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
 import type { ModelMember } from './member';
 import { CountRanges, type CountRangesJson } from './count-ranges';
+import { StartWindow } from './start-window';
 
 export type GroupKind = 'session' | 'window';
 
@@ -82,7 +83,8 @@ export class GroupModel {
   private readonly closed: Closed[] = [];
   private clockMs = -Infinity;
   /** Record time of the first record this model saw: groups open before it are cut, not scored. */
-  private startMs = NaN;
+  /** Sessions under way at the model's first record, by time (when the buffer did not tell). */
+  private readonly start = new StartWindow();
   /** Sessions that had records before this model scored (startAfter): cut, not scored when they close. */
   private openBefore?: Set<string>;
 
@@ -124,7 +126,7 @@ export class GroupModel {
    */
   observe(service: string, sessionId: string | undefined, templateId: string, timeMs: number, out: GroupAnomaly[]) {
     if (timeMs > this.clockMs) this.clockMs = timeMs;
-    if (Number.isNaN(this.startMs)) this.startMs = timeMs;
+    this.start.see(timeMs, this.bounds.inactivityMs);
     const template = this.column.get(templateId) ?? -1;
     if (this.kind === 'window') this.addToWindow(template, timeMs);
     else if (sessionId !== undefined)
@@ -149,7 +151,7 @@ export class GroupModel {
     let w = this.window;
     if (w && startMs > w.startMs) {
       // the first window began before this model saw a record: cut short, not scored
-      if (w.startMs >= this.startMs)
+      if (w.startMs >= this.start.startMs)
         this.closed.push({ ...w, key: `window:${new Date(w.startMs).toISOString()}`, counts: w.counts.slice() });
       w.startMs = startMs;
       w.records = 0;
@@ -186,7 +188,7 @@ export class GroupModel {
   /** Whether the session had records before this model scored (see startAfter). */
   private startedBefore(s: ClosedSession): boolean {
     if (this.openBefore) return this.openBefore.delete(s.key);
-    return s.firstMs < this.startMs + this.bounds.inactivityMs;
+    return this.start.mayHaveBegunBefore(s.firstMs);
   }
 
   /** Groups scored so far (closed and not cut). */

@@ -12,6 +12,7 @@
  */
 import type { LstmDetector } from '../detect/lstm';
 import { detectorFactory } from '../detect/registry';
+import { StartWindow } from './start-window';
 
 export interface SequenceVerdict {
   /** 0-based rank of the record's template among the predicted next templates. */
@@ -45,11 +46,8 @@ export class SequenceModel {
   private readonly open = new Map<string, number>();
   /** Cut sessions (see above) → how many of their records the window holds, until it holds h. */
   private readonly cut = new Map<string, number>();
-  /**
-   * Without earlier records (a model restored at start-up), a session first seen before this record
-   * time may have started before the model: one inactivity period after the first record.
-   */
-  private cutUntilMs = NaN;
+  /** Without earlier records (a model restored at start-up): the sessions that may have begun before it. */
+  private readonly start = new StartWindow();
   /** Record time (ms) of each open session's last record; the newest record time seen is the clock. */
   private readonly lastMs = new Map<string, number>();
   private clockMs = 0;
@@ -96,9 +94,9 @@ export class SequenceModel {
   push(sessionId: string, templateId: string, timeMs = 0, idleMs = Infinity): SequenceVerdict {
     const s = this.lstm.streams();
     if (timeMs > this.clockMs) this.clockMs = timeMs;
-    if (Number.isNaN(this.cutUntilMs)) this.cutUntilMs = Number.isFinite(idleMs) ? this.clockMs + idleMs : -Infinity;
+    this.start.see(this.clockMs, idleMs);
     this.closeIdle(this.clockMs - idleMs);
-    const slot = this.touch(sessionId, timeMs || this.clockMs, this.clockMs < this.cutUntilMs);
+    const slot = this.touch(sessionId, timeMs || this.clockMs, this.start.mayHaveBegunBefore(this.clockMs));
     const key = this.vocab.get(templateId) ?? -1;
     const v = this.verdict;
     v.unseen = key < 0 || !s.isKnown(key);
@@ -179,8 +177,7 @@ export class SequenceModel {
       if (cut) this.cut.set(sessionId, f.templates.length);
     }
     this.clockMs = newestMs;
-    // earlier records decided what was under way; the time rule is for a model without them
-    this.cutUntilMs = -Infinity;
+    this.start.settle();
   }
 
   /** True for DeepLog's rank rule; false for the probability rule (thresholds fitted in training). */
