@@ -1,6 +1,13 @@
 import { rarity, writeRecordVector, RECORD_DIMS } from '../../src/model/record-vector';
 
-const freq = { counts: new Map([['common', 900], ['rare', 1], ['few', 9]]), total: 910 };
+const freq = {
+  counts: new Map([
+    ['common', 900],
+    ['rare', 1],
+    ['few', 9],
+  ]),
+  total: 910,
+};
 
 it('ranks templates by their training frequency: common < few < seen once', () => {
   expect(rarity(freq, 'common')).toBeLessThan(rarity(freq, 'few'));
