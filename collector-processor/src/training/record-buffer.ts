@@ -104,6 +104,21 @@ export class RecordBuffer {
     return Array.from(this.grouped().bySession.values(), (g) => g.templates);
   }
 
+  /**
+   * sessions(), and per session in its order 1 when its last record came within `idleMs` of the newest
+   * buffered record, so it may still be under way (its later records not buffered yet): one pass.
+   */
+  sessionsUnderWay(idleMs: number): { sessions: string[][]; underWay: Uint8Array } {
+    const { bySession, newestMs } = this.grouped();
+    const sessions: string[][] = [];
+    const underWay = new Uint8Array(bySession.size);
+    for (const g of bySession.values()) {
+      underWay[sessions.length] = g.lastMs > newestMs - idleMs ? 1 : 0;
+      sessions.push(g.templates);
+    }
+    return { sessions, underWay };
+  }
+
   /** Calls `visit` with the buffered records that have a session, newest first, while it returns true. */
   forEachNewestFirst(visit: (sessionId: string, templateId: string, timeMs: number) => boolean): void {
     for (let k = 1; k <= this.filled; k++) {
@@ -111,15 +126,6 @@ export class RecordBuffer {
       const sessionId = this.sessionIds[r];
       if (sessionId !== undefined && !visit(sessionId, this.templateIds[this.template[r]], this.timeMs[r])) return;
     }
-  }
-
-  /**
-   * Per session of sessions(), in its order: 1 when its last record came within `idleMs` of the
-   * newest buffered record, so it may still be under way (its later records not buffered yet).
-   */
-  sessionsUnderWay(idleMs: number): Uint8Array {
-    const { bySession, newestMs } = this.grouped();
-    return Uint8Array.from(bySession.values(), (g) => (g.lastMs > newestMs - idleMs ? 1 : 0));
   }
 
   /** The buffered sessions in order of their first record, and the newest record's time. */

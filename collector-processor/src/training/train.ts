@@ -92,8 +92,9 @@ export async function trainServiceModel(
     opts.onProgress?.((0.8 * k) / enabled.length, `fitting ${name}`),
   );
   // the buffer's sessions once, for the session counts and the LSTM (each pass is O(buffer))
-  let cached: string[][] | undefined;
-  const sessions = () => (cached ??= buffer.sessions());
+  let cached: ReturnType<RecordBuffer['sessionsUnderWay']> | undefined;
+  const grouped = () => (cached ??= buffer.sessionsUnderWay(config.sessionKey.inactivitySeconds * 1000));
+  const sessions = () => grouped().sessions;
   const groups = await trainGroupModel(buffer, config, opts.seed, opts.maxOpenSessions ?? 100_000, sessions);
   if (groups) Object.assign(metrics, groups.metrics);
   else if (members.length) skipped.push(...groupsSkipped(config));
@@ -101,8 +102,8 @@ export async function trainServiceModel(
   if (enabled.includes('lstm')) {
     opts.onProgress?.(0.9, 'fitting lstm');
     const t0 = performance.now();
-    const underWay = buffer.sessionsUnderWay(config.sessionKey.inactivitySeconds * 1000);
-    sequence = await trainSequenceModel(sessions(), underWay, config, opts.seed, opts.maxOpenSessions ?? 100_000);
+    const { sessions, underWay } = grouped();
+    sequence = await trainSequenceModel(sessions, underWay, config, opts.seed, opts.maxOpenSessions ?? 100_000);
     if (sequence) metrics.lstm_fit_s = (performance.now() - t0) / 1000;
     else skipped.push(`lstm (fewer than ${MIN_SESSIONS} sessions: set a session key)`);
   }

@@ -134,7 +134,9 @@ describe('SequenceModel with sessions under way', () => {
     add(undefined, 70_000);
     add('open', 65_000);
     expect(b.sessions().length).toBe(2);
-    expect(Array.from(b.sessionsUnderWay(IDLE_MS))).toEqual([0, 1]);
+    const { sessions, underWay } = b.sessionsUnderWay(IDLE_MS);
+    expect(sessions).toEqual(b.sessions());
+    expect(Array.from(underWay)).toEqual([0, 1]);
     const newestFirst: string[] = [];
     b.forEachNewestFirst((id) => newestFirst.push(id) < 3);
     expect(newestFirst).toEqual(['open', 'done', 'open']);
