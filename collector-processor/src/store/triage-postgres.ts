@@ -96,25 +96,12 @@ export class PostgresTriageStore implements TriageStore {
           await c.query(
             `UPDATE incidents SET first_ms = least(first_ms, $1), last_ms = greatest(last_ms, $2), count = count + $3,
              peak_score = greatest(peak_score, $4), detectors = $5 WHERE id = $6`,
-            [run.firstMs, run.lastMs, added, run.peakScore, triage.mergedDetectors(found.detectors, run.detectors), id],
+            triage.incidentUpdateParams(id, run, added, found.detectors),
           );
         else
           await c.query(
             `INSERT INTO incidents (${triage.INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)`,
-            [
-              id,
-              run.service,
-              run.groupKey,
-              run.templateId,
-              run.template,
-              run.sessionId,
-              run.firstMs,
-              run.lastMs,
-              added,
-              run.peakScore,
-              JSON.stringify([...run.detectors].sort()),
-              run.sampleMessage,
-            ],
+            triage.newIncidentParams(id, run, added),
           );
       }
     });

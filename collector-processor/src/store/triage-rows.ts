@@ -239,3 +239,26 @@ export function suppressionParams(s: Suppression): unknown[] {
     s.incidentId ?? null,
   ];
 }
+
+/** Parameters of a new incident's INSERT (INCIDENT_COLUMNS but status, which starts 'open'), in both backends. */
+export function newIncidentParams(id: string, run: IncidentRun, added: number): unknown[] {
+  return [
+    id,
+    run.service,
+    run.groupKey,
+    run.templateId,
+    run.template,
+    run.sessionId,
+    run.firstMs,
+    run.lastMs,
+    added,
+    run.peakScore,
+    JSON.stringify([...run.detectors].sort()),
+    run.sampleMessage,
+  ];
+}
+
+/** Parameters of an open incident's UPDATE by a run: first, last, added count, peak, detectors, id. */
+export function incidentUpdateParams(id: string, run: IncidentRun, added: number, detectors: string): unknown[] {
+  return [run.firstMs, run.lastMs, added, run.peakScore, mergedDetectors(detectors, run.detectors), id];
+}

@@ -58,30 +58,8 @@ export class SqliteTriageStore implements TriageStore {
         let added = 0;
         for (const a of run.anomalyIds) added += link.run(a, id).changes;
         if (added === 0) continue;
-        if (found)
-          update.run(
-            run.firstMs,
-            run.lastMs,
-            added,
-            run.peakScore,
-            triage.mergedDetectors(found.detectors, run.detectors),
-            id,
-          );
-        else
-          insert.run(
-            id,
-            run.service,
-            run.groupKey,
-            run.templateId,
-            run.template,
-            run.sessionId,
-            run.firstMs,
-            run.lastMs,
-            added,
-            run.peakScore,
-            JSON.stringify([...run.detectors].sort()),
-            run.sampleMessage,
-          );
+        if (found) update.run(...triage.incidentUpdateParams(id, run, added, found.detectors));
+        else insert.run(...triage.newIncidentParams(id, run, added));
       }
     }).immediate();
   }
