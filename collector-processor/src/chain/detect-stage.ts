@@ -4,7 +4,6 @@
  * verdict lands in the batch's Verdicts for the attributes stage, anomalies go to the Store with
  * their context and explanation. Records are scored a service at a time, one matrix per batch.
  */
-import { rowId } from '../util/row-id';
 import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
 import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
@@ -23,6 +22,7 @@ import { groupAnomalyDetail } from '../model/group-anomaly';
 import type { GroupAnomaly } from '../model/group-model';
 import type { ServiceModel, Verdict } from '../model/service-model';
 import type { ServiceState } from '../lifecycle/service-state';
+import { rowId } from '../util/row-id';
 
 // Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { RECORD_DIMS, writeRecordVector } = recordVector;

@@ -4,11 +4,11 @@
  * most in the score as its template, the ranked templates with their counts as the explanation's features, and
  * one sentence saying what was unusual about the counts.
  */
-import { rowId } from '../util/row-id';
 import type { AnomalyDetail } from '@anomalog/shared';
 import { UNSEEN_COLUMN } from '../features/counts';
 import type { ContextRing } from './context-ring';
 import type { GroupAnomaly } from './group-model';
+import { rowId } from '../util/row-id';
 
 /** `anomaly.detector` of a group verdict: the member's name and what it scored, e.g. `lof/window`. */
 export function groupDetector(g: GroupAnomaly): string {

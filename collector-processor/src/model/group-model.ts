@@ -82,8 +82,10 @@ export class GroupModel {
   private window?: Closed & { startMs: number };
   private readonly closed: Closed[] = [];
   private clockMs = -Infinity;
-  /** Record time of the first record this model saw: groups open before it are cut, not scored. */
-  /** Sessions under way at the model's first record, by time (when the buffer did not tell). */
+  /**
+   * The first record this model saw: the window it falls in is cut, not scored, and so are sessions
+   * under way at it by time (when the buffer did not tell).
+   */
   private readonly start = new StartWindow();
   /** Sessions that had records before this model scored (startAfter): cut, not scored when they close. */
   private openBefore?: Set<string>;

@@ -1,10 +1,10 @@
-import { rowId } from '../util/row-id';
 import { Pool, type PoolClient } from 'pg';
 import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
 import type { AnomalyRecord } from './store';
 import type { TriageStore } from './triage';
 import * as triage from './triage-rows';
+import { rowId } from '../util/row-id';
 
 /** The triage tables beside the Store's (idempotent; replicas starting together may both run it). */
 const SCHEMA = `

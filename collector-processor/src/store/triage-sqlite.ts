@@ -1,10 +1,10 @@
-import { rowId } from '../util/row-id';
 import type { Database as Db } from 'better-sqlite3';
 import type * as api from '@anomalog/shared';
 import { ANOMALY_COLUMNS, fromRow, type AnomalyRow } from './rows';
 import type { AnomalyRecord } from './store';
 import type { TriageStore } from './triage';
 import * as triage from './triage-rows';
+import { rowId } from '../util/row-id';
 
 /** The triage tables, created beside the Store's in the same file (idempotent). */
 export const SQLITE_TRIAGE_SCHEMA = `

@@ -1,8 +1,8 @@
 /**
  * Ids of stored rows (anomalies, incidents): UUID version 7 (RFC 9562), the creation time in
  * milliseconds ahead of random bits. Rows written together get ids next to each other, so a batch
- * of inserts extends the end of each id index instead of touching a random page of it per row: in
- * an anomaly storm random ids made every commit write a page per row per index.
+ * of inserts extends the end of each id index instead of touching a random page of it per row, which
+ * in an anomaly storm would make every commit write a page per row per index.
  */
 import { randomFillSync } from 'node:crypto';
 
