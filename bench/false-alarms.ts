@@ -296,7 +296,7 @@ async function main(): Promise<void> {
       'whatever the detectors say (the unseen-template rule, `model/unseen-rule.ts`) where the learning window',
       'had settled on its vocabulary; where it had not (templates seen once in the window were one record in 200',
       'or more: new templates are expected there, as in bgl-2k-normal, 1,000 lines of a log spanning months), only',
-      'at WARN or above, the detectors deciding on the others; the session and window count vectors then have no',
+      'at WARN or above, the others held under the threshold whatever the detectors say; the session and window count vectors then have no',
       'column for templates the window never had (training/group-train.ts).',
     ].join('\n'),
   );

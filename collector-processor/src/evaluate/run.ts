@@ -17,7 +17,7 @@ import { Calibration, type Threshold } from '../detect/calibration';
 import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
-import { newTemplateChance, unseenAlarms, unseenDecades } from '../model/unseen-rule';
+import { newTemplateChance, unseenAlarms, unseenDecades, unseenTemplateScore } from '../model/unseen-rule';
 import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
@@ -179,9 +179,9 @@ async function runOne(
 
 /**
  * A line dataset's calibrated scores as the live service flags its records: a line whose template no
- * training line had is anomalous by the unseen-template rule (model/unseen-rule.ts, on the training
- * lines' frequencies and the line's severity) whatever the member says, scored by that rarity or the
- * member's score if higher. Undefined for session datasets (their unseen templates are a count column
+ * training line had is anomalous or not by the unseen-template rule (model/unseen-rule.ts, on the
+ * training lines' frequencies and the line's severity) whatever the member says, scored by that rarity
+ * or the member's score if higher, or held under the threshold. Undefined for session datasets (their unseen templates are a count column
  * the members see).
  */
 function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float64Array | undefined {
@@ -191,8 +191,8 @@ function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float6
   const severity = ds.featureNames.indexOf('severity');
   const out = Float64Array.from(calibrated);
   for (let i = 0; i < ds.test.rows; i++)
-    if (ds.testUnseen[i] === 1 && unseenAlarms(chance, ds.test.data[i * ds.test.cols + severity]))
-      out[i] = Math.max(out[i], unseen);
+    if (ds.testUnseen[i] === 1)
+      out[i] = unseenTemplateScore(unseenAlarms(chance, ds.test.data[i * ds.test.cols + severity]), out[i], unseen);
   return out;
 }
 

@@ -14,7 +14,7 @@ import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../matrix/standardizer';
-import { newTemplateChance, unseenAlarms, unseenDecades } from './unseen-rule';
+import { newTemplateChance, unseenAlarms, unseenDecades, unseenTemplateScore } from './unseen-rule';
 import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
 
 import type { ModelMember } from './member';
@@ -120,7 +120,7 @@ export class ServiceModel {
    * is over its cut), the detector the member with it. A template never seen in training is anomalous
    * by its own rule (model/unseen-rule.ts: always where the training vocabulary had settled, else at
    * WARN or above), scored by its rarity (unseenScore) or the members' score if higher; where the rule
-   * does not fire the members decide.
+   * does not fire it is not anomalous, its members' score held under the threshold (unseenTemplateScore).
    */
   decide(raw: Float64Array, rows: number, r: number, templateId: string, severityNumber: number, v: Verdict): void {
     if (this.normalTemplates.has(templateId)) {
@@ -136,10 +136,14 @@ export class ServiceModel {
         score = s;
       }
     }
-    if (!this.freq.counts.has(templateId) && unseenAlarms(this.newTemplateChance(), severityNumber)) {
-      const s = Math.max(this.unseenScore(), score);
-      setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
-      return;
+    if (!this.freq.counts.has(templateId)) {
+      const alarms = unseenAlarms(this.newTemplateChance(), severityNumber);
+      const s = unseenTemplateScore(alarms, score, alarms ? this.unseenScore() : 0);
+      if (alarms) {
+        setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
+        return;
+      }
+      score = s;
     }
     if (best < 0) {
       setVerdict(v, 0, false, 'none', 'no detector enabled', -1);

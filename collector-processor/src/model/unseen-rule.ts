@@ -4,10 +4,12 @@
  * Good-Turing way: templates seen exactly once in the window, over the window's records. A window
  * whose vocabulary was still growing (that chance at or above VOCABULARY_GROWING) makes a new template
  * an expected event, not a rare one: there it is an alarm only when it is logged at WARN or above, and
- * otherwise left to the detectors (its record vector reads as a template seen once). A window whose
+ * otherwise not, whatever the detectors make of its record vector (a model that extrapolates, the
+ * autoencoder, would flag new templates for tokens counts no training template had). A window whose
  * vocabulary had settled flags every new template, whatever its severity.
  * One rule for the live service (model/service-model.ts) and the benchmarks (evaluate/run.ts).
  */
+import { scoreOfDecades } from '../detect/score-scale';
 import type { TemplateFrequencies } from './record-vector';
 
 /**
@@ -35,4 +37,15 @@ export function unseenAlarms(chance: number, severityNumber: number): boolean {
 /** Decades of rarity an alarming unseen template is scored by: how far its chance is below `tail` (at least just over). */
 export function unseenDecades(chance: number, tail: number): number {
   return Math.max(1e-6, Math.log10(tail / chance));
+}
+
+/** The highest score of a record that is not flagged: at the threshold itself. */
+const HELD_UNDER = scoreOfDecades(0);
+
+/**
+ * anomaly.score of a record of an unseen template, given the members' score: the rule's score, or the
+ * members' if higher, when the rule alarms; else the members' score held under the threshold.
+ */
+export function unseenTemplateScore(alarms: boolean, membersScore: number, ruleScore: number): number {
+  return alarms ? Math.max(ruleScore, membersScore) : Math.min(membersScore, HELD_UNDER);
 }

@@ -2,7 +2,13 @@ import { ModelConfig, validateWithDefaults } from '@anomalog/shared';
 import { Calibration } from '../../src/detect/calibration';
 import { IsolationForestDetector } from '../../src/detect/isolation-forest';
 import { ServiceModel, type Verdict } from '../../src/model/service-model';
-import { newTemplateChance, UNSEEN_MIN_SEVERITY, unseenAlarms, VOCABULARY_GROWING } from '../../src/model/unseen-rule';
+import {
+  newTemplateChance,
+  UNSEEN_MIN_SEVERITY,
+  unseenAlarms,
+  unseenTemplateScore,
+  VOCABULARY_GROWING,
+} from '../../src/model/unseen-rule';
 import { RecordBuffer } from '../../src/training/record-buffer';
 import { trainGroupModel } from '../../src/training/group-train';
 
@@ -54,7 +60,7 @@ describe('unseen-template rule', () => {
     expect(unseenAlarms(growing, 21)).toBe(true);
   });
 
-  test("the service model applies it: in a growing vocabulary an INFO new template is the members' call", () => {
+  test('the service model applies it: in a growing vocabulary an INFO new template is not flagged, whatever the members say', () => {
     // 60 templates seen once in 300 records: new ones come every few records
     const counts: Record<string, number> = { common: 240 };
     for (let i = 0; i < 60; i++) counts[`once${i}`] = 1;
@@ -66,14 +72,29 @@ describe('unseen-template rule', () => {
     forest.fit(m);
     const calibration = Calibration.fit(forest.score(m), { mode: 'fpr', value: 1e-4 });
     const model = new ServiceModel(f, [{ name: 'isolation-forest', detector: forest, calibration }]);
-    const one = { data: data.slice(0, 3), rows: 1, cols: 3 };
-    const raw = model.scoreMatrix(one);
+    // a vector far outside the training rows: the forest flags it
+    const far = { data: Float64Array.from([50, 9, 50]), rows: 1, cols: 3 };
+    const raw = model.scoreMatrix(far);
     const v: Verdict = { score: 0, isAnomaly: false, detector: '', reason: '', member: -1 };
+    model.decide(raw, 1, 0, 'common', 9, v);
+    expect(v).toMatchObject({ isAnomaly: true, detector: 'isolation-forest' });
+    const membersScore = v.score;
     model.decide(raw, 1, 0, 'brand-new', 9, v);
-    expect(v.detector).toBe('isolation-forest');
+    expect(v).toMatchObject({ isAnomaly: false, detector: 'isolation-forest' });
+    expect(v.score).toBeLessThan(0.5);
+    expect(v.score).toBeGreaterThan(0.49);
     model.decide(raw, 1, 0, 'brand-new', 17, v);
     expect(v).toMatchObject({ isAnomaly: true, detector: 'unseen-template' });
-    expect(v.score).toBeGreaterThanOrEqual(0.5);
+    expect(v.score).toBeGreaterThanOrEqual(Math.max(0.5, membersScore));
+  });
+
+  test('the score of a new template: the higher of rule and members when the rule alarms, else held under 0.5', () => {
+    expect(unseenTemplateScore(true, 0.2, 0.7)).toBe(0.7);
+    expect(unseenTemplateScore(true, 0.9, 0.7)).toBe(0.9);
+    expect(unseenTemplateScore(false, 0.2, 0.7)).toBe(0.2);
+    const held = unseenTemplateScore(false, 0.99, 0.7);
+    expect(held).toBeLessThan(0.5);
+    expect(held).toBeGreaterThan(0.49);
   });
 
   test('window count vectors keep an unseen column only where the vocabulary had settled', async () => {
