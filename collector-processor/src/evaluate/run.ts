@@ -178,11 +178,11 @@ async function runOne(
 }
 
 /**
- * A line dataset's calibrated scores as the live service flags its records: a line whose template no
- * training line had is anomalous or not by the unseen-template rule (model/unseen-rule.ts, on the
- * training lines' frequencies and the line's severity) whatever the member says, scored by that rarity
- * or the member's score if higher, or held under the threshold. Undefined for session datasets (their unseen templates are a count column
- * the members see).
+ * A line dataset's calibrated scores as the live service flags its records: whether a line whose
+ * template no training line had is anomalous is the unseen-template rule's call (model/unseen-rule.ts,
+ * on the training lines' frequencies and the line's severity), whatever the member says: scored by
+ * that rarity or the member's score if higher, or held under the threshold. Undefined for session
+ * datasets (their unseen templates are a count column the members see).
  */
 function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float64Array | undefined {
   if (ds.kind !== 'records') return undefined;

@@ -138,7 +138,7 @@ export class ServiceModel {
     }
     if (!this.freq.counts.has(templateId)) {
       const alarms = unseenAlarms(this.newTemplateChance(), severityNumber);
-      const s = unseenTemplateScore(alarms, score, alarms ? this.unseenScore() : 0);
+      const s = unseenTemplateScore(alarms, score, this.unseenScore());
       if (alarms) {
         setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
         return;

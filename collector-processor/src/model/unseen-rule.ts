@@ -5,7 +5,7 @@
  * whose vocabulary was still growing (that chance at or above VOCABULARY_GROWING) makes a new template
  * an expected event, not a rare one: there it is an alarm only when it is logged at WARN or above, and
  * otherwise not, whatever the detectors make of its record vector (a model that extrapolates, the
- * autoencoder, would flag new templates for tokens counts no training template had). A window whose
+ * autoencoder, would flag new templates for token counts no training template had). A window whose
  * vocabulary had settled flags every new template, whatever its severity.
  * One rule for the live service (model/service-model.ts) and the benchmarks (evaluate/run.ts).
  */
