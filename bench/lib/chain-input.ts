@@ -4,10 +4,17 @@
  */
 import { logRecordOf, newBatch, type LogBatch, type LogRecord } from '../../collector-processor/src';
 
-/** A record of `line` at `timeMs`; WARN/ERROR in the line set the severity, attributes as given. */
+/** OTel SeverityNumber of the level words a Collector's parser maps (the first of each range). */
+const LEVELS: Record<string, number> = { WARN: 13, ERROR: 17, FATAL: 21 };
+
+/**
+ * A record of `line` at `timeMs`; a WARN, ERROR or FATAL word in the line sets its severity as a
+ * Collector's severity parser would (INFO otherwise), attributes as given.
+ */
 export function lineRecord(line: string, timeMs: number, attributes: Record<string, string> = {}): LogRecord {
   const t = BigInt(Math.round(timeMs)) * 1_000_000n;
-  const severityNumber = / (WARN|ERROR|FATAL) /.test(line) ? 13 : 9;
+  const level = / (WARN|ERROR|FATAL) /.exec(line)?.[1];
+  const severityNumber = level ? LEVELS[level] : 9;
   return logRecordOf({
     timeUnixNano: t,
     observedTimeUnixNano: t,

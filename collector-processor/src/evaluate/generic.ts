@@ -10,7 +10,13 @@
  */
 import type { Matrix } from '../detect/detector';
 import { SessionTracker, type ClosedSession } from '../features/sessions';
-import { RECORD_DIMS, RECORD_FEATURES, writeRecordVector, type TemplateFrequencies } from '../model/record-vector';
+import {
+  RECORD_DIMS,
+  RECORD_FEATURES,
+  severityCounts,
+  writeRecordVector,
+  type TemplateFrequencies,
+} from '../model/record-vector';
 import { parseLog, type ParsedLine, type ParsedLog } from './raw-logs';
 import { parseLabels } from './csv';
 import { shuffle, trainFirst, type RecordDataset, type SessionDataset } from './dataset';
@@ -226,7 +232,7 @@ function checkSplit(name: string, what: string, trainNormal: number, test: reado
 function trainingFrequencies(train: readonly ParsedLine[]): TemplateFrequencies {
   const counts = new Map<string, number>();
   for (const l of train) counts.set(String(l.template), (counts.get(String(l.template)) ?? 0) + 1);
-  return { counts, total: train.length };
+  return { counts, total: train.length, severities: severityCounts(train.length, (i) => train[i].severityNumber) };
 }
 
 /** The live service's record vectors (model/record-vector.ts) of `lines` against the training frequencies. */

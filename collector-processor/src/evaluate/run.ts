@@ -17,7 +17,7 @@ import { Calibration, type Threshold } from '../detect/calibration';
 import { lstmParams } from '../detect/lstm-params';
 import { initTf } from '../detect/tf-backend';
 import { ALERT_SCORE, scoreOfDecades } from '../detect/score-scale';
-import { newTemplateChance, unseenAlarms, unseenDecades, unseenTemplateScore } from '../model/unseen-rule';
+import { newTemplateChance, unseenAlarms, unseenRuleScore, unseenTemplateScore } from '../model/unseen-rule';
 import type { Detector, Matrix, Sequences } from '../detect/detector';
 import { availableDatasets, loadDataset } from './datasets';
 import { loadGeneric } from './generic';
@@ -186,13 +186,15 @@ async function runOne(
  */
 function unseenRule(ds: Dataset, calibrated: Float64Array, rate: number): Float64Array | undefined {
   if (ds.kind !== 'records') return undefined;
-  const chance = newTemplateChance(ds.trainFrequencies);
-  const unseen = scoreOfDecades(unseenDecades(chance, rate));
+  const freq = ds.trainFrequencies;
+  const chance = newTemplateChance(freq);
   const severity = ds.featureNames.indexOf('severity');
   const out = Float64Array.from(calibrated);
-  for (let i = 0; i < ds.test.rows; i++)
-    if (ds.testUnseen[i] === 1)
-      out[i] = unseenTemplateScore(unseenAlarms(chance, ds.test.data[i * ds.test.cols + severity]), out[i], unseen);
+  for (let i = 0; i < ds.test.rows; i++) {
+    if (ds.testUnseen[i] !== 1) continue;
+    const s = ds.test.data[i * ds.test.cols + severity];
+    out[i] = unseenTemplateScore(unseenAlarms(chance, s), out[i], unseenRuleScore(freq, chance, s, rate));
+  }
   return out;
 }
 

@@ -11,6 +11,24 @@ export const RECORD_DIMS = RECORD_FEATURES.length;
 export interface TemplateFrequencies {
   readonly counts: ReadonlyMap<string, number>;
   readonly total: number;
+  /**
+   * Training records per OTel severity number (index 0-24), for how rare a new template's severity is
+   * (unseen-rule.ts severityShare); absent in models saved before it was kept.
+   */
+  readonly severities?: readonly number[];
+}
+
+/** OTel SeverityNumber runs 1 (TRACE) to 24 (FATAL4); 0 is unspecified. */
+export const SEVERITY_SLOTS = 25;
+
+/** The severity histogram of `n` records, `severityAt(i)` each (out-of-range numbers count as 0). */
+export function severityCounts(n: number, severityAt: (i: number) => number): number[] {
+  const h = new Array<number>(SEVERITY_SLOTS).fill(0);
+  for (let i = 0; i < n; i++) {
+    const s = severityAt(i);
+    h[s >= 0 && s < SEVERITY_SLOTS ? s | 0 : 0]++;
+  }
+  return h;
 }
 
 /**

@@ -14,8 +14,8 @@ import { RowScoreCache } from './row-score-cache';
 import { GroupModel, type GroupModelJson } from './group-model';
 import { SequenceModel } from './sequence-model';
 import { Standardizer } from '../matrix/standardizer';
-import { newTemplateChance, unseenAlarms, unseenDecades, unseenTemplateScore } from './unseen-rule';
-import { oneIn, RECORD_DIMS, RECORD_FEATURES, type TemplateFrequencies } from './record-vector';
+import { newTemplateChance, unseenAlarms, unseenRuleScore, unseenTemplateScore } from './unseen-rule';
+import { oneIn, RECORD_DIMS, RECORD_FEATURES, SEVERITY_SLOTS, type TemplateFrequencies } from './record-vector';
 
 import type { ModelMember } from './member';
 
@@ -138,7 +138,7 @@ export class ServiceModel {
     }
     if (!this.freq.counts.has(templateId)) {
       const alarms = unseenAlarms(this.newTemplateChance(), severityNumber);
-      const s = unseenTemplateScore(alarms, score, this.unseenScore());
+      const s = unseenTemplateScore(alarms, score, this.unseenScore(severityNumber));
       if (alarms) {
         setVerdict(v, s, true, UNSEEN_DETECTOR, `unseen template (${oneIn(this.freq, templateId)})`, -1);
         return;
@@ -153,12 +153,12 @@ export class ServiceModel {
   }
 
   /**
-   * Score of a template no training record had: the chance of a new template (unseen-rule.ts, at most
-   * 1/(total + 1) when the window had no single-record template), that many decades below the members'
-   * threshold tail probability (at least just over the threshold).
+   * Score of a template no training record had, logged at `severityNumber`: the chance of a new template
+   * at that severity or above (unseen-rule.ts), that many decades below the members' threshold tail
+   * probability (at least just over the threshold).
    */
-  unseenScore(): number {
-    return scoreOfDecades(unseenDecades(this.newTemplateChance(), this.tail()));
+  unseenScore(severityNumber: number): number {
+    return unseenRuleScore(this.freq, this.newTemplateChance(), severityNumber, this.tail());
   }
 
   /** The members' threshold tail probability (the unseen rule's when none is enabled). */
@@ -191,6 +191,7 @@ export class ServiceModel {
       dims: RECORD_DIMS,
       total: this.freq.total,
       counts: [...this.freq.counts],
+      severities: this.freq.severities,
       normalTemplates: [...this.normalTemplates],
       sequence: this.sequence?.toJSON(),
       groups: this.groups?.toJSON(),
@@ -221,6 +222,7 @@ export class ServiceModel {
       dims?: number;
       total?: number;
       counts?: [string, number][];
+      severities?: number[];
       normalTemplates?: string[];
       members?: { name: DetectorName; calibration: string; bytes: string }[];
       sequence?: Parameters<typeof SequenceModel.fromJSON>[0];
@@ -250,8 +252,14 @@ export class ServiceModel {
         throw new Error('service model file has a broken scaler');
       scaler = Standardizer.fromParams(Float64Array.from(mean), Float64Array.from(scale));
     }
+    const severities = h.severities;
+    if (
+      severities !== undefined &&
+      !(Array.isArray(severities) && severities.length === SEVERITY_SLOTS && severities.every((c) => c >= 0))
+    )
+      throw new Error('service model file has a broken severity histogram');
     return new ServiceModel(
-      { counts: new Map(h.counts), total: h.total },
+      { counts: new Map(h.counts), total: h.total, ...(severities ? { severities } : {}) },
       members,
       new Set(h.normalTemplates ?? []),
       sequence,

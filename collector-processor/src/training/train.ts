@@ -13,7 +13,7 @@ import { fitRecordScaler } from '../features/tabular';
 import { enabledDetectors, fitMembers, MIN_SESSIONS } from './fit-members';
 import { groupsSkipped, trainGroupModel } from './group-train';
 import type { RecordBuffer } from './record-buffer';
-import { RECORD_DIMS, writeRecordVector, type TemplateFrequencies } from '../model/record-vector';
+import { RECORD_DIMS, severityCounts, writeRecordVector, type TemplateFrequencies } from '../model/record-vector';
 import { SequenceModel } from '../model/sequence-model';
 import { ServiceModel } from '../model/service-model';
 
@@ -49,7 +49,8 @@ export function frequencies(
       total += median;
     }
   }
-  return { counts, total };
+  const severities = severityCounts(rows.length, (i) => buffer.severity[rows[i]]);
+  return { counts, total, severities };
 }
 
 export function recordMatrix(buffer: RecordBuffer, rows: Int32Array, freq: TemplateFrequencies): Matrix {

@@ -4,11 +4,14 @@ import { IsolationForestDetector } from '../../src/detect/isolation-forest';
 import { ServiceModel, type Verdict } from '../../src/model/service-model';
 import {
   newTemplateChance,
+  severityShare,
   UNSEEN_MIN_SEVERITY,
   unseenAlarms,
+  unseenRuleScore,
   unseenTemplateScore,
   VOCABULARY_GROWING,
 } from '../../src/model/unseen-rule';
+import { severityCounts } from '../../src/model/record-vector';
 import { RecordBuffer } from '../../src/training/record-buffer';
 import { trainGroupModel } from '../../src/training/group-train';
 
@@ -86,6 +89,31 @@ describe('unseen-template rule', () => {
     model.decide(raw, 1, 0, 'brand-new', 17, v);
     expect(v).toMatchObject({ isAnomaly: true, detector: 'unseen-template' });
     expect(v.score).toBeGreaterThanOrEqual(Math.max(0.5, membersScore));
+  });
+
+  test('a new template at a severity the window rarely logged scores higher: FATAL over ERROR over INFO', () => {
+    const severities = severityCounts(1000, (i) => (i % 100 === 0 ? 17 : 9));
+    const f = { ...freq({ a: 500, b: 500 }), severities };
+    expect(severityShare(f, 0)).toBe(1);
+    expect(severityShare(f, 9)).toBe(1);
+    expect(severityShare(f, 17)).toBeCloseTo(10.5 / 1000.5, 12);
+    expect(severityShare(f, 21)).toBeCloseTo(0.5 / 1000.5, 12);
+    const chance = newTemplateChance(f);
+    // a settled window (its chance under the tail) and a growing one (over it: the rule's floor)
+    for (const tail of [0.005, 1e-4]) {
+      const [info, error, fatal] = [9, 17, 21].map((s) => unseenRuleScore(f, chance, s, tail));
+      expect(info).toBeGreaterThanOrEqual(0.5);
+      expect(error).toBeGreaterThan(info);
+      expect(fatal).toBeGreaterThan(error);
+    }
+    // a window where new templates and ERROR lines are both common: ERROR still ranks over INFO
+    const busy = { ...f, severities: severityCounts(1000, (i) => (i % 3 === 0 ? 17 : 9)) };
+    expect(unseenRuleScore(busy, 0.05, 17, 1e-4)).toBeGreaterThan(unseenRuleScore(busy, 0.05, 9, 1e-4));
+    const info = unseenRuleScore(f, chance, 9, 0.005);
+    // without a histogram (a model saved before it was kept) every severity scores alike
+    const plain = freq({ a: 500, b: 500 });
+    expect(unseenRuleScore(plain, chance, 21, 0.005)).toBe(unseenRuleScore(plain, chance, 9, 0.005));
+    expect(unseenRuleScore(plain, chance, 9, 0.005)).toBeCloseTo(info, 12);
   });
 
   test('the score of a new template: the higher of rule and members when the rule alarms, else held under 0.5', () => {

@@ -96,11 +96,25 @@ describe('live training uses the benchmark preparation', () => {
     const records = recordMatrix(buf, buf.rows(), r.model.freq);
     const back = ServiceModel.load(r.model.serialize());
     expect(Array.from(back.scoreMatrix(records))).toEqual(Array.from(r.model.scoreMatrix(records)));
+    // the training records' severities: 7 of 600 at ERROR (17), the rest INFO (9)
+    expect(r.model.freq.severities?.[9]).toBe(593);
+    expect(r.model.freq.severities?.[17]).toBe(7);
+    expect(back.freq.severities).toEqual(r.model.freq.severities);
+    expect(back.unseenScore(17)).toBe(r.model.unseenScore(17));
 
-    const header = JSON.parse(new TextDecoder().decode(r.model.serialize())) as { scaler?: unknown };
+    const header = JSON.parse(new TextDecoder().decode(r.model.serialize())) as {
+      scaler?: unknown;
+      severities?: unknown;
+    };
     delete header.scaler;
+    delete header.severities;
     const old = ServiceModel.load(new TextEncoder().encode(JSON.stringify(header)));
     expect(old.scaler).toBeUndefined();
+    // a model saved without the histogram scores a new template alike at every severity
+    expect(old.freq.severities).toBeUndefined();
+    expect(old.unseenScore(17)).toBe(old.unseenScore(9));
+    const broken = { ...header, severities: [1, 2, 3] };
+    expect(() => ServiceModel.load(new TextEncoder().encode(JSON.stringify(broken)))).toThrow(/severity histogram/);
     const x = r.model.scaler!.transform(records);
     // the members get what they are given: the old model passes the raw vectors through
     expect(Array.from(old.scoreMatrix(x))).toEqual(Array.from(r.model.scoreMatrix(records)));
