@@ -153,9 +153,8 @@ export class ServiceModel {
   }
 
   /**
-   * Score of a template no training record had, logged at `severityNumber`: the chance of a new template
-   * at that severity or above (unseen-rule.ts), that many decades below the members' threshold tail
-   * probability (at least just over the threshold).
+   * The unseen-template rule's score of a record logged at `severityNumber` (unseenRuleScore), against
+   * the members' threshold tail probability.
    */
   unseenScore(severityNumber: number): number {
     return unseenRuleScore(this.freq, this.newTemplateChance(), severityNumber, this.tail());

@@ -36,7 +36,7 @@ export function unseenAlarms(chance: number, severityNumber: number): boolean {
 }
 
 /** Decades of rarity an alarming unseen template is scored by: how far its chance is below `tail` (at least just over). */
-export function unseenDecades(chance: number, tail: number): number {
+function unseenDecades(chance: number, tail: number): number {
   return Math.max(1e-6, Math.log10(tail / chance));
 }
 
