@@ -126,6 +126,10 @@ async function runCase(
     max_rss_mb: after ? round(after.maxRssKb / 1024) : null,
     event_loop_p99_ms: after?.loopP99Ms !== undefined ? round(after.loopP99Ms) : null,
     event_loop_max_ms: after?.loopMaxMs !== undefined ? round(after.loopMaxMs) : null,
+    // The main thread busy (preempted time inside a callback included), and runnable but waiting for a core:
+    // busy near 100 %, the one thread that runs the chain bounds the rate.
+    main_thread_busy_pct: sharePct(before?.loopActiveMs, after?.loopActiveMs, wallMicros),
+    main_thread_waiting_pct: sharePct(before?.runQueueWaitMs, after?.runQueueWaitMs, wallMicros),
     // The other two processes on the same 2 cores: when all three add up to the cores, the
     // machine, not the processor's own pacing, bounds the rate.
     loadgen_cpu_pct: round((100 * result.cpuMicros) / (spec.durationMs * 1000)),
@@ -135,6 +139,11 @@ async function runCase(
   };
   console.log(JSON.stringify(c));
   return c;
+}
+
+/** Growth of a cumulative ms counter over the window, as % of its wall time (null where not measured). */
+function sharePct(fromMs: number | undefined, toMs: number | undefined, wallMicros: number): number | null {
+  return fromMs === undefined || toMs === undefined ? null : round((100 * 1000 * (toMs - fromMs)) / wallMicros);
 }
 
 function round(x: number): number {
@@ -225,7 +234,9 @@ async function main(): Promise<void> {
       'CPU is the processor',
       "process's user+system time over the run's wall time (100 % = one core), `cpu_us_per_record` the same time per record",
       "(less moved by the machine's other load than the rates); `event_loop_max_ms` is the longest the",
-      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`). The 2 cores are shared with other work, so",
+      "processor's event loop was blocked in the measured window (`perf_hooks.monitorEventLoopDelay`); `main_thread_busy_pct` is",
+      'the share of the window its event loop was busy and `main_thread_waiting_pct` the share its main thread was runnable but',
+      "waiting for a core (the kernel's schedstat; time preempted inside a callback counts in both): busy near 100 %, the one thread that runs the chain bounds the rate. The 2 cores are shared with other work, so",
       "rates move with the machine's load: compare modes within one run, as the table does. The sink offers large HTTP/2 windows as the processor does (a Collector",
       "grows its own); with grpc-js's default windows a large request waited on the event loop once per window.",
       '',
@@ -246,6 +257,8 @@ async function main(): Promise<void> {
         'rss_mb',
         'max_rss_mb',
         'event_loop_max_ms',
+        'main_thread_busy_pct',
+        'main_thread_waiting_pct',
       ]),
     ].join('\n'),
   );
