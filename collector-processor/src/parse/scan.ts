@@ -54,6 +54,17 @@ export function fnv(h: number, s: string): number {
   return h;
 }
 
+/**
+ * FNV-1a of text[s, e). Hashed once a token's kind is known, and only for the tokens that keep their
+ * text: a hash carried through the char loop made every char wait on the previous one's multiply, and
+ * most chars of a typical line lie in variables, whose text the line's hash never uses.
+ */
+function fnvRange(text: string, s: number, e: number): number {
+  let h = FNV_OFFSET;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
 }
@@ -183,7 +194,6 @@ export class LineScanner {
       const s = i;
       let digitAt = -1;
       let cut = -1;
-      let cutHash = 0;
       let dotOrSlashFirst = false;
       let hasDot = false;
       let atAt = -1;
@@ -191,9 +201,7 @@ export class LineScanner {
       let hasUrl = false;
       let letterHex = true;
       let eq = -1;
-      let eqHash = 0;
       let quoteEnd = -1;
-      let th = FNV_OFFSET;
       for (; i < len; i++) {
         c = text.charCodeAt(i);
         if (c <= 64) {
@@ -212,14 +220,8 @@ export class LineScanner {
             if (i > s) innerSlash = true;
             if (digitAt < 0) dotOrSlashFirst = true;
           } else if (c === 58 || c === 61) {
-            if (digitAt < 0) {
-              cut = i;
-              cutHash = Math.imul(th ^ c, FNV_PRIME);
-            }
-            if (c === 61 && eq < 0) {
-              eq = i;
-              eqHash = Math.imul(th ^ c, FNV_PRIME);
-            }
+            if (digitAt < 0) cut = i;
+            if (c === 61 && eq < 0) eq = i;
             if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) hasUrl = true;
           } else if (c === 34) {
             if (eq >= 0 && i === eq + 1 && this.quoted) quoteEnd = quotedValueEnd(text, i, len);
@@ -230,13 +232,11 @@ export class LineScanner {
           if (((c | 32) - 97) >>> 0 > 5) letterHex = false;
           if (c === 0xfffd && i < BINARY_WINDOW) bad++;
         }
-        th = Math.imul(th ^ c, FNV_PRIME);
       }
       raw++;
       const e = i;
       let k: number;
       let keyEnd = cut;
-      let keyHash = cutHash;
       if (
         this.keyValues &&
         eq > s &&
@@ -246,7 +246,6 @@ export class LineScanner {
       ) {
         k = KEYED;
         keyEnd = eq;
-        keyHash = eqHash;
       } else if (
         digitAt >= 0 &&
         this.digits &&
@@ -307,12 +306,13 @@ export class LineScanner {
       // the response's fields follow a request line's protocol token (masking.ts isDashAt)
       if (innerSlash && k === CONST && this.responseDash && !this.afterRequest && text.charCodeAt(s) === 72)
         this.afterRequest = isHttpVersionAt(text, s, e);
-      let tk = th;
+      let tk: number;
       if (k === KEYED) {
-        tk = keyHash;
+        // the key through its `=`/`:`, then the `<*>` it is kept before
+        tk = fnvRange(text, s, keyEnd + 1);
         for (let j = 0; j < 3; j++) tk = Math.imul(tk ^ W.charCodeAt(j), FNV_PRIME);
         keyLen[n] = keyEnd - s + 1;
-      } else if (k === SLOT) tk = WILD_HASH;
+      } else tk = k === SLOT ? WILD_HASH : fnvRange(text, s, e);
       if (k >= NEAR) pending++;
       tokenHash[n] = tk;
       h = Math.imul(h ^ tk, FNV_PRIME) ^ n;
