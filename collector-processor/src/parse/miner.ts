@@ -6,6 +6,8 @@ import { paramPositions, TemplateCache, type CacheEntry } from './template-cache
 import { LeafIndex } from './leaf-index';
 import { optionalGaps, renderTemplate, withGaps } from './render';
 import { isVerbThenFreeText } from './free-text';
+import { encodeSnapshot, parseSnapshot } from './snapshot';
+import { countConstants, differsOnlyInNamedHead, hasConstant, mergeInto, skeletonKey } from './template-merge';
 
 /** A local copy: read in every loop of the hot path (an imported binding can cost a getter call). */
 const WILDCARD = '<*>';
@@ -56,17 +58,6 @@ const INDEX_LEAVES_FROM = 64;
  * the service, and no service name starts with this control char.
  */
 const LENGTH_GROUP = '\u0001';
-
-function countConstants(masked: readonly string[]): number {
-  let n = 0;
-  for (const t of masked) if (t !== WILDCARD) n++;
-  return n;
-}
-
-function hasConstant(masked: readonly string[]): boolean {
-  for (const t of masked) if (t !== WILDCARD) return true;
-  return false;
-}
 
 /** FNV-1a 32-bit, twice with different seeds: a 16-hex-digit deterministic id. */
 function hashId(text: string): string {
@@ -528,12 +519,10 @@ export class TemplateMiner {
 
   /** Serialise every cluster (and the config fingerprint) to bytes. */
   snapshot(): Uint8Array {
-    const state = {
-      version: 1,
-      clusters: this.clusters(),
-      groups: [...this.groups].map(([k, g]) => [k, g.map((c) => c.id)]),
-    };
-    return new TextEncoder().encode(JSON.stringify(state));
+    return encodeSnapshot(
+      this.clusters(),
+      [...this.groups].map(([k, g]) => [k, g.map((c) => c.id)]),
+    );
   }
 
   /**
@@ -548,7 +537,7 @@ export class TemplateMiner {
       if (g.length > 0) parts.get(g[0].service)?.groups.push([k, g.map((c) => c.id)]);
     }
     const out = new Map<string, Uint8Array>();
-    for (const [s, p] of parts) out.set(s, new TextEncoder().encode(JSON.stringify({ version: 1, ...p })));
+    for (const [s, p] of parts) out.set(s, encodeSnapshot(p.clusters, p.groups));
     return out;
   }
 
@@ -630,23 +619,6 @@ export class TemplateMiner {
   }
 }
 
-function parseSnapshot(bytes: Uint8Array): { byId: Map<string, Cluster>; groups: [string, string[]][] } {
-  let state: { version: number; clusters: Cluster[]; groups: [string, string[]][] };
-  try {
-    state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new Error(`miner snapshot is not valid JSON: ${(e as Error).message}`);
-  }
-  if (state?.version !== 1 || !Array.isArray(state.clusters) || !Array.isArray(state.groups))
-    throw new Error('miner snapshot has an unknown layout');
-  const byId = new Map<string, Cluster>();
-  for (const c of state.clusters) {
-    if (typeof c?.id !== 'string' || !Array.isArray(c.tokens)) throw new Error('miner snapshot: bad cluster');
-    byId.set(c.id, c);
-  }
-  return { byId, groups: state.groups };
-}
-
 /**
  * A record of the template at `nowMs` (its own time): records can arrive out of order (several
  * sources, retries, late batches), so first/last seen widen to it and never move back.
@@ -654,87 +626,6 @@ function parseSnapshot(bytes: Uint8Array): { byId: Map<string, Cluster>; groups:
 function seen(c: Cluster, nowMs: number): void {
   if (nowMs > c.lastSeenMs) c.lastSeenMs = nowMs;
   if (nowMs < c.firstSeenMs) c.firstSeenMs = nowMs;
-}
-
-function skeletonKey(service: string, tokens: string[]): string {
-  let key = service;
-  for (const t of tokens) if (t !== WILDCARD) key += '\u0000' + t;
-  return key;
-}
-
-/**
- * The template with differing positions turned into wildcards, as a NEW array (the template cache
- * tells a changed template by its array), or undefined when nothing changed.
- */
-function mergeInto(template: string[], masked: string[]): string[] | undefined {
-  let merged: string[] | undefined;
-  for (let i = 0; i < template.length; i++) {
-    if (template[i] !== masked[i] && template[i] !== WILDCARD) {
-      merged ??= template.slice();
-      merged[i] = WILDCARD;
-    }
-  }
-  return merged;
-}
-
-/**
- * Whether a line may join a template of another leaf: they differ only among the first `head` tokens
- * (the ones Drain routes by), in at most one position, where both tokens have the same punctuation
- * around their letters (`nginx.service:` / `cron.service:`, `(alice)` / `(bob)`) and the line has a
- * constant after the head, which the template holds. Two plain words (`Acquiring` / `Releasing`) are
- * more often two events than one variable, so they stay apart, except right after `user`, where the
- * word names an account (`user alice logged in` / `user bob logged in`).
- */
-function differsOnlyInNamedHead(template: readonly string[], masked: readonly string[], head: number): boolean {
-  let diff = -1;
-  let tail = 0;
-  for (let i = 0; i < masked.length; i++) {
-    const m = masked[i];
-    const t = template[i];
-    if (i >= head) {
-      if (m === WILDCARD) continue;
-      if (t !== m && t !== WILDCARD) return false;
-      tail++;
-    } else if (t !== m) {
-      if (diff >= 0) return false;
-      diff = i;
-    }
-  }
-  if (tail === 0) return false;
-  if (diff < 0) return true;
-  // a head this rule (or the masks) already made a variable takes any token in such a frame; a line
-  // whose head the masks made a variable does not take a template's framed head (LOSO: it merged events)
-  const t = template[diff];
-  const m = masked[diff];
-  if (m === WILDCARD) return false;
-  if (diff > 0 && isUserNoun(masked[diff - 1])) return true;
-  return t === WILDCARD ? samePunctuation(m, m) : samePunctuation(t, m);
-}
-
-/** `user` / `User`: the word after it names an account (`user alice logged in`), whatever it is. */
-function isUserNoun(t: string): boolean {
-  return t === 'user' || t === 'User' || t === 'USER';
-}
-
-/** The same non-empty sequence of non-alphanumeric ASCII chars in both tokens (letters and digits skipped). */
-function samePunctuation(a: string, b: string): boolean {
-  let i = 0;
-  let j = 0;
-  let marks = 0;
-  for (;;) {
-    while (i < a.length && isWordChar(a.charCodeAt(i))) i++;
-    while (j < b.length && isWordChar(b.charCodeAt(j))) j++;
-    if (i >= a.length || j >= b.length) return i >= a.length && j >= b.length && marks > 0;
-    const c = a.charCodeAt(i);
-    if (c !== b.charCodeAt(j)) return false;
-    if (c === 46 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39) marks++;
-    i++;
-    j++;
-  }
-}
-
-function isWordChar(c: number): boolean {
-  return ((c | 32) - 97) >>> 0 < 26 || (c >= 48 && c <= 57) || c === 95 || c === 45 || c >= 128;
 }
 
 /**
