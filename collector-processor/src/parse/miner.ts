@@ -1,5 +1,6 @@
 import { UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
-import { createMasker, isNumberedNameAt, isWordValueAt, maskLine, type Masker } from './masking';
+import { createMasker, maskLine, type Masker } from './masking';
+import { isNumberedNameAt, isWordValueAt } from './token-shapes';
 import { defaultMinerConfig, type MinerConfig } from './config';
 import { fnv, LineScanner, WILD as WILD_KIND } from './scan';
 import { paramPositions, TemplateCache, type CacheEntry } from './template-cache';
@@ -15,7 +16,7 @@ const WILDCARD = '<*>';
  * A bare `-`: the conventional empty value of a field (`- - [date]`, `user -`). With the dash-slot
  * rule it matches any token at its position, on either side, so `ident - alice` meets `ident - -`:
  * an empty field and a filled one are the same event. Only the bare dash: a quoted `"-"` can be a
- * whole request that was empty, another event than one that was garbled (masking.ts isDashAt).
+ * whole request that was empty, another event than one that was garbled (token-shapes.ts isDashAt).
  */
 const DASH = '-';
 

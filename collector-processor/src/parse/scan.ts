@@ -6,29 +6,30 @@
  * without building it. It must agree exactly with the general path (tokenize + createMasker().mask +
  * collapse), which test/parse/fast-path.test.ts checks over a generated corpus.
  */
-import * as masking from './masking';
+import * as dateWords from './date-words';
 import { BUILTIN_MASKS, compileMaskRule, type MaskRule } from './masking';
+import * as shapes from './token-shapes';
 
 // Local copies: the scan calls these per token, and an imported binding can cost a getter call
 // that also keeps the call from being inlined.
-const { DATE_WORD, NEAR_DATE, NOT_DATE } = masking;
-const dateWordAt = masking.dateWordAt;
-const isBlankValueAt = masking.isBlankValueAt;
-const isStateValueAt = masking.isStateValueAt;
-const isCallAt = masking.isCallAt;
-const isRootPathAt = masking.isRootPathAt;
-const isDrivePathAt = masking.isDrivePathAt;
-const isEmptySlotAt = masking.isEmptySlotAt;
-const isBracketedAt = masking.isBracketedAt;
-const isOpenKeyAt = masking.isOpenKeyAt;
-const isFrameAt = masking.isFrameAt;
-const isRequestMethodAt = masking.isRequestMethodAt;
-const isHttpVersionAt = masking.isHttpVersionAt;
-const isDashAt = masking.isDashAt;
-const quotedValueEnd = masking.quotedValueEnd;
-const endsInYearAt = masking.endsInYearAt;
-const dateKey = masking.dateKey;
-const DATE_HINT = masking.DATE_HINT;
+const { DATE_WORD, NEAR_DATE, NOT_DATE } = dateWords;
+const dateWordAt = dateWords.dateWordAt;
+const endsInYearAt = dateWords.endsInYearAt;
+const dateKey = dateWords.dateKey;
+const DATE_HINT = dateWords.DATE_HINT;
+const isBlankValueAt = shapes.isBlankValueAt;
+const isStateValueAt = shapes.isStateValueAt;
+const isCallAt = shapes.isCallAt;
+const isRootPathAt = shapes.isRootPathAt;
+const isDrivePathAt = shapes.isDrivePathAt;
+const isEmptySlotAt = shapes.isEmptySlotAt;
+const isBracketedAt = shapes.isBracketedAt;
+const isOpenKeyAt = shapes.isOpenKeyAt;
+const isFrameAt = shapes.isFrameAt;
+const isRequestMethodAt = shapes.isRequestMethodAt;
+const isHttpVersionAt = shapes.isHttpVersionAt;
+const isDashAt = shapes.isDashAt;
+const quotedValueEnd = shapes.quotedValueEnd;
 
 /** Token kinds: kept as is, masked whole to `<*>`, or `key=`/`key:` kept before `<*>`. */
 export const CONST = 0;
@@ -303,7 +304,7 @@ export class LineScanner {
         n++;
         continue;
       }
-      // the response's fields follow a request line's protocol token (masking.ts isDashAt)
+      // the response's fields follow a request line's protocol token (token-shapes.ts isDashAt)
       if (innerSlash && k === CONST && this.responseDash && !this.afterRequest && text.charCodeAt(s) === 72)
         this.afterRequest = isHttpVersionAt(text, s, e);
       let tk: number;

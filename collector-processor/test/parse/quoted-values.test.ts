@@ -1,4 +1,5 @@
-import { createMasker, maskLine, quotedValueEnd } from '../../src/parse/masking';
+import { createMasker, maskLine } from '../../src/parse/masking';
+import { quotedValueEnd } from '../../src/parse/token-shapes';
 import { LineScanner } from '../../src/parse/scan';
 import { TemplateMiner } from '../../src/parse/miner';
 
