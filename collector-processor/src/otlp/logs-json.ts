@@ -195,10 +195,18 @@ function arr(x: unknown, path: string): unknown[] {
   return x;
 }
 
+/** String methods of ES2024 that Node 20 has and this project's lib setting does not declare. */
+type WellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * A JSON escape can spell a lone surrogate (`"\ud800"`), which no UTF-8 string can hold: it becomes
+ * U+FFFD here, as it does on the wire and in the store, so the service and record the processor keeps
+ * are the ones it forwards (a Collector's JSON decoder replaces it the same way).
+ */
 function str(x: unknown, path: string): string {
   if (x === undefined || x === null) return '';
   if (typeof x !== 'string') throw bad(path, 'a string');
-  return x;
+  return (x as WellFormed).isWellFormed() ? x : (x as WellFormed).toWellFormed();
 }
 
 function uint(x: unknown, path: string): number {

@@ -139,6 +139,16 @@ describe('OTLP/JSON codec', () => {
     expect(() => decodeLogsRequestJson(Buffer.from(text))).toThrow(message);
   });
 
+  it('reads a lone surrogate escape as U+FFFD, as the record is forwarded and stored', () => {
+    const text =
+      '{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s\\ud800x"}}]},' +
+      '"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a \\udc00 b \\ud83d\\udca5"}}]}]}]}';
+    const rl = decodeLogsRequestJson(Buffer.from(text)).data!.resourceLogs[0];
+    expect(rl.resource!.attributes[0].value.stringValue).toBe('s\ufffdx');
+    // a well-formed pair (an emoji) stays as it is
+    expect(rl.scopeLogs[0].logRecords[0].body!.stringValue).toBe('a \ufffd b \u{1f4a5}');
+  });
+
   it('rejects invalid UTF-8 bytes', () => {
     expect(() => decodeLogsRequestJson(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/UTF-8/);
   });
