@@ -51,8 +51,7 @@ const UNIT_LIST = ['KB', 'MB', 'GB', 'TB', 'KB)', 'MB)', 'GB)', 'TB)', 'B)', 'kB
 const WILD_HASH = fnv(FNV_OFFSET, W);
 
 export function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
+  return fnvRange(s, 0, s.length, h);
 }
 
 /**
@@ -60,8 +59,7 @@ export function fnv(h: number, s: string): number {
  * text: a hash carried through the char loop made every char wait on the previous one's multiply, and
  * most chars of a typical line lie in variables, whose text the line's hash never uses.
  */
-function fnvRange(text: string, s: number, e: number): number {
-  let h = FNV_OFFSET;
+function fnvRange(text: string, s: number, e: number, h = FNV_OFFSET): number {
   for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h;
 }
