@@ -27,6 +27,7 @@ import {
   prime,
   PROCESSOR_ENV,
   PROCESSOR_NODE_ARGS,
+  sharePct,
   stop,
   TRAINED_BY,
   type Usage,
@@ -128,8 +129,8 @@ async function runCase(
     event_loop_max_ms: after?.loopMaxMs !== undefined ? round(after.loopMaxMs) : null,
     // The main thread busy (preempted time inside a callback included), and runnable but waiting for a core:
     // busy near 100 %, the one thread that runs the chain bounds the rate.
-    main_thread_busy_pct: sharePct(before?.loopActiveMs, after?.loopActiveMs, wallMicros),
-    main_thread_waiting_pct: sharePct(before?.runQueueWaitMs, after?.runQueueWaitMs, wallMicros),
+    main_thread_busy_pct: shareOrNull(before?.loopActiveMs, after?.loopActiveMs, wallMicros / 1000),
+    main_thread_waiting_pct: shareOrNull(before?.runQueueWaitMs, after?.runQueueWaitMs, wallMicros / 1000),
     // The other two processes on the same 2 cores: when all three add up to the cores, the
     // machine, not the processor's own pacing, bounds the rate.
     loadgen_cpu_pct: round((100 * result.cpuMicros) / (spec.durationMs * 1000)),
@@ -141,9 +142,10 @@ async function runCase(
   return c;
 }
 
-/** Growth of a cumulative ms counter over the window, as % of its wall time (null where not measured). */
-function sharePct(fromMs: number | undefined, toMs: number | undefined, wallMicros: number): number | null {
-  return fromMs === undefined || toMs === undefined ? null : round((100 * 1000 * (toMs - fromMs)) / wallMicros);
+/** sharePct, null where the processor did not measure it (the Collector peer, direct-to-sink). */
+function shareOrNull(fromMs: number | undefined, toMs: number | undefined, wallMs: number): number | null {
+  const pct = sharePct(fromMs, toMs, wallMs);
+  return Number.isNaN(pct) ? null : round(pct);
 }
 
 function round(x: number): number {

@@ -19,6 +19,7 @@ import {
   MEASURED_FIRST_PASS,
   nextMessage,
   prime,
+  sharePct,
   PROCESSOR_ENV,
   PROCESSOR_NODE_ARGS,
   stop,
@@ -122,9 +123,9 @@ async function once(v: Variant, datasetFile: string): Promise<Run> {
         (10 * ((b.proc.inflightSum ?? NaN) - (a.proc.inflightSum ?? NaN))) /
           Math.max(1, (b.proc.inflightSamples ?? 0) - (a.proc.inflightSamples ?? 0)),
       ) / 10,
-    gc: Math.round((100 * ((b.proc.gcMs ?? NaN) - (a.proc.gcMs ?? NaN))) / (wall / 1000)),
-    elu: Math.round((100 * ((b.proc.loopActiveMs ?? NaN) - (a.proc.loopActiveMs ?? NaN))) / (wall / 1000)),
-    runWait: Math.round((100 * ((b.proc.runQueueWaitMs ?? NaN) - (a.proc.runQueueWaitMs ?? NaN))) / (wall / 1000)),
+    gc: Math.round(sharePct(a.proc.gcMs, b.proc.gcMs, wall / 1000)),
+    elu: Math.round(sharePct(a.proc.loopActiveMs, b.proc.loopActiveMs, wall / 1000)),
+    runWait: Math.round(sharePct(a.proc.runQueueWaitMs, b.proc.runQueueWaitMs, wall / 1000)),
   };
 }
 

@@ -123,6 +123,14 @@ export function idlePct(a: { idle: number; total: number }, b: { idle: number; t
   return (100 * cpus().length * (b.idle - a.idle)) / Math.max(1, b.total - a.total);
 }
 
+/**
+ * Growth of a cumulative ms counter of the processor (GC pauses, loop busy, run-queue wait) between
+ * two usage readings, in % of the wall time between them (`wallMs`); NaN where it was not measured.
+ */
+export function sharePct(fromMs: number | undefined, toMs: number | undefined, wallMs: number): number {
+  return fromMs === undefined || toMs === undefined ? NaN : (100 * (toMs - fromMs)) / wallMs;
+}
+
 /** Modes that score only once a model is trained, and the detector the active version must hold. */
 export const TRAINED_BY: Record<string, string> = { 'mining+if': 'isolation-forest', 'mining+lstm': 'lstm' };
 const PRIME_RATE = 10_000;
