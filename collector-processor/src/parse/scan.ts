@@ -43,7 +43,7 @@ const SLOT = 4;
 const W = '<*>';
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-/** Only the first this many chars decide whether a line looks binary (as looksBinary in miner.ts). */
+/** Only the first this many chars decide whether a line looks binary (as looksBinary in masking.ts). */
 const BINARY_WINDOW = 4096;
 const UNIT_LIST = ['KB', 'MB', 'GB', 'TB', 'KB)', 'MB)', 'GB)', 'TB)', 'B)', 'kB', 'ms', 'sec', 'secs', 'sec)', 'ms)'];
 

@@ -6,7 +6,7 @@
  * into it leaves its own similarity as it was. Only a template added to the group later could win
  * instead, and it needs a higher similarity: impossible when the winner had similarity 1 (or was
  * made from this line), else the entry also checks that the group has not grown. Generalising a
- * template gives it a new token array (miner.ts), so `cluster.tokens === entry.tokens` tells a
+ * template gives it a new token array (template-merge.ts mergeInto), so `cluster.tokens === entry.tokens` tells a
  * changed template.
  * Direct-mapped on the hash of the masked line: O(1), bounded, a clash just replaces the older entry.
  */
