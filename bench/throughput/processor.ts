@@ -37,7 +37,7 @@ const oneFactStage: AnnotationStage = {
   name: 'bench-one-fact',
   process(batch) {
     forEachRecord(batch.data, (_record, _rl, _sl, i) => {
-      batch.parsed[i] = ONE_TEMPLATE;
+      batch.parsed.set(i, ONE_TEMPLATE);
     });
   },
 };

@@ -3,14 +3,14 @@ import { encodedKeyValue } from '../otlp/logs-encode';
 import { severityOf } from '../detect/score-scale';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
-import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
+import { SCORED, UNSCORED, type Parsed, type Verdicts } from './outputs';
 
 // Bound once (see logs-decode.ts): a named import is a getter call per use in CommonJS (tsx and dist/ alike).
 const { ATTR } = sharedPackage;
 
 /**
- * Last stage of the chain: writes what the parse and detect stages found (their ParsedRecord and
- * Verdicts) as record attributes.
+ * Last stage of the chain: writes what the parse and detect stages found (their Parsed and Verdicts)
+ * as record attributes.
  */
 export function createAttributesStage(): AnnotationStage {
   const shared = new SharedAttributes();
@@ -20,8 +20,7 @@ export function createAttributesStage(): AnnotationStage {
       const { parsed, verdicts } = batch;
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
         dropOwnKeys(record);
-        const p = parsed[i];
-        if (p !== undefined) writeAnnotations(record, p, verdicts, i, shared);
+        if (parsed.has[i] === 1) writeAnnotations(record, parsed, verdicts, i, shared);
       });
     },
   };
@@ -96,14 +95,16 @@ export class SharedAttributes {
  */
 export function writeAnnotations(
   record: LogRecord,
-  p: ParsedRecord,
+  p: Parsed,
   v: Verdicts,
   i: number,
   shared?: SharedAttributes,
 ): void {
   const out = record.attributes;
-  out.push(shared ? shared.templateId.get(p.templateId) : str(ATTR.templateId, p.templateId));
-  out.push(shared ? shared.template.get(p.template) : str(ATTR.template, p.template));
+  const templateId = p.templateId[i];
+  const template = p.template[i];
+  out.push(shared ? shared.templateId.get(templateId) : str(ATTR.templateId, templateId));
+  out.push(shared ? shared.template.get(template) : str(ATTR.template, template));
   const kind = v.kind[i];
   if (kind !== SCORED && kind !== UNSCORED) return;
   const sessionId = v.sessionId[i];

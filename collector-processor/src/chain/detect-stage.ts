@@ -6,7 +6,7 @@
  */
 import { UNSEEN_DETECTOR, type AnomalyDetail } from '@anomalog/shared';
 import { forEachRecord, type AnnotationStage, type LogBatch } from './stage';
-import { SCORED, UNSCORED, type ParsedRecord, type Verdicts } from './outputs';
+import { SCORED, UNSCORED, type Parsed, type Verdicts } from './outputs';
 import type { KeyValue, LogRecord } from '../otlp/types';
 import type { AnomalyWriter } from '../store/anomalies';
 import type { DetectionMetrics } from '../telemetry/detection-metrics';
@@ -117,7 +117,7 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
   const scoreGroup = (
     s: ServiceState,
     group: Group,
-    parsed: readonly ParsedRecord[],
+    parsed: Parsed,
     out: Verdicts,
     anomalies: AnomalyDetail[],
   ): void => {
@@ -126,8 +126,15 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     if (scratch.length < rows * RECORD_DIMS) scratch = new Float64Array(rows * RECORD_DIMS * 2);
     const m = { data: scratch.subarray(0, rows * RECORD_DIMS), rows, cols: RECORD_DIMS };
     for (let r = 0; r < rows; r++) {
-      const p = parsed[group.index[r]];
-      writeRecordVector(scratch, r * RECORD_DIMS, model.freq, p.templateId, p.severityNumber, group.tokens[r]);
+      const i = group.index[r];
+      writeRecordVector(
+        scratch,
+        r * RECORD_DIMS,
+        model.freq,
+        parsed.templateId[i],
+        parsed.severityNumber[i],
+        group.tokens[r],
+      );
     }
     const scores = model.scoreMatrix(m);
     const ctx = contextOf(s.name);
@@ -136,11 +143,11 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
     let found = 0;
     for (let r = 0; r < rows; r++) {
       const i = group.index[r];
-      const p = parsed[i];
-      const templateId = p.templateId;
-      const timeMs = p.timeMs;
+      const templateId = parsed.templateId[i];
+      const timeMs = parsed.timeMs[i];
+      const severityNumber = parsed.severityNumber[i];
       const sessionId = out.sessionId[i];
-      model.decide(scores, rows, r, templateId, p.severityNumber, verdict);
+      model.decide(scores, rows, r, templateId, severityNumber, verdict);
       let flagged: string | undefined;
       const sequenceReason =
         sessionId !== undefined
@@ -173,16 +180,16 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
           detector: verdict.detector,
           template_id: templateId,
         });
-        const a = anomalyOf(group.records[r], p, sessionId, reason, verdict, ctx);
+        const a = anomalyOf(group.records[r], parsed, i, sessionId, reason, verdict, ctx);
         if (sequenceReason !== undefined && model.lastExpected) a.explanation.expected = expectedOf(model.lastExpected);
         else if (verdict.detector === UNSEEN_DETECTOR && o.templateText)
           a.explanation.nearest = nearest.of(model.freq.counts, templateId, a.template, o.templateText);
         anomalies.push(a);
         flagged = a.id;
       }
-      ctx.push(timeMs, templateId, p.message, verdict.isAnomaly, sessionId);
+      ctx.push(timeMs, templateId, parsed.message[i], verdict.isAnomaly, sessionId);
       if (flagged !== undefined) after.watch(flagged, ctx, sessionId, Date.now());
-      o.manager.observe(s, templateId, p.severityNumber, sessionId, timeMs, group.tokens[r], verdict.isAnomaly);
+      o.manager.observe(s, templateId, severityNumber, sessionId, timeMs, group.tokens[r], verdict.isAnomaly);
       model.groups?.observe(s.name, sessionId, templateId, timeMs, closedGroups);
     }
     o.metrics?.recordsScored.inc({ service: o.metrics.service(s.name), outcome: 'scored' }, rows);
@@ -200,13 +207,14 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
    * A service seen for the first time (or after a restart, or on another replica) has its stored
    * model read before its first batch is scored: a DB read of milliseconds, not a record unscored.
    */
-  const restored = async (parsed: readonly ParsedRecord[]): Promise<void> => {
+  const restored = async (parsed: Parsed): Promise<void> => {
     let pending: Promise<void>[] | undefined;
     let last: string | undefined;
-    for (const p of parsed) {
-      if (!p || p.service === last) continue;
-      last = p.service;
-      const restoring = o.manager.state(p.service)?.restoring;
+    for (let i = 0; i < parsed.size; i++) {
+      const service = parsed.service[i];
+      if (parsed.has[i] === 0 || service === last) continue;
+      last = service;
+      const restoring = o.manager.state(service)?.restoring;
       if (restoring) (pending ??= []).push(restoring);
     }
     if (pending) await Promise.all(pending);
@@ -222,20 +230,24 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
       const unscored = new Map<string, number>();
       await restored(parsed);
       forEachRecord(batch.data, (record, resource, _scope, index) => {
-        const p = parsed[index];
-        if (p === undefined) return;
-        if (p.newTemplate) o.metrics?.templatesNew.inc({ service: o.metrics.service(p.service) });
-        const s = o.manager.state(p.service);
-        const sessionId = s ? s.sessionOf(record, resource, p.message) : undefined;
+        if (parsed.has[index] === 0) return;
+        const service = parsed.service[index];
+        const message = parsed.message[index];
+        if (parsed.newTemplate[index] === 1) o.metrics?.templatesNew.inc({ service: o.metrics.service(service) });
+        const s = o.manager.state(service);
+        const sessionId = s ? s.sessionOf(record, resource, message) : undefined;
         verdicts.sessionId[index] = sessionId;
-        const tokens = p.tokens >= 0 ? p.tokens : tokenCount(p.message);
+        const counted = parsed.tokens[index];
+        const tokens = counted >= 0 ? counted : tokenCount(message);
         if (!s || !s.model || s.restoring) {
           verdicts.kind[index] = UNSCORED;
           // counted per service after the loop: a labelled inc per record costs a lookup and an object
-          if (o.metrics) unscored.set(p.service, (unscored.get(p.service) ?? 0) + 1);
+          if (o.metrics) unscored.set(service, (unscored.get(service) ?? 0) + 1);
           if (s) {
-            contextOf(s.name).push(p.timeMs, p.templateId, p.message, false, sessionId);
-            o.manager.observe(s, p.templateId, p.severityNumber, sessionId, p.timeMs, tokens, false);
+            const templateId = parsed.templateId[index];
+            const timeMs = parsed.timeMs[index];
+            contextOf(s.name).push(timeMs, templateId, message, false, sessionId);
+            o.manager.observe(s, templateId, parsed.severityNumber[index], sessionId, timeMs, tokens, false);
             (learning ??= new Set()).add(s);
           }
           return;
@@ -267,7 +279,8 @@ export function createDetectStage(o: DetectStageOptions): DetectStage {
 
 function anomalyOf(
   record: LogRecord,
-  p: ParsedRecord,
+  parsed: Parsed,
+  i: number,
   sessionId: string | undefined,
   reason: string,
   v: Verdict,
@@ -275,11 +288,11 @@ function anomalyOf(
 ): AnomalyDetail {
   return {
     id: rowId(),
-    time: new Date(p.timeMs).toISOString(),
-    service: p.service,
-    templateId: p.templateId,
-    template: p.template,
-    message: p.message,
+    time: new Date(parsed.timeMs[i]).toISOString(),
+    service: parsed.service[i],
+    templateId: parsed.templateId[i],
+    template: parsed.template[i],
+    message: parsed.message[i],
     score: v.score,
     detector: v.detector,
     reason,

@@ -1,10 +1,10 @@
 /**
- * What the stages of the annotation chain hand on, each in its own type: the parse stage one
- * ParsedRecord per record, the detect stage the batch's Verdicts. A stage reads only outputs of the
+ * What the stages of the annotation chain hand on, each in its own type: the parse stage the batch's
+ * Parsed, the detect stage its Verdicts. A stage reads only outputs of the
  * stages before it, and every field of an output is set by the stage that makes it.
  */
 
-/** The parse stage's output for one record: where it comes from and its template. */
+/** The parse stage's output for one record, as one object (Parsed.at): where it comes from and its template. */
 export interface ParsedRecord {
   readonly service: string;
   readonly message: string;
@@ -17,6 +17,68 @@ export interface ParsedRecord {
   readonly tokens: number;
   /** The record's time in ms (recordTimeMs). */
   readonly timeMs: number;
+}
+
+/**
+ * The parse stage's output for a batch, by record position, one array per field as in Verdicts: the
+ * stage writes a record's fields in place, with no object per record.
+ */
+export class Parsed {
+  /** 1: the parse stage reached the record; the other fields hold its output. */
+  readonly has: Uint8Array;
+  readonly service: string[];
+  readonly message: string[];
+  readonly severityNumber: Int32Array;
+  readonly templateId: string[];
+  readonly template: string[];
+  /** 1: the miner created the template for this record. */
+  readonly newTemplate: Uint8Array;
+  /** As ParsedRecord.tokens. */
+  readonly tokens: Int32Array;
+  readonly timeMs: Float64Array;
+
+  constructor(records: number) {
+    this.has = new Uint8Array(records);
+    this.service = new Array<string>(records);
+    this.message = new Array<string>(records);
+    this.severityNumber = new Int32Array(records);
+    this.templateId = new Array<string>(records);
+    this.template = new Array<string>(records);
+    this.newTemplate = new Uint8Array(records);
+    this.tokens = new Int32Array(records);
+    this.timeMs = new Float64Array(records);
+  }
+
+  get size(): number {
+    return this.has.length;
+  }
+
+  set(i: number, p: ParsedRecord): void {
+    this.has[i] = 1;
+    this.service[i] = p.service;
+    this.message[i] = p.message;
+    this.severityNumber[i] = p.severityNumber;
+    this.templateId[i] = p.templateId;
+    this.template[i] = p.template;
+    this.newTemplate[i] = p.newTemplate ? 1 : 0;
+    this.tokens[i] = p.tokens;
+    this.timeMs[i] = p.timeMs;
+  }
+
+  /** Record i's output as one object (CLI, benchmarks, tests; not for the hot path). */
+  at(i: number): ParsedRecord | undefined {
+    if (i >= this.size || this.has[i] === 0) return undefined;
+    return {
+      service: this.service[i],
+      message: this.message[i],
+      severityNumber: this.severityNumber[i],
+      templateId: this.templateId[i],
+      template: this.template[i],
+      newTemplate: this.newTemplate[i] === 1,
+      tokens: this.tokens[i],
+      timeMs: this.timeMs[i],
+    };
+  }
 }
 
 /** A record the detect stage did not reach (no detect stage, or no template). */
@@ -68,10 +130,12 @@ export interface RecordAnnotations extends ParsedRecord {
 }
 
 /** Every record's annotations, in record order; records the parse stage did not reach are left out. */
-export function annotationsOf(parsed: readonly ParsedRecord[], verdicts: Verdicts): RecordAnnotations[] {
+export function annotationsOf(parsed: Parsed, verdicts: Verdicts): RecordAnnotations[] {
   const out: RecordAnnotations[] = [];
-  parsed.forEach((p, i) => {
-    const a: RecordAnnotations = { ...p };
+  for (let i = 0; i < parsed.size; i++) {
+    const p = parsed.at(i);
+    if (p === undefined) continue;
+    const a: RecordAnnotations = p;
     const kind = i < verdicts.size ? verdicts.kind[i] : NOT_SCORED;
     if (kind !== NOT_SCORED && verdicts.sessionId[i] !== undefined) a.sessionId = verdicts.sessionId[i];
     if (kind === UNSCORED) a.unscored = true;
@@ -82,6 +146,6 @@ export function annotationsOf(parsed: readonly ParsedRecord[], verdicts: Verdict
       if (verdicts.reason[i] !== undefined) a.reason = verdicts.reason[i];
     }
     out[i] = a;
-  });
+  }
   return out;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnnotationStage, LogBatch } from './stage';
-import type { ParsedRecord } from './outputs';
 import { forEachRecord } from './stage';
 import { TemplateMiner } from '../parse/miner';
 import * as extract from '../parse/extract';
@@ -48,8 +47,8 @@ interface Known {
 }
 
 /**
- * The parse stage: gives every record its ParsedRecord (service, message, severity, template id/text,
- * tokens, time) in `batch.parsed`, in record order.
+ * The parse stage: gives every record its parse output (service, message, severity, template id/text,
+ * tokens, time) in `batch.parsed`, by record position.
  *
  * With a store, templates are kept per service (`store.loadService`/`saveService`): the first batch
  * holding a service waits until that service's snapshot is read and restored, so no record of it is
@@ -205,17 +204,16 @@ export function createTemplateStage(
       const timeMs = recordTimeMs(record, batch.receivedAtMs);
       const r = miner.add(service, message, timeMs);
       if (r.isNew && store) (created ??= new Set()).add(service);
-      const parsed: ParsedRecord = {
-        service,
-        message,
-        severityNumber,
-        templateId: r.templateId,
-        template: r.template,
-        newTemplate: r.isNew,
-        tokens: miner.lastTokens,
-        timeMs,
-      };
-      batch.parsed[i] = parsed;
+      const parsed = batch.parsed;
+      parsed.has[i] = 1;
+      parsed.service[i] = service;
+      parsed.message[i] = message;
+      parsed.severityNumber[i] = severityNumber;
+      parsed.templateId[i] = r.templateId;
+      parsed.template[i] = r.template;
+      parsed.newTemplate[i] = r.isNew ? 1 : 0;
+      parsed.tokens[i] = miner.lastTokens;
+      parsed.timeMs[i] = timeMs;
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));

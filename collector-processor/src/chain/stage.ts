@@ -1,5 +1,5 @@
 import type { LogsData, LogRecord, ResourceLogs, ScopeLogs } from '../otlp/types';
-import { annotationsOf, Verdicts, type ParsedRecord, type RecordAnnotations } from './outputs';
+import { annotationsOf, Parsed, Verdicts, type RecordAnnotations } from './outputs';
 
 /** One export request on its way through the processor. */
 export interface LogBatch {
@@ -7,15 +7,15 @@ export interface LogBatch {
   readonly recordCount: number;
   /** Wall-clock ms when the request was accepted. */
   readonly receivedAtMs: number;
-  /** The parse stage's output, index = position of the record in `forEachRecord` order. Empty until it ran. */
-  readonly parsed: ParsedRecord[];
+  /** The parse stage's output, index = position of the record in `forEachRecord` order; no record has one until it ran. */
+  readonly parsed: Parsed;
   /** The detect stage's output, by the same index; every record NOT_SCORED until it ran. */
   readonly verdicts: Verdicts;
 }
 
 /** A batch of `recordCount` records that no stage has seen yet. */
 export function newBatch(data: LogsData, recordCount: number, receivedAtMs: number): LogBatch {
-  return { data, recordCount, receivedAtMs, parsed: [], verdicts: new Verdicts(recordCount) };
+  return { data, recordCount, receivedAtMs, parsed: new Parsed(recordCount), verdicts: new Verdicts(recordCount) };
 }
 
 /** Every record's annotations so far, as plain objects (CLI, benchmarks, tests). */

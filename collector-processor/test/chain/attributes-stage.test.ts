@@ -1,6 +1,6 @@
 import { ATTR } from '@anomalog/shared';
 import { createAttributesStage, SharedAttributes, writeAnnotations } from '../../src/chain/attributes-stage';
-import { SCORED, UNSCORED, Verdicts, type ParsedRecord } from '../../src/chain/outputs';
+import { Parsed, SCORED, UNSCORED, Verdicts, type ParsedRecord } from '../../src/chain/outputs';
 import { newBatch, type LogBatch } from '../../src/chain/stage';
 import { decodeLogsRequest } from '../../src/otlp/logs-decode';
 import { encodedKeyValue, encodeLogsRequest } from '../../src/otlp/logs-encode';
@@ -85,8 +85,8 @@ function batchOf(data: LogsData, recordCount: number, outputs: Outputs[]): LogBa
   return batch;
 }
 
-function setOutputs(parsed: ParsedRecord[], verdicts: Verdicts, i: number, o: Outputs): void {
-  if (o.parsed) parsed[i] = o.parsed;
+function setOutputs(parsed: Parsed, verdicts: Verdicts, i: number, o: Outputs): void {
+  if (o.parsed) parsed.set(i, o.parsed);
   const v = o.verdict;
   if (!v) return;
   verdicts.sessionId[i] = v.sessionId;
@@ -120,8 +120,7 @@ describe('attributes stage with shared attributes', () => {
     const plainRecords = records(plain);
     const plainBatch = batchOf(plain, plainRecords.length, OUTPUTS);
     plainRecords.forEach((r, i) => {
-      const p = plainBatch.parsed[i];
-      if (p) writeAnnotations(r, p, plainBatch.verdicts, i);
+      if (plainBatch.parsed.has[i] === 1) writeAnnotations(r, plainBatch.parsed, plainBatch.verdicts, i);
     });
     const stage = createAttributesStage();
     // twice: the second pass takes the KeyValues made by the first
@@ -135,17 +134,19 @@ describe('attributes stage with shared attributes', () => {
 
   it('writes no verdict attributes for a record the detect stage did not reach', () => {
     const r = { attributes: [] } as unknown as Parameters<typeof writeAnnotations>[0];
-    writeAnnotations(r, parsedOf('t3', 'x <*>'), new Verdicts(1), 0);
+    const parsed = new Parsed(1);
+    parsed.set(0, parsedOf('t3', 'x <*>'));
+    writeAnnotations(r, parsed, new Verdicts(1), 0);
     expect(r.attributes.map((kv) => kv.key)).toEqual([ATTR.templateId, ATTR.template]);
   });
 
   it('names the severity of flagged records only, from the score', () => {
     const attrs = (v: Outputs['verdict']) => {
       const r = { attributes: [] } as unknown as Parameters<typeof writeAnnotations>[0];
-      const parsed: ParsedRecord[] = [];
+      const parsed = new Parsed(1);
       const verdicts = new Verdicts(1);
       setOutputs(parsed, verdicts, 0, { parsed: parsedOf('t1', 'GET <*>'), verdict: v });
-      writeAnnotations(r, parsed[0], verdicts, 0);
+      writeAnnotations(r, parsed, verdicts, 0);
       return Object.fromEntries(r.attributes.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.doubleValue]));
     };
     expect(attrs({ score: 0.6, isAnomaly: true })['anomaly.severity']).toBe('minor');

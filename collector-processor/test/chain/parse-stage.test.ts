@@ -2,7 +2,7 @@ import { ATTR, UNPARSED_TEMPLATE_ID } from '@anomalog/shared';
 import { createTemplateStage } from '../../src/chain/parse-stage';
 import { MemoryMinerStateStore } from '../../src/parse/persistence';
 import { createAttributesStage } from '../../src/chain/attributes-stage';
-import { newBatch, type LogBatch } from '../../src/chain/stage';
+import { batchAnnotations, newBatch, type LogBatch } from '../../src/chain/stage';
 import type { AnyValue, LogRecord, LogsData } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 
@@ -33,14 +33,14 @@ describe('createTemplateStage', () => {
       { bytesValue: new Uint8Array([0, 1, 2]) },
     ]);
     await stage.process(b);
-    expect(b.parsed).toHaveLength(4);
-    expect(b.parsed[0]).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
-    expect(b.parsed[1].templateId).toBe(b.parsed[0].templateId);
-    expect(b.parsed[2].templateId).toBe(UNPARSED_TEMPLATE_ID);
-    expect(b.parsed[3].templateId).toBe(UNPARSED_TEMPLATE_ID);
+    expect(batchAnnotations(b)).toHaveLength(4);
+    expect(b.parsed.at(0)).toMatchObject({ service: 'api', severityNumber: 9, template: 'GET <*> took <*>' });
+    expect(b.parsed.templateId[1]).toBe(b.parsed.templateId[0]);
+    expect(b.parsed.templateId[2]).toBe(UNPARSED_TEMPLATE_ID);
+    expect(b.parsed.templateId[3]).toBe(UNPARSED_TEMPLATE_ID);
     createAttributesStage().process(b);
     const attrs = b.data.resourceLogs[0].scopeLogs[0].logRecords[0].attributes;
-    expect(attrs).toContainEqual({ key: ATTR.templateId, value: { stringValue: b.parsed[0].templateId } });
+    expect(attrs).toContainEqual({ key: ATTR.templateId, value: { stringValue: b.parsed.templateId[0] } });
     expect(attrs).toContainEqual({ key: ATTR.template, value: { stringValue: 'GET <*> took <*>' } });
   });
 
@@ -79,7 +79,7 @@ describe('createTemplateStage', () => {
     await s2.open();
     const b2 = batch('api', [{ stringValue: 'worker 8 started' }]);
     await s2.process(b2);
-    expect(b2.parsed[0].templateId).toBe(b1.parsed[0].templateId);
+    expect(b2.parsed.templateId[0]).toBe(b1.parsed.templateId[0]);
 
     store.legacy = new Uint8Array([1, 2, 3]);
     const errors: string[] = [];
@@ -115,19 +115,19 @@ describe('createTemplateStage', () => {
       const b3 = batch('cart', [{ stringValue: 'cart 9 emptied' }]);
       await r3.process(a3);
       await r3.process(b3);
-      expect(a3.parsed[0]).toMatchObject({
-        templateId: a.parsed[0].templateId,
+      expect(a3.parsed.at(0)).toMatchObject({
+        templateId: a.parsed.templateId[0],
         newTemplate: false,
       });
-      expect(b3.parsed[0]).toMatchObject({
-        templateId: b.parsed[0].templateId,
+      expect(b3.parsed.at(0)).toMatchObject({
+        templateId: b.parsed.templateId[0],
         newTemplate: false,
       });
       // without the snapshot, 'session opened for carol today' would be a new template with another id
       const alone = createTemplateStage();
       const a4 = batch('checkout', users(['carol']));
       await alone.process(a4);
-      expect(a4.parsed[0].templateId).not.toBe(a.parsed[0].templateId);
+      expect(a4.parsed.templateId[0]).not.toBe(a.parsed.templateId[0]);
     });
 
     it('no record of a service is mined before its snapshot is read; batches arriving meanwhile wait too', async () => {
@@ -154,18 +154,18 @@ describe('createTemplateStage', () => {
       const p1 = next.process(b1);
       const p2 = next.process(b2);
       await new Promise((r) => setTimeout(r, 5));
-      expect(b1.parsed).toHaveLength(0);
-      expect(b2.parsed).toHaveLength(0);
+      expect(batchAnnotations(b1)).toHaveLength(0);
+      expect(batchAnnotations(b2)).toHaveLength(0);
       expect(next.miner.size).toBe(0);
       release();
       await Promise.all([p1, p2]);
       expect(reads).toBe(1);
-      expect(b1.parsed[0].templateId).toBe(a.parsed[0].templateId);
-      expect(b2.parsed[0].templateId).toBe(a.parsed[0].templateId);
+      expect(b1.parsed.templateId[0]).toBe(a.parsed.templateId[0]);
+      expect(b2.parsed.templateId[0]).toBe(a.parsed.templateId[0]);
       // known now: the next batch is mined synchronously, no read
       const b3 = batch('checkout', users(['erin']));
       expect(next.process(b3)).toBeUndefined();
-      expect(b3.parsed[0].templateId).toBe(a.parsed[0].templateId);
+      expect(b3.parsed.templateId[0]).toBe(a.parsed.templateId[0]);
       expect(reads).toBe(1);
     });
 
@@ -182,7 +182,7 @@ describe('createTemplateStage', () => {
       now += 1_000;
       const a2 = batch('checkout', users(['bob']).concat([{ stringValue: 'payment 42 declined' }]));
       await r2.process(a2);
-      expect(a2.parsed[0].templateId).toBe(a1.parsed[0].templateId);
+      expect(a2.parsed.templateId[0]).toBe(a1.parsed.templateId[0]);
       await r2.snapshot();
       const written = store.services.get('checkout');
       // r1 keeps other services busy and snapshots: checkout is not dirty there, r2's row stays
@@ -194,8 +194,8 @@ describe('createTemplateStage', () => {
       now += 60_000;
       const back = batch('checkout', [{ stringValue: 'payment 43 declined' }]);
       await r1.process(back);
-      expect(back.parsed[0]).toMatchObject({
-        templateId: a2.parsed[1].templateId,
+      expect(back.parsed.at(0)).toMatchObject({
+        templateId: a2.parsed.templateId[1],
         newTemplate: false,
       });
     });
@@ -218,14 +218,14 @@ describe('createTemplateStage', () => {
       await s.open();
       const a2 = batch('checkout', users(['carol']));
       await s.process(a2);
-      expect(a2.parsed[0].templateId).toBe(a.parsed[0].templateId);
+      expect(a2.parsed.templateId[0]).toBe(a.parsed.templateId[0]);
       const c2 = batch('cart', [{ stringValue: 'cart reset' }, { stringValue: 'cart 9 emptied' }]);
       await s.process(c2);
-      expect(c2.parsed[0]).toMatchObject({
-        templateId: reset.parsed[0].templateId,
+      expect(c2.parsed.at(0)).toMatchObject({
+        templateId: reset.parsed.templateId[0],
         newTemplate: false,
       });
-      expect(c2.parsed[1].newTemplate).toBe(true); // the legacy row's 'cart <*> emptied' was replaced
+      expect(c2.parsed.at(1)!.newTemplate).toBe(true); // the legacy row's 'cart <*> emptied' was replaced
     });
   });
 });

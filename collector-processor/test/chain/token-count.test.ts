@@ -3,7 +3,7 @@ import { createTemplateStage } from '../../src/chain/parse-stage';
 import { tokenCount } from '../../src/chain/detect-stage';
 import { logCorpus } from '../fixtures/log-corpus';
 import { logRecordOf } from '../../src/otlp/log-record';
-import { newBatch } from '../../src/chain/stage';
+import { batchAnnotations, newBatch } from '../../src/chain/stage';
 
 /** Lines whose separators, edges and lengths are where a second count could disagree with the scan's. */
 const ODD = [
@@ -83,6 +83,6 @@ describe('token count from the miner', () => {
       0,
     );
     stage.process(batch);
-    expect(batch.parsed.map((p) => p.tokens)).toEqual([4, 3, -1]);
+    expect(batchAnnotations(batch).map((p) => p.tokens)).toEqual([4, 3, -1]);
   });
 });

@@ -1,6 +1,6 @@
 import { messageOf } from '../../src/parse/extract';
 import { createTemplateStage } from '../../src/chain/parse-stage';
-import { newBatch, type LogBatch } from '../../src/chain/stage';
+import { batchAnnotations, newBatch, type LogBatch } from '../../src/chain/stage';
 import type { LogRecord, ResourceLogs } from '../../src/otlp/types';
 import { logRecordOf } from '../../src/otlp/log-record';
 
@@ -53,7 +53,7 @@ it('gives each record the service of its own resource', () => {
   };
   const batch: LogBatch = newBatch(data, 8, 0);
   void stage.process(batch);
-  expect(batch.parsed.map((f) => [f.service, f.message])).toEqual([
+  expect(batchAnnotations(batch).map((f) => [f.service, f.message])).toEqual([
     ['api', 'a 1'],
     ['api', 'a 2'],
     ['api', 'second scope'],

@@ -73,7 +73,7 @@ describe('the annotation chain', () => {
     name: 'test-template',
     process(batch) {
       forEachRecord(batch.data, (record, _rl, _sl, i) => {
-        batch.parsed[i] = {
+        batch.parsed.set(i, {
           service: 'svc',
           message: '',
           severityNumber: record.severityNumber,
@@ -82,7 +82,7 @@ describe('the annotation chain', () => {
           newTemplate: true,
           tokens: 0,
           timeMs: 0,
-        };
+        });
       });
     },
   };
