@@ -1,7 +1,7 @@
 /**
  * What the stages of the annotation chain hand on, each in its own type: the parse stage the batch's
- * Parsed, the detect stage its Verdicts. A stage reads only outputs of the
- * stages before it, and every field of an output is set by the stage that makes it.
+ * Parsed, the detect stage its Verdicts. A stage reads only outputs of the stages before it, and every
+ * field of an output is set by the stage that makes it.
  */
 
 /** The parse stage's output for one record, as one object (Parsed.at): where it comes from and its template. */
@@ -53,16 +53,32 @@ export class Parsed {
     return this.has.length;
   }
 
-  set(i: number, p: ParsedRecord): void {
+  /** Record i's output, field by field: the parse stage's hot path, with no object per record. */
+  write(
+    i: number,
+    service: string,
+    message: string,
+    severityNumber: number,
+    templateId: string,
+    template: string,
+    newTemplate: boolean,
+    tokens: number,
+    timeMs: number,
+  ): void {
     this.has[i] = 1;
-    this.service[i] = p.service;
-    this.message[i] = p.message;
-    this.severityNumber[i] = p.severityNumber;
-    this.templateId[i] = p.templateId;
-    this.template[i] = p.template;
-    this.newTemplate[i] = p.newTemplate ? 1 : 0;
-    this.tokens[i] = p.tokens;
-    this.timeMs[i] = p.timeMs;
+    this.service[i] = service;
+    this.message[i] = message;
+    this.severityNumber[i] = severityNumber;
+    this.templateId[i] = templateId;
+    this.template[i] = template;
+    this.newTemplate[i] = newTemplate ? 1 : 0;
+    this.tokens[i] = tokens;
+    this.timeMs[i] = timeMs;
+  }
+
+  /** Record i's output from one object (benchmarks, tests). */
+  set(i: number, p: ParsedRecord): void {
+    this.write(i, p.service, p.message, p.severityNumber, p.templateId, p.template, p.newTemplate, p.tokens, p.timeMs);
   }
 
   /** Record i's output as one object (CLI, benchmarks, tests; not for the hot path). */

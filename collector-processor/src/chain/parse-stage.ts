@@ -204,16 +204,17 @@ export function createTemplateStage(
       const timeMs = recordTimeMs(record, batch.receivedAtMs);
       const r = miner.add(service, message, timeMs);
       if (r.isNew && store) (created ??= new Set()).add(service);
-      const parsed = batch.parsed;
-      parsed.has[i] = 1;
-      parsed.service[i] = service;
-      parsed.message[i] = message;
-      parsed.severityNumber[i] = severityNumber;
-      parsed.templateId[i] = r.templateId;
-      parsed.template[i] = r.template;
-      parsed.newTemplate[i] = r.isNew ? 1 : 0;
-      parsed.tokens[i] = miner.lastTokens;
-      parsed.timeMs[i] = timeMs;
+      batch.parsed.write(
+        i,
+        service,
+        message,
+        severityNumber,
+        r.templateId,
+        r.template,
+        r.isNew,
+        miner.lastTokens,
+        timeMs,
+      );
     });
     if (store && !saving && now - lastSnapshotMs >= cfg.snapshot.intervalS * 1000)
       saving = snapshot().finally(() => (saving = undefined));
